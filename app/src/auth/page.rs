@@ -1,0 +1,61 @@
+//! The sign-in page and the sign-out button: plain HTML forms that post to `/auth/*`, so they
+//! work before the wasm has loaded and with JavaScript off.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+fn error_text(code: &str) -> Option<&'static str> {
+    match code {
+        "credentials" => Some("用户名或密码不正确，请重新输入。"),
+        "empty" => Some("请输入用户名和密码。"),
+        "server" => Some("服务器暂时无法登录，请稍后再试。"),
+        "expired" => Some("登录已过期，请重新登录。"),
+        _ => None,
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let error = move || query.read().get("error").and_then(|c| error_text(&c));
+    let signed_out = move || query.read().get("signed_out").is_some();
+    let next = move || query.read().get("next").unwrap_or_default();
+    view! {
+        <Title text="登录 · 星旗"/>
+        <div class="login">
+            <header class="login-brand">
+                <span class="logo" aria-hidden="true">"★"</span>
+                <h1>"星旗"</h1>
+                <p class="tagline">"创五星、争红旗 · 党组织晋位升级"</p>
+            </header>
+            {move || error().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
+            <Show when=signed_out>
+                <p class="alert alert-info" role="status">"您已退出登录。"</p>
+            </Show>
+            <form method="post" action="/auth/login" class="card form">
+                <input type="hidden" name="next" prop:value=next/>
+                <label class="field">
+                    <span>"用户名"</span>
+                    <input name="username" autocomplete="username" autocapitalize="off"
+                        spellcheck="false" required/>
+                </label>
+                <label class="field">
+                    <span>"密码"</span>
+                    <input type="password" name="password" autocomplete="current-password" required/>
+                </label>
+                <button type="submit" class="btn btn-primary btn-block">"登录"</button>
+            </form>
+            <p class="hint">"账号由支部书记或总支管理员开通。忘记密码请联系支部书记。"</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn SignOutButton() -> impl IntoView {
+    view! {
+        <form method="post" action="/auth/logout" class="inline-form">
+            <button type="submit" class="btn btn-link">"退出"</button>
+        </form>
+    }
+}

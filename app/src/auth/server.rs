@@ -1,0 +1,280 @@
+//! Server side of sign-in: password hashing, sessions and the handlers of the sign-in form.
+
+use super::{CurrentUser, landing_path};
+use crate::db::{Db, now_ms};
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::state::AppState;
+use argon2::password_hash::{SaltString, rand_core::OsRng};
+use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use http::header::{COOKIE, SET_COOKIE};
+use http::{HeaderMap, HeaderValue};
+use rand::RngCore;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use std::fmt;
+
+pub const SESSION_COOKIE: &str = "xingqi_session";
+
+/// A password on its way to be hashed or checked; never printed.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Password(String);
+
+impl Password {
+    pub fn new(p: impl Into<String>) -> Self {
+        Self(p.into())
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// Hashes with argon2id (the crate's defaults) off the async threads: it takes tens of ms.
+pub async fn hash_password(password: Password) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.0.as_bytes(), &salt)
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "hashing task failed");
+        AppError::Internal
+    })?
+    .map_err(|e| {
+        tracing::error!(error = %e, "hashing failed");
+        AppError::Internal
+    })
+}
+
+async fn verify_password(password: Password, hash: String) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || match PasswordHash::new(&hash) {
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.0.as_bytes(), &parsed)
+            .is_ok(),
+        Err(e) => {
+            tracing::error!(error = %e, "stored password hash is unreadable");
+            false
+        }
+    })
+    .await
+    .map_err(|_| AppError::Internal)
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The columns of a [`CurrentUser`], for `concat!` into queries (sqlx takes only literal SQL).
+macro_rules! user_columns {
+    () => {
+        "u.id, u.username, u.display_name, u.role, u.org_id, o.name AS org_name"
+    };
+}
+
+fn user_from_row(row: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
+    let role: String = row.try_get("role")?;
+    Ok(CurrentUser {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        role: Role::parse(&role).ok_or_else(|| {
+            tracing::error!(role, "unknown role in users table");
+            AppError::Internal
+        })?,
+        org_id: row.try_get("org_id")?,
+        org_name: row.try_get("org_name")?,
+    })
+}
+
+/// Checks the password and opens a session. Returns the session token (for the cookie; only
+/// its hash is stored) and the user.
+pub async fn sign_in(
+    db: &Db,
+    username: &str,
+    password: Password,
+    ttl_ms: i64,
+) -> Result<(String, CurrentUser), AppError> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        user_columns!(),
+        ", u.password_hash FROM users u \
+         JOIN organisations o ON o.id = u.org_id WHERE u.username = $1 AND u.active = 1"
+    ))
+    .bind(username)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else {
+        // Spend the same time as a real check, so response times don't reveal usernames.
+        hash_password(password).await?;
+        return Err(AppError::BadCredentials);
+    };
+    if !verify_password(password, row.try_get("password_hash")?).await? {
+        return Err(AppError::BadCredentials);
+    }
+    let user = user_from_row(&row)?;
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
+        .bind(&user.id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(&user.id)
+    .bind(now)
+    .bind(now + ttl_ms)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok((token, user))
+}
+
+/// The user of a live session, if the token names one.
+pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<CurrentUser>, AppError> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM sessions s JOIN users u ON u.id = s.user_id \
+         JOIN organisations o ON o.id = u.org_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1"
+    ))
+    .bind(token_hash(token))
+    .bind(now_ms())
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+pub async fn sign_out(db: &Db, token: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// The session token from the request's cookies.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+}
+
+/// The signed-in user of a request, or `Unauthorized`.
+pub async fn user_from_headers(db: &Db, headers: &HeaderMap) -> Result<CurrentUser, AppError> {
+    match session_token(headers) {
+        Some(token) => user_for_token(db, &token)
+            .await?
+            .ok_or(AppError::Unauthorized),
+        None => Err(AppError::Unauthorized),
+    }
+}
+
+/// The signed-in user, from inside a server function.
+pub async fn current_user() -> Result<CurrentUser, AppError> {
+    let state = crate::state::app_state()?;
+    let parts = leptos::prelude::use_context::<http::request::Parts>().ok_or_else(|| {
+        tracing::error!("request parts missing from the Leptos context");
+        AppError::Internal
+    })?;
+    user_from_headers(&state.db, &parts.headers).await
+}
+
+fn session_cookie(value: &str, secure: bool, max_age_ms: i64) -> HeaderValue {
+    let cookie = cookie::Cookie::build((SESSION_COOKIE, value.to_owned()))
+        .http_only(true)
+        // Lax, not Strict: a member who opens xingqi from a WeChat link must arrive signed in.
+        .same_site(cookie::SameSite::Lax)
+        .path("/")
+        .secure(secure)
+        .max_age(cookie::time::Duration::milliseconds(max_age_ms))
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).expect("cookie text is a valid header")
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    pub username: String,
+    pub password: Password,
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+fn back_to_login(error: &str, next: Option<&str>) -> Response {
+    let mut url = format!("/login?error={error}");
+    if let Some(next) = next.filter(|n| !n.is_empty()) {
+        url.push_str("&next=");
+        url.push_str(&urlencode(next));
+    }
+    Redirect::to(&url).into_response()
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `POST /auth/login`: the sign-in form. Redirects to where the user was going, or back to the
+/// form with a reason.
+pub async fn login_handler(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Response {
+    let username = form.username.trim();
+    if username.is_empty() || form.password.0.is_empty() {
+        return back_to_login("empty", form.next.as_deref());
+    }
+    let ttl = state.config.session_ttl_ms;
+    match sign_in(&state.db, username, form.password, ttl).await {
+        Ok((token, user)) => {
+            let to = landing_path(form.next.as_deref(), user.role);
+            let mut res = Redirect::to(&to).into_response();
+            res.headers_mut().append(
+                SET_COOKIE,
+                session_cookie(&token, state.config.secure_cookies, ttl),
+            );
+            res
+        }
+        Err(AppError::BadCredentials) => back_to_login("credentials", form.next.as_deref()),
+        Err(_) => back_to_login("server", form.next.as_deref()),
+    }
+}
+
+/// `POST /auth/logout`: ends the session and clears the cookie.
+pub async fn logout_handler(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = session_token(&headers)
+        && let Err(e) = sign_out(&state.db, &token).await
+    {
+        tracing::warn!(error = %e, "sign-out could not delete the session");
+    }
+    let mut res = Redirect::to("/login?signed_out=1").into_response();
+    res.headers_mut().append(
+        SET_COOKIE,
+        session_cookie("", state.config.secure_cookies, 0),
+    );
+    res
+}

@@ -1,0 +1,75 @@
+//! The branch secretary's pages: each activity's 应到 / 实到 / rate and the branch's year.
+
+mod api;
+mod page;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use api::{load_branch_overview, load_my_branches};
+pub use page::{BranchPage, BranchesPage};
+
+use crate::auth::CurrentUser;
+use crate::domain::activity::ActivityKind;
+use crate::domain::participation::{Attendance, BarStatus, Percent};
+use serde::{Deserialize, Serialize};
+
+/// A figure as the server computed it: the counts, the rate as text, the verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figure {
+    pub attendance: Attendance,
+    pub rate_text: String,
+    pub status: BarStatus,
+}
+
+impl Figure {
+    pub fn of(attendance: Attendance, bar: Percent) -> Self {
+        Self {
+            attendance,
+            rate_text: attendance.percent_text(),
+            status: attendance.status(bar),
+        }
+    }
+}
+
+/// One activity of the branch with its attendance record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityFigure {
+    pub id: String,
+    pub kind: ActivityKind,
+    pub topic: String,
+    pub starts_at: i64,
+    pub place: String,
+    /// Whether it has started; activities not yet held have no rate and are not in the year.
+    pub held: bool,
+    pub figure: Figure,
+    /// Names of the expected members who were present, and of those who were not.
+    pub present: Vec<String>,
+    pub absent: Vec<String>,
+}
+
+/// A branch and its participation over the year so far.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BranchSummary {
+    pub id: String,
+    pub name: String,
+    pub year: i32,
+    /// Activities held this year so far.
+    pub held: u32,
+    pub year_figure: Figure,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BranchOverview {
+    pub viewer: CurrentUser,
+    pub bar: Percent,
+    pub summary: BranchSummary,
+    /// This year's activities, latest first.
+    pub activities: Vec<ActivityFigure>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyBranches {
+    pub viewer: CurrentUser,
+    pub bar: Percent,
+    pub branches: Vec<BranchSummary>,
+}

@@ -1,0 +1,216 @@
+//! The secretary's pages: the branches they run, and one branch's year of activities.
+
+use super::{
+    ActivityFigure, BranchOverview, BranchSummary, Figure, load_branch_overview, load_my_branches,
+};
+use crate::domain::participation::{BarStatus, Percent};
+use crate::domain::time::format_day_time;
+use crate::ui::{ErrorPanel, Loading, TopBar};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// `/branch`: a secretary sees their branch; an admin sees every branch of the school.
+#[component]
+pub fn BranchesPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_my_branches());
+    view! {
+        <Title text="支部 · 星旗"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(mine) if mine.branches.len() == 1 => {
+                        let id = mine.branches[0].id.clone();
+                        view! { <BranchDetail id=id/> }.into_any()
+                    }
+                    Ok(mine) => {
+                        let bar = mine.bar;
+                        let empty = mine.branches.is_empty();
+                        view! {
+                            <TopBar user=mine.viewer/>
+                            <main class="page">
+                                <h1>"各支部党员参与率"</h1>
+                                <Show when=move || empty>
+                                    <p class="empty">"您名下还没有支部。"</p>
+                                </Show>
+                                <div class="cards">
+                                    {mine.branches.into_iter().map(|b| view! {
+                                        <BranchCard summary=b bar=bar/>
+                                    }).collect_view()}
+                                </div>
+                                <RuleNote bar=bar/>
+                            </main>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/branch/:id`
+#[component]
+pub fn BranchPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    view! {
+        {move || view! { <BranchDetail id=id()/> }}
+    }
+}
+
+#[component]
+fn BranchDetail(id: String) -> impl IntoView {
+    let data = Resource::new(move || id.clone(), load_branch_overview);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(o) => view! { <BranchView overview=o/> }.into_any(),
+                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn BranchView(overview: BranchOverview) -> impl IntoView {
+    let BranchOverview {
+        viewer,
+        bar,
+        summary,
+        activities,
+    } = overview;
+    let empty = activities.is_empty();
+    let title = format!("{} · 星旗", summary.name);
+    view! {
+        <Title text=title/>
+        <TopBar user=viewer/>
+        <main class="page">
+            <h1>{summary.name.clone()}</h1>
+            <YearFigure summary=summary bar=bar/>
+            <section aria-labelledby="activities-h">
+                <h2 id="activities-h">"今年的活动"</h2>
+                <Show when=move || empty>
+                    <p class="empty">"今年还没有安排活动。"</p>
+                </Show>
+                <div class="cards">
+                    {activities.into_iter().map(|a| view! { <ActivityRow activity=a/> }).collect_view()}
+                </div>
+            </section>
+        </main>
+    }
+}
+
+fn verdict(status: BarStatus, bar: Percent) -> (&'static str, String) {
+    match status {
+        BarStatus::Met => ("verdict met", format!("达到 ≥{}% 的要求", bar.0)),
+        BarStatus::NotMet => ("verdict not-met", format!("未达到 ≥{}% 的要求", bar.0)),
+        BarStatus::NoData => ("verdict no-data", "尚无已开展的活动".to_owned()),
+    }
+}
+
+#[component]
+fn YearFigure(summary: BranchSummary, bar: Percent) -> impl IntoView {
+    let Figure {
+        attendance,
+        rate_text,
+        status,
+    } = summary.year_figure;
+    let (class, text) = verdict(status, bar);
+    view! {
+        <section class="card figure-card" aria-label="全年党员参与率">
+            <p class="figure-label">{format!("{}年党员参与率", summary.year)}</p>
+            <p class="figure-value" data-testid="year-rate">{rate_text}</p>
+            <p class="figure-counts">
+                {format!("实到 {} 人次 / 应到 {} 人次 · 已开展 {} 次活动",
+                    attendance.present, attendance.expected, summary.held)}
+            </p>
+            <p class=class>{text}</p>
+            <RuleNote bar=bar/>
+        </section>
+    }
+}
+
+#[component]
+fn RuleNote(bar: Percent) -> impl IntoView {
+    view! {
+        <p class="rule-note">
+            {format!("党员参与率 = 实到 ÷ 应到，要求 ≥{}%。", bar.0)}
+            "请假不算出席：请假的党员计入应到，不计入实到。尚未开始的活动不计入。"
+        </p>
+    }
+}
+
+#[component]
+fn BranchCard(summary: BranchSummary, bar: Percent) -> impl IntoView {
+    let href = format!("/branch/{}", summary.id);
+    let (class, text) = verdict(summary.year_figure.status, bar);
+    let a = summary.year_figure.attendance;
+    view! {
+        <a class="card branch-card" href=href>
+            <h3>{summary.name.clone()}</h3>
+            <p class="figure-value">{summary.year_figure.rate_text.clone()}</p>
+            <p class="figure-counts">{format!("实到 {} / 应到 {}", a.present, a.expected)}</p>
+            <p class=class>{text}</p>
+        </a>
+    }
+}
+
+#[component]
+fn ActivityRow(activity: ActivityFigure) -> impl IntoView {
+    let ActivityFigure {
+        kind,
+        topic,
+        starts_at,
+        place,
+        held,
+        figure,
+        present,
+        absent,
+        ..
+    } = activity;
+    let a = figure.attendance;
+    let (class, text) = verdict(
+        figure.status,
+        crate::domain::participation::SEED_PARTICIPATION_BAR,
+    );
+    let present_text = if present.is_empty() {
+        "无".to_owned()
+    } else {
+        present.join("、")
+    };
+    let absent_text = if absent.is_empty() {
+        "无".to_owned()
+    } else {
+        absent.join("、")
+    };
+    view! {
+        <article class="card activity" class:future=!held>
+            <div class="activity-head">
+                <span class="kind-tag">{kind.label()}</span>
+                <time>{format_day_time(starts_at)}</time>
+            </div>
+            <h3>{topic}</h3>
+            <p class="meta">{place}</p>
+            {if held {
+                view! {
+                    <p class="attendance">
+                        <span>"应到 "<strong>{a.expected}</strong></span>
+                        <span>"实到 "<strong>{a.present}</strong></span>
+                        <span>"参与率 "<strong>{figure.rate_text.clone()}</strong></span>
+                    </p>
+                    <p class=class>{text}</p>
+                    <details class="roll">
+                        <summary>"出席名单"</summary>
+                        <p><span class="roll-label">"实到："</span>{present_text}</p>
+                        <p><span class="roll-label">"缺席："</span>{absent_text}</p>
+                    </details>
+                }.into_any()
+            } else {
+                view! { <p class="attendance"><span>{format!("应到 {} 人 · 尚未开始", a.expected)}</span></p> }.into_any()
+            }}
+        </article>
+    }
+}

@@ -1,0 +1,36 @@
+//! Check-in (签到): the member's "我的活动" page, and the server's storage of check-in facts.
+
+mod api;
+mod page;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use api::load_my_activities;
+pub use page::MyActivitiesPage;
+
+use crate::auth::CurrentUser;
+use crate::domain::activity::ActivityKind;
+use serde::{Deserialize, Serialize};
+
+/// An activity as a member sees it on their phone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberActivity {
+    pub id: String,
+    pub kind: ActivityKind,
+    pub topic: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub place: String,
+    /// The server holds a check-in of this member for it.
+    pub checked_in: bool,
+}
+
+/// Everything "我的活动" shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyActivities {
+    pub member: CurrentUser,
+    /// Activities of today (China time), earliest first.
+    pub today: Vec<MemberActivity>,
+    /// The next activities after today, earliest first.
+    pub upcoming: Vec<MemberActivity>,
+}

@@ -1,0 +1,6 @@
+//! The rules of 创五星、争红旗 as pure data and functions: no I/O, the same on server and browser.
+
+pub mod activity;
+pub mod participation;
+pub mod role;
+pub mod time;

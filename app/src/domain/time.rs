@@ -1,0 +1,115 @@
+//! Time as the users read it: China Standard Time (UTC+8, no daylight saving), stored as
+//! milliseconds since the Unix epoch.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Timelike};
+
+const CST_SECONDS: i32 = 8 * 3600;
+
+fn cst() -> FixedOffset {
+    FixedOffset::east_opt(CST_SECONDS).expect("UTC+8 is a valid offset")
+}
+
+fn to_cst(ms: i64) -> Option<DateTime<FixedOffset>> {
+    DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&cst()))
+}
+
+/// Milliseconds at 00:00 China time of the given date.
+pub fn start_of_day_ms(date: NaiveDate) -> i64 {
+    let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
+    cst()
+        .from_local_datetime(&midnight)
+        .single()
+        .expect("a fixed offset has no gaps")
+        .timestamp_millis()
+}
+
+/// The China date of an instant.
+pub fn date_of(ms: i64) -> Option<NaiveDate> {
+    to_cst(ms).map(|t| t.date_naive())
+}
+
+/// The China calendar year of an instant.
+pub fn year_of(ms: i64) -> i32 {
+    to_cst(ms).map_or(1970, |t| t.year())
+}
+
+/// [start, end) of a China calendar year in milliseconds.
+pub fn year_bounds_ms(year: i32) -> (i64, i64) {
+    let first = |y| NaiveDate::from_ymd_opt(y, 1, 1).expect("1 January exists");
+    (
+        start_of_day_ms(first(year)),
+        start_of_day_ms(first(year + 1)),
+    )
+}
+
+/// [start, end) of the China day containing `ms`.
+pub fn day_bounds_ms(ms: i64) -> (i64, i64) {
+    let day = date_of(ms).unwrap_or_default();
+    let next = day.succ_opt().unwrap_or(day);
+    (start_of_day_ms(day), start_of_day_ms(next))
+}
+
+const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+
+/// "11月27日 周五 14:00"
+pub fn format_day_time(ms: i64) -> String {
+    match to_cst(ms) {
+        Some(t) => format!(
+            "{}月{}日 周{} {:02}:{:02}",
+            t.month(),
+            t.day(),
+            WEEKDAYS[t.weekday().num_days_from_monday() as usize],
+            t.hour(),
+            t.minute()
+        ),
+        None => "—".to_owned(),
+    }
+}
+
+/// "14:00"
+pub fn format_time(ms: i64) -> String {
+    to_cst(ms).map_or_else(
+        || "—".to_owned(),
+        |t| format!("{:02}:{:02}", t.hour(), t.minute()),
+    )
+}
+
+/// "11月27日"
+pub fn format_date(ms: i64) -> String {
+    to_cst(ms).map_or_else(
+        || "—".to_owned(),
+        |t| format!("{}月{}日", t.month(), t.day()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // 2026-11-27 06:00 UTC = 14:00 China time, a Friday.
+    const FRI_2PM: i64 = 1_795_759_200_000;
+
+    #[test]
+    fn formats_in_china_time() {
+        assert_eq!(format_day_time(FRI_2PM), "11月27日 周五 14:00");
+        assert_eq!(format_time(FRI_2PM), "14:00");
+        assert_eq!(format_date(FRI_2PM), "11月27日");
+    }
+
+    #[test]
+    fn a_day_starts_at_china_midnight() {
+        let (start, end) = day_bounds_ms(FRI_2PM);
+        assert_eq!(FRI_2PM - start, 14 * 3_600_000);
+        assert_eq!(end - start, 24 * 3_600_000);
+    }
+
+    #[test]
+    fn the_year_turns_at_china_midnight() {
+        let (start, end) = year_bounds_ms(2026);
+        // 2025-12-31 16:00 UTC
+        assert_eq!(start, 1_767_196_800_000);
+        assert_eq!(year_of(start), 2026);
+        assert_eq!(year_of(start - 1), 2025);
+        assert_eq!(year_of(end), 2027);
+    }
+}

@@ -1,0 +1,119 @@
+//! xingqi (星旗): the Leptos app — pages, server functions, the domain rules, and the browser's
+//! offline outbox. Compiled twice: with `ssr` into the server, with `hydrate` into the wasm.
+
+pub mod auth;
+pub mod branch;
+pub mod checkin;
+pub mod domain;
+pub mod error;
+pub mod outbox;
+pub mod sync;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, StaticSegment, path};
+
+/// Registers the service worker and lets the wasm ask it to keep pages for offline use. Plain
+/// JavaScript in the page, so it runs before (and without) the wasm.
+const OFFLINE_SCRIPT: &str = r#"(function () {
+  function report(state) {
+    window.__xingqiOffline = state;
+    window.dispatchEvent(new Event('xingqi-offline'));
+  }
+  if (!('serviceWorker' in navigator) || !('caches' in window)) { report('unsupported'); return; }
+  if (location.search.indexOf('signed_out') >= 0) {
+    caches.keys().then(function (keys) { keys.forEach(function (k) { caches.delete(k); }); });
+  }
+  window.xingqiWarm = function (path) {
+    navigator.serviceWorker.ready.then(function (reg) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function (e) { if (e.data && e.data.ok) report('ready'); };
+      reg.active.postMessage({ type: 'warm', urls: [path] }, [channel.port2]);
+    });
+  };
+  navigator.serviceWorker.register('/sw.js').catch(function () { report('unsupported'); });
+})();"#;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#c8102e"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <script>{OFFLINE_SCRIPT}</script>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    outbox::provide_outbox();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/xingqi.css"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Meta name="description" content="星旗：学校党组织“创五星、争红旗”晋位升级"/>
+        <Title text="星旗"/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=StaticSegment("login") view=auth::LoginPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("me") view=checkin::MyActivitiesPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("branch") view=branch::BranchesPage ssr=SsrMode::Async/>
+                <Route path=path!("/branch/:id") view=branch::BranchPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("") view=Home ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// `/` sends signed-in users home and others to sign in (see the server's page guard); this
+/// is what shows if that redirect is ever bypassed.
+#[component]
+fn Home() -> impl IntoView {
+    view! {
+        <main class="page">
+            <h1>"星旗"</h1>
+            <p>"学校党组织“创五星、争红旗”晋位升级。"</p>
+            <p><a class="btn btn-primary" href="/login">"登录"</a></p>
+        </main>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main class="page">
+            <h1>"页面不存在"</h1>
+            <p><a href="/">"返回首页"</a></p>
+        </main>
+    }
+}
+
+/// The wasm entry: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

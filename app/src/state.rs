@@ -1,0 +1,45 @@
+//! What the server builds once at start-up and hands to every request: no global statics, so a
+//! test can run many apps side by side.
+
+use crate::db::Db;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub config: RuntimeConfig,
+}
+
+/// Settings the app reads while serving.
+#[derive(Clone, Debug)]
+pub struct RuntimeConfig {
+    /// Mark the session cookie `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// How long a sign-in lasts, in milliseconds.
+    pub session_ttl_ms: i64,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session_ttl_ms: 30 * 24 * 3_600_000,
+        }
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state, from inside a server function or a component rendered on the server.
+pub fn app_state() -> Result<AppState, crate::error::AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        crate::error::AppError::Internal
+    })
+}

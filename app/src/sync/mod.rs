@@ -1,0 +1,4 @@
+//! The sync protocol between a phone's outbox and the server: the wire types, shared by the
+//! browser (which sends) and the server (which stores and answers).
+
+pub mod protocol;

@@ -1,0 +1,46 @@
+//! Pieces every page uses: the top bar, loading and error states.
+
+use crate::auth::{CurrentUser, SignOutButton};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The top bar: who is signed in and where they can go.
+#[component]
+pub fn TopBar(user: CurrentUser) -> impl IntoView {
+    let runs = user.role.runs_branches();
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"★ 星旗"</a>
+            <nav class="nav">
+                <a href="/me">"我的活动"</a>
+                <Show when=move || runs>
+                    <a href="/branch">"支部"</a>
+                </Show>
+            </nav>
+            <div class="who">
+                <span class="who-name">{user.display_name.clone()}</span>
+                <span class="who-role">{user.role.label()}</span>
+                <SignOutButton/>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" role="status" aria-live="polite">"正在加载…"</p> }
+}
+
+/// An error as the user should read it, with the way forward.
+#[component]
+pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    let signed_out = matches!(error, AppError::Unauthorized);
+    view! {
+        <div class="alert alert-error" role="alert">
+            <p>{error.to_string()}</p>
+            <Show when=move || signed_out>
+                <p><a class="btn btn-primary" href="/login">"去登录"</a></p>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,45 @@
+// Browser tests on a phone-sized viewport in Debian's Chromium, against the release build of
+// xingqi started on a fresh SQLite file with the demo school.
+import { defineConfig, devices } from '@playwright/test';
+
+const port = Number(process.env.XINGQI_E2E_PORT ?? 3107);
+const baseURL = `http://127.0.0.1:${port}`;
+const dbFile = process.env.XINGQI_E2E_DB ?? '../target/e2e/xingqi-e2e.db';
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: true,
+  reporter: [['list']],
+  use: {
+    ...devices['Pixel 7'],
+    baseURL,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    command: `mkdir -p "$(dirname ${dbFile})" && rm -f ${dbFile} ${dbFile}-wal ${dbFile}-shm && ../target/release/xingqi --demo`,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    env: {
+      DATABASE_URL: `sqlite://${dbFile}`,
+      XINGQI_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: '../target/site',
+      LEPTOS_ENV: 'PROD',
+      RUST_LOG: 'warn',
+    },
+  },
+});

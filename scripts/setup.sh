@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+#! Installs what building, running and testing xingqi need, once.
+#
+# Everything comes from a package registry (crates.io, npm, Debian): nothing is downloaded from
+# anywhere else. Tools go to one fixed folder ($XINGQI_TOOLS, default ~/.cache/xingqi-tools) and
+# each step is skipped when the right version is already there, so a second run takes seconds.
+#
+#   scripts/setup.sh          tools to build and run (wasm target, cargo-leptos, wasm-bindgen, wasm-opt, sass)
+#   scripts/setup.sh --test   the same, plus Chromium and the Playwright packages for browser tests
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="${XINGQI_TOOLS:-$HOME/.cache/xingqi-tools}"
+CARGO_LEPTOS_VERSION=0.3.11
+# Must equal the `wasm-bindgen = "=…"` pin in Cargo.toml, or the wasm build fails with a
+# "schema version" error.
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' "$root/Cargo.toml")
+BINARYEN_VERSION=132.0.0   # Debian's binaryen 108 breaks the release wasm; npm's 132 does not
+SASS_VERSION=1.108.2
+
+mkdir -p "$TOOLS/bin" "$TOOLS/src"
+export PATH="$TOOLS/bin:$TOOLS/node/node_modules/.bin:$PATH"
+log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# install_crate NAME VERSION BIN "cargo update args…" "install flags…"
+# Fetches the published source from crates.io, repairs its lock file where one pinned crate no
+# longer builds here, and installs it into $TOOLS.
+install_crate() {
+  local name=$1 version=$2 bin=$3 fix=$4 flags=$5
+  if "$TOOLS/bin/$bin" --version 2>/dev/null | grep -q " $version"; then return; fi
+  log "installing $name $version (a few minutes, once)"
+  local dir="$TOOLS/src/$name-$version"
+  if [ ! -f "$dir/Cargo.toml" ]; then
+    curl -sSfL "https://static.crates.io/crates/$name/$name-$version.crate" | tar -xz -C "$TOOLS/src"
+  fi
+  if [ -n "$fix" ]; then (cd "$dir" && cargo update $fix); fi
+  # shellcheck disable=SC2086
+  cargo install --path "$dir" --locked --root "$TOOLS" $flags
+}
+# cargo-leptos' lock pins cargo-util-schemas 0.14.2, which needs rustc 1.96.
+install_crate cargo-leptos "$CARGO_LEPTOS_VERSION" cargo-leptos \
+  "-p cargo-util-schemas --precise 0.14.1" "--features no_downloads"
+# wasm-bindgen-cli's lock pins a webpki-roots the registry no longer serves.
+install_crate wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen \
+  "-p webpki-roots --precise 1.0.10" ""
+
+node_tool_ok() { [ -f "$TOOLS/node/node_modules/$1/package.json" ] && grep -q "\"version\": \"$2\"" "$TOOLS/node/node_modules/$1/package.json"; }
+if ! node_tool_ok binaryen "$BINARYEN_VERSION" || ! node_tool_ok sass "$SASS_VERSION"; then
+  log "installing wasm-opt (npm binaryen $BINARYEN_VERSION) and sass $SASS_VERSION"
+  mkdir -p "$TOOLS/node"
+  npm install --prefix "$TOOLS/node" --no-audit --no-fund --silent \
+    "binaryen@$BINARYEN_VERSION" "sass@$SASS_VERSION"
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  if ! command -v chromium >/dev/null; then
+    log "installing Debian's chromium for the browser tests"
+    export DEBIAN_FRONTEND=noninteractive
+    sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  fi
+  if [ ! -d "$root/end2end/node_modules/@playwright/test" ] \
+     || [ "$root/end2end/package-lock.json" -nt "$root/end2end/node_modules/.package-lock.json" ]; then
+    log "installing the Playwright packages (no browser download: Debian's chromium is used)"
+    (cd "$root/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+  fi
+fi
+log "tools ready in $TOOLS"

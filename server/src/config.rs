@@ -1,0 +1,44 @@
+//! Typed configuration: defaults that run out of the box, overridable by flags and environment.
+
+use clap::Parser;
+use secrecy::SecretString;
+use std::net::SocketAddr;
+
+#[derive(Debug, Parser)]
+#[command(name = "xingqi", about = "星旗：创五星、争红旗 — 学校党组织晋位升级")]
+pub struct Config {
+    /// Where the data lives: `sqlite://file.db` (created on first run) or `postgres://…`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://xingqi.db",
+        hide_env_values = true
+    )]
+    pub database_url: SecretString,
+
+    /// Address to listen on; defaults to the site address of the Leptos configuration
+    /// (127.0.0.1:3000).
+    #[arg(long, env = "XINGQI_ADDR")]
+    pub addr: Option<SocketAddr>,
+
+    /// Fill an empty database with the demo school (four branches, a year of activities).
+    #[arg(long, env = "XINGQI_DEMO")]
+    pub demo: bool,
+
+    /// The password of every demo account.
+    #[arg(
+        long,
+        env = "XINGQI_DEMO_PASSWORD",
+        default_value = "xingqi2026",
+        hide_env_values = true
+    )]
+    pub demo_password: SecretString,
+
+    /// Mark the session cookie `Secure`; set it when xingqi is served over HTTPS.
+    #[arg(long, env = "XINGQI_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    /// How long a sign-in lasts, in days.
+    #[arg(long, env = "XINGQI_SESSION_DAYS", default_value_t = 30)]
+    pub session_days: u32,
+}

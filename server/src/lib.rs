@@ -1,0 +1,120 @@
+//! The xingqi server: builds the state once, mounts the Leptos app, the sign-in handlers and the
+//! sync API on one axum router, and serves it.
+
+pub mod config;
+pub mod demo;
+pub mod storage;
+pub mod sync;
+pub mod telemetry;
+
+use anyhow::Context;
+use app::auth::landing_path;
+use app::auth::server::{login_handler, logout_handler, user_from_headers};
+use app::error::AppError;
+use app::state::{AppState, RuntimeConfig};
+use app::{App, shell};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use secrecy::ExposeSecret;
+use tower_http::trace::TraceLayer;
+
+/// The whole HTTP surface of xingqi over `state`.
+pub fn app_router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let leptos_options = state.leptos_options.clone();
+    Router::new()
+        .route("/auth/login", post(login_handler))
+        .route("/auth/logout", post(logout_handler))
+        .route(
+            app::sync::protocol::PUSH_PATH,
+            post(sync::push).layer(DefaultBodyLimit::max(sync::MAX_BODY_BYTES)),
+        )
+        .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/api/{*fn_name}",
+            post(server_fn_handler).get(server_fn_handler),
+        )
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            move || shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), guard_pages))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> Response {
+    handle_server_fns_with_context(move || provide_context(state.clone()), req)
+        .await
+        .into_response()
+}
+
+/// Pages for signed-in users send everyone else to the sign-in form, and `/` sends each user
+/// home. Server functions and the sync API check the session themselves (401).
+async fn guard_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let protected = ["/me", "/branch"]
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")));
+    if req.method() != http::Method::GET || !(protected || path == "/") {
+        return next.run(req).await;
+    }
+    match user_from_headers(&state.db, req.headers()).await {
+        Ok(user) if path == "/" => Redirect::to(&landing_path(None, user.role)).into_response(),
+        Ok(_) => next.run(req).await,
+        Err(AppError::Unauthorized) if path == "/" => Redirect::to("/login").into_response(),
+        Err(AppError::Unauthorized) => Redirect::to(&format!("/login?next={path}")).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Opens the database (migrating it), seeds the demo if asked, and serves until Ctrl-C.
+pub async fn serve(config: config::Config) -> anyhow::Result<()> {
+    let leptos_options = leptos::config::get_configuration(None)
+        .context("reading the Leptos configuration")?
+        .leptos_options;
+    let addr = config.addr.unwrap_or(leptos_options.site_addr);
+    let db = storage::open(config.database_url.expose_secret())
+        .await
+        .context("opening the database")?;
+    if config.demo {
+        let report = demo::seed_if_empty(&db, config.demo_password.expose_secret()).await?;
+        report.print(addr);
+    }
+    let state = AppState {
+        leptos_options,
+        db,
+        config: RuntimeConfig {
+            secure_cookies: config.secure_cookies,
+            session_ttl_ms: i64::from(config.session_days) * 24 * 3_600_000,
+        },
+    };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    let local = listener.local_addr()?;
+    tracing::info!("xingqi is serving at http://{local}");
+    println!("星旗 xingqi 已启动：http://{local}");
+    axum::serve(listener, app_router(state.clone()))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    state.db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("shutting down");
+}
