@@ -89,7 +89,7 @@ impl Lcg {
 fn v7_at(ms: i64, rng: &mut Lcg) -> Uuid {
     let ms = ms.max(0) as u64;
     // Distinct ids for facts made in the same millisecond.
-    let nanos = (rng.next() % 1_000_000) as u32;
+    let nanos = rng.next() % 1_000_000;
     Uuid::new_v7(Timestamp::from_unix(
         NoContext,
         ms / 1000,

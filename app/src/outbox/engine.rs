@@ -29,9 +29,16 @@ fn now_ms() -> i64 {
 /// A UUIDv7 from the phone's clock and the browser's cryptographic randomness.
 fn new_v7() -> Uuid {
     let mut random = [0u8; 10];
-    if let Some(crypto) = window().crypto().ok() {
-        // A failure leaves zeros; the millisecond timestamp still orders the ids.
-        let _ = crypto.get_random_values_with_u8_array(&mut random);
+    let filled = window()
+        .crypto()
+        .and_then(|c| c.get_random_values_with_u8_array(&mut random))
+        .is_ok();
+    if !filled {
+        // Old WebViews without crypto: weaker randomness still keeps ids made in the same
+        // millisecond apart.
+        for b in &mut random {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
     }
     uuid::Builder::from_unix_timestamp_millis(now_ms() as u64, &random).into_uuid()
 }

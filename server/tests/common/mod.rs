@@ -136,7 +136,7 @@ pub async fn fixture(db: &Db) -> Fixture {
             .await
             .expect("org");
     }
-    let mut user = async |username: &str, name: &str, role: Role, org: &str, org_name: &str| {
+    let user = async |username: &str, name: &str, role: Role, org: &str, org_name: &str| {
         let uid = id();
         sqlx::query("INSERT INTO users (id, org_id, username, display_name, password_hash, role, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7)")
             .bind(&uid)
@@ -171,11 +171,11 @@ pub async fn fixture(db: &Db) -> Fixture {
     )
     .await;
     let hour = 3_600_000;
-    let mut activity = async |org: &str,
-                              topic: &str,
-                              starts: i64,
-                              status: &str,
-                              who: &[&CurrentUser]| {
+    let activity = async |org: &str,
+                          topic: &str,
+                          starts: i64,
+                          status: &str,
+                          who: &[&CurrentUser]| {
         let aid = id();
         sqlx::query("INSERT INTO activities (id, org_id, kind, topic, starts_at, ends_at, place, status, created_at) VALUES ($1, $2, 'theme_day', $3, $4, $5, '党员活动室', $6, $7)")
             .bind(&aid)

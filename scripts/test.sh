@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+#! Installs what the tests need and runs every test of xingqi: format, lints for both builds,
+#! unit and property tests, storage and HTTP tests on SQLite and PostgreSQL, and the browser
+#! journeys in Chromium against the release build. CI runs exactly this (.ci/run).
+#
+# PostgreSQL: the local server (postgres://postgres@127.0.0.1:5432/postgres, or
+# XINGQI_TEST_POSTGRES_URL); each test makes its own database there and drops it. If none is
+# reachable the run fails and says so — set XINGQI_SKIP_POSTGRES=1 to skip that leg knowingly.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+scripts/setup.sh --test
+source scripts/env.sh
+
+started=$(date +%s)
+step() { printf '\n\033[1;32m==> %s\033[0m  (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
+banner() { printf '\n\033[1;31m%s\n%s\n%s\033[0m\n\n' "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" "$*" "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; }
+
+pg_url="${XINGQI_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+pg_hostport=$(printf '%s' "$pg_url" | sed -E 's#^[a-z]+://([^@/]*@)?([^/:?]+)(:([0-9]+))?.*#\2 \4#')
+read -r pg_host pg_port <<< "$pg_hostport"
+if (exec 3<>"/dev/tcp/$pg_host/${pg_port:-5432}") 2>/dev/null; then
+  export XINGQI_TEST_POSTGRES_URL="$pg_url"
+  echo "PostgreSQL leg: $pg_host:${pg_port:-5432}"
+elif [ "${XINGQI_SKIP_POSTGRES:-}" = 1 ]; then
+  banner "PostgreSQL is NOT reachable at $pg_host:${pg_port:-5432} and XINGQI_SKIP_POSTGRES=1: the PostgreSQL leg is SKIPPED. Only SQLite is tested."
+else
+  banner "PostgreSQL is NOT reachable at $pg_host:${pg_port:-5432}: the PostgreSQL leg of the tests will FAIL. Start PostgreSQL (or point XINGQI_TEST_POSTGRES_URL at one), or set XINGQI_SKIP_POSTGRES=1 to skip it knowingly."
+fi
+
+step "format"
+cargo fmt --all -- --check
+
+step "lints: server build (ssr)"
+cargo clippy -p app --features ssr --all-targets -- -D warnings
+cargo clippy -p server --all-targets -- -D warnings
+
+step "lints: browser build (hydrate, wasm32)"
+cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+step "unit and property tests (app)"
+cargo test -p app --features ssr
+
+step "storage and HTTP tests on SQLite and PostgreSQL (server)"
+cargo test -p server
+
+step "release build (server + wasm)"
+cargo leptos build --release
+
+step "browser journeys (Playwright, Debian's Chromium, phone viewport)"
+(cd end2end && npx playwright test)
+
+step "all tests passed"

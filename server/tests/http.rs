@@ -1,0 +1,300 @@
+//! The HTTP surface, served on a real port over each backend: sign-in, the page guard, the
+//! sync push's exactly-once answers, bad bodies, and permissions of server functions.
+
+mod common;
+
+use app::db::Db;
+use app::state::{AppState, RuntimeConfig};
+use app::sync::protocol::{PushResponse, PushStatus, RejectCode};
+use common::{PASSWORD, checkin, fixture, v7};
+use leptos::config::LeptosOptions;
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+use sqlx::Row;
+
+async fn serve(db: &Db) -> String {
+    let state = AppState {
+        leptos_options: LeptosOptions::builder()
+            .output_name("xingqi")
+            .site_root("target/site")
+            .build(),
+        db: db.clone(),
+        config: RuntimeConfig::default(),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, server::app_router(state)).await });
+    format!("http://{addr}")
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn location(res: &reqwest::Response) -> &str {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+async fn sign_in(base: &str, username: &str) -> reqwest::Client {
+    let c = client();
+    let res = c
+        .post(format!("{base}/auth/login"))
+        .form(&[("username", username), ("password", PASSWORD), ("next", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(!location(&res).starts_with("/login"), "{username} signs in");
+    c
+}
+
+async fn push(c: &reqwest::Client, base: &str, records: Vec<serde_json::Value>) -> PushResponse {
+    let res = c
+        .post(format!("{base}/api/v1/sync/push"))
+        .json(&serde_json::json!({ "records": records }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+async fn checkins(db: &Db) -> i64 {
+    sqlx::query("SELECT COUNT(*) FROM checkins")
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap()
+}
+
+async fn unauthenticated_requests_are_turned_away(db: &Db) {
+    let f = fixture(db).await;
+    let base = serve(db).await;
+    let c = client();
+    for (path, to) in [
+        ("/me", "/login?next=/me"),
+        ("/branch", "/login?next=/branch"),
+        ("/branch/x", "/login?next=/branch/x"),
+        ("/", "/login"),
+    ] {
+        let res = c.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(location(&res), to, "{path}");
+    }
+    let res = c
+        .post(format!("{base}/api/v1/sync/push"))
+        .json(&serde_json::json!({ "records": [checkin(v7(), &f.today, &f.m1a, 1)] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "unauthorized");
+    for f in ["my_activities", "my_branches"] {
+        let res = c.post(format!("{base}/api/{f}")).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{f}");
+    }
+    assert_eq!(checkins(db).await, 0);
+}
+
+async fn sign_in_opens_and_sign_out_closes_a_session(db: &Db) {
+    fixture(db).await;
+    let base = serve(db).await;
+    let c = client();
+    let res = c
+        .post(format!("{base}/auth/login"))
+        .form(&[("username", "m1a"), ("password", "wrong"), ("next", "/me")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&res), "/login?error=credentials&next=/me");
+    let res = c
+        .post(format!("{base}/auth/login"))
+        .form(&[
+            ("username", "m1a"),
+            ("password", PASSWORD),
+            ("next", "//evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&res), "/me", "an off-site next is ignored");
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("xingqi_session="));
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+
+    let page = c.get(format!("{base}/me")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("今天的主题党日") && html.contains("签到"),
+        "the member's page is rendered"
+    );
+
+    let res = c.post(format!("{base}/auth/logout")).send().await.unwrap();
+    assert_eq!(location(&res), "/login?signed_out=1");
+    let res = c.get(format!("{base}/me")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the session is gone");
+}
+
+async fn the_same_batch_twice_is_stored_once(db: &Db) {
+    let f = fixture(db).await;
+    let base = serve(db).await;
+    let c = sign_in(&base, "m1a").await;
+    let (a, b) = (v7(), v7());
+    let batch = vec![
+        checkin(a, &f.today, &f.m1a, 10),
+        checkin(b, &f.past, &f.m1a, 20),
+    ];
+    let first = push(&c, &base, batch.clone()).await;
+    assert_eq!(
+        first.results.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [PushStatus::Accepted; 2]
+    );
+    let second = push(&c, &base, batch).await;
+    assert_eq!(
+        second.results.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [PushStatus::Duplicate; 2]
+    );
+    assert_eq!(
+        second
+            .results
+            .iter()
+            .map(|r| r.id.clone().unwrap())
+            .collect::<Vec<_>>(),
+        [a.to_string(), b.to_string()]
+    );
+    assert_eq!(checkins(db).await, 2);
+
+    // The same id with other content: a conflict, and the first content stays.
+    let conflict = push(&c, &base, vec![checkin(a, &f.today, &f.m1a, 99)]).await;
+    assert_eq!(conflict.results[0].status, PushStatus::Rejected);
+    assert_eq!(conflict.results[0].code, Some(RejectCode::Conflict));
+    let kept: i64 = sqlx::query("SELECT device_time FROM checkins WHERE id = $1")
+        .bind(a.to_string())
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    assert_eq!(kept, 10);
+    assert_eq!(checkins(db).await, 2);
+
+    // The secretary's figure counts it.
+    let sec = sign_in(&base, "sec1").await;
+    let res = sec
+        .post(format!("{base}/api/branch_overview"))
+        .form(&[("branch_id", f.branch1.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let overview: app::branch::BranchOverview = res.json().await.unwrap();
+    let today = overview
+        .activities
+        .iter()
+        .find(|x| x.id == f.today)
+        .unwrap();
+    assert_eq!(
+        (
+            today.figure.attendance.expected,
+            today.figure.attendance.present
+        ),
+        (3, 1)
+    );
+    assert_eq!(today.present, ["李一"]);
+}
+
+async fn bad_bodies_get_clear_errors_and_store_nothing(db: &Db) {
+    let f = fixture(db).await;
+    let base = serve(db).await;
+    let c = sign_in(&base, "m1a").await;
+    let url = format!("{base}/api/v1/sync/push");
+    let send = |body: Vec<u8>| {
+        c.post(&url)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let res = send(b"{\"records\": [".to_vec()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "invalid");
+    assert!(
+        body["message"].as_str().unwrap().contains("推送批次"),
+        "{body}"
+    );
+
+    let res = send(b"{\"records\": 5}".to_vec()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let huge = format!("{{\"records\": [\"{}\"]}}", "x".repeat(300 * 1024));
+    let res = send(huge.into_bytes()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    let many: Vec<_> = (0..101)
+        .map(|_| checkin(v7(), &f.today, &f.m1a, 1))
+        .collect();
+    let res = send(serde_json::to_vec(&serde_json::json!({ "records": many })).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(checkins(db).await, 0);
+}
+
+async fn server_functions_check_the_role_and_the_branch(db: &Db) {
+    let f = fixture(db).await;
+    let base = serve(db).await;
+    let member = sign_in(&base, "m1a").await;
+    let sec = sign_in(&base, "sec1").await;
+    let admin = sign_in(&base, "admin").await;
+    let overview = async |c: &reqwest::Client, branch: &str| {
+        c.post(format!("{base}/api/branch_overview"))
+            .form(&[("branch_id", branch)])
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    assert_eq!(overview(&member, &f.branch1).await, StatusCode::FORBIDDEN);
+    assert_eq!(overview(&sec, &f.branch2).await, StatusCode::FORBIDDEN);
+    assert_eq!(overview(&sec, &f.branch1).await, StatusCode::OK);
+    assert_eq!(overview(&admin, &f.branch2).await, StatusCode::OK);
+    // The rendered page says so too, with the status.
+    let page = member
+        .get(format!("{base}/branch/{}", f.branch1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::FORBIDDEN);
+    assert!(page.text().await.unwrap().contains("没有权限"));
+    // A member pushing for a colleague is refused and nothing is stored.
+    let r = push(&member, &base, vec![checkin(v7(), &f.today, &f.m1b, 1)]).await;
+    assert_eq!(r.results[0].code, Some(RejectCode::NotYours));
+    assert_eq!(checkins(db).await, 0);
+}
+
+on_both_backends!(
+    unauthenticated_requests_are_turned_away,
+    sign_in_opens_and_sign_out_closes_a_session,
+    the_same_batch_twice_is_stored_once,
+    bad_bodies_get_clear_errors_and_store_nothing,
+    server_functions_check_the_role_and_the_branch,
+);
