@@ -68,3 +68,41 @@ test.describe('with JavaScript off', () => {
     await expect(page.getByText(/达到 ≥90% 的要求|未达到 ≥90% 的要求/).first()).toBeVisible();
   });
 });
+
+test('a record the server refuses stays on the phone with its reason', async ({ page }) => {
+  await signIn(page, 'm3-01', /\/me$/);
+  await expect(page.getByRole('button', { name: '签到' }).first()).toBeEnabled();
+  // Put a record in the outbox as an older or tampered build might have: it speaks for
+  // another member, so the server must refuse it — and the phone must keep it.
+  await page.evaluate(async () => {
+    const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const v7 = () => {
+      const ms = Date.now().toString(16).padStart(12, '0');
+      const r = hex(crypto.getRandomValues(new Uint8Array(10)));
+      const variant = ((parseInt(r[3], 16) & 0x3) | 0x8).toString(16);
+      return `${ms.slice(0, 8)}-${ms.slice(8)}-7${r.slice(0, 3)}-${variant}${r.slice(4, 7)}-${r.slice(7, 19)}`;
+    };
+    const id = v7();
+    const record = { id, kind: 'checkin', body: { activity_id: v7(), member_id: v7(), device_time: Date.now() } };
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open('xingqi');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const tx = open.result.transaction('outbox', 'readwrite');
+        tx.objectStore('outbox').add({
+          id, record: JSON.stringify(record), activity_id: record.body.activity_id,
+          label: '代他人签到', created_at: Date.now(),
+        });
+        tx.oncomplete = () => { open.result.close(); resolve(); };
+        tx.onerror = () => reject(tx.error);
+      };
+    });
+  });
+  await page.reload();
+  const refused = page.getByRole('region', { name: '未被接受的记录' });
+  await expect(refused).toContainText('代他人签到');
+  await expect(refused).toContainText('只能为自己签到');
+  await page.reload();
+  await expect(page.getByRole('region', { name: '未被接受的记录' })).toContainText('只能为自己签到');
+  await expect(page.getByText('条记录待同步')).toHaveCount(0);
+});
