@@ -82,7 +82,11 @@ fn BranchView(overview: BranchOverview) -> impl IntoView {
         summary,
         activities,
     } = overview;
-    let empty = activities.is_empty();
+    // Held ones latest first (the record); upcoming ones soonest first (what to prepare).
+    let (held, mut upcoming): (Vec<_>, Vec<_>) = activities.into_iter().partition(|a| a.held);
+    upcoming.reverse();
+    let held_empty = held.is_empty();
+    let upcoming_empty = upcoming.is_empty();
     let title = format!("{} · 星旗", summary.name);
     view! {
         <Title text=title/>
@@ -90,13 +94,22 @@ fn BranchView(overview: BranchOverview) -> impl IntoView {
         <main class="page">
             <h1>{summary.name.clone()}</h1>
             <YearFigure summary=summary bar=bar/>
-            <section aria-labelledby="activities-h">
-                <h2 id="activities-h">"今年的活动"</h2>
-                <Show when=move || empty>
-                    <p class="empty">"今年还没有安排活动。"</p>
+            <section aria-labelledby="held-h">
+                <h2 id="held-h">"今年已开展的活动"</h2>
+                <Show when=move || held_empty>
+                    <p class="empty">"今年还没有开展活动。"</p>
                 </Show>
                 <div class="cards">
-                    {activities.into_iter().map(|a| view! { <ActivityRow activity=a/> }).collect_view()}
+                    {held.into_iter().map(|a| view! { <ActivityRow activity=a/> }).collect_view()}
+                </div>
+            </section>
+            <section aria-labelledby="upcoming-h">
+                <h2 id="upcoming-h">"即将开展"</h2>
+                <Show when=move || upcoming_empty>
+                    <p class="empty">"今年没有更多已安排的活动。"</p>
+                </Show>
+                <div class="cards">
+                    {upcoming.into_iter().map(|a| view! { <ActivityRow activity=a/> }).collect_view()}
                 </div>
             </section>
         </main>
