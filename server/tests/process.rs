@@ -36,5 +36,8 @@ fn an_unusable_database_url_stops_the_process_with_the_reason() {
     let out = xingqi("mysql://nowhere/xingqi");
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("DATABASE_URL must start with sqlite:// or postgres://"), "{stderr}");
+    assert!(
+        stderr.contains("DATABASE_URL must start with sqlite:// or postgres://"),
+        "{stderr}"
+    );
 }
