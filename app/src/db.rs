@@ -82,3 +82,13 @@ impl Db {
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
+
+/// Takes the next change version inside `tx` (see the `change_counter` table): versions are
+/// handed out in commit order, so a pull cursor never skips a row.
+pub async fn next_version(tx: &mut sqlx::AnyConnection) -> Result<i64, sqlx::Error> {
+    use sqlx::Row;
+    sqlx::query("UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value")
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)
+}

@@ -1,11 +1,13 @@
 //! xingqi (星旗): the Leptos app — pages, server functions, the domain rules, and the browser's
 //! offline outbox. Compiled twice: with `ssr` into the server, with `hydrate` into the wasm.
 
+pub mod activity;
 pub mod auth;
 pub mod branch;
 pub mod checkin;
 pub mod domain;
 pub mod error;
+pub mod leave;
 pub mod outbox;
 pub mod sync;
 pub mod ui;
@@ -77,6 +79,10 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("me") view=checkin::MyActivitiesPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("branch") view=branch::BranchesPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id") view=branch::BranchPage ssr=SsrMode::Async/>
+                <Route path=path!("/branch/:id/activities/new") view=activity::ActivityNewPage ssr=SsrMode::Async/>
+                <Route path=path!("/activity/:id") view=activity::ActivityRecordPage ssr=SsrMode::Async/>
+                <Route path=path!("/activity/:id/edit") view=activity::ActivityEditPage ssr=SsrMode::Async/>
+                <Route path=path!("/activity/:id/qr") view=activity::ActivityQrPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("") view=Home ssr=SsrMode::Async/>
             </Routes>
         </Router>

@@ -19,6 +19,8 @@ pub struct RuntimeConfig {
     pub secure_cookies: bool,
     /// How long a sign-in lasts, in milliseconds.
     pub session_ttl_ms: i64,
+    /// Where uploaded files (activity photos) are kept.
+    pub data_dir: std::path::PathBuf,
 }
 
 impl Default for RuntimeConfig {
@@ -26,6 +28,7 @@ impl Default for RuntimeConfig {
         Self {
             secure_cookies: false,
             session_ttl_ms: 30 * 24 * 3_600_000,
+            data_dir: "xingqi-data".into(),
         }
     }
 }

@@ -38,6 +38,10 @@ pub struct Config {
     #[arg(long, env = "XINGQI_SECURE_COOKIES")]
     pub secure_cookies: bool,
 
+    /// Where uploaded files (activity photos) are kept.
+    #[arg(long, env = "XINGQI_DATA_DIR", default_value = "xingqi-data")]
+    pub data_dir: std::path::PathBuf,
+
     /// How long a sign-in lasts, in days.
     #[arg(long, env = "XINGQI_SESSION_DAYS", default_value_t = 30)]
     pub session_days: u32,

@@ -48,6 +48,7 @@ const LESSON_TOPICS: [&str; 4] = [
     "从党史中汲取教书育人的力量",
     "全面从严治党与廉洁从教",
 ];
+const LEAVE_REASONS: [&str; 4] = ["外出参加培训", "病假", "带学生参加比赛", "家中有事"];
 const PLACES: [&str; 3] = ["党员活动室", "学校会议室", "报告厅"];
 
 /// Who the demo can sign in as.
@@ -194,6 +195,15 @@ struct Person {
     role: &'static str,
 }
 
+const POSTS: [&str; 6] = [
+    "语文教研组长",
+    "年级组长",
+    "班主任",
+    "教务处副主任",
+    "团委书记",
+    "总务主任",
+];
+
 fn people(branch_no: usize, size: usize, names: &mut impl Iterator<Item = String>) -> Vec<Person> {
     (0..size)
         .map(|i| {
@@ -271,8 +281,9 @@ async fn seed(db: &Db, password: &str, now: i64, report: &mut DemoReport) -> any
         .bind(SCHOOL)
         .execute(&mut *tx)
         .await?;
-    let insert_user = "INSERT INTO users (id, org_id, username, display_name, password_hash, role, active, created_at) \
-                       VALUES ($1, $2, $3, $4, $5, $6, 1, $7)";
+    let insert_user = "INSERT INTO users (id, org_id, username, display_name, password_hash, role, active, created_at, \
+                         committee, group_id, gender, birth_date, join_date, standing, post) \
+                       VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10, $11, $12, $13, $14)";
     sqlx::query(insert_user)
         .bind(Uuid::now_v7().to_string())
         .bind(school.to_string())
@@ -281,6 +292,13 @@ async fn seed(db: &Db, password: &str, now: i64, report: &mut DemoReport) -> any
         .bind(&hash)
         .bind("admin")
         .bind(now)
+        .bind(0)
+        .bind(None::<String>)
+        .bind(None::<String>)
+        .bind(None::<String>)
+        .bind(None::<String>)
+        .bind("full")
+        .bind(None::<String>)
         .execute(&mut *tx)
         .await?;
     report
@@ -296,8 +314,20 @@ async fn seed(db: &Db, password: &str, now: i64, report: &mut DemoReport) -> any
             .bind(branch_no as i32)
             .execute(&mut *tx)
             .await?;
+        // Two 党小组 per branch.
+        let groups = [Uuid::now_v7(), Uuid::now_v7()];
+        for (g, name) in groups.iter().zip(["第一党小组", "第二党小组"]) {
+            sqlx::query("INSERT INTO organisations (id, parent_id, kind, name, sort_order) VALUES ($1, $2, 'group', $3, 0)")
+                .bind(g.to_string())
+                .bind(branch.to_string())
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+        }
         let members = people(branch_no, *size, &mut names);
         for (i, p) in members.iter().enumerate() {
+            let born = 1965 + (rng.next() % 33) as i32;
+            let joined = (born + 22 + (rng.next() % 12) as i32).min(year_of(now) - 1);
             sqlx::query(insert_user)
                 .bind(p.id.to_string())
                 .bind(branch.to_string())
@@ -306,6 +336,22 @@ async fn seed(db: &Db, password: &str, now: i64, report: &mut DemoReport) -> any
                 .bind(&hash)
                 .bind(p.role)
                 .bind(now)
+                // The secretary and the next two members form the branch committee.
+                .bind(i32::from(i < 3))
+                .bind(groups[i % 2].to_string())
+                .bind(if rng.next() % 5 < 3 { "female" } else { "male" })
+                .bind(format!(
+                    "{born}-{:02}-{:02}",
+                    1 + rng.next() % 12,
+                    1 + rng.next() % 28
+                ))
+                .bind(format!("{joined}-07-01"))
+                .bind(if i + 1 == *size {
+                    "probationary"
+                } else {
+                    "full"
+                })
+                .bind((i % 3 != 2).then(|| POSTS[i % POSTS.len()].to_owned()))
                 .execute(&mut *tx)
                 .await?;
             if i < 2 {
@@ -319,8 +365,9 @@ async fn seed(db: &Db, password: &str, now: i64, report: &mut DemoReport) -> any
         for a in plan_year(branch_no, now) {
             let id = v7_at(a.starts_at - 7 * 24 * 3_600_000, &mut rng);
             sqlx::query(
-                "INSERT INTO activities (id, org_id, kind, topic, starts_at, ends_at, place, status, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'scheduled', $8)",
+                "INSERT INTO activities (id, org_id, kind, topic, starts_at, ends_at, place, status, created_at, \
+                   chair, recorder, audience, proof_secret, minutes) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'scheduled', $8, $9, $10, $11, $12, $13)",
             )
             .bind(id.to_string())
             .bind(branch.to_string())
@@ -330,6 +377,12 @@ async fn seed(db: &Db, password: &str, now: i64, report: &mut DemoReport) -> any
             .bind(a.ends_at)
             .bind(a.place)
             .bind(a.starts_at - 7 * 24 * 3_600_000)
+            .bind(&members[0].name)
+            .bind(&members[1].name)
+            .bind(if a.committee_only { "committee" } else { "branch" })
+            .bind(app::activity::server::new_proof_secret())
+            // Most activities already over have their minutes; a few are left for the to-do list.
+            .bind(if a.ends_at < now && rng.percent() < 85 { format!("{}：按议程开展，与会党员进行了交流发言。", a.topic) } else { String::new() })
             .execute(&mut *tx)
             .await?;
             let expected = if a.committee_only {
@@ -348,13 +401,29 @@ async fn seed(db: &Db, password: &str, now: i64, report: &mut DemoReport) -> any
                     let time = a.starts_at - 10 * 60_000 + i64::from(rng.next() % 20) * 60_000;
                     sqlx::query(
                         "INSERT INTO checkins (id, activity_id, user_id, device_time, method, received_at) \
-                         VALUES ($1, $2, $3, $4, 'app', $5)",
+                         VALUES ($1, $2, $3, $4, 'qr', $5)",
                     )
                     .bind(v7_at(time, &mut rng).to_string())
                     .bind(id.to_string())
                     .bind(p.id.to_string())
                     .bind(time)
                     .bind(time + 60_000)
+                    .execute(&mut *tx)
+                    .await?;
+                } else if a.ends_at < now && rng.percent() < 45 {
+                    // Some of those who missed it had asked for leave, and got it.
+                    let asked = a.starts_at - i64::from(1 + rng.next() % 48) * 3_600_000;
+                    sqlx::query(
+                        "INSERT INTO leave_requests (id, activity_id, user_id, reason, device_time, received_at, \
+                           status, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $5, 'approved', $6, $7)",
+                    )
+                    .bind(v7_at(asked, &mut rng).to_string())
+                    .bind(id.to_string())
+                    .bind(p.id.to_string())
+                    .bind(LEAVE_REASONS[(rng.next() as usize) % LEAVE_REASONS.len()])
+                    .bind(asked)
+                    .bind(members[0].id.to_string())
+                    .bind(asked + 3_600_000)
                     .execute(&mut *tx)
                     .await?;
                 }

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod files;
 pub mod storage;
 pub mod sync;
 pub mod telemetry;
@@ -33,8 +34,15 @@ pub fn app_router(state: AppState) -> Router {
         .route("/auth/logout", post(logout_handler))
         .route(
             app::sync::protocol::PUSH_PATH,
-            post(sync::push).layer(DefaultBodyLimit::max(sync::MAX_BODY_BYTES)),
+            post(sync::push).layer(DefaultBodyLimit::max(app::sync::protocol::MAX_BODY_BYTES)),
         )
+        .route(app::sync::protocol::PULL_PATH, get(sync::pull))
+        .route(app::sync::protocol::OPENAPI_PATH, get(sync::openapi))
+        .route(
+            "/activity/{id}/photos",
+            post(files::upload).layer(DefaultBodyLimit::max(files::UPLOAD_LIMIT)),
+        )
+        .route("/photos/{id}", get(files::serve))
         .route("/healthz", get(|| async { "ok" }))
         .route(
             "/api/{*fn_name}",
@@ -65,7 +73,7 @@ async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) ->
 /// home. Server functions and the sync API check the session themselves (401).
 async fn guard_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let protected = ["/me", "/branch"]
+    let protected = ["/me", "/branch", "/activity"]
         .iter()
         .any(|p| path == *p || path.starts_with(&format!("{p}/")));
     if req.method() != http::Method::GET || !(protected || path == "/") {
@@ -75,7 +83,15 @@ async fn guard_pages(State(state): State<AppState>, req: Request, next: Next) ->
         Ok(user) if path == "/" => Redirect::to(&landing_path(None, user.role)).into_response(),
         Ok(_) => next.run(req).await,
         Err(AppError::Unauthorized) if path == "/" => Redirect::to("/login").into_response(),
-        Err(AppError::Unauthorized) => Redirect::to(&format!("/login?next={path}")).into_response(),
+        Err(AppError::Unauthorized) => {
+            // Keep the query: a scanned QR code's check-in must survive signing in.
+            let target = req.uri().path_and_query().map_or(path, |p| p.as_str());
+            Redirect::to(&format!(
+                "/login?next={}",
+                app::auth::server::urlencode(target)
+            ))
+            .into_response()
+        }
         Err(e) => e.into_response(),
     }
 }
@@ -99,6 +115,7 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
         config: RuntimeConfig {
             secure_cookies: config.secure_cookies,
             session_ttl_ms: i64::from(config.session_days) * 24 * 3_600_000,
+            data_dir: config.data_dir.clone(),
         },
     };
     let listener = tokio::net::TcpListener::bind(addr)

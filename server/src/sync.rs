@@ -1,26 +1,40 @@
-//! `POST /api/v1/sync/push`: the HTTP face of the sync protocol (`app::sync::protocol`).
+//! The HTTP face of the sync protocol (`app::sync::protocol`): push, pull, and the OpenAPI
+//! description of both.
 
 use app::auth::server::user_from_headers;
 use app::error::AppError;
 use app::state::AppState;
-use app::sync::protocol::{PushRequest, PushResponse};
+use app::sync::protocol::{
+    DeviceRef, DeviceState, MAX_RECORDS, PullResponse, PulledActivity, PushBatch, PushResponse,
+    PushResult, PushStatus, Record, RecordBody, RejectCode, RosterEntry,
+};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use http::HeaderMap;
+use serde::Deserialize;
+use utoipa::OpenApi;
 
-/// The most records one push may carry.
-pub const MAX_RECORDS: usize = 100;
-/// The largest body one push may carry; larger gets 413 before it is read.
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
-
+/// Push records; one result per record, in order, sent after commit.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sync/push",
+    tag = "sync",
+    request_body(content = PushBatch, description = "At most 100 records and 256 KB. Each record is read on its own: a malformed one is rejected without affecting the rest."),
+    responses(
+        (status = 200, description = "One result per record, in order", body = PushResponse),
+        (status = 401, description = "Not signed in (the session cookie is missing or expired)"),
+        (status = 413, description = "The body is larger than 256 KB"),
+        (status = 422, description = "Not a push batch (bad JSON, `records` not an array, more than 100 records)"),
+    )
+)]
 pub async fn push(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let member = match user_from_headers(&state.db, &headers).await {
         Ok(m) => m,
         Err(e) => return e.into_response(),
     };
-    let request: PushRequest = match serde_json::from_slice(&body) {
+    let request: app::sync::protocol::PushRequest = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(e) => {
             return AppError::Invalid(format!("请求体不是有效的推送批次：{e}")).into_response();
@@ -29,8 +43,73 @@ pub async fn push(State(state): State<AppState>, headers: HeaderMap, body: Bytes
     if request.records.len() > MAX_RECORDS {
         return AppError::Invalid(format!("一次最多推送 {MAX_RECORDS} 条记录")).into_response();
     }
-    match app::checkin::server::push(&state.db, &member, request.records).await {
-        Ok(results) => Json(PushResponse { results }).into_response(),
+    match app::sync::server::push(&state.db, &member, request.device, request.records).await {
+        Ok(response) => Json(response).into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PullQuery {
+    /// The `cursor` of the previous pull; omit for everything.
+    pub cursor: Option<i64>,
+}
+
+/// Pull reference data changed since a cursor: the member's activities from today on, and
+/// for organisers the roster of their branches.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sync/pull",
+    tag = "sync",
+    params(PullQuery),
+    responses(
+        (status = 200, description = "What changed since the cursor, and the next cursor", body = PullResponse),
+        (status = 401, description = "Not signed in"),
+    )
+)]
+pub async fn pull(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<PullQuery>,
+) -> Response {
+    let member = match user_from_headers(&state.db, &headers).await {
+        Ok(m) => m,
+        Err(e) => return e.into_response(),
+    };
+    match app::sync::server::pull(&state.db, &member, query.cursor).await {
+        Ok(r) => Json(r).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "xingqi sync protocol",
+        version = "1",
+        description = "How a phone's outbox reaches the server. Records are facts with client-made UUIDv7 ids; the server stores each id once. Authentication: the `xingqi_session` cookie set by `POST /auth/login`."
+    ),
+    paths(push, pull),
+    components(schemas(
+        PushBatch,
+        Record,
+        RecordBody,
+        app::sync::protocol::CheckinBody,
+        app::sync::protocol::LeaveRequestBody,
+        DeviceRef,
+        PushResponse,
+        PushResult,
+        PushStatus,
+        RejectCode,
+        DeviceState,
+        PullResponse,
+        PulledActivity,
+        RosterEntry
+    ))
+)]
+pub struct SyncApi;
+
+/// `GET /api/v1/openapi.json`
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(SyncApi::openapi())
 }

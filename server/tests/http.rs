@@ -6,20 +6,28 @@ mod common;
 use app::db::Db;
 use app::state::{AppState, RuntimeConfig};
 use app::sync::protocol::{PushResponse, PushStatus, RejectCode};
-use common::{PASSWORD, checkin, fixture, v7};
+use common::{PASSWORD, fixture, v7};
 use leptos::config::LeptosOptions;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use sqlx::Row;
 
 async fn serve(db: &Db) -> String {
+    let dir = std::env::temp_dir().join("xingqi-http-tests");
+    serve_with_data(db, &dir).await
+}
+
+async fn serve_with_data(db: &Db, data_dir: &std::path::Path) -> String {
     let state = AppState {
         leptos_options: LeptosOptions::builder()
             .output_name("xingqi")
             .site_root("target/site")
             .build(),
         db: db.clone(),
-        config: RuntimeConfig::default(),
+        config: RuntimeConfig {
+            data_dir: data_dir.to_owned(),
+            ..RuntimeConfig::default()
+        },
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -91,7 +99,7 @@ async fn unauthenticated_requests_are_turned_away(db: &Db) {
     }
     let res = c
         .post(format!("{base}/api/v1/sync/push"))
-        .json(&serde_json::json!({ "records": [checkin(v7(), &f.today, &f.m1a, 1)] }))
+        .json(&serde_json::json!({ "records": [f.checkin_now(v7(), &f.today, &f.m1a)] }))
         .send()
         .await
         .unwrap();
@@ -159,9 +167,10 @@ async fn the_same_batch_twice_is_stored_once(db: &Db) {
     let base = serve(db).await;
     let c = sign_in(&base, "m1a").await;
     let (a, b) = (v7(), v7());
+    let at = f.starts[&f.today] + 60_000;
     let batch = vec![
-        checkin(a, &f.today, &f.m1a, 10),
-        checkin(b, &f.past, &f.m1a, 20),
+        f.checkin(a, &f.today, &f.m1a, at),
+        f.checkin_now(b, &f.past, &f.m1a),
     ];
     let first = push(&c, &base, batch.clone()).await;
     assert_eq!(
@@ -184,8 +193,8 @@ async fn the_same_batch_twice_is_stored_once(db: &Db) {
     assert_eq!(checkins(db).await, 2);
 
     // The same id with other content: a conflict, and the first content stays.
-    let conflict = push(&c, &base, vec![checkin(a, &f.today, &f.m1a, 99)]).await;
-    assert_eq!(conflict.results[0].status, PushStatus::Rejected);
+    let conflict = push(&c, &base, vec![f.checkin(a, &f.today, &f.m1a, at + 1)]).await;
+    assert_eq!(conflict.results[0].status, PushStatus::Conflict);
     assert_eq!(conflict.results[0].code, Some(RejectCode::Conflict));
     let kept: i64 = sqlx::query("SELECT device_time FROM checkins WHERE id = $1")
         .bind(a.to_string())
@@ -194,7 +203,7 @@ async fn the_same_batch_twice_is_stored_once(db: &Db) {
         .unwrap()
         .try_get(0)
         .unwrap();
-    assert_eq!(kept, 10);
+    assert_eq!(kept, at);
     assert_eq!(checkins(db).await, 2);
 
     // The secretary's figure counts it.
@@ -250,7 +259,7 @@ async fn bad_bodies_get_clear_errors_and_store_nothing(db: &Db) {
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
     let many: Vec<_> = (0..101)
-        .map(|_| checkin(v7(), &f.today, &f.m1a, 1))
+        .map(|_| f.checkin_now(v7(), &f.today, &f.m1a))
         .collect();
     let res = send(serde_json::to_vec(&serde_json::json!({ "records": many })).unwrap())
         .await
@@ -286,12 +295,106 @@ async fn server_functions_check_the_role_and_the_branch(db: &Db) {
     assert_eq!(page.status(), StatusCode::FORBIDDEN);
     assert!(page.text().await.unwrap().contains("没有权限"));
     // A member pushing for a colleague is refused and nothing is stored.
-    let r = push(&member, &base, vec![checkin(v7(), &f.today, &f.m1b, 1)]).await;
+    let r = push(&member, &base, vec![f.checkin_now(v7(), &f.today, &f.m1b)]).await;
     assert_eq!(r.results[0].code, Some(RejectCode::NotYours));
     assert_eq!(checkins(db).await, 0);
 }
 
+async fn pull_and_the_protocol_description_are_served(db: &Db) {
+    let f = fixture(db).await;
+    let base = serve(db).await;
+    let anonymous = client()
+        .get(format!("{base}/api/v1/sync/pull"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let c = sign_in(&base, "m1a").await;
+    let first: app::sync::protocol::PullResponse = c
+        .get(format!("{base}/api/v1/sync/pull"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(first.activities.iter().any(|a| a.id == f.today));
+    let next: app::sync::protocol::PullResponse = c
+        .get(format!("{base}/api/v1/sync/pull?cursor={}", first.cursor))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(next.activities.is_empty());
+    let spec: serde_json::Value = client()
+        .get(format!("{base}/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(spec["info"]["version"], "1");
+    assert!(spec["paths"]["/api/v1/sync/push"]["post"].is_object());
+    assert!(spec["paths"]["/api/v1/sync/pull"]["get"].is_object());
+    let statuses = &spec["components"]["schemas"]["PushStatus"]["enum"];
+    assert_eq!(
+        *statuses,
+        serde_json::json!(["accepted", "duplicate", "conflict", "rejected"])
+    );
+}
+
+async fn photos_are_kept_within_limits_and_shown_to_organisers(db: &Db) {
+    let f = fixture(db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let base = serve_with_data(db, dir.path()).await;
+    let sec = sign_in(&base, "sec1").await;
+    let upload = async |bytes: Vec<u8>| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("p.jpg");
+        let form = reqwest::multipart::Form::new()
+            .part("photo", part)
+            .text("caption", "集体学习");
+        let res = sec
+            .post(format!("{base}/activity/{}/photos", f.today))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        location(&res).to_owned()
+    };
+    let jpeg = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[0u8; 1000][..]].concat();
+    assert!(upload(jpeg.clone()).await.contains("photo=saved"));
+    assert!(
+        upload(b"GIF89a....".to_vec())
+            .await
+            .contains("photo=wrong_type")
+    );
+    let big = [
+        &[0xFF, 0xD8, 0xFF, 0xE0][..],
+        &vec![0u8; 5 * 1024 * 1024 + 10][..],
+    ]
+    .concat();
+    assert!(upload(big).await.contains("photo=too_big"));
+    let record = app::activity::server::record(db, &f.sec1, &f.today, app::db::now_ms())
+        .await
+        .unwrap();
+    assert_eq!(record.photos.len(), 1);
+    let url = format!("{base}/photos/{}", record.photos[0].id);
+    let got = sec.get(&url).send().await.unwrap();
+    assert_eq!(got.headers()["content-type"], "image/jpeg");
+    assert_eq!(got.bytes().await.unwrap().to_vec(), jpeg);
+    let member = sign_in(&base, "m1a").await;
+    assert_eq!(
+        member.get(&url).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
 on_both_backends!(
+    pull_and_the_protocol_description_are_served,
+    photos_are_kept_within_limits_and_shown_to_organisers,
     unauthenticated_requests_are_turned_away,
     sign_in_opens_and_sign_out_closes_a_session,
     the_same_batch_twice_is_stored_once,

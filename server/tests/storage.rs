@@ -2,16 +2,32 @@
 
 mod common;
 
+use app::activity::{ActivityForm, Audience};
 use app::auth::server::{Password, sign_in, sign_out, user_for_token};
 use app::branch::server::{branch_overview, my_branches};
-use app::checkin::server::{member_activities, push};
+use app::checkin::server::member_activities;
 use app::db::{Db, now_ms};
 use app::domain::activity::ActivityKind;
+use app::domain::attendance::{AttendanceState, LeaveStatus, Mark};
 use app::domain::participation::{Attendance, BarStatus};
+use app::domain::proof::{STEP_MS, code, step_of};
+use app::domain::time::to_local_datetime;
 use app::error::AppError;
-use app::sync::protocol::{PushStatus, RejectCode};
-use common::{PASSWORD, checkin, fixture, v7};
+use app::sync::protocol::{DeviceRef, PushResult, PushStatus, RejectCode};
+use common::{Fixture, PASSWORD, checkin_with, fixture, v7};
+use serde_json::json;
 use sqlx::Row;
+
+async fn push(
+    db: &Db,
+    member: &app::auth::CurrentUser,
+    records: Vec<serde_json::Value>,
+) -> Vec<PushResult> {
+    app::sync::server::push(db, member, None, records)
+        .await
+        .unwrap()
+        .results
+}
 
 async fn count(db: &Db, sql: &'static str, bind: &str) -> i64 {
     sqlx::query(sql)
@@ -23,19 +39,21 @@ async fn count(db: &Db, sql: &'static str, bind: &str) -> i64 {
         .expect("a count")
 }
 
-async fn migrations_are_idempotent(db: &Db) {
-    // Opening runs the migrator; running it again on a migrated database changes nothing.
-    server::storage::MIGRATOR
-        .run(db.pool())
-        .await
-        .expect("re-run");
-    let n: i64 = sqlx::query("SELECT COUNT(*) FROM checkins")
+async fn all_checkins(db: &Db) -> i64 {
+    sqlx::query("SELECT COUNT(*) FROM checkins")
         .fetch_one(db.pool())
         .await
         .unwrap()
         .try_get(0)
-        .unwrap();
-    assert_eq!(n, 0);
+        .unwrap()
+}
+
+async fn migrations_are_idempotent(db: &Db) {
+    server::storage::MIGRATOR
+        .run(db.pool())
+        .await
+        .expect("re-run");
+    assert_eq!(all_checkins(db).await, 0);
 }
 
 async fn sessions_follow_the_password(db: &Db) {
@@ -77,11 +95,15 @@ async fn sessions_follow_the_password(db: &Db) {
 async fn a_record_is_stored_once(db: &Db) {
     let f = fixture(db).await;
     let id = v7();
-    let record = checkin(id, &f.today, &f.m1a, 1_000);
-    let first = push(db, &f.m1a, vec![record.clone()]).await.unwrap();
-    assert_eq!(first[0].status, PushStatus::Accepted);
-    let again = push(db, &f.m1a, vec![record]).await.unwrap();
-    assert_eq!(again[0].status, PushStatus::Duplicate);
+    let record = f.checkin_now(id, &f.today, &f.m1a);
+    assert_eq!(
+        push(db, &f.m1a, vec![record.clone()]).await[0].status,
+        PushStatus::Accepted
+    );
+    assert_eq!(
+        push(db, &f.m1a, vec![record]).await[0].status,
+        PushStatus::Duplicate
+    );
     assert_eq!(
         count(
             db,
@@ -96,13 +118,15 @@ async fn a_record_is_stored_once(db: &Db) {
 async fn a_conflicting_record_never_overwrites(db: &Db) {
     let f = fixture(db).await;
     let id = v7();
-    push(db, &f.m1a, vec![checkin(id, &f.today, &f.m1a, 1_000)])
-        .await
-        .unwrap();
-    let other = push(db, &f.m1a, vec![checkin(id, &f.today, &f.m1a, 2_000)])
-        .await
-        .unwrap();
-    assert_eq!(other[0].status, PushStatus::Rejected);
+    let at = f.starts[&f.today] + 60_000;
+    push(db, &f.m1a, vec![f.checkin(id, &f.today, &f.m1a, at)]).await;
+    let other = push(
+        db,
+        &f.m1a,
+        vec![f.checkin(id, &f.today, &f.m1a, at + 5_000)],
+    )
+    .await;
+    assert_eq!(other[0].status, PushStatus::Conflict);
     assert_eq!(other[0].code, Some(RejectCode::Conflict));
     let kept: i64 = sqlx::query("SELECT device_time FROM checkins WHERE id = $1")
         .bind(id.to_string())
@@ -111,7 +135,7 @@ async fn a_conflicting_record_never_overwrites(db: &Db) {
         .unwrap()
         .try_get(0)
         .unwrap();
-    assert_eq!(kept, 1_000, "the first content stays");
+    assert_eq!(kept, at, "the first content stays");
 }
 
 async fn bad_records_are_rejected_one_by_one(db: &Db) {
@@ -119,21 +143,20 @@ async fn bad_records_are_rejected_one_by_one(db: &Db) {
     let good = v7();
     let unknown_activity = uuid::Uuid::now_v7().to_string();
     let batch = vec![
-        checkin(v7(), &unknown_activity, &f.m1a, 1),
-        checkin(v7(), &f.cancelled, &f.m1a, 1),
-        checkin(v7(), &f.other_branch, &f.m1a, 1),
-        checkin(v7(), &f.today, &f.m1b, 1),
-        serde_json::json!({"id": v7().to_string(), "kind": "checkin", "body": {"activity_id": 7}}),
-        checkin(
+        f.checkin_now(v7(), &unknown_activity, &f.m1a),
+        f.checkin_now(v7(), &f.cancelled, &f.m1a),
+        f.checkin_now(v7(), &f.other_branch, &f.m1a),
+        f.checkin_now(v7(), &f.today, &f.m1b),
+        json!({"id": v7().to_string(), "kind": "checkin", "body": {"activity_id": 7}}),
+        f.checkin_now(
             uuid::Uuid::from_u128(0x6f1c1b7e_2c5a_4f0e_9d1a_3b2c1d0e9f8a),
             &f.today,
             &f.m1a,
-            1,
         ),
-        serde_json::json!("not even an object"),
-        checkin(good, &f.today, &f.m1a, 1),
+        json!("not even an object"),
+        f.checkin_now(good, &f.today, &f.m1a),
     ];
-    let results = push(db, &f.m1a, batch).await.unwrap();
+    let results = push(db, &f.m1a, batch).await;
     let codes: Vec<_> = results.iter().map(|r| r.code).collect();
     assert_eq!(
         codes,
@@ -158,13 +181,70 @@ async fn bad_records_are_rejected_one_by_one(db: &Db) {
         results[6].id, None,
         "a record without an id is answered without one"
     );
-    let stored: i64 = sqlx::query("SELECT COUNT(*) FROM checkins")
+    assert_eq!(all_checkins(db).await, 1, "only the good record is stored");
+}
+
+async fn proofs_are_checked_when_the_record_arrives(db: &Db) {
+    let f = fixture(db).await;
+    let start = f.starts[&f.today];
+    let shown = start + 60_000;
+    let step = step_of(shown);
+    let mine = |s: i64| code(&f.secrets[&f.today], &f.today, s);
+    let theirs = code(&f.secrets[&f.other_branch], &f.other_branch, step);
+    // A six-digit code that is none of this activity's codes around its time.
+    let nowhere = (0..1000)
+        .map(|n| format!("{n:06}"))
+        .find(|c| (step - 400..step + 400).all(|s| mine(s) != *c))
+        .unwrap();
+    let cases = [
+        // Another activity's code for the same moment.
+        (
+            json!({"method": "qr", "step": step, "code": theirs}),
+            shown,
+            Some(RejectCode::ProofWrong),
+        ),
+        // Not a code at all.
+        (
+            json!({"method": "code", "code": nowhere}),
+            shown,
+            Some(RejectCode::ProofWrong),
+        ),
+        // This activity's code, replayed 20 minutes after it was shown.
+        (
+            json!({"method": "qr", "step": step, "code": mine(step)}),
+            shown + 20 * 60_000,
+            Some(RejectCode::ProofExpired),
+        ),
+        // This activity's code from a step far outside its window.
+        (
+            json!({"method": "qr", "step": step - 200, "code": mine(step - 200)}),
+            (step - 200) * STEP_MS,
+            Some(RejectCode::ProofOutsideWindow),
+        ),
+        // Typed, with the phone's clock a minute behind.
+        (
+            json!({"method": "code", "code": mine(step)}),
+            shown - 60_000,
+            None,
+        ),
+    ];
+    for (i, (proof, at, expected)) in cases.into_iter().enumerate() {
+        let member = if expected.is_none() { &f.m1a } else { &f.m1b };
+        let r = push(
+            db,
+            member,
+            vec![checkin_with(v7(), &f.today, member, at, proof)],
+        )
+        .await;
+        assert_eq!(r[0].code, expected, "case {i}: {:?}", r[0].reason);
+    }
+    // A proof of the code typed is stored with its method and the step it proved.
+    let row = sqlx::query("SELECT method, proof_step FROM checkins")
         .fetch_one(db.pool())
         .await
-        .unwrap()
-        .try_get(0)
         .unwrap();
-    assert_eq!(stored, 1, "only the good record is stored");
+    assert_eq!(row.try_get::<String, _>("method").unwrap(), "code");
+    assert_eq!(row.try_get::<i64, _>("proof_step").unwrap(), step);
 }
 
 async fn the_branch_figure_counts_members_not_records(db: &Db) {
@@ -172,9 +252,7 @@ async fn the_branch_figure_counts_members_not_records(db: &Db) {
     // m1a checks in twice (two phones, two ids); m1b once; sec1 not at all.
     for (member, n) in [(&f.m1a, 2), (&f.m1b, 1)] {
         for _ in 0..n {
-            let r = push(db, member, vec![checkin(v7(), &f.today, member, now_ms())])
-                .await
-                .unwrap();
+            let r = push(db, member, vec![f.checkin_now(v7(), &f.today, member)]).await;
             assert_eq!(r[0].status, PushStatus::Accepted);
         }
     }
@@ -200,6 +278,386 @@ async fn the_branch_figure_counts_members_not_records(db: &Db) {
     assert!(
         o.activities.iter().all(|a| a.id != f.cancelled),
         "cancelled activities are not counted"
+    );
+}
+
+async fn approved_leave_is_excused_never_present(db: &Db) {
+    let f = fixture(db).await;
+    let asked = f.starts[&f.next_week] - 24 * 3_600_000;
+    let leave = v7();
+    let r = push(
+        db,
+        &f.m1a,
+        vec![f.leave(leave, &f.next_week, &f.m1a, "外出培训", asked)],
+    )
+    .await;
+    assert_eq!(r[0].status, PushStatus::Accepted);
+    let refused = push(
+        db,
+        &f.m1a,
+        vec![
+            f.leave(v7(), &f.next_week, &f.m1a, "   ", asked),
+            f.leave(v7(), &f.next_week, &f.m1b, "代请假", asked),
+            f.leave(v7(), &f.past, &f.m1a, "补请假", now_ms()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        refused.iter().map(|r| r.code).collect::<Vec<_>>(),
+        [
+            Some(RejectCode::BadReason),
+            Some(RejectCode::NotYours),
+            Some(RejectCode::ActivityOver)
+        ]
+    );
+    // Pending leave is not yet an excuse; the member sees it waiting.
+    let mine = member_activities(db, &f.m1a, now_ms()).await.unwrap();
+    assert_eq!(mine.upcoming[0].leave, Some(LeaveStatus::Pending));
+    // Another branch's secretary may not decide; the branch's may.
+    assert_eq!(
+        app::leave::server::decide(db, &f.m2a, &leave.to_string(), true, "")
+            .await
+            .unwrap_err(),
+        AppError::Forbidden
+    );
+    app::leave::server::decide(db, &f.sec1, &leave.to_string(), true, "同意")
+        .await
+        .unwrap();
+    // Leave on today's activity: approved; m1b also asked but came anyway.
+    for m in [&f.m1a, &f.m1b] {
+        let id = v7();
+        push(
+            db,
+            m,
+            vec![f.leave(id, &f.today, m, "出差", f.starts[&f.today])],
+        )
+        .await;
+        app::leave::server::decide(db, &f.sec1, &id.to_string(), true, "")
+            .await
+            .unwrap();
+    }
+    push(db, &f.m1b, vec![f.checkin_now(v7(), &f.today, &f.m1b)]).await;
+    let o = branch_overview(db, &f.sec1, &f.branch1, now_ms())
+        .await
+        .unwrap();
+    let today = o.activities.iter().find(|a| a.id == f.today).unwrap();
+    assert_eq!(
+        (
+            today.counts.present,
+            today.counts.excused,
+            today.counts.absent
+        ),
+        (1, 1, 1)
+    );
+    assert_eq!(today.excused, ["李一"]);
+    assert_eq!(
+        today.figure.attendance,
+        Attendance::new(3, 1),
+        "leave is not presence"
+    );
+    assert!(
+        o.leave_requests
+            .iter()
+            .any(|l| l.reason == "外出培训" && l.status == LeaveStatus::Approved)
+    );
+}
+
+async fn hand_marks_win_and_leave_an_audit_trail(db: &Db) {
+    let f = fixture(db).await;
+    push(db, &f.m1a, vec![f.checkin_now(v7(), &f.today, &f.m1a)]).await;
+    let now = now_ms();
+    let mark = async |who: &app::auth::CurrentUser, member: &str, m: Mark| {
+        app::activity::server::mark(db, who, &f.today, member, m, "核对现场签到表", now).await
+    };
+    assert_eq!(
+        mark(&f.m1b, &f.m1a.id, Mark::Absent).await.unwrap_err(),
+        AppError::Forbidden
+    );
+    assert!(matches!(
+        mark(&f.sec1, &f.m2a.id, Mark::Present).await,
+        Err(AppError::Invalid(_))
+    ));
+    assert_eq!(
+        mark(&f.sec1, &f.m1a.id, Mark::Absent).await.unwrap(),
+        AttendanceState::Absent
+    );
+    assert_eq!(
+        mark(&f.sec1, &f.m1b.id, Mark::Excused).await.unwrap(),
+        AttendanceState::Excused
+    );
+    assert_eq!(
+        mark(&f.admin, &f.m1a.id, Mark::Auto).await.unwrap(),
+        AttendanceState::Present
+    );
+    let record = app::activity::server::record(db, &f.sec1, &f.today, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            record.counts.present,
+            record.counts.excused,
+            record.counts.absent
+        ),
+        (1, 1, 1)
+    );
+    let trail: Vec<_> = record
+        .marks
+        .iter()
+        .map(|m| {
+            (
+                m.member_name.as_str(),
+                m.before,
+                m.after,
+                m.by_name.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        trail,
+        [
+            (
+                "李一",
+                AttendanceState::Present,
+                AttendanceState::Absent,
+                "王书记"
+            ),
+            (
+                "张二",
+                AttendanceState::Absent,
+                AttendanceState::Excused,
+                "王书记"
+            ),
+            (
+                "李一",
+                AttendanceState::Absent,
+                AttendanceState::Present,
+                "总支管理员"
+            ),
+        ]
+    );
+}
+
+fn form(kind: ActivityKind, topic: &str, starts_at: i64, audience: &Audience) -> ActivityForm {
+    ActivityForm {
+        kind: kind.as_str().into(),
+        topic: topic.into(),
+        starts_at: to_local_datetime(starts_at),
+        ends_at: to_local_datetime(starts_at + 2 * 3_600_000),
+        place: "党员活动室".into(),
+        chair: "王书记".into(),
+        recorder: "李一".into(),
+        audience: audience.encode(),
+    }
+}
+
+async fn expected_names(db: &Db, f: &Fixture, id: &str) -> Vec<String> {
+    let r = app::activity::server::record(db, &f.sec1, id, now_ms())
+        .await
+        .unwrap();
+    r.roll.into_iter().map(|e| e.name).collect()
+}
+
+async fn scheduling_fixes_who_is_expected(db: &Db) {
+    let f = fixture(db).await;
+    use app::activity::server::{cancel, create, save_minutes, update};
+    let later = now_ms() + 3 * 24 * 3_600_000;
+    let committee = create(
+        db,
+        &f.sec1,
+        &f.branch1,
+        &form(
+            ActivityKind::Committee,
+            "支委会",
+            later,
+            &Audience::Committee,
+        ),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(expected_names(db, &f, &committee).await, ["王书记"]);
+    let group = Audience::Group(f.group1.clone());
+    let g = create(
+        db,
+        &f.sec1,
+        &f.branch1,
+        &form(ActivityKind::GroupMeeting, "小组学习", later, &group),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(expected_names(db, &f, &g).await, ["张二", "李一"]);
+    // Before it starts, the audience may change and 应到 follows.
+    update(
+        db,
+        &f.sec1,
+        &g,
+        &form(
+            ActivityKind::GroupMeeting,
+            "小组学习",
+            later,
+            &Audience::Branch,
+        ),
+        now_ms(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(expected_names(db, &f, &g).await.len(), 3);
+    // Once started, time and audience are part of the record.
+    let started = form(
+        ActivityKind::ThemeDay,
+        "今天的主题党日",
+        f.starts[&f.today],
+        &Audience::Committee,
+    );
+    let errors = update(db, &f.sec1, &f.today, &started, now_ms())
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(errors[0].field, "audience");
+    // Bad forms come back with every problem; another branch's group is refused.
+    let bad = ActivityForm {
+        topic: "".into(),
+        ..form(ActivityKind::ThemeDay, "x", later, &Audience::Branch)
+    };
+    assert_eq!(
+        create(db, &f.sec1, &f.branch1, &bad)
+            .await
+            .unwrap()
+            .unwrap_err()[0]
+            .field,
+        "topic"
+    );
+    let foreign = form(
+        ActivityKind::GroupMeeting,
+        "x",
+        later,
+        &Audience::Group(f.branch2.clone()),
+    );
+    assert_eq!(
+        create(db, &f.sec1, &f.branch1, &foreign)
+            .await
+            .unwrap()
+            .unwrap_err()[0]
+            .field,
+        "audience"
+    );
+    assert_eq!(
+        create(
+            db,
+            &f.sec1,
+            &f.branch2,
+            &form(ActivityKind::ThemeDay, "x", later, &Audience::Branch)
+        )
+        .await
+        .unwrap_err(),
+        AppError::Forbidden
+    );
+    // Minutes only once it has started; cancelling takes it out of the figures.
+    assert!(matches!(
+        save_minutes(db, &f.sec1, &g, "记录", now_ms()).await,
+        Err(AppError::Invalid(_))
+    ));
+    save_minutes(db, &f.sec1, &f.today, "学习了党章第一章。", now_ms())
+        .await
+        .unwrap();
+    cancel(db, &f.sec1, &committee, "与期中考试冲突")
+        .await
+        .unwrap();
+    let o = branch_overview(db, &f.sec1, &f.branch1, now_ms())
+        .await
+        .unwrap();
+    assert!(o.activities.iter().all(|a| a.id != committee));
+    assert!(
+        o.activities
+            .iter()
+            .find(|a| a.id == f.today)
+            .unwrap()
+            .has_minutes
+    );
+}
+
+async fn pull_returns_what_changed_since_the_cursor(db: &Db) {
+    let f = fixture(db).await;
+    let first = app::sync::server::pull(db, &f.m1a, None).await.unwrap();
+    let mut ids: Vec<_> = first.activities.iter().map(|a| a.id.as_str()).collect();
+    ids.sort();
+    let mut want = vec![f.today.as_str(), f.cancelled.as_str(), f.next_week.as_str()];
+    want.sort();
+    assert_eq!(
+        ids, want,
+        "from today on, cancelled ones included so a phone learns of them"
+    );
+    assert!(first.roster.is_none(), "members get no roster");
+    let again = app::sync::server::pull(db, &f.m1a, Some(first.cursor))
+        .await
+        .unwrap();
+    assert!(again.activities.is_empty());
+    app::activity::server::cancel(db, &f.sec1, &f.next_week, "改期")
+        .await
+        .unwrap();
+    let after = app::sync::server::pull(db, &f.m1a, Some(first.cursor))
+        .await
+        .unwrap();
+    assert_eq!(after.activities.len(), 1);
+    assert_eq!(after.activities[0].status, "cancelled");
+    assert!(after.cursor > first.cursor);
+    let roster = app::sync::server::pull(db, &f.sec1, None)
+        .await
+        .unwrap()
+        .roster
+        .unwrap();
+    let mut names: Vec<_> = roster.iter().map(|r| r.display_name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["张二", "李一", "王书记"]);
+}
+
+async fn a_wiped_device_is_noticed_by_its_numbering(db: &Db) {
+    let f = fixture(db).await;
+    let device_id = uuid::Uuid::now_v7();
+    let device = Some(DeviceRef { id: device_id });
+    let numbered = |id, seq: i64, activity: &str| {
+        let mut r = f.checkin_now(id, activity, &f.m1a);
+        r["seq"] = json!(seq);
+        r
+    };
+    let (a, b) = (v7(), v7());
+    let first = app::sync::server::push(
+        db,
+        &f.m1a,
+        device.clone(),
+        vec![numbered(a, 1, &f.today), numbered(b, 2, &f.past)],
+    )
+    .await
+    .unwrap();
+    let d = first.device.unwrap();
+    assert_eq!((d.high_water, d.reset_detected), (2, false));
+    // A retry of an old record is no reset.
+    let retry = app::sync::server::push(db, &f.m1a, device.clone(), vec![numbered(a, 1, &f.today)])
+        .await
+        .unwrap();
+    assert!(!retry.device.unwrap().reset_detected);
+    // A new record numbered 1 again: the phone's store started over.
+    let wiped = app::sync::server::push(
+        db,
+        &f.m1a,
+        device.clone(),
+        vec![numbered(v7(), 1, &f.today)],
+    )
+    .await
+    .unwrap();
+    let d = wiped.device.unwrap();
+    assert!(d.reset_detected);
+    assert_eq!(d.high_water, 2);
+    assert_eq!(
+        count(
+            db,
+            "SELECT resets FROM devices WHERE id = $1",
+            &device_id.to_string()
+        )
+        .await,
+        1
     );
 }
 
@@ -242,13 +700,24 @@ async fn branch_pages_are_for_their_secretary_and_admin(db: &Db) {
         my_branches(db, &f.m1a, now).await.unwrap_err(),
         AppError::Forbidden
     );
+    let record = app::activity::server::record(db, &f.m1a, &f.today, now).await;
+    assert_eq!(
+        record.unwrap_err(),
+        AppError::Forbidden,
+        "members don't read the branch's records"
+    );
+    assert_eq!(
+        app::activity::server::proof_screen(db, &f.m2a, &f.today, now)
+            .await
+            .unwrap_err(),
+        AppError::Forbidden,
+        "nobody else gets an activity's code secret"
+    );
 }
 
 async fn a_member_sees_today_and_what_comes(db: &Db) {
     let f = fixture(db).await;
-    push(db, &f.m1a, vec![checkin(v7(), &f.today, &f.m1a, now_ms())])
-        .await
-        .unwrap();
+    push(db, &f.m1a, vec![f.checkin_now(v7(), &f.today, &f.m1a)]).await;
     let mine = member_activities(db, &f.m1a, now_ms()).await.unwrap();
     let today: Vec<_> = mine
         .today
@@ -296,6 +765,12 @@ async fn the_demo_school_seeds_once(db: &Db) {
         .find(|a| a.kind == ActivityKind::ThemeDay)
         .unwrap();
     assert!((8..=12).contains(&theme_day.figure.attendance.expected));
+    let committee = o
+        .activities
+        .iter()
+        .find(|a| a.kind == ActivityKind::Committee)
+        .unwrap();
+    assert_eq!(committee.counts.expected, 3, "支委会 is for the committee");
     let (_, member) = sign_in(db, "m2-01", Password::new("demo-pass"), 60_000)
         .await
         .unwrap();
@@ -305,6 +780,24 @@ async fn the_demo_school_seeds_once(db: &Db) {
         1,
         "the demo has an activity in progress to check in to"
     );
+    // Its rotating code works: a check-in with the code on screen now is accepted.
+    let today = &mine.today[0];
+    let screen = app::activity::server::proof_screen(db, &sec, &today.id, now_ms())
+        .await
+        .unwrap();
+    let secret: Vec<u8> = (0..screen.secret.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&screen.secret[i..i + 2], 16).unwrap())
+        .collect();
+    let now = now_ms();
+    let proof = json!({"method": "code", "code": code(&secret, &today.id, step_of(now))});
+    let r = push(
+        db,
+        &member,
+        vec![checkin_with(v7(), &today.id, &member, now, proof)],
+    )
+    .await;
+    assert_eq!(r[0].status, PushStatus::Accepted, "{:?}", r[0].reason);
 }
 
 on_both_backends!(
@@ -313,7 +806,13 @@ on_both_backends!(
     a_record_is_stored_once,
     a_conflicting_record_never_overwrites,
     bad_records_are_rejected_one_by_one,
+    proofs_are_checked_when_the_record_arrives,
     the_branch_figure_counts_members_not_records,
+    approved_leave_is_excused_never_present,
+    hand_marks_win_and_leave_an_audit_trail,
+    scheduling_fixes_who_is_expected,
+    pull_returns_what_changed_since_the_cursor,
+    a_wiped_device_is_noticed_by_its_numbering,
     branch_pages_are_for_their_secretary_and_admin,
     a_member_sees_today_and_what_comes,
     the_demo_school_seeds_once,

@@ -230,7 +230,8 @@ fn back_to_login(error: &str, next: Option<&str>) -> Response {
     Redirect::to(&url).into_response()
 }
 
-fn urlencode(s: &str) -> String {
+/// Percent-encodes everything but unreserved characters and `/`.
+pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {

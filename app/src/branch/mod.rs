@@ -10,6 +10,7 @@ pub use page::{BranchPage, BranchesPage};
 
 use crate::auth::CurrentUser;
 use crate::domain::activity::ActivityKind;
+use crate::domain::attendance::RollCounts;
 use crate::domain::participation::{Attendance, BarStatus, Percent};
 use serde::{Deserialize, Serialize};
 
@@ -41,9 +42,13 @@ pub struct ActivityFigure {
     pub place: String,
     /// Whether it has started; activities not yet held have no rate and are not in the year.
     pub held: bool,
+    /// Whether its minutes (会议记录) were kept.
+    pub has_minutes: bool,
+    pub counts: RollCounts,
     pub figure: Figure,
-    /// Names of the expected members who were present, and of those who were not.
+    /// Names of the expected members who were present, excused (请假) and absent.
     pub present: Vec<String>,
+    pub excused: Vec<String>,
     pub absent: Vec<String>,
 }
 
@@ -65,6 +70,8 @@ pub struct BranchOverview {
     pub summary: BranchSummary,
     /// This year's activities, latest first.
     pub activities: Vec<ActivityFigure>,
+    /// Leave requests for the branch's activities of the last 30 days and to come.
+    pub leave_requests: Vec<crate::leave::LeaveItem>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

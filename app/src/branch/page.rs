@@ -3,11 +3,14 @@
 use super::{
     ActivityFigure, BranchOverview, BranchSummary, Figure, load_branch_overview, load_my_branches,
 };
+use crate::domain::attendance::LeaveStatus;
 use crate::domain::participation::{BarStatus, Percent};
 use crate::domain::time::format_day_time;
+use crate::leave::{DecideLeave, LeaveItem};
 use crate::ui::{ErrorPanel, Loading, TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 /// `/branch`: a secretary sees their branch; an admin sees every branch of the school.
@@ -81,7 +84,9 @@ fn BranchView(overview: BranchOverview) -> impl IntoView {
         bar,
         summary,
         activities,
+        leave_requests,
     } = overview;
+    let new_activity = format!("/branch/{}/activities/new", summary.id);
     // Held ones latest first (the record); upcoming ones soonest first (what to prepare).
     let (held, mut upcoming): (Vec<_>, Vec<_>) = activities.into_iter().partition(|a| a.held);
     upcoming.reverse();
@@ -93,7 +98,11 @@ fn BranchView(overview: BranchOverview) -> impl IntoView {
         <TopBar user=viewer/>
         <main class="page">
             <h1>{summary.name.clone()}</h1>
+            <div class="actions">
+                <A href=new_activity attr:class="btn btn-primary">"安排活动"</A>
+            </div>
             <YearFigure summary=summary bar=bar/>
+            <LeaveRequests items=leave_requests/>
             <section aria-labelledby="held-h">
                 <h2 id="held-h">"今年已开展的活动"</h2>
                 <Show when=move || held_empty>
@@ -174,56 +183,126 @@ fn BranchCard(summary: BranchSummary, bar: Percent) -> impl IntoView {
 #[component]
 fn ActivityRow(activity: ActivityFigure) -> impl IntoView {
     let ActivityFigure {
+        id,
         kind,
         topic,
         starts_at,
         place,
         held,
+        has_minutes,
+        counts,
         figure,
         present,
+        excused,
         absent,
-        ..
     } = activity;
-    let a = figure.attendance;
     let (class, text) = verdict(
         figure.status,
         crate::domain::participation::SEED_PARTICIPATION_BAR,
     );
-    let present_text = if present.is_empty() {
-        "无".to_owned()
-    } else {
-        present.join("、")
+    let list = |names: Vec<String>| {
+        if names.is_empty() {
+            "无".to_owned()
+        } else {
+            names.join("、")
+        }
     };
-    let absent_text = if absent.is_empty() {
-        "无".to_owned()
-    } else {
-        absent.join("、")
-    };
+    let (present_text, excused_text, absent_text) = (list(present), list(excused), list(absent));
+    let href = format!("/activity/{id}");
     view! {
         <article class="card activity" class:future=!held>
             <div class="activity-head">
                 <span class="kind-tag">{kind.label()}</span>
                 <time>{format_day_time(starts_at)}</time>
             </div>
-            <h3>{topic}</h3>
+            <h3><A href=href.clone()>{topic}</A></h3>
             <p class="meta">{place}</p>
             {if held {
                 view! {
                     <p class="attendance">
-                        <span>"应到 "<strong>{a.expected}</strong></span>
-                        <span>"实到 "<strong>{a.present}</strong></span>
+                        <span>"应到 "<strong>{counts.expected}</strong></span>
+                        <span>"实到 "<strong>{counts.present}</strong></span>
+                        <span>"请假 "<strong>{counts.excused}</strong></span>
+                        <span>"缺席 "<strong>{counts.absent}</strong></span>
                         <span>"参与率 "<strong>{figure.rate_text.clone()}</strong></span>
                     </p>
                     <p class=class>{text}</p>
+                    <Show when=move || !has_minutes>
+                        <p class="todo-note">"尚未填写会议记录"</p>
+                    </Show>
                     <details class="roll">
                         <summary>"出席名单"</summary>
                         <p><span class="roll-label">"实到："</span>{present_text}</p>
+                        <p><span class="roll-label">"请假："</span>{excused_text}</p>
                         <p><span class="roll-label">"缺席："</span>{absent_text}</p>
                     </details>
                 }.into_any()
             } else {
-                view! { <p class="attendance"><span>{format!("应到 {} 人 · 尚未开始", a.expected)}</span></p> }.into_any()
+                view! { <p class="attendance"><span>{format!("应到 {} 人 · 尚未开始", counts.expected)}</span></p> }.into_any()
             }}
         </article>
+    }
+}
+
+/// Leave requests waiting for a decision first, then the decided ones.
+#[component]
+fn LeaveRequests(items: Vec<LeaveItem>) -> impl IntoView {
+    let action = ServerAction::<DecideLeave>::new();
+    let (waiting, decided): (Vec<_>, Vec<_>) = items
+        .into_iter()
+        .partition(|i| i.status == LeaveStatus::Pending);
+    let none_waiting = waiting.is_empty();
+    let row = move |i: LeaveItem| {
+        let pending = i.status == LeaveStatus::Pending;
+        let id = i.id.clone();
+        let status_line = match (&i.decided_by, i.status) {
+            (Some(by), s) if s != LeaveStatus::Pending => format!("{}（{by}）", s.label()),
+            (_, s) => s.label().to_owned(),
+        };
+        view! {
+            <li class="leave-item">
+                <p><strong>{i.member_name.clone()}</strong>" · "{i.activity_topic.clone()}" · "{format_day_time(i.activity_starts_at)}</p>
+                <p class="leave-reason">"事由："{i.reason.clone()}</p>
+                <p class="leave-status">{status_line}</p>
+                <Show when=move || pending>
+                    {
+                        let id = id.clone();
+                        move || {
+                            let (a, b) = (id.clone(), id.clone());
+                            view! {
+                                <div class="actions">
+                                    <ActionForm action=action attr:class="inline-form">
+                                        <input type="hidden" name="id" value=a/>
+                                        <input type="hidden" name="approve" value="true"/>
+                                        <input type="hidden" name="note" value=""/>
+                                        <button type="submit" class="btn btn-primary btn-small">"批准"</button>
+                                    </ActionForm>
+                                    <ActionForm action=action attr:class="inline-form">
+                                        <input type="hidden" name="id" value=b/>
+                                        <input type="hidden" name="approve" value="false"/>
+                                        <input type="hidden" name="note" value=""/>
+                                        <button type="submit" class="btn btn-small">"不批准"</button>
+                                    </ActionForm>
+                                </div>
+                            }
+                        }
+                    }
+                </Show>
+            </li>
+        }
+    };
+    view! {
+        <section aria-labelledby="leave-h">
+            <h2 id="leave-h">"请假审批"</h2>
+            {move || action.value().get().and_then(Result::err).map(|e| view! { <ErrorPanel error=e/> })}
+            <Show when=move || none_waiting>
+                <p class="empty">"没有待审批的请假。"</p>
+            </Show>
+            <ul class="leave-list">{waiting.into_iter().map(row).collect_view()}</ul>
+            <details class="roll">
+                <summary>{format!("已处理的请假（{}）", decided.len())}</summary>
+                <ul class="leave-list">{decided.into_iter().map(row).collect_view()}</ul>
+            </details>
+        </section>
     }
 }

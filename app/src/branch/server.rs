@@ -4,17 +4,17 @@ use super::{ActivityFigure, BranchOverview, BranchSummary, Figure, MyBranches};
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::activity::ActivityKind;
+use crate::domain::attendance::{AttendanceState, RollCounts};
 use crate::domain::participation::{Attendance, SEED_PARTICIPATION_BAR};
 use crate::domain::role::{Role, may_read_branch};
 use crate::domain::time::{year_bounds_ms, year_of};
 use crate::error::AppError;
 use sqlx::Row;
-use std::collections::HashMap;
 
-struct Branch {
-    id: String,
-    name: String,
-    parent_id: Option<String>,
+pub struct Branch {
+    pub id: String,
+    pub name: String,
+    pub parent_id: Option<String>,
 }
 
 async fn load_branch(db: &Db, id: &str) -> Result<Option<Branch>, AppError> {
@@ -32,6 +32,27 @@ async fn load_branch(db: &Db, id: &str) -> Result<Option<Branch>, AppError> {
         })
     })
     .transpose()
+}
+
+/// The branch `branch_id`, if `viewer` runs it (its secretary, or an admin of its school).
+pub async fn organised_branch(
+    db: &Db,
+    viewer: &CurrentUser,
+    branch_id: &str,
+) -> Result<Branch, AppError> {
+    let branch = load_branch(db, branch_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if may_read_branch(
+        viewer.role,
+        &viewer.org_id,
+        &branch.id,
+        branch.parent_id.as_deref(),
+    ) {
+        Ok(branch)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// The branches `viewer` may read: a secretary's own, every branch of an admin's school.
@@ -61,7 +82,7 @@ async fn readable_branches(db: &Db, viewer: &CurrentUser) -> Result<Vec<Branch>,
         .collect()
 }
 
-/// The branch's activities of `year` with who was expected and who was present.
+/// The branch's activities of `year` with each expected member's state.
 async fn year_activities(
     db: &Db,
     branch_id: &str,
@@ -70,7 +91,7 @@ async fn year_activities(
 ) -> Result<Vec<ActivityFigure>, AppError> {
     let (from, to) = year_bounds_ms(year);
     let activities = sqlx::query(
-        "SELECT id, kind, topic, starts_at, place FROM activities \
+        "SELECT id, kind, topic, starts_at, place, minutes FROM activities \
          WHERE org_id = $1 AND status = 'scheduled' AND starts_at >= $2 AND starts_at < $3 \
          ORDER BY starts_at DESC, id",
     )
@@ -79,41 +100,21 @@ async fn year_activities(
     .bind(to)
     .fetch_all(db.pool())
     .await?;
-    // Who was expected at each, and whether they checked in: one query for the whole year.
-    let roll = sqlx::query(
-        "SELECT e.activity_id, u.display_name, \
-           (SELECT COUNT(*) FROM checkins c \
-             WHERE c.activity_id = e.activity_id AND c.user_id = e.user_id) AS present \
-         FROM activity_expected e \
-         JOIN activities a ON a.id = e.activity_id JOIN users u ON u.id = e.user_id \
-         WHERE a.org_id = $1 AND a.status = 'scheduled' AND a.starts_at >= $2 AND a.starts_at < $3",
-    )
-    .bind(branch_id)
-    .bind(from)
-    .bind(to)
-    .fetch_all(db.pool())
-    .await?;
-    let mut names: HashMap<String, (Vec<String>, Vec<String>)> = HashMap::new();
-    for r in &roll {
-        let entry = names.entry(r.try_get("activity_id")?).or_default();
-        let name: String = r.try_get("display_name")?;
-        if r.try_get::<i64, _>("present")? > 0 {
-            entry.0.push(name);
-        } else {
-            entry.1.push(name);
-        }
-    }
+    let mut rolls = crate::activity::server::rolls_of_branch(db, branch_id, from, to).await?;
     activities
         .iter()
         .map(|r| {
             let id: String = r.try_get("id")?;
             let kind: String = r.try_get("kind")?;
             let starts_at: i64 = r.try_get("starts_at")?;
-            let (mut present, mut absent) = names.remove(&id).unwrap_or_default();
-            present.sort();
-            absent.sort();
-            let attendance =
-                Attendance::new((present.len() + absent.len()) as u32, present.len() as u32);
+            let roll = rolls.remove(&id).unwrap_or_default();
+            let names = |s: AttendanceState| {
+                roll.iter()
+                    .filter(|e| e.state == s)
+                    .map(|e| e.name.clone())
+                    .collect::<Vec<_>>()
+            };
+            let counts = RollCounts::of(roll.iter().map(|e| e.state));
             Ok(ActivityFigure {
                 id,
                 kind: ActivityKind::parse(&kind).unwrap_or(ActivityKind::Other),
@@ -121,9 +122,12 @@ async fn year_activities(
                 starts_at,
                 place: r.try_get("place")?,
                 held: starts_at <= now,
-                figure: Figure::of(attendance, SEED_PARTICIPATION_BAR),
-                present,
-                absent,
+                has_minutes: !r.try_get::<String, _>("minutes")?.is_empty(),
+                counts,
+                figure: Figure::of(counts.attendance(), SEED_PARTICIPATION_BAR),
+                present: names(AttendanceState::Present),
+                excused: names(AttendanceState::Excused),
+                absent: names(AttendanceState::Absent),
             })
         })
         .collect()
@@ -150,24 +154,17 @@ pub async fn branch_overview(
     branch_id: &str,
     now: i64,
 ) -> Result<BranchOverview, AppError> {
-    let branch = load_branch(db, branch_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !may_read_branch(
-        viewer.role,
-        &viewer.org_id,
-        &branch.id,
-        branch.parent_id.as_deref(),
-    ) {
-        return Err(AppError::Forbidden);
-    }
+    let branch = organised_branch(db, viewer, branch_id).await?;
     let year = year_of(now);
     let activities = year_activities(db, &branch.id, year, now).await?;
+    let leave_requests =
+        crate::leave::server::branch_requests(db, &branch.id, now - 30 * 24 * 3_600_000).await?;
     Ok(BranchOverview {
         viewer: viewer.clone(),
         bar: SEED_PARTICIPATION_BAR,
         summary: summarise(&branch, year, &activities),
         activities,
+        leave_requests,
     })
 }
 

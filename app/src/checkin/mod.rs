@@ -10,6 +10,7 @@ pub use page::MyActivitiesPage;
 
 use crate::auth::CurrentUser;
 use crate::domain::activity::ActivityKind;
+use crate::domain::attendance::LeaveStatus;
 use serde::{Deserialize, Serialize};
 
 /// An activity as a member sees it on their phone.
@@ -23,6 +24,8 @@ pub struct MemberActivity {
     pub place: String,
     /// The server holds a check-in of this member for it.
     pub checked_in: bool,
+    /// The member's leave request for it, if any (the most favourable when several).
+    pub leave: Option<LeaveStatus>,
 }
 
 /// Everything "我的活动" shows.

@@ -1,12 +1,15 @@
-//! Storage of check-ins: the member's activities and the idempotent store behind sync push.
+//! Storage of check-ins: the member's activities, and each check-in stored once, with its proof
+//! checked.
 
 use super::{MemberActivity, MyActivities};
 use crate::auth::CurrentUser;
-use crate::db::{Db, now_ms};
+use crate::db::Db;
 use crate::domain::activity::ActivityKind;
+use crate::domain::proof::{ProofError, Window, verify};
 use crate::domain::time::day_bounds_ms;
 use crate::error::AppError;
-use crate::sync::protocol::{CheckinBody, PushResult, PushStatus, Record, RecordBody, RejectCode};
+use crate::sync::protocol::{CheckinBody, PushResult, PushStatus, RejectCode};
+use crate::sync::server::Received;
 use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
@@ -23,6 +26,9 @@ fn activity_from_row(row: &sqlx::any::AnyRow) -> Result<MemberActivity, AppError
         ends_at: row.try_get("ends_at")?,
         place: row.try_get("place")?,
         checked_in: row.try_get::<i64, _>("checked_in")? > 0,
+        leave: row
+            .try_get::<Option<i64>, _>("leave")?
+            .map(crate::leave::status_from_rank),
     })
 }
 
@@ -36,7 +42,9 @@ pub async fn member_activities(
     let rows = sqlx::query(
         "SELECT a.id, a.kind, a.topic, a.starts_at, a.ends_at, a.place, \
            (SELECT COUNT(*) FROM checkins c WHERE c.activity_id = a.id AND c.user_id = e.user_id) \
-             AS checked_in \
+             AS checked_in, \
+           (SELECT MAX(CASE l.status WHEN 'approved' THEN 3 WHEN 'pending' THEN 2 ELSE 1 END) \
+             FROM leave_requests l WHERE l.activity_id = a.id AND l.user_id = e.user_id) AS leave \
          FROM activities a JOIN activity_expected e ON e.activity_id = a.id \
          WHERE e.user_id = $1 AND a.status = 'scheduled' AND a.starts_at >= $2 \
          ORDER BY a.starts_at, a.id LIMIT $3",
@@ -63,74 +71,64 @@ pub async fn member_activities(
     })
 }
 
-/// Stores a pushed batch for `member` in one transaction and answers one result per record,
-/// in order. Returns only after the commit, so every `accepted` is durable.
-pub async fn push(
-    db: &Db,
-    member: &CurrentUser,
-    records: Vec<serde_json::Value>,
-) -> Result<Vec<PushResult>, AppError> {
-    let received_at = now_ms();
-    let mut tx = db.begin_write().await?;
-    let mut results = Vec::with_capacity(records.len());
-    for raw in records {
-        let result = match Record::parse(raw) {
-            Err(rejected) => rejected,
-            Ok(Record {
-                id,
-                body: RecordBody::Checkin(body),
-            }) => store_checkin(&mut tx, member, id, &body, received_at).await?,
-        };
-        results.push(result);
-    }
-    tx.commit().await?;
-    Ok(results)
-}
-
 /// Stores one check-in once. The existing record, if any, decides first: a retry of a record
 /// that was accepted must stay a success even if the activity was cancelled since.
-async fn store_checkin(
+pub async fn store_checkin(
     tx: &mut Transaction<'static, Any>,
-    member: &CurrentUser,
+    ctx: &Received<'_>,
     id: Uuid,
     body: &CheckinBody,
-    received_at: i64,
 ) -> Result<PushResult, AppError> {
     let id_text = id.to_string();
     if let Some(result) = compare_existing(tx, id, body).await? {
         return Ok(result);
     }
     let reject = |code, reason: &str| Ok(PushResult::rejected(Some(id_text.clone()), code, reason));
-    if body.member_id.to_string() != member.id {
+    if body.member_id.to_string() != ctx.member.id {
         return reject(RejectCode::NotYours, "只能为自己签到");
     }
-    let activity = sqlx::query(
-        "SELECT a.status, (SELECT COUNT(*) FROM activity_expected e \
-           WHERE e.activity_id = a.id AND e.user_id = $2) AS expected \
-         FROM activities a WHERE a.id = $1",
-    )
-    .bind(body.activity_id.to_string())
-    .bind(&member.id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(activity) = activity else {
-        return reject(RejectCode::UnknownActivity, "活动不存在");
+    let activity = match load_target(tx, &body.activity_id.to_string(), &ctx.member.id).await? {
+        Ok(a) => a,
+        Err((code, reason)) => return reject(code, reason),
     };
-    if activity.try_get::<String, _>("status")? == "cancelled" {
-        return reject(RejectCode::Cancelled, "活动已取消");
+    let secret = hex::decode(&activity.proof_secret).unwrap_or_default();
+    if secret.is_empty() {
+        return reject(
+            RejectCode::ProofWrong,
+            "本次活动没有启用签到码，请联系支部书记补录",
+        );
     }
-    if activity.try_get::<i64, _>("expected")? == 0 {
-        return reject(RejectCode::NotExpected, "您不在本次活动的应到名单中");
-    }
+    let window = Window {
+        activity_id: &activity.id,
+        secret: &secret,
+        starts_at: activity.starts_at,
+        ends_at: activity.ends_at,
+    };
+    let step = match verify(&window, body.device_time, &body.proof) {
+        Ok(step) => step,
+        Err(e) => {
+            let code = match e {
+                ProofError::WrongCode => RejectCode::ProofWrong,
+                ProofError::OutsideWindow => RejectCode::ProofOutsideWindow,
+                ProofError::Expired => RejectCode::ProofExpired,
+            };
+            return reject(code, e.reason());
+        }
+    };
     let inserted = sqlx::query(
-        "INSERT INTO checkins (id, activity_id, user_id, device_time, method, received_at) \
-         VALUES ($1, $2, $3, $4, 'app', $5) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO checkins (id, activity_id, user_id, device_time, method, received_at, \
+           proof_step, device_id, device_seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
     )
     .bind(&id_text)
-    .bind(body.activity_id.to_string())
-    .bind(&member.id)
+    .bind(&activity.id)
+    .bind(&ctx.member.id)
     .bind(body.device_time)
-    .bind(received_at)
+    .bind(body.proof.method())
+    .bind(ctx.at)
+    .bind(step)
+    .bind(ctx.device.clone())
+    .bind(ctx.seq)
     .execute(&mut **tx)
     .await?
     .rows_affected();
@@ -143,27 +141,66 @@ async fn store_checkin(
         .unwrap_or_else(|| PushResult::stored(id, PushStatus::Duplicate)))
 }
 
+/// The activity a member's record is about, checked: it exists, is not cancelled, and the
+/// member is among its 应到.
+pub struct Target {
+    pub id: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub proof_secret: String,
+}
+
+pub async fn load_target(
+    tx: &mut Transaction<'static, Any>,
+    activity_id: &str,
+    member_id: &str,
+) -> Result<Result<Target, (RejectCode, &'static str)>, AppError> {
+    let row = sqlx::query(
+        "SELECT a.id, a.status, a.starts_at, a.ends_at, a.proof_secret, \
+           (SELECT COUNT(*) FROM activity_expected e \
+             WHERE e.activity_id = a.id AND e.user_id = $2) AS expected \
+         FROM activities a WHERE a.id = $1",
+    )
+    .bind(activity_id)
+    .bind(member_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Err((RejectCode::UnknownActivity, "活动不存在")));
+    };
+    if row.try_get::<String, _>("status")? == "cancelled" {
+        return Ok(Err((RejectCode::Cancelled, "活动已取消")));
+    }
+    if row.try_get::<i64, _>("expected")? == 0 {
+        return Ok(Err((RejectCode::NotExpected, "您不在本次活动的应到名单中")));
+    }
+    Ok(Ok(Target {
+        id: row.try_get("id")?,
+        starts_at: row.try_get("starts_at")?,
+        ends_at: row.try_get("ends_at")?,
+        proof_secret: row.try_get("proof_secret")?,
+    }))
+}
+
 /// `Some(duplicate or conflict)` when the id is stored already, `None` when it is new.
 async fn compare_existing(
     tx: &mut Transaction<'static, Any>,
     id: Uuid,
     body: &CheckinBody,
 ) -> Result<Option<PushResult>, AppError> {
-    let row = sqlx::query("SELECT activity_id, user_id, device_time FROM checkins WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_optional(&mut **tx)
-        .await?;
+    let row =
+        sqlx::query("SELECT activity_id, user_id, device_time, method FROM checkins WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut **tx)
+            .await?;
     let Some(row) = row else { return Ok(None) };
     let same = row.try_get::<String, _>("activity_id")? == body.activity_id.to_string()
         && row.try_get::<String, _>("user_id")? == body.member_id.to_string()
-        && row.try_get::<i64, _>("device_time")? == body.device_time;
+        && row.try_get::<i64, _>("device_time")? == body.device_time
+        && row.try_get::<String, _>("method")? == body.proof.method();
     Ok(Some(if same {
         PushResult::stored(id, PushStatus::Duplicate)
     } else {
-        PushResult::rejected(
-            Some(id.to_string()),
-            RejectCode::Conflict,
-            "此编号的记录已存在且内容不同，未覆盖",
-        )
+        PushResult::conflict(id)
     }))
 }

@@ -1,6 +1,8 @@
 //! The rules of 创五星、争红旗 as pure data and functions: no I/O, the same on server and browser.
 
 pub mod activity;
+pub mod attendance;
 pub mod participation;
+pub mod proof;
 pub mod role;
 pub mod time;

@@ -82,6 +82,47 @@ pub fn format_date(ms: i64) -> String {
     )
 }
 
+/// Reads what a `<input type="datetime-local">` sends ("2026-11-27T14:30", seconds optional)
+/// as China time.
+pub fn parse_local_datetime(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
+        .ok()?;
+    cst()
+        .from_local_datetime(&naive)
+        .single()
+        .map(|t| t.timestamp_millis())
+}
+
+/// The value for a `<input type="datetime-local">`: "2026-11-27T14:30".
+pub fn to_local_datetime(ms: i64) -> String {
+    to_cst(ms).map_or_else(String::new, |t| t.format("%Y-%m-%dT%H:%M").to_string())
+}
+
+/// "2026年11月27日 14:00"
+pub fn format_full(ms: i64) -> String {
+    to_cst(ms).map_or_else(
+        || "—".to_owned(),
+        |t| {
+            format!(
+                "{}年{}月{}日 {:02}:{:02}",
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute()
+            )
+        },
+    )
+}
+
+/// Year, month (1–12) and quarter (1–4) of an instant in China time.
+pub fn year_month(ms: i64) -> Option<(i32, u32)> {
+    to_cst(ms).map(|t| (t.year(), t.month()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +135,16 @@ mod tests {
         assert_eq!(format_day_time(FRI_2PM), "11月27日 周五 14:00");
         assert_eq!(format_time(FRI_2PM), "14:00");
         assert_eq!(format_date(FRI_2PM), "11月27日");
+    }
+
+    #[test]
+    fn datetime_inputs_are_china_time() {
+        assert_eq!(parse_local_datetime("2026-11-27T14:00"), Some(FRI_2PM));
+        assert_eq!(parse_local_datetime("2026-11-27T14:00:00"), Some(FRI_2PM));
+        assert_eq!(parse_local_datetime("27/11/2026"), None);
+        assert_eq!(to_local_datetime(FRI_2PM), "2026-11-27T14:00");
+        assert_eq!(format_full(FRI_2PM), "2026年11月27日 14:00");
+        assert_eq!(year_month(FRI_2PM), Some((2026, 11)));
     }
 
     #[test]

@@ -1,25 +1,29 @@
-//! The browser's sync engine: writes new records to IndexedDB, pushes the outbox when online,
-//! and settles each record by the server's answer. Runs only in the browser.
+//! The browser's sync engine: writes new records to IndexedDB, pushes the outbox when it can,
+//! settles each record by the server's answer, retries with backoff, and pulls reference data.
+//! Runs only in the browser.
 
-use super::idb::{self, Outcome};
-use super::{Connection, OfflinePage, Outbox, OutboxEntry, Rejection};
-use crate::sync::protocol::{CheckinBody, PUSH_PATH, PushResponse, Record, RecordBody};
+use super::idb::{self, DeviceOpened, Outcome};
+use super::retry::Backoff;
+use super::{Connection, KIND_CHECKIN, KIND_LEAVE, OfflinePage, Outbox, OutboxEntry, Rejection};
+use crate::domain::proof::Proof;
+use crate::sync::protocol::{
+    CheckinBody, LeaveRequestBody, MAX_RECORDS, PULL_PATH, PUSH_PATH, PullResponse, PushResponse,
+    Record, RecordBody,
+};
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use uuid::Uuid;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// The most records one push carries (the server takes up to 100).
-const BATCH: usize = 100;
-/// While records wait, try again this often even without an `online` event.
-const RETRY_MS: u32 = 20_000;
-
 thread_local! {
     /// Set when a sync is asked for while one runs, so the running one goes round again.
     static AGAIN: Cell<bool> = const { Cell::new(false) };
+    static BACKOFF: Cell<Backoff> = const { Cell::new(Backoff::new()) };
+    static RETRY: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
+    static DEVICE: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 fn now_ms() -> i64 {
@@ -43,8 +47,8 @@ fn new_v7() -> Uuid {
     uuid::Builder::from_unix_timestamp_millis(now_ms() as u64, &random).into_uuid()
 }
 
-/// Starts the engine once the page is hydrated: reads the store, syncs, and listens for the
-/// moments worth syncing at (back online, page visible again, a timer while records wait).
+/// Starts the engine once the page is hydrated: reads the store, learns the device, syncs,
+/// and listens for the moments worth syncing at.
 pub fn start(outbox: Outbox) {
     let online = window().navigator().on_line();
     outbox.connection.set(if online {
@@ -53,38 +57,69 @@ pub fn start(outbox: Outbox) {
         Connection::Offline
     });
     watch_offline_page(outbox);
+    request_persistence();
     spawn_local(async move {
+        match idb::device(|| new_v7().to_string()).await {
+            Ok(opened) => {
+                let device = match opened {
+                    DeviceOpened::Known(d) | DeviceOpened::New(d) => d,
+                    DeviceOpened::Wiped(d) => {
+                        outbox.warning.set(Some(WIPED.into()));
+                        d
+                    }
+                };
+                DEVICE.with(|c| *c.borrow_mut() = Some(device.device_id.clone()));
+            }
+            Err(e) => outbox.problem.set(Some(format!(
+                "手机上的离线存储不可用（{}），记录无法离线保存。",
+                e.0
+            ))),
+        }
         reload(outbox).await;
         sync(outbox).await;
+        pull(outbox).await;
+    });
+    // A member becoming known (their page loaded) lets their records go.
+    Effect::new(move |_| {
+        if outbox.member.get().is_some() {
+            spawn_local(sync(outbox));
+        }
     });
     let on_online = window_event_listener(ev::online, move |_| {
         outbox.connection.set(Connection::Online);
-        spawn_local(sync(outbox));
+        BACKOFF.with(|b| b.set(Backoff::new()));
+        spawn_local(async move {
+            sync(outbox).await;
+            pull(outbox).await;
+        });
     });
     let on_offline = window_event_listener(ev::offline, move |_| {
         outbox.connection.set(Connection::Offline);
     });
     let on_visible = window_event_listener(ev::visibilitychange, move |_| {
         if document().visibility_state() == web_sys::VisibilityState::Visible {
-            spawn_local(sync(outbox));
+            spawn_local(async move {
+                sync(outbox).await;
+                pull(outbox).await;
+            });
         }
     });
-    let timer = set_interval_with_handle(
-        move || {
-            if outbox.pending() > 0 && !outbox.syncing.get_untracked() {
-                spawn_local(sync(outbox));
-            }
-        },
-        std::time::Duration::from_millis(u64::from(RETRY_MS)),
-    );
     on_cleanup(move || {
         on_online.remove();
         on_offline.remove();
         on_visible.remove();
-        if let Ok(t) = timer {
-            t.clear();
-        }
     });
+}
+
+const WIPED: &str = "这部手机上的离线数据曾被清除（例如清理了浏览器数据）。清除前尚未同步的签到或请假可能已经丢失，请向支部书记核对。";
+
+/// Asks the browser not to evict the outbox under storage pressure.
+fn request_persistence() {
+    if let Ok(p) = window().navigator().storage().persist() {
+        spawn_local(async move {
+            let _ = JsFuture::from(p).await;
+        });
+    }
 }
 
 /// Re-reads the phone's store into the page's signals.
@@ -97,52 +132,119 @@ async fn reload(outbox: Outbox) {
         }
         (Err(e), _) | (_, Err(e)) => {
             outbox.problem.set(Some(format!(
-                "手机上的离线存储不可用（{}），签到无法离线保存。",
+                "手机上的离线存储不可用（{}），记录无法离线保存。",
                 e.0
             )));
         }
     }
+    if let Ok(pulled) = idb::activities().await {
+        outbox.pulled.set(pulled);
+    }
 }
 
-/// Saves a check-in in the outbox (one IndexedDB transaction), then tries to send it.
-pub fn check_in(outbox: Outbox, activity_id: String, member_id: String, label: String) {
+/// Numbers and saves a record (one IndexedDB transaction), then tries to send it.
+fn save(
+    outbox: Outbox,
+    kind: &'static str,
+    activity_id: String,
+    member_id: String,
+    label: String,
+    body: RecordBody,
+) {
     spawn_local(async move {
-        let (Ok(activity), Ok(member)) =
-            (Uuid::parse_str(&activity_id), Uuid::parse_str(&member_id))
-        else {
-            outbox
+        let id = new_v7();
+        let saved = idb::add(|device| {
+            let record = Record {
+                id,
+                seq: Some(device.next_seq),
+                body,
+            };
+            OutboxEntry {
+                id: id.to_string(),
+                record: serde_json::to_string(&record).expect("a record serialises"),
+                kind: kind.to_owned(),
+                activity_id,
+                member_id,
+                seq: device.next_seq,
+                label,
+                created_at: now_ms(),
+                rejected: None,
+            }
+        })
+        .await;
+        match saved {
+            Ok(entry) => {
+                outbox.entries.update(|v| v.push(entry));
+                sync(outbox).await;
+            }
+            Err(e) => outbox
                 .problem
-                .set(Some("活动或党员编号无效，无法签到。".into()));
-            return;
-        };
-        let record = Record {
-            id: new_v7(),
-            body: RecordBody::Checkin(CheckinBody {
-                activity_id: activity,
-                member_id: member,
-                device_time: now_ms(),
-            }),
-        };
-        let entry = OutboxEntry {
-            id: record.id.to_string(),
-            record: serde_json::to_string(&record).expect("a record serialises"),
-            activity_id,
-            label,
-            created_at: now_ms(),
-            rejected: None,
-        };
-        if let Err(e) = idb::add(&entry).await {
-            outbox
-                .problem
-                .set(Some(format!("签到没能保存在手机上：{}。请重试。", e.0)));
-            return;
+                .set(Some(format!("没能保存在手机上：{}。请重试。", e.0))),
         }
-        outbox.entries.update(|v| v.push(entry));
-        sync(outbox).await;
     });
 }
 
-enum PushError {
+fn ids(activity_id: &str, member_id: &str) -> Option<(Uuid, Uuid)> {
+    Some((
+        Uuid::parse_str(activity_id).ok()?,
+        Uuid::parse_str(member_id).ok()?,
+    ))
+}
+
+pub fn check_in(
+    outbox: Outbox,
+    activity_id: String,
+    member_id: String,
+    label: String,
+    proof: Proof,
+) {
+    let Some((activity, member)) = ids(&activity_id, &member_id) else {
+        outbox
+            .problem
+            .set(Some("活动或党员编号无效，无法签到。".into()));
+        return;
+    };
+    let body = RecordBody::Checkin(CheckinBody {
+        activity_id: activity,
+        member_id: member,
+        device_time: now_ms(),
+        proof,
+    });
+    save(outbox, KIND_CHECKIN, activity_id, member_id, label, body);
+}
+
+pub fn ask_leave(
+    outbox: Outbox,
+    activity_id: String,
+    member_id: String,
+    label: String,
+    reason: String,
+) {
+    let Some((activity, member)) = ids(&activity_id, &member_id) else {
+        outbox
+            .problem
+            .set(Some("活动或党员编号无效，无法请假。".into()));
+        return;
+    };
+    let body = RecordBody::LeaveRequest(LeaveRequestBody {
+        activity_id: activity,
+        member_id: member,
+        reason,
+        device_time: now_ms(),
+    });
+    save(outbox, KIND_LEAVE, activity_id, member_id, label, body);
+}
+
+pub fn dismiss(outbox: Outbox, id: String) {
+    spawn_local(async move {
+        match idb::dismiss(&id).await {
+            Ok(()) => reload(outbox).await,
+            Err(e) => outbox.problem.set(Some(format!("操作失败：{}", e.0))),
+        }
+    });
+}
+
+enum NetError {
     /// No answer: offline, or the connection dropped. Nothing is lost; try later.
     Network,
     /// The session ended; the records wait for the member to sign in again.
@@ -150,57 +252,65 @@ enum PushError {
     Server(String),
 }
 
-async fn post(body: String) -> Result<PushResponse, PushError> {
+async fn fetch_text(method: &str, url: &str, body: Option<String>) -> Result<String, NetError> {
     let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&JsValue::from_str(&body));
+    init.set_method(method);
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
-    let headers = web_sys::Headers::new().map_err(|_| PushError::Network)?;
-    let _ = headers.set("Content-Type", "application/json");
-    init.set_headers(&headers);
-    let request = web_sys::Request::new_with_str_and_init(PUSH_PATH, &init)
-        .map_err(|_| PushError::Network)?;
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(&body));
+        let headers = web_sys::Headers::new().map_err(|_| NetError::Network)?;
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_headers(&headers);
+    }
+    let request =
+        web_sys::Request::new_with_str_and_init(url, &init).map_err(|_| NetError::Network)?;
     let response: web_sys::Response = JsFuture::from(window().fetch_with_request(&request))
         .await
-        .map_err(|_| PushError::Network)?
+        .map_err(|_| NetError::Network)?
         .unchecked_into();
     let text = match response.text() {
         Ok(p) => JsFuture::from(p)
             .await
-            .map_err(|_| PushError::Network)?
+            .map_err(|_| NetError::Network)?
             .as_string()
             .unwrap_or_default(),
-        Err(_) => return Err(PushError::Network),
+        Err(_) => return Err(NetError::Network),
     };
     match response.status() {
-        200 => serde_json::from_str(&text)
-            .map_err(|e| PushError::Server(format!("服务器的回复无法读取：{e}"))),
-        401 => Err(PushError::SignedOut),
-        status => {
-            let message = serde_json::from_str::<serde_json::Value>(&text)
+        200 => Ok(text),
+        401 => Err(NetError::SignedOut),
+        status => Err(NetError::Server(
+            serde_json::from_str::<serde_json::Value>(&text)
                 .ok()
                 .and_then(|v| v.get("message")?.as_str().map(str::to_owned))
-                .unwrap_or_else(|| format!("HTTP {status}"));
-            Err(PushError::Server(message))
-        }
+                .unwrap_or_else(|| format!("HTTP {status}")),
+        )),
     }
 }
 
-/// Pushes everything waiting, a batch at a time, until the outbox is empty or the network
-/// fails. Only one runs at a time; a call during a run makes the run go round again.
+/// Pushes the member's waiting records, a batch at a time in the order they were made, until
+/// none wait or the network fails. Only one runs at a time; a call during a run makes the run
+/// go round again. A failure schedules a retry with backoff.
 pub async fn sync(outbox: Outbox) {
+    let Some(member) = outbox.member.get_untracked() else {
+        return;
+    };
     if outbox.syncing.get_untracked() {
         AGAIN.with(|a| a.set(true));
         return;
     }
     outbox.syncing.set(true);
+    cancel_retry(outbox);
+    let device = DEVICE.with(|d| d.borrow().clone());
+    let mut failed = false;
     loop {
         AGAIN.with(|a| a.set(false));
-        let waiting: Vec<OutboxEntry> = match idb::outbox().await {
+        let mut waiting: Vec<OutboxEntry> = match idb::outbox().await {
             Ok(all) => all
                 .into_iter()
-                .filter(|e| e.rejected.is_none())
-                .take(BATCH)
+                .filter(|e| {
+                    e.rejected.is_none() && (e.member_id.is_empty() || e.member_id == member)
+                })
                 .collect(),
             Err(e) => {
                 outbox
@@ -209,24 +319,50 @@ pub async fn sync(outbox: Outbox) {
                 break;
             }
         };
+        waiting.sort_by_key(|e| (e.seq, e.created_at));
+        waiting.truncate(MAX_RECORDS);
         if waiting.is_empty() {
             if AGAIN.with(Cell::get) {
                 continue;
             }
             break;
         }
+        let device_json = device
+            .as_ref()
+            .map_or("null".to_owned(), |d| format!("{{\"id\":\"{d}\"}}"));
         let body = format!(
-            "{{\"records\":[{}]}}",
+            "{{\"device\":{device_json},\"records\":[{}]}}",
             waiting
                 .iter()
                 .map(|e| e.record.as_str())
                 .collect::<Vec<_>>()
                 .join(",")
         );
-        match post(body).await {
-            Ok(response) => {
+        match fetch_text("POST", PUSH_PATH, Some(body)).await {
+            Ok(text) => {
+                let response: PushResponse = match serde_json::from_str(&text) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        outbox
+                            .problem
+                            .set(Some(format!("服务器的回复无法读取：{e}")));
+                        failed = true;
+                        break;
+                    }
+                };
                 outbox.connection.set(Connection::Online);
                 outbox.problem.set(None);
+                BACKOFF.with(|b| {
+                    let mut v = b.get();
+                    v.succeed();
+                    b.set(v);
+                });
+                if let Some(d) = &response.device {
+                    if d.reset_detected {
+                        outbox.warning.set(Some(WIPED.into()));
+                    }
+                    let _ = idb::skip_past(d.high_water).await;
+                }
                 let acked_at = now_ms();
                 let outcomes: Vec<_> = waiting
                     .into_iter()
@@ -238,7 +374,7 @@ pub async fn sync(outbox: Outbox) {
                         let outcome = if result.status.is_stored() {
                             Outcome::Stored { acked_at }
                         } else {
-                            Outcome::Rejected(Rejection {
+                            Outcome::Refused(Rejection {
                                 code: result
                                     .code
                                     .and_then(|c| serde_json::to_value(c).ok())
@@ -257,33 +393,96 @@ pub async fn sync(outbox: Outbox) {
                     outbox
                         .problem
                         .set(Some(format!("保存同步结果失败：{}", e.0)));
+                    failed = true;
                     break;
                 }
                 reload(outbox).await;
             }
-            Err(PushError::Network) => {
+            Err(NetError::Network) => {
                 outbox.connection.set(if window().navigator().on_line() {
                     Connection::Online
                 } else {
                     Connection::Offline
                 });
+                failed = true;
                 break;
             }
-            Err(PushError::SignedOut) => {
+            Err(NetError::SignedOut) => {
                 outbox.problem.set(Some(
                     "登录已过期：记录仍保存在手机上，重新登录后会自动同步。".into(),
                 ));
                 break;
             }
-            Err(PushError::Server(message)) => {
+            Err(NetError::Server(message)) => {
                 outbox.problem.set(Some(format!(
                     "同步暂时失败：{message}。记录仍保存在手机上，稍后自动重试。"
                 )));
+                failed = true;
                 break;
             }
         }
     }
     outbox.syncing.set(false);
+    if failed && outbox.pending() > 0 {
+        schedule_retry(outbox);
+    }
+}
+
+fn cancel_retry(outbox: Outbox) {
+    RETRY.with(|r| {
+        if let Some(h) = r.borrow_mut().take() {
+            h.clear();
+        }
+    });
+    outbox.next_retry.set(None);
+}
+
+fn schedule_retry(outbox: Outbox) {
+    let wait = BACKOFF.with(|b| {
+        let mut v = b.get();
+        let wait = v.fail(js_sys::Math::random());
+        b.set(v);
+        wait
+    });
+    outbox.next_retry.set(Some(now_ms() + wait as i64));
+    let handle = set_timeout_with_handle(
+        move || {
+            RETRY.with(|r| r.borrow_mut().take());
+            spawn_local(sync(outbox));
+        },
+        std::time::Duration::from_millis(wait),
+    );
+    if let Ok(h) = handle {
+        RETRY.with(|r| *r.borrow_mut() = Some(h));
+    }
+}
+
+/// Fetches reference data changed since the last pull and keeps it.
+async fn pull(outbox: Outbox) {
+    if outbox.member.get_untracked().is_none() {
+        return;
+    }
+    let cursor = match idb::device(|| new_v7().to_string()).await {
+        Ok(DeviceOpened::Known(d) | DeviceOpened::New(d) | DeviceOpened::Wiped(d)) => d.cursor,
+        Err(_) => return,
+    };
+    let url = match cursor {
+        Some(c) => format!("{PULL_PATH}?cursor={c}"),
+        None => PULL_PATH.to_owned(),
+    };
+    let Ok(text) = fetch_text("GET", &url, None).await else {
+        return;
+    };
+    let Ok(response) = serde_json::from_str::<PullResponse>(&text) else {
+        return;
+    };
+    if idb::save_pulled(&response.activities, response.cursor)
+        .await
+        .is_ok()
+        && let Ok(all) = idb::activities().await
+    {
+        outbox.pulled.set(all);
+    }
 }
 
 /// Follows the service worker's readiness, which the page's inline script reports on `window`
@@ -305,7 +504,7 @@ fn watch_offline_page(outbox: Outbox) {
 }
 
 /// Asks the service worker (through the inline script's `xingqiWarm`) to cache `path`.
-pub fn keep_offline(_outbox: Outbox, path: &str) {
+pub fn keep_offline(path: &str) {
     let warm = js_sys::Reflect::get(&window(), &JsValue::from_str("xingqiWarm")).ok();
     if let Some(f) = warm.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
         let _ = f.call1(&JsValue::NULL, &JsValue::from_str(path));

@@ -2,17 +2,27 @@
 //! names as constants.
 
 use super::{OutboxEntry, Rejection, SentEntry};
+use crate::sync::protocol::PulledActivity;
 use indexed_db_futures::KeyPath;
 use indexed_db_futures::database::{Database, VersionChangeEvent};
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
+use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 
 const DB_NAME: &str = "xingqi";
 /// Bump with a new `if old < N` step in `upgrade`.
-const DB_VERSION: u32 = 1;
+const DB_VERSION: u32 = 2;
+/// v1: records waiting, and records acknowledged.
 const OUTBOX: &str = "outbox";
 const SENT: &str = "sent";
+/// v2: the device's identity and numbering; the pulled reference data.
+const META: &str = "meta";
+const ACTIVITIES: &str = "activities";
+
+const DEVICE_KEY: &str = "device";
+/// A copy of the device's identity outside IndexedDB, so a store wiped under the app is noticed.
+const MIRROR_KEY: &str = "xingqi.device";
 
 /// A storage failure, as text the page can show.
 #[derive(Clone, Debug)]
@@ -31,6 +41,14 @@ fn upgrade(event: VersionChangeEvent, db: Database) -> indexed_db_futures::Resul
             .with_key_path(KeyPath::One("id"))
             .build()?;
         db.create_object_store(SENT)
+            .with_key_path(KeyPath::One("id"))
+            .build()?;
+    }
+    if old < 2 {
+        db.create_object_store(META)
+            .with_key_path(KeyPath::One("key"))
+            .build()?;
+        db.create_object_store(ACTIVITIES)
             .with_key_path(KeyPath::One("id"))
             .build()?;
     }
@@ -53,16 +71,124 @@ async fn db() -> Result<Database, StoreError> {
     Ok(db)
 }
 
-/// Puts a new entry in the outbox; returns once the transaction has committed.
-pub async fn add(entry: &OutboxEntry) -> Result<(), StoreError> {
+/// This browser's identity as a pushing device, and its record numbering.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    key: String,
+    pub device_id: String,
+    /// The number the next record gets.
+    pub next_seq: i64,
+    /// The pull cursor.
+    #[serde(default)]
+    pub cursor: Option<i64>,
+}
+
+/// What opening the device's identity found.
+pub enum DeviceOpened {
+    Known(Device),
+    /// First use in this browser.
+    New(Device),
+    /// IndexedDB had no identity but the mirror did: the store was wiped under the app.
+    Wiped(Device),
+}
+
+fn mirror_read() -> Option<(String, i64)> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    let text = storage.get_item(MIRROR_KEY).ok()??;
+    let (id, seq) = text.split_once(' ')?;
+    Some((id.to_owned(), seq.parse().ok()?))
+}
+
+fn mirror_write(d: &Device) {
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
+        let _ = storage.set_item(MIRROR_KEY, &format!("{} {}", d.device_id, d.next_seq));
+    }
+}
+
+/// Reads (or makes) the device identity, noticing a wiped store.
+pub async fn device(new_id: impl FnOnce() -> String) -> Result<DeviceOpened, StoreError> {
     let db = db().await?;
     let tx = db
-        .transaction(OUTBOX)
+        .transaction(META)
         .with_mode(TransactionMode::Readwrite)
         .build()?;
-    tx.object_store(OUTBOX)?.add(entry).serde()?.await?;
+    let store = tx.object_store(META)?;
+    let found: Option<Device> = store.get(DEVICE_KEY).serde()?.await?;
+    let opened = match found {
+        Some(d) => DeviceOpened::Known(d),
+        None => {
+            let (opened, device) = match mirror_read() {
+                Some((device_id, next_seq)) => {
+                    let d = Device {
+                        key: DEVICE_KEY.into(),
+                        device_id,
+                        next_seq,
+                        cursor: None,
+                    };
+                    (DeviceOpened::Wiped(d.clone()), d)
+                }
+                None => {
+                    let d = Device {
+                        key: DEVICE_KEY.into(),
+                        device_id: new_id(),
+                        next_seq: 1,
+                        cursor: None,
+                    };
+                    (DeviceOpened::New(d.clone()), d)
+                }
+            };
+            store.put(&device).serde()?.await?;
+            opened
+        }
+    };
     tx.commit().await?;
+    if let DeviceOpened::New(d) | DeviceOpened::Wiped(d) = &opened {
+        mirror_write(d);
+    }
+    Ok(opened)
+}
+
+/// Moves the numbering past `high_water` (the server saw numbers this store no longer knows).
+pub async fn skip_past(high_water: i64) -> Result<(), StoreError> {
+    let db = db().await?;
+    let tx = db
+        .transaction(META)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let store = tx.object_store(META)?;
+    let found: Option<Device> = store.get(DEVICE_KEY).serde()?.await?;
+    if let Some(mut d) = found
+        && d.next_seq <= high_water
+    {
+        d.next_seq = high_water + 1;
+        store.put(&d).serde()?.await?;
+        tx.commit().await?;
+        mirror_write(&d);
+    }
     Ok(())
+}
+
+/// Numbers a new record and puts it in the outbox, in one transaction: a record is either
+/// saved with its number, or not saved at all.
+pub async fn add(make: impl FnOnce(&Device) -> OutboxEntry) -> Result<OutboxEntry, StoreError> {
+    let db = db().await?;
+    let tx = db
+        .transaction([META, OUTBOX])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let meta = tx.object_store(META)?;
+    let mut device: Device = meta
+        .get(DEVICE_KEY)
+        .serde()?
+        .await?
+        .ok_or_else(|| StoreError("设备信息缺失".into()))?;
+    let entry = make(&device);
+    device.next_seq += 1;
+    meta.put(&device).serde()?.await?;
+    tx.object_store(OUTBOX)?.add(&entry).serde()?.await?;
+    tx.commit().await?;
+    mirror_write(&device);
+    Ok(entry)
 }
 
 pub async fn outbox() -> Result<Vec<OutboxEntry>, StoreError> {
@@ -71,6 +197,10 @@ pub async fn outbox() -> Result<Vec<OutboxEntry>, StoreError> {
 
 pub async fn sent() -> Result<Vec<SentEntry>, StoreError> {
     all(SENT).await
+}
+
+pub async fn activities() -> Result<Vec<PulledActivity>, StoreError> {
+    all(ACTIVITIES).await
 }
 
 async fn all<T: serde::de::DeserializeOwned>(store: &str) -> Result<Vec<T>, StoreError> {
@@ -88,7 +218,7 @@ async fn all<T: serde::de::DeserializeOwned>(store: &str) -> Result<Vec<T>, Stor
 /// What the server said of one record.
 pub enum Outcome {
     Stored { acked_at: i64 },
-    Rejected(Rejection),
+    Refused(Rejection),
 }
 
 /// Applies the server's answers in one transaction: a stored record moves from the outbox to
@@ -108,11 +238,12 @@ pub async fn settle(outcomes: Vec<(OutboxEntry, Outcome)>) -> Result<(), StoreEr
                     id: entry.id.clone(),
                     activity_id: entry.activity_id.clone(),
                     acked_at,
+                    kind: entry.kind.clone(),
                 };
                 sent.put(&done).serde()?.await?;
                 outbox.delete(entry.id.as_str()).await?;
             }
-            Outcome::Rejected(rejection) => {
+            Outcome::Refused(rejection) => {
                 let kept = OutboxEntry {
                     rejected: Some(rejection),
                     ..entry
@@ -120,6 +251,44 @@ pub async fn settle(outcomes: Vec<(OutboxEntry, Outcome)>) -> Result<(), StoreEr
                 outbox.put(&kept).serde()?.await?;
             }
         }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a refused record the member has read about.
+pub async fn dismiss(id: &str) -> Result<(), StoreError> {
+    let db = db().await?;
+    let tx = db
+        .transaction(OUTBOX)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let store = tx.object_store(OUTBOX)?;
+    let entry: Option<OutboxEntry> = store.get(id).serde()?.await?;
+    // Only refused records can be dismissed: a waiting one must reach the server.
+    if entry.is_some_and(|e| e.rejected.is_some()) {
+        store.delete(id).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Keeps pulled activities and the new cursor.
+pub async fn save_pulled(activities: &[PulledActivity], cursor: i64) -> Result<(), StoreError> {
+    let db = db().await?;
+    let tx = db
+        .transaction([META, ACTIVITIES])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let store = tx.object_store(ACTIVITIES)?;
+    for a in activities {
+        store.put(a).serde()?.await?;
+    }
+    let meta = tx.object_store(META)?;
+    let found: Option<Device> = meta.get(DEVICE_KEY).serde()?.await?;
+    if let Some(mut d) = found {
+        d.cursor = Some(cursor);
+        meta.put(&d).serde()?.await?;
     }
     tx.commit().await?;
     Ok(())

@@ -8,9 +8,21 @@
 mod engine;
 #[cfg(feature = "hydrate")]
 mod idb;
+mod retry;
 
+pub use retry::Backoff;
+
+use crate::domain::attendance::LeaveStatus;
+use crate::domain::proof::Proof;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+
+pub const KIND_CHECKIN: &str = "checkin";
+pub const KIND_LEAVE: &str = "leave_request";
+
+fn checkin_kind() -> String {
+    KIND_CHECKIN.to_owned()
+}
 
 /// A record waiting in the outbox. Its JSON is kept exactly as it will be pushed, so a retry
 /// sends the same bytes and the server can tell a duplicate from a conflict.
@@ -18,10 +30,18 @@ use serde::{Deserialize, Serialize};
 pub struct OutboxEntry {
     /// The record's UUIDv7: the IndexedDB key and the server's key.
     pub id: String,
-    /// The record as pushed: `{"id":…,"kind":…,"body":…}`.
+    /// The record as pushed: `{"id":…,"seq":…,"kind":…,"body":…}`.
     pub record: String,
+    #[serde(default = "checkin_kind")]
+    pub kind: String,
     /// The activity the record is about, so the page can show its state there.
     pub activity_id: String,
+    /// Whose record it is: on a shared phone only the signed-in member's records are sent.
+    #[serde(default)]
+    pub member_id: String,
+    /// The device's number for the record (1, 2, 3…).
+    #[serde(default)]
+    pub seq: i64,
     /// What the member recognises the record by (the activity's topic).
     pub label: String,
     /// When it was made, by the phone's clock (ms).
@@ -43,6 +63,8 @@ pub struct SentEntry {
     pub id: String,
     pub activity_id: String,
     pub acked_at: i64,
+    #[serde(default = "checkin_kind")]
+    pub kind: String,
 }
 
 /// What the page shows for one activity, from the phone's side.
@@ -81,8 +103,17 @@ pub struct Outbox {
     pub offline_page: RwSignal<OfflinePage>,
     /// The last problem worth telling the member (storage unavailable, session expired, …).
     pub problem: RwSignal<Option<String>>,
+    /// A lasting warning: the phone's store was wiped (until the member dismisses it).
+    pub warning: RwSignal<Option<String>>,
     /// Set once the phone's store has been read; before that the page shows the server's view.
     pub loaded: RwSignal<bool>,
+    /// The member signed in on this page; records are sent only for them.
+    pub member: RwSignal<Option<String>>,
+    /// When the next automatic retry is due (ms), while records wait and the network fails.
+    pub next_retry: RwSignal<Option<i64>>,
+    /// The member's activities as last pulled, so a page cached earlier still learns of an
+    /// activity scheduled since (or cancelled).
+    pub pulled: RwSignal<Vec<crate::sync::protocol::PulledActivity>>,
 }
 
 impl Outbox {
@@ -94,16 +125,28 @@ impl Outbox {
             syncing: RwSignal::new(false),
             offline_page: RwSignal::new(OfflinePage::Checking),
             problem: RwSignal::new(None),
+            warning: RwSignal::new(None),
             loaded: RwSignal::new(false),
+            member: RwSignal::new(None),
+            next_retry: RwSignal::new(None),
+            pulled: RwSignal::new(Vec::new()),
         }
     }
 
-    /// The phone's view of one activity: the outbox first, then what was acknowledged.
+    fn mine<'a>(&self, entries: &'a [OutboxEntry]) -> impl Iterator<Item = &'a OutboxEntry> {
+        let member = self.member.get();
+        entries.iter().filter(move |e| {
+            member
+                .as_deref()
+                .is_none_or(|m| e.member_id.is_empty() || e.member_id == m)
+        })
+    }
+
+    /// The phone's view of the member's check-in at one activity.
     pub fn status_of(&self, activity_id: &str) -> Option<LocalStatus> {
         let from_outbox = self.entries.with(|entries| {
-            entries
-                .iter()
-                .filter(|e| e.activity_id == activity_id)
+            self.mine(entries)
+                .filter(|e| e.kind == KIND_CHECKIN && e.activity_id == activity_id)
                 .map(|e| match &e.rejected {
                     Some(r) => LocalStatus::Rejected(r.reason.clone()),
                     None => LocalStatus::Pending,
@@ -113,31 +156,99 @@ impl Outbox {
         });
         from_outbox.or_else(|| {
             self.sent
-                .with(|s| s.iter().any(|e| e.activity_id == activity_id))
+                .with(|s| {
+                    s.iter()
+                        .any(|e| e.kind == KIND_CHECKIN && e.activity_id == activity_id)
+                })
                 .then_some(LocalStatus::Synced)
         })
     }
 
-    /// How many records wait to be sent.
+    /// The phone's view of the member's leave request for one activity.
+    pub fn leave_of(&self, activity_id: &str) -> Option<LocalStatus> {
+        let pending = self.entries.with(|entries| {
+            self.mine(entries)
+                .filter(|e| e.kind == KIND_LEAVE && e.activity_id == activity_id)
+                .map(|e| match &e.rejected {
+                    Some(r) => LocalStatus::Rejected(r.reason.clone()),
+                    None => LocalStatus::Pending,
+                })
+                .min_by_key(|s| !matches!(s, LocalStatus::Pending))
+        });
+        pending.or_else(|| {
+            self.sent
+                .with(|s| {
+                    s.iter()
+                        .any(|e| e.kind == KIND_LEAVE && e.activity_id == activity_id)
+                })
+                .then_some(LocalStatus::Synced)
+        })
+    }
+
+    /// How many of the member's records wait to be sent.
     pub fn pending(&self) -> usize {
         self.entries
-            .with(|e| e.iter().filter(|e| e.rejected.is_none()).count())
+            .with(|e| self.mine(e).filter(|e| e.rejected.is_none()).count())
+    }
+
+    /// The member's records the server refused, for the page to list.
+    pub fn refused(&self) -> Vec<OutboxEntry> {
+        self.entries.with(|e| {
+            self.mine(e)
+                .filter(|e| e.rejected.is_some())
+                .cloned()
+                .collect()
+        })
     }
 
     /// Records a check-in on the phone and sends it when it can.
-    pub fn check_in(&self, activity_id: String, member_id: String, label: String) {
+    pub fn check_in(&self, activity_id: String, member_id: String, label: String, proof: Proof) {
         #[cfg(feature = "hydrate")]
-        engine::check_in(*self, activity_id, member_id, label);
+        engine::check_in(*self, activity_id, member_id, label, proof);
         #[cfg(not(feature = "hydrate"))]
-        let _ = (activity_id, member_id, label);
+        let _ = (activity_id, member_id, label, proof);
+    }
+
+    /// Records a request for leave on the phone and sends it when it can.
+    pub fn ask_leave(&self, activity_id: String, member_id: String, label: String, reason: String) {
+        #[cfg(feature = "hydrate")]
+        engine::ask_leave(*self, activity_id, member_id, label, reason);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (activity_id, member_id, label, reason);
+    }
+
+    /// The member has read why a record was refused: it may go.
+    pub fn dismiss(&self, id: String) {
+        #[cfg(feature = "hydrate")]
+        engine::dismiss(*self, id);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = id;
     }
 
     /// Asks the page cache to keep `path` for offline use.
     pub fn keep_offline(&self, path: &str) {
         #[cfg(feature = "hydrate")]
-        engine::keep_offline(*self, path);
+        engine::keep_offline(path);
         #[cfg(not(feature = "hydrate"))]
         let _ = path;
+    }
+
+    /// Tells the engine who is signed in on this page, which lets it send their records.
+    pub fn signed_in(&self, member_id: String) {
+        if self.member.get_untracked().as_deref() != Some(member_id.as_str()) {
+            self.member.set(Some(member_id));
+        }
+    }
+}
+
+/// What a leave status reads as on the member's page.
+pub fn leave_text(server: Option<LeaveStatus>, local: Option<&LocalStatus>) -> Option<String> {
+    match (local, server) {
+        (Some(LocalStatus::Pending), _) => Some("请假申请待同步".into()),
+        (Some(LocalStatus::Rejected(r)), _) => Some(format!("请假申请未被接受：{r}")),
+        (_, Some(s)) => Some(format!("请假{}", s.label())),
+        (Some(LocalStatus::Synced), None) => Some("请假待审批".into()),
+        (None, None) => None,
     }
 }
 

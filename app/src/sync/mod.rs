@@ -2,3 +2,5 @@
 //! browser (which sends) and the server (which stores and answers).
 
 pub mod protocol;
+#[cfg(feature = "ssr")]
+pub mod server;

@@ -1,65 +1,156 @@
-//! `POST /api/v1/sync/push`: a batch of records in, one result per record out, in order.
+//! Sync protocol v1, between a phone's outbox and the server. Described for other clients by
+//! the OpenAPI document the server serves at [`OPENAPI_PATH`].
 //!
-//! A record is a fact with its own client-made UUIDv7. The server stores each id once: the same
-//! id with the same content again is `duplicate` (a success: the phone may forget it); the same
-//! id with other content is `rejected` with code `conflict` and never overwrites. The response
-//! is sent only after the batch's transaction has committed.
+//! **Push** (`POST /api/v1/sync/push`): at most [`MAX_RECORDS`] records or [`MAX_BODY_BYTES`]
+//! in, one result per record out, in order. A record is a fact with its own client-made UUIDv7.
+//! The server stores each id once: the same id with the same content again is `duplicate` (a
+//! success); the same id with other content is `conflict` and never overwrites; a record that
+//! breaks a rule is `rejected` with a code and a reason. The response is sent only after the
+//! batch's transaction has committed, so the phone may forget a record on `accepted` or
+//! `duplicate`, and must keep it (showing why) on `conflict` or `rejected`.
+//!
+//! **Device and high-water mark**: each phone has a device id and numbers its records 1, 2, 3…
+//! (`seq`). The server keeps the highest number it has received per device. A *new* record
+//! numbered at or below that mark means the phone's store was wiped and its numbering started
+//! again: the response says so (`reset_detected`) and the phone tells its user.
+//!
+//! **Pull** (`GET /api/v1/sync/pull?cursor=N`): reference data changed since the cursor — the
+//! member's activities, and for organisers their branch's roster — and the next cursor.
 
+use crate::domain::activity::ActivityKind;
+use crate::domain::attendance::LeaveStatus;
+use crate::domain::proof::Proof;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub const PUSH_PATH: &str = "/api/v1/sync/push";
+pub const PULL_PATH: &str = "/api/v1/sync/pull";
+pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
+/// The most records one push may carry.
+pub const MAX_RECORDS: usize = 100;
+/// The largest body one push may carry; larger gets 413.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// The longest reason for leave, in characters.
+pub const MAX_REASON_CHARS: usize = 500;
 
-/// One record as the phone sends it: `{"id": "…", "kind": "checkin", "body": {…}}`.
+/// One record as the phone sends it: `{"id": "…", "seq": 7, "kind": "checkin", "body": {…}}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Record {
+    /// A UUIDv7 made by the phone when the record was made.
     pub id: Uuid,
+    /// The phone's number for this record (1, 2, 3… per device), for the high-water mark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<i64>,
     #[serde(flatten)]
     pub body: RecordBody,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "body", rename_all = "snake_case")]
 pub enum RecordBody {
-    /// "I was there": a member's check-in to an activity.
+    /// "I was there": a member's check-in, with proof of presence.
     Checkin(CheckinBody),
+    /// "I can't come": a member asks for leave (请假).
+    LeaveRequest(LeaveRequestBody),
+}
+
+impl RecordBody {
+    pub fn member_id(&self) -> Uuid {
+        match self {
+            RecordBody::Checkin(b) => b.member_id,
+            RecordBody::LeaveRequest(b) => b.member_id,
+        }
+    }
+
+    pub fn activity_id(&self) -> Uuid {
+        match self {
+            RecordBody::Checkin(b) => b.activity_id,
+            RecordBody::LeaveRequest(b) => b.activity_id,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CheckinBody {
     pub activity_id: Uuid,
     pub member_id: Uuid,
-    /// The phone's clock when the member pressed 签到, in ms since the epoch.
+    /// The phone's clock when the member checked in, in ms since the epoch.
     pub device_time: i64,
+    /// The code from the organiser's screen: scanned (with its step) or typed.
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub proof: Proof,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LeaveRequestBody {
+    pub activity_id: Uuid,
+    pub member_id: Uuid,
+    /// Why the member can't come; 1 to 500 characters.
+    pub reason: String,
+    pub device_time: i64,
+}
+
+/// The phone that pushes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DeviceRef {
+    pub id: Uuid,
 }
 
 /// The request as the server reads it: each record is parsed on its own, so one malformed
 /// record is rejected with its reason while the rest of the batch is stored.
 #[derive(Debug, Deserialize)]
 pub struct PushRequest {
+    #[serde(default)]
+    pub device: Option<DeviceRef>,
     pub records: Vec<serde_json::Value>,
 }
 
-/// The request as the phone writes it.
+/// The request as a client writes it.
 #[derive(Debug, Serialize)]
-pub struct PushBatch<'a> {
-    pub records: &'a [Record],
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PushBatch {
+    pub device: Option<DeviceRef>,
+    pub records: Vec<Record>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     pub results: Vec<PushResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<DeviceState>,
+}
+
+/// What the server knows of the pushing device after this batch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DeviceState {
+    pub id: Uuid,
+    /// The highest record number received from this device.
+    pub high_water: i64,
+    /// This batch held a new record numbered at or below the previous mark: the device's
+    /// store was wiped and started numbering again.
+    pub reset_detected: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PushStatus {
     /// Stored now.
     Accepted,
     /// Stored before with the same content: also a success.
     Duplicate,
-    /// Not stored; `code` and `reason` say why. The phone keeps the record and shows the reason.
+    /// Stored before with *other* content; the stored one stays. Keep and show.
+    Conflict,
+    /// Not stored; `code` and `reason` say why. Keep and show.
     Rejected,
 }
 
@@ -70,11 +161,12 @@ impl PushStatus {
     }
 }
 
-/// Why a record was rejected, for programs; `reason` says it for people.
+/// Why a record was not stored, for programs; `reason` says it for people, in Chinese.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectCode {
-    /// The record could not be read (bad JSON shape, wrong types, unknown kind).
+    /// The record could not be read (bad JSON shape, wrong types, unknown kind or field).
     Malformed,
     /// The id is not a UUIDv7.
     BadId,
@@ -88,9 +180,20 @@ pub enum RejectCode {
     NotExpected,
     /// The record speaks for someone other than the signed-in member.
     NotYours,
+    /// The proof code is not this activity's.
+    ProofWrong,
+    /// The proof code is from outside the activity's time.
+    ProofOutsideWindow,
+    /// The proof code is this activity's but far from the phone's time (replayed, forwarded).
+    ProofExpired,
+    /// A leave request without a usable reason.
+    BadReason,
+    /// Leave asked for an activity that is over.
+    ActivityOver,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PushResult {
     /// The record's id, or `None` when the record was too malformed to have one.
     pub id: Option<String>,
@@ -119,6 +222,15 @@ impl PushResult {
             reason: Some(reason.into()),
         }
     }
+
+    pub fn conflict(id: Uuid) -> Self {
+        Self {
+            id: Some(id.to_string()),
+            status: PushStatus::Conflict,
+            code: Some(RejectCode::Conflict),
+            reason: Some("此编号的记录已存在且内容不同，服务器保留先到的记录，未覆盖".into()),
+        }
+    }
 }
 
 impl Record {
@@ -143,6 +255,51 @@ impl Record {
     }
 }
 
+/// An activity as pulled by a member's phone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PulledActivity {
+    pub id: String,
+    pub branch_id: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub kind: ActivityKind,
+    pub topic: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub place: String,
+    /// `scheduled` or `cancelled`.
+    pub status: String,
+    /// Whether the pulling member is among the 应到.
+    pub expected: bool,
+    pub checked_in: bool,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub leave: Option<LeaveStatus>,
+    pub version: i64,
+}
+
+/// A member of the organiser's branch, as pulled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RosterEntry {
+    pub id: String,
+    pub display_name: String,
+    pub committee: bool,
+    pub group_id: Option<String>,
+    pub active: bool,
+    pub version: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PullResponse {
+    /// Pass this as `cursor` next time to get only what changed since.
+    pub cursor: i64,
+    pub activities: Vec<PulledActivity>,
+    /// Present for secretaries and admins: the members of the branches they run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster: Option<Vec<RosterEntry>>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,14 +309,25 @@ mod tests {
     const V4: &str = "6f1c1b7e-2c5a-4f0e-9d1a-3b2c1d0e9f8a";
 
     fn checkin(id: &str) -> serde_json::Value {
-        json!({"id": id, "kind": "checkin", "body": {
-            "activity_id": V4, "member_id": V4, "device_time": 1_795_759_200_000_i64}})
+        json!({"id": id, "seq": 3, "kind": "checkin", "body": {
+            "activity_id": V4, "member_id": V4, "device_time": 1_795_759_200_000_i64,
+            "proof": {"method": "qr", "step": 59_858_640, "code": "123456"}}})
     }
 
     #[test]
     fn a_checkin_round_trips() {
         let r = Record::parse(checkin(V7)).unwrap();
+        assert_eq!(r.seq, Some(3));
         assert_eq!(serde_json::to_value(&r).unwrap(), checkin(V7));
+    }
+
+    #[test]
+    fn a_leave_request_round_trips() {
+        let raw = json!({"id": V7, "kind": "leave_request", "body": {
+            "activity_id": V4, "member_id": V4, "reason": "外出培训", "device_time": 1}});
+        let r = Record::parse(raw.clone()).unwrap();
+        assert!(matches!(r.body, RecordBody::LeaveRequest(_)));
+        assert_eq!(serde_json::to_value(&r).unwrap(), raw);
     }
 
     #[test]
@@ -172,7 +340,7 @@ mod tests {
     }
 
     #[test]
-    fn unknown_kinds_and_fields_are_malformed() {
+    fn unknown_kinds_fields_and_proofs_are_malformed() {
         let raw = json!({"id": V7, "kind": "vote", "body": {}});
         assert_eq!(
             Record::parse(raw).unwrap_err().code,
@@ -180,6 +348,18 @@ mod tests {
         );
         let mut raw = checkin(V7);
         raw["body"]["extra"] = json!(1);
+        assert_eq!(
+            Record::parse(raw).unwrap_err().code,
+            Some(RejectCode::Malformed)
+        );
+        let mut raw = checkin(V7);
+        raw["body"]["proof"] = json!({"method": "trust_me"});
+        assert_eq!(
+            Record::parse(raw).unwrap_err().code,
+            Some(RejectCode::Malformed)
+        );
+        let mut raw = checkin(V7);
+        raw["body"].as_object_mut().unwrap().remove("proof");
         assert_eq!(
             Record::parse(raw).unwrap_err().code,
             Some(RejectCode::Malformed)
@@ -198,6 +378,7 @@ mod tests {
     fn only_accepted_and_duplicate_let_the_phone_forget() {
         assert!(PushStatus::Accepted.is_stored());
         assert!(PushStatus::Duplicate.is_stored());
+        assert!(!PushStatus::Conflict.is_stored());
         assert!(!PushStatus::Rejected.is_stored());
     }
 }

@@ -11,7 +11,9 @@
 use app::auth::CurrentUser;
 use app::db::Db;
 use app::domain::role::Role;
+use serde_json::json;
 use sqlx::{Connection, Executor};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 pub const PASSWORD: &str = "correct horse";
@@ -87,12 +89,13 @@ fn replace_database(url: &str, name: &str) -> String {
     format!("{head}/{name}{query}")
 }
 
-/// A school with two branches. Branch 1: secretary `sec1`, members `m1a` and `m1b`; branch 2:
-/// member `m2a`; the school's admin `admin`.
+/// A school with two branches. Branch 1: secretary `sec1` (on the committee), members `m1a`
+/// and `m1b` (in its 党小组 `group1`); branch 2: member `m2a`; the school's admin `admin`.
 pub struct Fixture {
     pub school: String,
     pub branch1: String,
     pub branch2: String,
+    pub group1: String,
     pub sec1: CurrentUser,
     pub m1a: CurrentUser,
     pub m1b: CurrentUser,
@@ -100,7 +103,7 @@ pub struct Fixture {
     pub admin: CurrentUser,
     /// Branch 1, in progress now, for sec1, m1a and m1b.
     pub today: String,
-    /// Branch 1, in the past, for sec1, m1a and m1b.
+    /// Branch 1, a week ago, for sec1, m1a and m1b.
     pub past: String,
     /// Branch 1, cancelled.
     pub cancelled: String,
@@ -108,10 +111,123 @@ pub struct Fixture {
     pub other_branch: String,
     /// Branch 1, next week.
     pub next_week: String,
+    /// Each activity's proof secret and start.
+    pub secrets: HashMap<String, Vec<u8>>,
+    pub starts: HashMap<String, i64>,
+}
+
+impl Fixture {
+    /// A check-in as a phone would push it, with the QR proof shown at `device_time`.
+    pub fn checkin(
+        &self,
+        id: Uuid,
+        activity: &str,
+        member: &CurrentUser,
+        device_time: i64,
+    ) -> serde_json::Value {
+        let step = app::domain::proof::step_of(device_time);
+        let secret = self.secrets.get(activity).cloned().unwrap_or_default();
+        let code = app::domain::proof::code(&secret, activity, step);
+        checkin_with(
+            id,
+            activity,
+            member,
+            device_time,
+            json!({"method": "qr", "step": step, "code": code}),
+        )
+    }
+
+    /// A check-in during the activity (a minute after its start).
+    pub fn checkin_now(&self, id: Uuid, activity: &str, member: &CurrentUser) -> serde_json::Value {
+        let at = self
+            .starts
+            .get(activity)
+            .copied()
+            .unwrap_or_else(app::db::now_ms)
+            + 60_000;
+        self.checkin(id, activity, member, at)
+    }
+
+    /// A leave request as a phone would push it.
+    pub fn leave(
+        &self,
+        id: Uuid,
+        activity: &str,
+        member: &CurrentUser,
+        reason: &str,
+        device_time: i64,
+    ) -> serde_json::Value {
+        json!({
+            "id": id.to_string(), "kind": "leave_request",
+            "body": {"activity_id": activity, "member_id": member.id, "reason": reason, "device_time": device_time}
+        })
+    }
+}
+
+/// A check-in record with the given proof.
+pub fn checkin_with(
+    id: Uuid,
+    activity: &str,
+    member: &CurrentUser,
+    device_time: i64,
+    proof: serde_json::Value,
+) -> serde_json::Value {
+    json!({
+        "id": id.to_string(),
+        "kind": "checkin",
+        "body": {"activity_id": activity, "member_id": member.id, "device_time": device_time, "proof": proof}
+    })
 }
 
 fn id() -> String {
     Uuid::now_v7().to_string()
+}
+
+async fn org(db: &Db, id: &str, parent: Option<&str>, kind: &str, name: &str, order: i32) {
+    sqlx::query("INSERT INTO organisations (id, parent_id, kind, name, sort_order) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(parent.map(str::to_owned))
+        .bind(kind)
+        .bind(name)
+        .bind(order)
+        .execute(db.pool())
+        .await
+        .expect("org");
+}
+
+struct NewUser<'a> {
+    username: &'a str,
+    name: &'a str,
+    role: Role,
+    org: &'a str,
+    org_name: &'a str,
+    committee: bool,
+    group: Option<&'a str>,
+}
+
+async fn user(db: &Db, hash: &str, u: NewUser<'_>) -> CurrentUser {
+    let uid = id();
+    sqlx::query("INSERT INTO users (id, org_id, username, display_name, password_hash, role, active, created_at, committee, group_id) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9)")
+        .bind(&uid)
+        .bind(u.org)
+        .bind(u.username)
+        .bind(u.name)
+        .bind(hash)
+        .bind(u.role.as_str())
+        .bind(app::db::now_ms())
+        .bind(i32::from(u.committee))
+        .bind(u.group.map(str::to_owned))
+        .execute(db.pool())
+        .await
+        .expect("user");
+    CurrentUser {
+        id: uid,
+        username: u.username.into(),
+        display_name: u.name.into(),
+        role: u.role,
+        org_id: u.org.into(),
+        org_name: u.org_name.into(),
+    }
 }
 
 pub async fn fixture(db: &Db) -> Fixture {
@@ -119,80 +235,90 @@ pub async fn fixture(db: &Db) -> Fixture {
         .await
         .expect("hash");
     let now = app::db::now_ms();
-    let pool = db.pool();
-    let (school, branch1, branch2) = (id(), id(), id());
-    for (org, parent, kind, name, order) in [
-        (&school, None, "school", "测试学校党总支", 0),
-        (&branch1, Some(&school), "branch", "第一党支部", 1),
-        (&branch2, Some(&school), "branch", "第二党支部", 2),
-    ] {
-        sqlx::query("INSERT INTO organisations (id, parent_id, kind, name, sort_order) VALUES ($1, $2, $3, $4, $5)")
-            .bind(org)
-            .bind(parent.cloned())
-            .bind(kind)
-            .bind(name)
-            .bind(order)
-            .execute(pool)
-            .await
-            .expect("org");
-    }
-    let user = async |username: &str, name: &str, role: Role, org: &str, org_name: &str| {
-        let uid = id();
-        sqlx::query("INSERT INTO users (id, org_id, username, display_name, password_hash, role, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7)")
-            .bind(&uid)
-            .bind(org)
-            .bind(username)
-            .bind(name)
-            .bind(&hash)
-            .bind(role.as_str())
-            .bind(now)
-            .execute(pool)
-            .await
-            .expect("user");
-        CurrentUser {
-            id: uid,
-            username: username.into(),
-            display_name: name.into(),
-            role,
-            org_id: org.into(),
-            org_name: org_name.into(),
-        }
+    let (school, branch1, branch2, group1) = (id(), id(), id(), id());
+    org(db, &school, None, "school", "测试学校党总支", 0).await;
+    org(db, &branch1, Some(&school), "branch", "第一党支部", 1).await;
+    org(db, &branch2, Some(&school), "branch", "第二党支部", 2).await;
+    org(db, &group1, Some(&branch1), "group", "第一党小组", 1).await;
+    let b1 = |username, name, role, committee, group| NewUser {
+        username,
+        name,
+        role,
+        org: &branch1,
+        org_name: "第一党支部",
+        committee,
+        group,
     };
-    let sec1 = user("sec1", "王书记", Role::Secretary, &branch1, "第一党支部").await;
-    let m1a = user("m1a", "李一", Role::Member, &branch1, "第一党支部").await;
-    let m1b = user("m1b", "张二", Role::Member, &branch1, "第一党支部").await;
-    let m2a = user("m2a", "赵三", Role::Member, &branch2, "第二党支部").await;
-    let admin = user(
-        "admin",
-        "总支管理员",
-        Role::Admin,
-        &school,
-        "测试学校党总支",
+    let sec1 = user(db, &hash, b1("sec1", "王书记", Role::Secretary, true, None)).await;
+    let m1a = user(
+        db,
+        &hash,
+        b1("m1a", "李一", Role::Member, false, Some(&group1)),
     )
     .await;
+    let m1b = user(
+        db,
+        &hash,
+        b1("m1b", "张二", Role::Member, false, Some(&group1)),
+    )
+    .await;
+    let m2a = user(
+        db,
+        &hash,
+        NewUser {
+            username: "m2a",
+            name: "赵三",
+            role: Role::Member,
+            org: &branch2,
+            org_name: "第二党支部",
+            committee: false,
+            group: None,
+        },
+    )
+    .await;
+    let admin = user(
+        db,
+        &hash,
+        NewUser {
+            username: "admin",
+            name: "总支管理员",
+            role: Role::Admin,
+            org: &school,
+            org_name: "测试学校党总支",
+            committee: false,
+            group: None,
+        },
+    )
+    .await;
+    let mut secrets = HashMap::new();
+    let mut starts = HashMap::new();
     let hour = 3_600_000;
-    let activity = async |org: &str,
-                          topic: &str,
-                          starts: i64,
-                          status: &str,
-                          who: &[&CurrentUser]| {
+    let mut activity = async |org: &str,
+                              topic: &str,
+                              starts_at: i64,
+                              status: &str,
+                              who: &[&CurrentUser]| {
         let aid = id();
-        sqlx::query("INSERT INTO activities (id, org_id, kind, topic, starts_at, ends_at, place, status, created_at) VALUES ($1, $2, 'theme_day', $3, $4, $5, '党员活动室', $6, $7)")
+        let secret = app::activity::server::new_proof_secret();
+        secrets.insert(aid.clone(), decode_hex(&secret));
+        starts.insert(aid.clone(), starts_at);
+        sqlx::query("INSERT INTO activities (id, org_id, kind, topic, starts_at, ends_at, place, status, created_at, proof_secret) VALUES ($1, $2, 'theme_day', $3, $4, $5, '党员活动室', $6, $7, $8)")
             .bind(&aid)
             .bind(org)
             .bind(topic)
-            .bind(starts)
-            .bind(starts + 2 * hour)
+            .bind(starts_at)
+            .bind(starts_at + 2 * hour)
             .bind(status)
             .bind(now)
-            .execute(pool)
+            .bind(secret)
+            .execute(db.pool())
             .await
             .expect("activity");
         for u in who {
             sqlx::query("INSERT INTO activity_expected (activity_id, user_id) VALUES ($1, $2)")
                 .bind(&aid)
                 .bind(&u.id)
-                .execute(pool)
+                .execute(db.pool())
                 .await
                 .expect("expected");
         }
@@ -231,6 +357,7 @@ pub async fn fixture(db: &Db) -> Fixture {
         school,
         branch1,
         branch2,
+        group1,
         sec1,
         m1a,
         m1b,
@@ -241,21 +368,16 @@ pub async fn fixture(db: &Db) -> Fixture {
         cancelled,
         other_branch,
         next_week,
+        secrets,
+        starts,
     }
 }
 
-/// A check-in record as a phone would push it.
-pub fn checkin(
-    id: Uuid,
-    activity: &str,
-    member: &CurrentUser,
-    device_time: i64,
-) -> serde_json::Value {
-    serde_json::json!({
-        "id": id.to_string(),
-        "kind": "checkin",
-        "body": {"activity_id": activity, "member_id": member.id, "device_time": device_time}
-    })
+fn decode_hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 pub fn v7() -> Uuid {

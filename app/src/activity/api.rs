@@ -1,0 +1,123 @@
+//! Server functions of activities: thin adapters over `server.rs`. Forms post to them
+//! directly, so they work without JavaScript too.
+
+use super::{ActivityForm, ActivityRecord, FieldError, FormContext, ProofScreen};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+async fn context() -> Result<(crate::state::AppState, crate::auth::CurrentUser), AppError> {
+    let state = crate::state::app_state()?;
+    let viewer = crate::auth::server::current_user()
+        .await
+        .map_err(AppError::respond)?;
+    Ok((state, viewer))
+}
+
+/// An activity's record (活动记录).
+#[server(endpoint = "activity_record")]
+pub async fn load_activity_record(id: String) -> Result<ActivityRecord, AppError> {
+    let (state, viewer) = context().await?;
+    super::server::record(&state.db, &viewer, &id, crate::db::now_ms())
+        .await
+        .map_err(AppError::respond)
+}
+
+/// What the schedule or edit form starts from.
+#[server(endpoint = "activity_form")]
+pub async fn load_activity_form(
+    branch_id: Option<String>,
+    activity_id: Option<String>,
+) -> Result<FormContext, AppError> {
+    let (state, viewer) = context().await?;
+    super::server::form_context(
+        &state.db,
+        &viewer,
+        branch_id.as_deref(),
+        activity_id.as_deref(),
+        crate::db::now_ms(),
+    )
+    .await
+    .map_err(AppError::respond)
+}
+
+/// Schedules (no `activity_id`) or edits an activity. On success the browser goes to its
+/// record; on a bad field the errors come back for the form to show.
+#[server(endpoint = "save_activity")]
+pub async fn save_activity(
+    branch_id: String,
+    activity_id: Option<String>,
+    form: ActivityForm,
+) -> Result<Vec<FieldError>, AppError> {
+    let (state, viewer) = context().await?;
+    let now = crate::db::now_ms();
+    let saved = match activity_id.filter(|id| !id.is_empty()) {
+        Some(id) => super::server::update(&state.db, &viewer, &id, &form, now)
+            .await
+            .map(|r| r.map(|()| id)),
+        None => super::server::create(&state.db, &viewer, &branch_id, &form).await,
+    }
+    .map_err(AppError::respond)?;
+    match saved {
+        Ok(id) => {
+            leptos_axum::redirect(&format!("/activity/{id}"));
+            Ok(Vec::new())
+        }
+        Err(errors) => Ok(errors),
+    }
+}
+
+#[server(endpoint = "cancel_activity")]
+pub async fn cancel_activity(id: String, reason: String) -> Result<(), AppError> {
+    let (state, viewer) = context().await?;
+    super::server::cancel(&state.db, &viewer, &id, &reason)
+        .await
+        .map_err(AppError::respond)?;
+    leptos_axum::redirect(&format!("/activity/{id}"));
+    Ok(())
+}
+
+#[server(endpoint = "save_minutes")]
+pub async fn save_minutes(id: String, minutes: String) -> Result<(), AppError> {
+    let (state, viewer) = context().await?;
+    super::server::save_minutes(&state.db, &viewer, &id, &minutes, crate::db::now_ms())
+        .await
+        .map_err(AppError::respond)?;
+    leptos_axum::redirect(&format!("/activity/{id}#minutes"));
+    Ok(())
+}
+
+/// Sets a member's attendance by hand (`present`, `excused`, `absent`, or `auto`).
+#[server(endpoint = "mark_attendance")]
+pub async fn mark_attendance(
+    activity_id: String,
+    user_id: String,
+    mark: String,
+    note: String,
+) -> Result<(), AppError> {
+    let (state, viewer) = context().await?;
+    let mark = crate::domain::attendance::Mark::parse(&mark)
+        .ok_or_else(|| AppError::Invalid("未知的出席标记".into()).respond())?;
+    super::server::mark(
+        &state.db,
+        &viewer,
+        &activity_id,
+        &user_id,
+        mark,
+        &note,
+        crate::db::now_ms(),
+    )
+    .await
+    .map_err(AppError::respond)?;
+    leptos_axum::redirect(&format!("/activity/{activity_id}#roll"));
+    Ok(())
+}
+
+/// The organiser's rotating-code screen.
+#[server(endpoint = "activity_proof")]
+pub async fn load_proof_screen(id: String) -> Result<ProofScreen, AppError> {
+    let (state, viewer) = context().await?;
+    super::server::proof_screen(&state.db, &viewer, &id, crate::db::now_ms())
+        .await
+        .map_err(AppError::respond)
+}

@@ -1,0 +1,16 @@
+//! Server functions of leave: thin adapters over `server.rs`.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Approves or declines a leave request of a branch the signed-in user runs.
+#[server(endpoint = "decide_leave")]
+pub async fn decide_leave(id: String, approve: bool, note: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let viewer = crate::auth::server::current_user()
+        .await
+        .map_err(AppError::respond)?;
+    super::server::decide(&state.db, &viewer, &id, approve, &note)
+        .await
+        .map_err(AppError::respond)
+}

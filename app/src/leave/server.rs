@@ -1,0 +1,166 @@
+//! Storage of leave requests and the secretary's decisions.
+
+use super::LeaveItem;
+use crate::auth::CurrentUser;
+use crate::db::{Db, now_ms};
+use crate::domain::attendance::LeaveStatus;
+use crate::domain::role::may_read_branch;
+use crate::error::AppError;
+use crate::sync::protocol::{
+    LeaveRequestBody, MAX_REASON_CHARS, PushResult, PushStatus, RejectCode,
+};
+use crate::sync::server::Received;
+use sqlx::{Any, Row, Transaction};
+use uuid::Uuid;
+
+/// Stores one leave request once (same rules as a check-in: duplicate, conflict, rejected).
+pub async fn store_request(
+    tx: &mut Transaction<'static, Any>,
+    ctx: &Received<'_>,
+    id: Uuid,
+    body: &LeaveRequestBody,
+) -> Result<PushResult, AppError> {
+    let id_text = id.to_string();
+    let reason = body.reason.trim();
+    let existing = sqlx::query(
+        "SELECT activity_id, user_id, reason, device_time FROM leave_requests WHERE id = $1",
+    )
+    .bind(&id_text)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(row) = existing {
+        let same = row.try_get::<String, _>("activity_id")? == body.activity_id.to_string()
+            && row.try_get::<String, _>("user_id")? == body.member_id.to_string()
+            && row.try_get::<String, _>("reason")? == reason
+            && row.try_get::<i64, _>("device_time")? == body.device_time;
+        return Ok(if same {
+            PushResult::stored(id, PushStatus::Duplicate)
+        } else {
+            PushResult::conflict(id)
+        });
+    }
+    let reject = |code, reason: &str| Ok(PushResult::rejected(Some(id_text.clone()), code, reason));
+    if body.member_id.to_string() != ctx.member.id {
+        return reject(RejectCode::NotYours, "只能为自己请假");
+    }
+    if reason.is_empty() {
+        return reject(RejectCode::BadReason, "请写明请假事由");
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return reject(RejectCode::BadReason, "请假事由太长（最多 500 字）");
+    }
+    let target = match crate::checkin::server::load_target(
+        tx,
+        &body.activity_id.to_string(),
+        &ctx.member.id,
+    )
+    .await?
+    {
+        Ok(t) => t,
+        Err((code, why)) => return reject(code, why),
+    };
+    if body.device_time > target.ends_at {
+        return reject(
+            RejectCode::ActivityOver,
+            "活动已结束，不能再请假；如有特殊情况请联系支部书记",
+        );
+    }
+    sqlx::query(
+        "INSERT INTO leave_requests (id, activity_id, user_id, reason, device_time, device_id, \
+           device_seq, received_at, status) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending') ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&id_text)
+    .bind(&target.id)
+    .bind(&ctx.member.id)
+    .bind(reason)
+    .bind(body.device_time)
+    .bind(ctx.device.clone())
+    .bind(ctx.seq)
+    .bind(ctx.at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(PushResult::stored(id, PushStatus::Accepted))
+}
+
+/// The branch of a leave request's activity, for the permission check.
+async fn branch_of_request(db: &Db, id: &str) -> Result<(String, Option<String>), AppError> {
+    let row = sqlx::query(
+        "SELECT o.id, o.parent_id FROM leave_requests l \
+         JOIN activities a ON a.id = l.activity_id JOIN organisations o ON o.id = a.org_id \
+         WHERE l.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok((row.try_get("id")?, row.try_get("parent_id")?))
+}
+
+/// The secretary (or admin) approves or declines. A decision can be changed; the latest stands.
+pub async fn decide(
+    db: &Db,
+    viewer: &CurrentUser,
+    id: &str,
+    approve: bool,
+    note: &str,
+) -> Result<(), AppError> {
+    let (branch, parent) = branch_of_request(db, id).await?;
+    if !may_read_branch(viewer.role, &viewer.org_id, &branch, parent.as_deref()) {
+        return Err(AppError::Forbidden);
+    }
+    let status = if approve {
+        LeaveStatus::Approved
+    } else {
+        LeaveStatus::Declined
+    };
+    sqlx::query(
+        "UPDATE leave_requests SET status = $2, decided_by = $3, decided_at = $4, \
+         decision_note = $5 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(status.as_str())
+    .bind(&viewer.id)
+    .bind(now_ms())
+    .bind(note.trim())
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// The leave requests of a branch's activities from `since` on, newest first.
+pub async fn branch_requests(
+    db: &Db,
+    branch_id: &str,
+    since: i64,
+) -> Result<Vec<LeaveItem>, AppError> {
+    let rows = sqlx::query(
+        "SELECT l.id, l.activity_id, a.topic, a.starts_at, u.display_name, l.reason, \
+           l.device_time, l.status, d.display_name AS decided_by, l.decision_note \
+         FROM leave_requests l JOIN activities a ON a.id = l.activity_id \
+         JOIN users u ON u.id = l.user_id LEFT JOIN users d ON d.id = l.decided_by \
+         WHERE a.org_id = $1 AND a.starts_at >= $2 \
+         ORDER BY l.received_at DESC, l.id",
+    )
+    .bind(branch_id)
+    .bind(since)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let status: String = r.try_get("status")?;
+            Ok(LeaveItem {
+                id: r.try_get("id")?,
+                activity_id: r.try_get("activity_id")?,
+                activity_topic: r.try_get("topic")?,
+                activity_starts_at: r.try_get("starts_at")?,
+                member_name: r.try_get("display_name")?,
+                reason: r.try_get("reason")?,
+                asked_at: r.try_get("device_time")?,
+                status: LeaveStatus::parse(&status).unwrap_or(LeaveStatus::Pending),
+                decided_by: r.try_get("decided_by")?,
+                decision_note: r.try_get("decision_note")?,
+            })
+        })
+        .collect()
+}
