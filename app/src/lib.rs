@@ -1,6 +1,9 @@
 //! xingqi (星旗): the Leptos app — pages, server functions, the domain rules, and the browser's
 //! offline outbox. Compiled twice: with `ssr` into the server, with `hydrate` into the wasm.
 
+// Leptos views are deeply nested types; the member page's exceeds the default limit.
+#![recursion_limit = "256"]
+
 pub mod activity;
 pub mod auth;
 pub mod branch;

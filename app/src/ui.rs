@@ -44,3 +44,30 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         </div>
     }
 }
+
+/// How a page's data is read again after a form on it changed something (with JavaScript on;
+/// without it, the form post returns to the page, which renders afresh).
+#[derive(Clone, Copy)]
+pub struct Reload(Callback<()>);
+
+impl Reload {
+    pub fn run(&self) {
+        self.0.run(());
+    }
+}
+
+/// Makes `reload` what forms on this page call after they succeed.
+pub fn provide_reload(reload: impl Fn() + Send + Sync + 'static) {
+    provide_context(Reload(Callback::new(move |()| reload())));
+}
+
+/// Reads the page's data again each time `succeeded` turns true (an action's value is `Ok`).
+pub fn reload_after(succeeded: impl Fn() -> bool + Send + Sync + 'static) {
+    if let Some(reload) = use_context::<Reload>() {
+        Effect::new(move |_| {
+            if succeeded() {
+                reload.run();
+            }
+        });
+    }
+}

@@ -1,25 +1,24 @@
-// The walking skeleton's journey: a member checks in with no network, the check-in survives a
-// reload, reaches the server when the network is back, and shows in the secretary's figure.
+// Check-in with proof of presence, with no network: the code typed or the QR scanned is kept on
+// the phone, survives a reload, reaches the server when the network is back, and shows in the
+// secretary's figure.
 import { test, expect } from '@playwright/test';
-import { signIn } from './helpers';
+import { memberPage, organiserScreen, signIn, todaysActivity } from './helpers';
 
-test('a check-in made offline reaches the secretary\'s participation figure', async ({ browser }) => {
-  const member = await browser.newContext();
-  const page = await member.newPage();
-
+test('a code typed offline reaches the secretary\'s participation figure', async ({ browser }) => {
   // Unauthenticated: the member page sends to sign-in and back.
-  await page.goto('/me');
-  await expect(page).toHaveURL(/\/login\?next=\/me/);
-  await signIn(page, 'm1-01', /\/me$/);
-  const memberName = (await page.locator('.who-name').textContent())!.trim();
+  const anon = await browser.newPage();
+  await anon.goto('/me');
+  await expect(anon).toHaveURL(/\/login\?next=%2Fme|\/login\?next=\/me/);
+  await anon.close();
 
-  // The service worker has kept the page; only then can it open offline.
-  await expect(page.getByText('本页已可离线打开')).toBeVisible();
-  const today = page.getByRole('region', { name: '今天' });
-  const card = today.getByRole('article').first();
-  const topic = (await card.getByRole('heading').textContent())!.trim();
+  const { context: member, page } = await memberPage(browser, 'm1-01');
+  const memberName = (await page.locator('.who-name').textContent())!.trim();
+  const { card, topic } = await todaysActivity(page);
+  const organiser = await organiserScreen(browser, 'sec1', topic);
+  const code = await organiser.readCode();
 
   await member.setOffline(true);
+  await card.getByLabel('签到码').fill(code);
   await card.getByRole('button', { name: '签到' }).click();
   await expect(card.getByText('待同步')).toBeVisible();
 
@@ -35,19 +34,67 @@ test('a check-in made offline reaches the secretary\'s participation figure', as
   await expect(reloaded.getByText('已同步')).toBeVisible();
   await expect(page.getByText('条记录待同步')).toHaveCount(0);
 
-  // The secretary of the branch finds it in the figure.
-  const secretary = await browser.newContext();
-  const sec = await secretary.newPage();
-  await signIn(sec, 'sec1', /\/branch$/);
-  await expect(sec.getByRole('heading', { level: 1, name: '第一党支部' })).toBeVisible();
+  // The secretary finds it in the figure and on the record, marked as typed.
+  const sec = organiser.page;
+  await sec.goto('/branch');
   const row = sec.getByRole('article').filter({ has: sec.getByRole('heading', { name: topic }) });
   await expect(row.getByText('实到 1')).toBeVisible();
   await row.getByText('出席名单').click();
   await expect(row.getByText(memberName)).toBeVisible();
   await expect(sec.getByText('请假不算出席').first()).toBeVisible();
+  await row.getByRole('link', { name: topic }).click();
+  await expect(sec.getByRole('row', { name: new RegExp(`^${memberName} `) })).toContainText('输入签到码');
 
   await member.close();
-  await secretary.close();
+  await organiser.context.close();
+});
+
+test('a QR code scanned offline opens the cached page and checks in', async ({ browser }) => {
+  const { context: member, page } = await memberPage(browser, 'm2-01');
+  const { topic } = await todaysActivity(page);
+  const organiser = await organiserScreen(browser, 'sec2', topic);
+  const url = await organiser.readUrl();
+  expect(url).toContain('/me?checkin=');
+
+  // The phone's camera opens the QR's link; there is no network in the classroom.
+  await member.setOffline(true);
+  await page.goto(url);
+  await expect(page.getByText('已扫码签到')).toBeVisible();
+  const card = page.getByRole('region', { name: '今天' }).getByRole('article').filter({ hasText: topic });
+  await expect(card.getByText('待同步')).toBeVisible();
+  await member.setOffline(false);
+  await expect(card.getByText('已同步')).toBeVisible();
+
+  await organiser.page.reload();
+  await organiser.page.getByRole('link', { name: '‹ 返回活动记录' }).click();
+  await expect(organiser.page.getByRole('row', { name: /扫码签到/ })).toHaveCount(1);
+  await member.close();
+  await organiser.context.close();
+});
+
+test('leave asked on the phone is approved and shows as 请假, not presence', async ({ browser }) => {
+  const { context: member, page } = await memberPage(browser, 'm3-01');
+  const upcoming = page.getByRole('region', { name: '即将开始' }).getByRole('article').first();
+  const topic = (await upcoming.getByRole('heading').textContent())!.trim();
+  await member.setOffline(true);
+  await upcoming.getByRole('button', { name: '请假' }).click();
+  await upcoming.getByLabel('请假事由').fill('带学生参加市里的比赛');
+  await upcoming.getByRole('button', { name: '提交请假' }).click();
+  await expect(upcoming.getByText('请假申请待同步')).toBeVisible();
+  await member.setOffline(false);
+  await expect(upcoming.getByText('请假待审批')).toBeVisible();
+
+  const sec = await browser.newPage();
+  await signIn(sec, 'sec3', /\/branch$/);
+  const request = sec.getByRole('listitem').filter({ hasText: '带学生参加市里的比赛' });
+  await expect(request).toContainText(topic);
+  await request.getByRole('button', { name: '批准', exact: true }).click();
+  await expect(sec.getByRole('listitem').filter({ hasText: '带学生参加市里的比赛' }).getByRole('button', { name: '批准', exact: true })).toHaveCount(0);
+
+  await page.reload();
+  const after = page.getByRole('region', { name: '即将开始' }).getByRole('article').filter({ hasText: topic });
+  await expect(after.getByText('请假已批准')).toBeVisible();
+  await member.close();
 });
 
 test('sign-in says plainly when the password is wrong', async ({ page }) => {
@@ -61,48 +108,33 @@ test('sign-in says plainly when the password is wrong', async ({ page }) => {
 test.describe('with JavaScript off', () => {
   test.use({ javaScriptEnabled: false });
 
-  test('the branch figures are server-rendered and readable', async ({ page }) => {
+  test('the branch figures and an activity record are server-rendered and readable', async ({ page }) => {
     await signIn(page, 'sec2', /\/branch$/);
     await expect(page.getByRole('heading', { level: 1, name: '第二党支部' })).toBeVisible();
     await expect(page.getByTestId('year-rate')).toHaveText(/^\d+\.\d%$/);
     await expect(page.getByText(/达到 ≥90% 的要求|未达到 ≥90% 的要求/).first()).toBeVisible();
+    const held = page.getByRole('region', { name: '今年已开展的活动' });
+    await held.getByRole('article').nth(1).getByRole('link').click();
+    await expect(page.getByRole('cell', { name: '应到' })).toBeVisible();
+    await expect(page.getByTestId('activity-rate')).toContainText('%');
   });
 });
 
-test('a record the server refuses stays on the phone with its reason', async ({ page }) => {
-  await signIn(page, 'm3-01', /\/me$/);
+test('a record the server refuses stays on the phone with its reason until dismissed', async ({ page }) => {
+  await signIn(page, 'm4-01', /\/me$/);
   await expect(page.getByRole('button', { name: '签到' }).first()).toBeEnabled();
-  // Put a record in the outbox as an older or tampered build might have: it speaks for
-  // another member, so the server must refuse it — and the phone must keep it.
-  await page.evaluate(async () => {
-    const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-    const v7 = () => {
-      const ms = Date.now().toString(16).padStart(12, '0');
-      const r = hex(crypto.getRandomValues(new Uint8Array(10)));
-      const variant = ((parseInt(r[3], 16) & 0x3) | 0x8).toString(16);
-      return `${ms.slice(0, 8)}-${ms.slice(8)}-7${r.slice(0, 3)}-${variant}${r.slice(4, 7)}-${r.slice(7, 19)}`;
-    };
-    const id = v7();
-    const record = { id, kind: 'checkin', body: { activity_id: v7(), member_id: v7(), device_time: Date.now() } };
-    await new Promise<void>((resolve, reject) => {
-      const open = indexedDB.open('xingqi');
-      open.onerror = () => reject(open.error);
-      open.onsuccess = () => {
-        const tx = open.result.transaction('outbox', 'readwrite');
-        tx.objectStore('outbox').add({
-          id, record: JSON.stringify(record), activity_id: record.body.activity_id,
-          label: '代他人签到', created_at: Date.now(),
-        });
-        tx.oncomplete = () => { open.result.close(); resolve(); };
-        tx.onerror = () => reject(tx.error);
-      };
-    });
-  });
-  await page.reload();
+  // A code typed wrong: the phone keeps the refused record and says why.
+  const { card } = await todaysActivity(page);
+  await card.getByLabel('签到码').fill('12345');
+  await card.getByRole('button', { name: '签到' }).click();
+  await expect(card.getByText('签到码是 6 位数字')).toBeVisible();
+  await card.getByLabel('签到码').fill('000000');
+  await card.getByRole('button', { name: '签到' }).click();
   const refused = page.getByRole('region', { name: '未被接受的记录' });
-  await expect(refused).toContainText('代他人签到');
-  await expect(refused).toContainText('只能为自己签到');
+  await expect(refused).toContainText('签到码不正确');
   await page.reload();
-  await expect(page.getByRole('region', { name: '未被接受的记录' })).toContainText('只能为自己签到');
+  await expect(page.getByRole('region', { name: '未被接受的记录' })).toContainText('签到码不正确');
   await expect(page.getByText('条记录待同步')).toHaveCount(0);
+  await page.getByRole('region', { name: '未被接受的记录' }).getByRole('button', { name: '知道了' }).click();
+  await expect(page.getByRole('region', { name: '未被接受的记录' })).toHaveCount(0);
 });

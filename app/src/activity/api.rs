@@ -41,6 +41,9 @@ pub async fn load_activity_form(
     .map_err(AppError::respond)
 }
 
+// Forms that change a record return to it: without JavaScript leptos_axum redirects a form
+// post back to its page; with it, the page reloads its data (`ui::reload_after`).
+
 /// Schedules (no `activity_id`) or edits an activity. On success the browser goes to its
 /// record; on a bad field the errors come back for the form to show.
 #[server(endpoint = "save_activity")]
@@ -72,9 +75,7 @@ pub async fn cancel_activity(id: String, reason: String) -> Result<(), AppError>
     let (state, viewer) = context().await?;
     super::server::cancel(&state.db, &viewer, &id, &reason)
         .await
-        .map_err(AppError::respond)?;
-    leptos_axum::redirect(&format!("/activity/{id}"));
-    Ok(())
+        .map_err(AppError::respond)
 }
 
 #[server(endpoint = "save_minutes")]
@@ -82,9 +83,7 @@ pub async fn save_minutes(id: String, minutes: String) -> Result<(), AppError> {
     let (state, viewer) = context().await?;
     super::server::save_minutes(&state.db, &viewer, &id, &minutes, crate::db::now_ms())
         .await
-        .map_err(AppError::respond)?;
-    leptos_axum::redirect(&format!("/activity/{id}#minutes"));
-    Ok(())
+        .map_err(AppError::respond)
 }
 
 /// Sets a member's attendance by hand (`present`, `excused`, `absent`, or `auto`).
@@ -108,9 +107,8 @@ pub async fn mark_attendance(
         crate::db::now_ms(),
     )
     .await
-    .map_err(AppError::respond)?;
-    leptos_axum::redirect(&format!("/activity/{activity_id}#roll"));
-    Ok(())
+    .map(|_| ())
+    .map_err(AppError::respond)
 }
 
 /// The organiser's rotating-code screen.

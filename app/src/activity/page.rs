@@ -7,7 +7,7 @@ use super::{
 use crate::domain::activity::ActivityKind;
 use crate::domain::attendance::{AttendanceState, Mark};
 use crate::domain::time::{format_full, format_time};
-use crate::ui::{ErrorPanel, Loading, TopBar};
+use crate::ui::{ErrorPanel, Loading, TopBar, provide_reload, reload_after};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -23,6 +23,7 @@ fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync {
 pub fn ActivityRecordPage() -> impl IntoView {
     let id = param("id");
     let data = Resource::new(id, load_activity_record);
+    provide_reload(move || data.refetch());
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -125,6 +126,7 @@ fn RecordView(record: ActivityRecord) -> impl IntoView {
 #[component]
 fn RollEditor(record: ActivityRecord) -> impl IntoView {
     let action = ServerAction::<MarkAttendance>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
     let activity_id = record.id.clone();
     let rows = record
         .roll
@@ -179,6 +181,7 @@ fn RollEditor(record: ActivityRecord) -> impl IntoView {
 #[component]
 fn Minutes(record: ActivityRecord) -> impl IntoView {
     let action = ServerAction::<SaveMinutes>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
     let held = record.held;
     let has = !record.minutes.is_empty();
     let saved_at = record.minutes_at.map(format_full);
@@ -276,6 +279,7 @@ fn MarkLog(marks: Vec<MarkEntry>) -> impl IntoView {
 #[component]
 fn CancelForm(id: String) -> impl IntoView {
     let action = ServerAction::<CancelActivity>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
     view! {
         <details class="danger no-print">
             <summary>"取消本次活动"</summary>

@@ -73,11 +73,12 @@ fn QrView(screen: ProofScreen) -> impl IntoView {
     let step = Memo::new(move |_| now.get().map(step_of));
     let current = Memo::new(move |_| step.get().map(|s| (s, code(&secret, &id, s))));
     let id = screen.activity_id.clone();
-    let svg = Memo::new(move |_| {
+    let url = Memo::new(move |_| {
         current
             .get()
-            .map(|(s, c)| qr_svg(&format!("{}{}", origin.get(), qr_path(&id, s, &c))))
+            .map(|(s, c)| format!("{}{}", origin.get(), qr_path(&id, s, &c)))
     });
+    let svg = Memo::new(move |_| url.get().map(|u| qr_svg(&u)));
     let remaining = move || {
         now.get()
             .map(|t| (STEP_MS - t.rem_euclid(STEP_MS)) / 1000 + 1)
@@ -94,7 +95,8 @@ fn QrView(screen: ProofScreen) -> impl IntoView {
                     <p class="loading">"正在生成签到码…（需要开启 JavaScript）"</p>
                 }.into_any(),
                 Some((_, c)) => view! {
-                    <div class="qr" role="img" aria-label="签到二维码" inner_html=move || svg.get().unwrap_or_default()></div>
+                    <div class="qr" role="img" aria-label="签到二维码" data-url=move || url.get().unwrap_or_default()
+                        inner_html=move || svg.get().unwrap_or_default()></div>
                     <p class="proof-code" data-testid="proof-code" aria-label="签到码">{spaced(&c)}</p>
                     <p class="countdown" aria-live="off">{move || remaining().map(|r| format!("{r} 秒后更新"))}</p>
                 }.into_any(),

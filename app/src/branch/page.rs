@@ -7,7 +7,7 @@ use crate::domain::attendance::LeaveStatus;
 use crate::domain::participation::{BarStatus, Percent};
 use crate::domain::time::format_day_time;
 use crate::leave::{DecideLeave, LeaveItem};
-use crate::ui::{ErrorPanel, Loading, TopBar};
+use crate::ui::{ErrorPanel, Loading, TopBar, provide_reload, reload_after};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -65,6 +65,7 @@ pub fn BranchPage() -> impl IntoView {
 #[component]
 fn BranchDetail(id: String) -> impl IntoView {
     let data = Resource::new(move || id.clone(), load_branch_overview);
+    provide_reload(move || data.refetch());
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -248,6 +249,7 @@ fn ActivityRow(activity: ActivityFigure) -> impl IntoView {
 #[component]
 fn LeaveRequests(items: Vec<LeaveItem>) -> impl IntoView {
     let action = ServerAction::<DecideLeave>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
     let (waiting, decided): (Vec<_>, Vec<_>) = items
         .into_iter()
         .partition(|i| i.status == LeaveStatus::Pending);

@@ -265,6 +265,7 @@ fn ActivityCard(activity: MemberActivity, member_id: String, today: bool) -> imp
             </Show>
         </article>
     }
+    .into_any()
 }
 
 /// Typing the six digits shown on the organiser's screen.
