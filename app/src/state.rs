@@ -21,6 +21,8 @@ pub struct RuntimeConfig {
     pub session_ttl_ms: i64,
     /// Where uploaded files (activity photos) are kept.
     pub data_dir: std::path::PathBuf,
+    /// The minimum frequency of each kind of activity.
+    pub cadence: Vec<crate::domain::cadence::Rule>,
 }
 
 impl Default for RuntimeConfig {
@@ -29,6 +31,7 @@ impl Default for RuntimeConfig {
             secure_cookies: false,
             session_ttl_ms: 30 * 24 * 3_600_000,
             data_dir: "xingqi-data".into(),
+            cadence: crate::domain::cadence::DEFAULT_RULES.to_vec(),
         }
     }
 }

@@ -42,6 +42,16 @@ pub struct Config {
     #[arg(long, env = "XINGQI_DATA_DIR", default_value = "xingqi-data")]
     pub data_dir: std::path::PathBuf,
 
+    /// The minimum frequency of each kind of activity, as `kind=N/month|quarter|year,…`
+    /// (kinds: branch_meeting, committee, group_meeting, party_lesson, theme_day, life_meeting).
+    #[arg(
+        long,
+        env = "XINGQI_CADENCE",
+        default_value = "theme_day=1/month,committee=1/month,group_meeting=1/month,branch_meeting=1/quarter,party_lesson=1/quarter,life_meeting=1/year",
+        value_parser = app::domain::cadence::parse_rules
+    )]
+    pub cadence: std::vec::Vec<app::domain::cadence::Rule>,
+
     /// How long a sign-in lasts, in days.
     #[arg(long, env = "XINGQI_SESSION_DAYS", default_value_t = 30)]
     pub session_days: u32,

@@ -112,8 +112,17 @@ struct Planned {
     starts_at: i64,
     ends_at: i64,
     place: &'static str,
-    /// Only the committee (the first three members) is expected, else the whole branch.
-    committee_only: bool,
+    who: Who,
+}
+
+/// Who a planned activity is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Branch,
+    /// The committee: the first three members.
+    Committee,
+    /// One of the branch's two 党小组 (members alternate between them).
+    Group(usize),
 }
 
 /// This year's activities of one branch, around `now`.
@@ -132,7 +141,7 @@ fn plan_year(branch_no: usize, now: i64) -> Vec<Planned> {
                 starts_at: start,
                 ends_at: start + 3 * 3_600_000,
                 place: PLACES[0],
-                committee_only: false,
+                who: Who::Branch,
             }
         } else {
             let d = date(year, month, 14 + offset);
@@ -142,7 +151,7 @@ fn plan_year(branch_no: usize, now: i64) -> Vec<Planned> {
                 starts_at: at(d, 14, 30),
                 ends_at: at(d, 16, 30),
                 place: PLACES[0],
-                committee_only: false,
+                who: Who::Branch,
             }
         };
         plan.push(theme_day);
@@ -153,8 +162,30 @@ fn plan_year(branch_no: usize, now: i64) -> Vec<Planned> {
             starts_at: at(d, 16, 40),
             ends_at: at(d, 17, 40),
             place: PLACES[1],
-            committee_only: true,
+            who: Who::Committee,
         });
+        for g in 0..2usize {
+            let d = date(year, month, 8 + offset + g as u32);
+            plan.push(Planned {
+                kind: ActivityKind::GroupMeeting,
+                topic: format!("{month}月党小组学习"),
+                starts_at: at(d, 16, 40),
+                ends_at: at(d, 17, 40),
+                place: PLACES[0],
+                who: Who::Group(g),
+            });
+        }
+        if month == 1 {
+            let d = date(year, 1, 22 + offset);
+            plan.push(Planned {
+                kind: ActivityKind::LifeMeeting,
+                topic: format!("{}年度组织生活会和民主评议党员", year - 1),
+                starts_at: at(d, 15, 0),
+                ends_at: at(d, 17, 30),
+                place: PLACES[1],
+                who: Who::Branch,
+            });
+        }
         let quarter = (month - 1) / 3;
         match (month - 1) % 3 {
             0 => {
@@ -168,7 +199,7 @@ fn plan_year(branch_no: usize, now: i64) -> Vec<Planned> {
                     starts_at: at(d, 16, 30),
                     ends_at: at(d, 18, 0),
                     place: PLACES[2],
-                    committee_only: false,
+                    who: Who::Branch,
                 });
             }
             1 => {
@@ -179,7 +210,7 @@ fn plan_year(branch_no: usize, now: i64) -> Vec<Planned> {
                     starts_at: at(d, 15, 0),
                     ends_at: at(d, 16, 30),
                     place: PLACES[2],
-                    committee_only: false,
+                    who: Who::Branch,
                 });
             }
             _ => {}
@@ -366,8 +397,8 @@ async fn seed(db: &Db, password: &str, now: i64, report: &mut DemoReport) -> any
             let id = v7_at(a.starts_at - 7 * 24 * 3_600_000, &mut rng);
             sqlx::query(
                 "INSERT INTO activities (id, org_id, kind, topic, starts_at, ends_at, place, status, created_at, \
-                   chair, recorder, audience, proof_secret, minutes) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'scheduled', $8, $9, $10, $11, $12, $13)",
+                   chair, recorder, audience, proof_secret, minutes, audience_group) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'scheduled', $8, $9, $10, $11, $12, $13, $14)",
             )
             .bind(id.to_string())
             .bind(branch.to_string())
@@ -379,16 +410,24 @@ async fn seed(db: &Db, password: &str, now: i64, report: &mut DemoReport) -> any
             .bind(a.starts_at - 7 * 24 * 3_600_000)
             .bind(&members[0].name)
             .bind(&members[1].name)
-            .bind(if a.committee_only { "committee" } else { "branch" })
+            .bind(match a.who {
+                Who::Branch => "branch",
+                Who::Committee => "committee",
+                Who::Group(_) => "group",
+            })
             .bind(app::activity::server::new_proof_secret())
             // Most activities already over have their minutes; a few are left for the to-do list.
             .bind(if a.ends_at < now && rng.percent() < 85 { format!("{}：按议程开展，与会党员进行了交流发言。", a.topic) } else { String::new() })
+            .bind(match a.who {
+                Who::Group(g) => Some(groups[g].to_string()),
+                _ => None,
+            })
             .execute(&mut *tx)
             .await?;
-            let expected = if a.committee_only {
-                &members[..3]
-            } else {
-                &members[..]
+            let expected: Vec<&Person> = match a.who {
+                Who::Branch => members.iter().collect(),
+                Who::Committee => members[..3].iter().collect(),
+                Who::Group(g) => members.iter().skip(g).step_by(2).collect(),
             };
             for p in expected {
                 sqlx::query("INSERT INTO activity_expected (activity_id, user_id) VALUES ($1, $2)")

@@ -116,6 +116,7 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
             secure_cookies: config.secure_cookies,
             session_ttl_ms: i64::from(config.session_days) * 24 * 3_600_000,
             data_dir: config.data_dir.clone(),
+            cadence: config.cadence.clone(),
         },
     };
     let listener = tokio::net::TcpListener::bind(addr)

@@ -9,6 +9,7 @@ use app::checkin::server::member_activities;
 use app::db::{Db, now_ms};
 use app::domain::activity::ActivityKind;
 use app::domain::attendance::{AttendanceState, LeaveStatus, Mark};
+use app::domain::cadence::DEFAULT_RULES as RULES;
 use app::domain::participation::{Attendance, BarStatus};
 use app::domain::proof::{STEP_MS, code, step_of};
 use app::domain::time::to_local_datetime;
@@ -256,7 +257,7 @@ async fn the_branch_figure_counts_members_not_records(db: &Db) {
             assert_eq!(r[0].status, PushStatus::Accepted);
         }
     }
-    let o = branch_overview(db, &f.sec1, &f.branch1, now_ms())
+    let o = branch_overview(db, &f.sec1, &f.branch1, &RULES, now_ms())
         .await
         .unwrap();
     let today = o.activities.iter().find(|a| a.id == f.today).unwrap();
@@ -337,7 +338,7 @@ async fn approved_leave_is_excused_never_present(db: &Db) {
             .unwrap();
     }
     push(db, &f.m1b, vec![f.checkin_now(v7(), &f.today, &f.m1b)]).await;
-    let o = branch_overview(db, &f.sec1, &f.branch1, now_ms())
+    let o = branch_overview(db, &f.sec1, &f.branch1, &RULES, now_ms())
         .await
         .unwrap();
     let today = o.activities.iter().find(|a| a.id == f.today).unwrap();
@@ -565,7 +566,7 @@ async fn scheduling_fixes_who_is_expected(db: &Db) {
     cancel(db, &f.sec1, &committee, "与期中考试冲突")
         .await
         .unwrap();
-    let o = branch_overview(db, &f.sec1, &f.branch1, now_ms())
+    let o = branch_overview(db, &f.sec1, &f.branch1, &RULES, now_ms())
         .await
         .unwrap();
     assert!(o.activities.iter().all(|a| a.id != committee));
@@ -664,22 +665,30 @@ async fn a_wiped_device_is_noticed_by_its_numbering(db: &Db) {
 async fn branch_pages_are_for_their_secretary_and_admin(db: &Db) {
     let f = fixture(db).await;
     let now = now_ms();
-    assert!(branch_overview(db, &f.sec1, &f.branch1, now).await.is_ok());
+    assert!(
+        branch_overview(db, &f.sec1, &f.branch1, &RULES, now)
+            .await
+            .is_ok()
+    );
     assert_eq!(
-        branch_overview(db, &f.sec1, &f.branch2, now)
+        branch_overview(db, &f.sec1, &f.branch2, &RULES, now)
             .await
             .unwrap_err(),
         AppError::Forbidden
     );
     assert_eq!(
-        branch_overview(db, &f.m1a, &f.branch1, now)
+        branch_overview(db, &f.m1a, &f.branch1, &RULES, now)
             .await
             .unwrap_err(),
         AppError::Forbidden
     );
-    assert!(branch_overview(db, &f.admin, &f.branch2, now).await.is_ok());
+    assert!(
+        branch_overview(db, &f.admin, &f.branch2, &RULES, now)
+            .await
+            .is_ok()
+    );
     assert_eq!(
-        branch_overview(db, &f.admin, &f.school, now)
+        branch_overview(db, &f.admin, &f.school, &RULES, now)
             .await
             .unwrap_err(),
         AppError::NotFound
@@ -755,7 +764,7 @@ async fn the_demo_school_seeds_once(db: &Db) {
     let (_, sec) = sign_in(db, "sec2", Password::new("demo-pass"), 60_000)
         .await
         .unwrap();
-    let o = branch_overview(db, &sec, &sec.org_id, now_ms())
+    let o = branch_overview(db, &sec, &sec.org_id, &RULES, now_ms())
         .await
         .unwrap();
     assert!(o.summary.held > 0);

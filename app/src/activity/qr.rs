@@ -3,7 +3,7 @@
 //! the network is gone.
 
 use super::{ProofScreen, load_proof_screen};
-use crate::domain::proof::{STEP_MS, code, qr_path, step_of};
+use crate::domain::proof::{STEP_MS, WINDOW_TOLERANCE_MS, code, qr_path, step_of};
 use crate::domain::time::{format_full, format_time};
 use crate::outbox::use_outbox;
 use crate::ui::{ErrorPanel, Loading};
@@ -85,11 +85,27 @@ fn QrView(screen: ProofScreen) -> impl IntoView {
     };
     let clock = move || now.get().map(format_time_s);
     let back = format!("/activity/{}", screen.activity_id);
+    let (opens, closes) = (
+        screen.starts_at - WINDOW_TOLERANCE_MS,
+        screen.ends_at + WINDOW_TOLERANCE_MS,
+    );
+    let outside = move || {
+        now.get().and_then(|t| {
+            if t < opens {
+                Some("活动尚未开始：开始前 30 分钟起签到码才有效。")
+            } else if t > closes {
+                Some("活动已结束超过 30 分钟：现在的签到码不会被接受，请在活动记录里手动标记出席。")
+            } else {
+                None
+            }
+        })
+    };
     view! {
         <main class="qr-screen">
             <p class="crumbs"><A href=back>"‹ 返回活动记录"</A></p>
             <h1>{screen.topic.clone()}</h1>
             <p class="meta">{format!("{} · {} – {}", screen.branch_name, format_full(screen.starts_at), format_time(screen.ends_at))}</p>
+            {move || outside().map(|w| view! { <p class="alert alert-warn" role="alert">{w}</p> })}
             {move || match current.get() {
                 None => view! {
                     <p class="loading">"正在生成签到码…（需要开启 JavaScript）"</p>

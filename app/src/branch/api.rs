@@ -10,9 +10,15 @@ pub async fn load_branch_overview(branch_id: String) -> Result<BranchOverview, A
     use crate::auth::server::current_user;
     let state = crate::state::app_state()?;
     let viewer = current_user().await.map_err(AppError::respond)?;
-    super::server::branch_overview(&state.db, &viewer, &branch_id, crate::db::now_ms())
-        .await
-        .map_err(AppError::respond)
+    super::server::branch_overview(
+        &state.db,
+        &viewer,
+        &branch_id,
+        &state.config.cadence,
+        crate::db::now_ms(),
+    )
+    .await
+    .map_err(AppError::respond)
 }
 
 /// The branches the signed-in secretary or admin runs, with their year figures.

@@ -42,6 +42,7 @@ pub struct ActivityFigure {
     pub place: String,
     /// Whether it has started; activities not yet held have no rate and are not in the year.
     pub held: bool,
+    pub ends_at: i64,
     /// Whether its minutes (会议记录) were kept.
     pub has_minutes: bool,
     pub counts: RollCounts,
@@ -72,6 +73,19 @@ pub struct BranchOverview {
     pub activities: Vec<ActivityFigure>,
     /// Leave requests for the branch's activities of the last 30 days and to come.
     pub leave_requests: Vec<crate::leave::LeaveItem>,
+    /// Participation by month and by quarter of the year.
+    pub months: Vec<PeriodFigure>,
+    pub quarters: Vec<PeriodFigure>,
+    /// 三会一课 and 主题党日 against the deployment's minimums.
+    pub cadence: Vec<crate::domain::cadence::RuleCheck>,
+    pub todos: Vec<crate::domain::todo::Todo>,
+}
+
+/// Participation of one month or quarter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodFigure {
+    pub name: String,
+    pub figure: Figure,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,11 +1,14 @@
 //! The secretary's pages: the branches they run, and one branch's year of activities.
 
+use super::PeriodFigure;
 use super::{
     ActivityFigure, BranchOverview, BranchSummary, Figure, load_branch_overview, load_my_branches,
 };
 use crate::domain::attendance::LeaveStatus;
+use crate::domain::cadence::{CheckState, RuleCheck};
 use crate::domain::participation::{BarStatus, Percent};
 use crate::domain::time::format_day_time;
+use crate::domain::todo::{Todo, Urgency};
 use crate::leave::{DecideLeave, LeaveItem};
 use crate::ui::{ErrorPanel, Loading, TopBar, provide_reload, reload_after};
 use leptos::prelude::*;
@@ -86,6 +89,10 @@ fn BranchView(overview: BranchOverview) -> impl IntoView {
         summary,
         activities,
         leave_requests,
+        months,
+        quarters,
+        cadence,
+        todos,
     } = overview;
     let new_activity = format!("/branch/{}/activities/new", summary.id);
     // Held ones latest first (the record); upcoming ones soonest first (what to prepare).
@@ -102,7 +109,10 @@ fn BranchView(overview: BranchOverview) -> impl IntoView {
             <div class="actions">
                 <A href=new_activity attr:class="btn btn-primary">"安排活动"</A>
             </div>
+            <Todos todos=todos/>
             <YearFigure summary=summary bar=bar/>
+            <PeriodFigures months=months quarters=quarters/>
+            <Cadence checks=cadence/>
             <LeaveRequests items=leave_requests/>
             <section aria-labelledby="held-h">
                 <h2 id="held-h">"今年已开展的活动"</h2>
@@ -191,6 +201,7 @@ fn ActivityRow(activity: ActivityFigure) -> impl IntoView {
         place,
         held,
         has_minutes,
+        ends_at: _,
         counts,
         figure,
         present,
@@ -305,6 +316,113 @@ fn LeaveRequests(items: Vec<LeaveItem>) -> impl IntoView {
                 <summary>{format!("已处理的请假（{}）", decided.len())}</summary>
                 <ul class="leave-list">{decided.into_iter().map(row).collect_view()}</ul>
             </details>
+        </section>
+    }
+}
+
+/// What the rules still ask of the branch, most urgent first, and what waits on this phone.
+#[component]
+fn Todos(todos: Vec<Todo>) -> impl IntoView {
+    let outbox = crate::outbox::use_outbox();
+    let empty = todos.is_empty();
+    view! {
+        <section class="card todos" aria-labelledby="todo-h">
+            <h2 id="todo-h">"待办"</h2>
+            <Show when=move || empty && outbox.pending() == 0>
+                <p class="all-done">"✓ 目前没有待办事项"</p>
+            </Show>
+            <ul class="todo-list">
+                {todos.into_iter().map(|t| {
+                    let class = format!("todo todo-{}", match t.urgency {
+                        Urgency::Missed => "missed",
+                        Urgency::Due => "due",
+                        Urgency::Open => "open",
+                        Urgency::Scheduled => "scheduled",
+                    });
+                    view! {
+                        <li class=class>
+                            {match t.href {
+                                Some(h) => view! { <A href=h>{t.text.clone()}</A> }.into_any(),
+                                None => view! { <span>{t.text.clone()}</span> }.into_any(),
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+                <Show when=move || { outbox.pending() > 0 }>
+                    <li class="todo todo-open">{move || format!("本机有 {} 条记录待同步", outbox.pending())}</li>
+                </Show>
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn PeriodFigures(months: Vec<PeriodFigure>, quarters: Vec<PeriodFigure>) -> impl IntoView {
+    let bar_row = |p: PeriodFigure| {
+        let a = p.figure.attendance;
+        let width = a.rate().map_or(0.0, |r| r * 100.0);
+        let class = match p.figure.status {
+            BarStatus::Met => "bar bar-met",
+            BarStatus::NotMet => "bar bar-not-met",
+            BarStatus::NoData => "bar bar-none",
+        };
+        view! {
+            <li class="bar-row">
+                <span class="bar-name">{p.name.clone()}</span>
+                <span class="bar-track"><span class=class style=format!("width: {width:.1}%")></span></span>
+                <span class="bar-value">{p.figure.rate_text.clone()}</span>
+            </li>
+        }
+    };
+    view! {
+        <section aria-labelledby="periods-h">
+            <h2 id="periods-h">"党员参与率（按季度、按月）"</h2>
+            <table class="quarters">
+                <thead><tr><th>"季度"</th><th>"应到"</th><th>"实到"</th><th>"参与率"</th></tr></thead>
+                <tbody>
+                    {quarters.into_iter().map(|q| view! {
+                        <tr>
+                            <td>{q.name.clone()}</td>
+                            <td>{q.figure.attendance.expected}</td>
+                            <td>{q.figure.attendance.present}</td>
+                            <td>{q.figure.rate_text.clone()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <ul class="bars" aria-label="各月参与率">{months.into_iter().map(bar_row).collect_view()}</ul>
+        </section>
+    }
+}
+
+#[component]
+fn Cadence(checks: Vec<RuleCheck>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="cadence-h">
+            <h2 id="cadence-h">"三会一课与主题党日"</h2>
+            <div class="cadence">
+                {checks.into_iter().map(|c| {
+                    let label = format!("{}（{}至少 {} 次）", c.rule.kind.label(), c.rule.per.label(), c.periods.first().map_or(c.rule.min, |p| p.required));
+                    let verdict = if c.on_track { ("verdict met", "按要求开展") } else { ("verdict not-met", "有未达要求的时段") };
+                    view! {
+                        <div class="cadence-row">
+                            <p class="cadence-label">{label}<span class=verdict.0>{verdict.1}</span></p>
+                            <ol class="cadence-cells">
+                                {c.periods.into_iter().map(|p| {
+                                    let (class, word) = match p.state {
+                                        CheckState::Met => ("cell cell-met", "已开展"),
+                                        CheckState::Missed => ("cell cell-missed", "未开展"),
+                                        CheckState::Due => ("cell cell-due", "待开展"),
+                                        CheckState::Future => ("cell cell-future", "未到"),
+                                    };
+                                    let title = format!("{}：{}（{}/{}）", p.name, word, p.held, p.required);
+                                    view! { <li class=class title=title.clone() aria-label=title>{p.name.clone()}</li> }
+                                }).collect_view()}
+                            </ol>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
         </section>
     }
 }

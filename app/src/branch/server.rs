@@ -1,13 +1,15 @@
 //! Storage reads behind the branch pages, and the figures computed from them.
 
-use super::{ActivityFigure, BranchOverview, BranchSummary, Figure, MyBranches};
+use super::{ActivityFigure, BranchOverview, BranchSummary, Figure, MyBranches, PeriodFigure};
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::activity::ActivityKind;
 use crate::domain::attendance::{AttendanceState, RollCounts};
+use crate::domain::cadence::{Held, PeriodParticipation, Rule, check, participation_by_period};
 use crate::domain::participation::{Attendance, SEED_PARTICIPATION_BAR};
 use crate::domain::role::{Role, may_read_branch};
 use crate::domain::time::{year_bounds_ms, year_of};
+use crate::domain::todo::{Item, todos};
 use crate::error::AppError;
 use sqlx::Row;
 
@@ -91,7 +93,7 @@ async fn year_activities(
 ) -> Result<Vec<ActivityFigure>, AppError> {
     let (from, to) = year_bounds_ms(year);
     let activities = sqlx::query(
-        "SELECT id, kind, topic, starts_at, place, minutes FROM activities \
+        "SELECT id, kind, topic, starts_at, ends_at, place, minutes FROM activities \
          WHERE org_id = $1 AND status = 'scheduled' AND starts_at >= $2 AND starts_at < $3 \
          ORDER BY starts_at DESC, id",
     )
@@ -122,6 +124,7 @@ async fn year_activities(
                 starts_at,
                 place: r.try_get("place")?,
                 held: starts_at <= now,
+                ends_at: r.try_get("ends_at")?,
                 has_minutes: !r.try_get::<String, _>("minutes")?.is_empty(),
                 counts,
                 figure: Figure::of(counts.attendance(), SEED_PARTICIPATION_BAR),
@@ -147,11 +150,32 @@ fn summarise(branch: &Branch, year: i32, activities: &[ActivityFigure]) -> Branc
     }
 }
 
-/// One branch's year, if `viewer` may read it.
+async fn group_count(db: &Db, branch_id: &str) -> Result<u32, AppError> {
+    let n: i64 =
+        sqlx::query("SELECT COUNT(*) FROM organisations WHERE parent_id = $1 AND kind = 'group'")
+            .bind(branch_id)
+            .fetch_one(db.pool())
+            .await?
+            .try_get(0)?;
+    Ok(n as u32)
+}
+
+fn period_figures(periods: Vec<PeriodParticipation>) -> Vec<PeriodFigure> {
+    periods
+        .into_iter()
+        .map(|p| PeriodFigure {
+            name: p.name,
+            figure: Figure::of(p.attendance, SEED_PARTICIPATION_BAR),
+        })
+        .collect()
+}
+
+/// One branch's year, if `viewer` may read it, checked against the cadence `rules`.
 pub async fn branch_overview(
     db: &Db,
     viewer: &CurrentUser,
     branch_id: &str,
+    rules: &[Rule],
     now: i64,
 ) -> Result<BranchOverview, AppError> {
     let branch = organised_branch(db, viewer, branch_id).await?;
@@ -159,10 +183,51 @@ pub async fn branch_overview(
     let activities = year_activities(db, &branch.id, year, now).await?;
     let leave_requests =
         crate::leave::server::branch_requests(db, &branch.id, now - 30 * 24 * 3_600_000).await?;
+    let held: Vec<_> = activities.iter().filter(|a| a.held).collect();
+    let (months, quarters) = participation_by_period(
+        &held
+            .iter()
+            .map(|a| (a.starts_at, a.figure.attendance))
+            .collect::<Vec<_>>(),
+        year,
+    );
+    let cadence = check(
+        rules,
+        &held
+            .iter()
+            .map(|a| Held {
+                kind: a.kind,
+                starts_at: a.starts_at,
+            })
+            .collect::<Vec<_>>(),
+        year,
+        now,
+        group_count(db, &branch.id).await?,
+    );
+    let items: Vec<_> = activities
+        .iter()
+        .map(|a| Item {
+            id: &a.id,
+            kind: a.kind,
+            topic: &a.topic,
+            starts_at: a.starts_at,
+            ends_at: a.ends_at,
+            has_minutes: a.has_minutes,
+        })
+        .collect();
+    let pending_leave = leave_requests
+        .iter()
+        .filter(|l| l.status == crate::domain::attendance::LeaveStatus::Pending)
+        .count();
+    let todos = todos(&cadence, &items, pending_leave, &branch.id, now);
     Ok(BranchOverview {
         viewer: viewer.clone(),
         bar: SEED_PARTICIPATION_BAR,
         summary: summarise(&branch, year, &activities),
+        months: period_figures(months),
+        quarters: period_figures(quarters),
+        cadence,
+        todos,
         activities,
         leave_requests,
     })

@@ -2,7 +2,9 @@
 
 pub mod activity;
 pub mod attendance;
+pub mod cadence;
 pub mod participation;
 pub mod proof;
 pub mod role;
 pub mod time;
+pub mod todo;

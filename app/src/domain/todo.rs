@@ -1,0 +1,207 @@
+//! The secretary's to-do list: what the rules still ask of the branch, from its records.
+
+use super::activity::ActivityKind;
+use super::cadence::{CheckState, Period, RuleCheck};
+use super::time::format_date;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Todo {
+    pub urgency: Urgency,
+    pub text: String,
+    /// Where to do it.
+    pub href: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    /// A requirement already missed.
+    Missed,
+    /// Due in the current period, nothing scheduled yet.
+    Due,
+    /// Something to complete (minutes, decisions).
+    Open,
+    /// Due, and already scheduled: just a reminder.
+    Scheduled,
+}
+
+/// An activity as the to-do list needs it.
+pub struct Item<'a> {
+    pub id: &'a str,
+    pub kind: ActivityKind,
+    pub topic: &'a str,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub has_minutes: bool,
+}
+
+fn this(per: Period) -> &'static str {
+    match per {
+        Period::Month => "本月",
+        Period::Quarter => "本季度",
+        Period::Year => "今年",
+    }
+}
+
+/// The to-do list as of `now`, most urgent first.
+pub fn todos(
+    checks: &[RuleCheck],
+    items: &[Item<'_>],
+    pending_leave: usize,
+    branch_id: &str,
+    now: i64,
+) -> Vec<Todo> {
+    let mut out = Vec::new();
+    for c in checks {
+        let kind = c.rule.kind.label();
+        let missed: Vec<_> = c
+            .periods
+            .iter()
+            .filter(|p| p.state == CheckState::Missed)
+            .collect();
+        if !missed.is_empty() {
+            let names: Vec<_> = missed.iter().map(|p| p.name.as_str()).collect();
+            out.push(Todo {
+                urgency: Urgency::Missed,
+                text: format!(
+                    "{}未达到{}{}次的要求：{}",
+                    kind,
+                    c.rule.per.label(),
+                    c.periods[0].required,
+                    names.join("、")
+                ),
+                href: None,
+            });
+        }
+        if let Some(due) = c.periods.iter().find(|p| p.state == CheckState::Due) {
+            let scheduled = items
+                .iter()
+                .filter(|i| i.kind == c.rule.kind && i.starts_at > now)
+                .map(|i| i.starts_at)
+                .min();
+            let left = due.required - due.held;
+            out.push(match scheduled {
+                Some(at) => Todo {
+                    urgency: Urgency::Scheduled,
+                    text: format!(
+                        "{}还需开展{}（已安排在{}）",
+                        this(c.rule.per),
+                        kind,
+                        format_date(at)
+                    ),
+                    href: None,
+                },
+                None => Todo {
+                    urgency: Urgency::Due,
+                    text: if due.held == 0 {
+                        format!("{}还没有开展{}", this(c.rule.per), kind)
+                    } else {
+                        format!("{}还需开展{}{}次", this(c.rule.per), kind, left)
+                    },
+                    href: Some(format!("/branch/{branch_id}/activities/new")),
+                },
+            });
+        }
+    }
+    for i in items.iter().filter(|i| i.ends_at < now && !i.has_minutes) {
+        out.push(Todo {
+            urgency: Urgency::Open,
+            text: format!("{}“{}”还没有会议记录", format_date(i.starts_at), i.topic),
+            href: Some(format!("/activity/{}#minutes", i.id)),
+        });
+    }
+    if pending_leave > 0 {
+        out.push(Todo {
+            urgency: Urgency::Open,
+            text: format!("{pending_leave} 条请假待审批"),
+            href: Some(format!("/branch/{branch_id}#leave-h")),
+        });
+    }
+    out.sort_by_key(|t| t.urgency);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::cadence::{DEFAULT_RULES, Held, check};
+    use crate::domain::time::parse_local_datetime;
+
+    fn at(s: &str) -> i64 {
+        parse_local_datetime(s).unwrap()
+    }
+
+    #[test]
+    fn lists_what_is_missing_most_urgent_first() {
+        let now = at("2026-03-20T10:00");
+        let items = [
+            Item {
+                id: "a1",
+                kind: ActivityKind::ThemeDay,
+                topic: "学雷锋",
+                starts_at: at("2026-01-15T14:30"),
+                ends_at: at("2026-01-15T16:30"),
+                has_minutes: false,
+            },
+            Item {
+                id: "a2",
+                kind: ActivityKind::PartyLesson,
+                topic: "党课",
+                starts_at: at("2026-03-25T15:00"),
+                ends_at: at("2026-03-25T16:30"),
+                has_minutes: false,
+            },
+        ];
+        let held: Vec<_> = items
+            .iter()
+            .filter(|i| i.starts_at <= now)
+            .map(|i| Held {
+                kind: i.kind,
+                starts_at: i.starts_at,
+            })
+            .collect();
+        let rules = [DEFAULT_RULES[0], DEFAULT_RULES[4]];
+        let list = todos(&check(&rules, &held, 2026, now, 0), &items, 2, "b1", now);
+        let texts: Vec<_> = list.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "主题党日未达到每月1次的要求：2月",
+                "本月还没有开展主题党日",
+                "1月15日“学雷锋”还没有会议记录",
+                "2 条请假待审批",
+                "本季度还需开展党课（已安排在3月25日）",
+            ]
+        );
+        assert_eq!(list[1].href.as_deref(), Some("/branch/b1/activities/new"));
+        assert_eq!(list[2].href.as_deref(), Some("/activity/a1#minutes"));
+    }
+
+    #[test]
+    fn nothing_to_do_is_an_empty_list() {
+        let now = at("2026-01-20T10:00");
+        let items = [Item {
+            id: "a",
+            kind: ActivityKind::ThemeDay,
+            topic: "t",
+            starts_at: at("2026-01-15T14:30"),
+            ends_at: at("2026-01-15T16:30"),
+            has_minutes: true,
+        }];
+        let held = [Held {
+            kind: ActivityKind::ThemeDay,
+            starts_at: items[0].starts_at,
+        }];
+        assert!(
+            todos(
+                &check(&[DEFAULT_RULES[0]], &held, 2026, now, 0),
+                &items,
+                0,
+                "b",
+                now
+            )
+            .is_empty()
+        );
+    }
+}
