@@ -2,13 +2,13 @@
 //! settles each record by the server's answer, retries with backoff, and pulls reference data.
 //! Runs only in the browser.
 
-use super::idb::{self, DeviceOpened, Outcome};
+use super::idb::{self, DeviceOpened};
 use super::retry::Backoff;
-use super::{Connection, KIND_CHECKIN, KIND_LEAVE, OfflinePage, Outbox, OutboxEntry, Rejection};
+use super::{Connection, KIND_CHECKIN, KIND_LEAVE, OfflinePage, Outbox, OutboxEntry};
 use crate::domain::proof::Proof;
 use crate::sync::protocol::{
-    CheckinBody, LeaveRequestBody, MAX_RECORDS, PULL_PATH, PUSH_PATH, PullResponse, PushResponse,
-    Record, RecordBody,
+    CheckinBody, LeaveRequestBody, PULL_PATH, PUSH_PATH, PullResponse, PushResponse, Record,
+    RecordBody,
 };
 use leptos::ev;
 use leptos::prelude::*;
@@ -305,13 +305,8 @@ pub async fn sync(outbox: Outbox) {
     let mut failed = false;
     loop {
         AGAIN.with(|a| a.set(false));
-        let mut waiting: Vec<OutboxEntry> = match idb::outbox().await {
-            Ok(all) => all
-                .into_iter()
-                .filter(|e| {
-                    e.rejected.is_none() && (e.member_id.is_empty() || e.member_id == member)
-                })
-                .collect(),
+        let waiting = match idb::outbox().await {
+            Ok(all) => super::next_batch(all, &member),
             Err(e) => {
                 outbox
                     .problem
@@ -319,25 +314,13 @@ pub async fn sync(outbox: Outbox) {
                 break;
             }
         };
-        waiting.sort_by_key(|e| (e.seq, e.created_at));
-        waiting.truncate(MAX_RECORDS);
         if waiting.is_empty() {
             if AGAIN.with(Cell::get) {
                 continue;
             }
             break;
         }
-        let device_json = device
-            .as_ref()
-            .map_or("null".to_owned(), |d| format!("{{\"id\":\"{d}\"}}"));
-        let body = format!(
-            "{{\"device\":{device_json},\"records\":[{}]}}",
-            waiting
-                .iter()
-                .map(|e| e.record.as_str())
-                .collect::<Vec<_>>()
-                .join(",")
-        );
+        let body = super::push_body(device.as_deref(), &waiting);
         match fetch_text("POST", PUSH_PATH, Some(body)).await {
             Ok(text) => {
                 let response: PushResponse = match serde_json::from_str(&text) {
@@ -363,32 +346,7 @@ pub async fn sync(outbox: Outbox) {
                     }
                     let _ = idb::skip_past(d.high_water).await;
                 }
-                let acked_at = now_ms();
-                let outcomes: Vec<_> = waiting
-                    .into_iter()
-                    .filter_map(|entry| {
-                        let result = response
-                            .results
-                            .iter()
-                            .find(|r| r.id.as_deref() == Some(entry.id.as_str()))?;
-                        let outcome = if result.status.is_stored() {
-                            Outcome::Stored { acked_at }
-                        } else {
-                            Outcome::Refused(Rejection {
-                                code: result
-                                    .code
-                                    .and_then(|c| serde_json::to_value(c).ok())
-                                    .and_then(|v| v.as_str().map(str::to_owned))
-                                    .unwrap_or_default(),
-                                reason: result
-                                    .reason
-                                    .clone()
-                                    .unwrap_or_else(|| "未说明原因".into()),
-                            })
-                        };
-                        Some((entry, outcome))
-                    })
-                    .collect();
+                let outcomes = super::settle_plan(waiting, &response.results, now_ms());
                 if let Err(e) = idb::settle(outcomes).await {
                     outbox
                         .problem

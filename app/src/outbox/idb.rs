@@ -1,7 +1,7 @@
 //! The outbox's IndexedDB database, versioned like SQL: one upgrade step per version, store
 //! names as constants.
 
-use super::{OutboxEntry, Rejection, SentEntry};
+use super::{OutboxEntry, SentEntry, Settled};
 use crate::sync::protocol::PulledActivity;
 use indexed_db_futures::KeyPath;
 use indexed_db_futures::database::{Database, VersionChangeEvent};
@@ -215,15 +215,9 @@ async fn all<T: serde::de::DeserializeOwned>(store: &str) -> Result<Vec<T>, Stor
     Ok(items)
 }
 
-/// What the server said of one record.
-pub enum Outcome {
-    Stored { acked_at: i64 },
-    Refused(Rejection),
-}
-
 /// Applies the server's answers in one transaction: a stored record moves from the outbox to
 /// `sent`; a refused one stays in the outbox with its reason.
-pub async fn settle(outcomes: Vec<(OutboxEntry, Outcome)>) -> Result<(), StoreError> {
+pub async fn settle(outcomes: Vec<(OutboxEntry, Settled)>) -> Result<(), StoreError> {
     let db = db().await?;
     let tx = db
         .transaction([OUTBOX, SENT])
@@ -233,7 +227,7 @@ pub async fn settle(outcomes: Vec<(OutboxEntry, Outcome)>) -> Result<(), StoreEr
     let sent = tx.object_store(SENT)?;
     for (entry, outcome) in outcomes {
         match outcome {
-            Outcome::Stored { acked_at } => {
+            Settled::Stored { acked_at } => {
                 let done = SentEntry {
                     id: entry.id.clone(),
                     activity_id: entry.activity_id.clone(),
@@ -243,7 +237,7 @@ pub async fn settle(outcomes: Vec<(OutboxEntry, Outcome)>) -> Result<(), StoreEr
                 sent.put(&done).serde()?.await?;
                 outbox.delete(entry.id.as_str()).await?;
             }
-            Outcome::Refused(rejection) => {
+            Settled::Refused(rejection) => {
                 let kept = OutboxEntry {
                     rejected: Some(rejection),
                     ..entry

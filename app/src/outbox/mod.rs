@@ -241,6 +241,66 @@ impl Outbox {
     }
 }
 
+/// What the server's answer means for one waiting record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Settled {
+    /// The server holds it: move it from the outbox to `sent`.
+    Stored { acked_at: i64 },
+    /// Refused (conflict or rejected): keep it in the outbox, with the reason, until dismissed.
+    Refused(Rejection),
+}
+
+/// Decides, for each record that was pushed, what the answer means. A record the answer does
+/// not mention stays waiting, to be pushed again: nothing leaves the outbox on silence.
+pub fn settle_plan(
+    pushed: Vec<OutboxEntry>,
+    results: &[crate::sync::protocol::PushResult],
+    acked_at: i64,
+) -> Vec<(OutboxEntry, Settled)> {
+    pushed
+        .into_iter()
+        .filter_map(|entry| {
+            let result = results
+                .iter()
+                .find(|r| r.id.as_deref() == Some(entry.id.as_str()))?;
+            let settled = if result.status.is_stored() {
+                Settled::Stored { acked_at }
+            } else {
+                Settled::Refused(Rejection {
+                    code: result
+                        .code
+                        .and_then(|c| serde_json::to_value(c).ok())
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    reason: result.reason.clone().unwrap_or_else(|| "未说明原因".into()),
+                })
+            };
+            Some((entry, settled))
+        })
+        .collect()
+}
+
+/// The body of a push: the device and the records exactly as saved.
+pub fn push_body(device_id: Option<&str>, records: &[OutboxEntry]) -> String {
+    let device = device_id.map_or("null".to_owned(), |d| format!("{{\"id\":\"{d}\"}}"));
+    let records: Vec<&str> = records.iter().map(|e| e.record.as_str()).collect();
+    format!(
+        "{{\"device\":{device},\"records\":[{}]}}",
+        records.join(",")
+    )
+}
+
+/// The records to push next: the member's waiting ones, oldest number first, one batch.
+pub fn next_batch(all: Vec<OutboxEntry>, member: &str) -> Vec<OutboxEntry> {
+    let mut waiting: Vec<_> = all
+        .into_iter()
+        .filter(|e| e.rejected.is_none() && (e.member_id.is_empty() || e.member_id == member))
+        .collect();
+    waiting.sort_by_key(|e| (e.seq, e.created_at));
+    waiting.truncate(crate::sync::protocol::MAX_RECORDS);
+    waiting
+}
+
 /// What a leave status reads as on the member's page.
 pub fn leave_text(server: Option<LeaveStatus>, local: Option<&LocalStatus>) -> Option<String> {
     match (local, server) {

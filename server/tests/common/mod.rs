@@ -8,6 +8,8 @@
 
 #![allow(dead_code)]
 
+pub mod phone;
+
 use app::auth::CurrentUser;
 use app::db::Db;
 use app::domain::role::Role;
@@ -20,6 +22,8 @@ pub const PASSWORD: &str = "correct horse";
 
 pub struct TestDb {
     pub db: Db,
+    /// The URL the database was opened with, for a child process.
+    pub url: String,
     pg: Option<(String, String)>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -31,6 +35,7 @@ impl TestDb {
         let db = server::storage::open(&url).await.expect("sqlite opens");
         Self {
             db,
+            url,
             pg: None,
             _dir: Some(dir),
         }
@@ -60,6 +65,7 @@ impl TestDb {
         let db = server::storage::open(&url).await.expect("postgres opens");
         Some(Self {
             db,
+            url,
             pg: Some((base, name)),
             _dir: None,
         })
