@@ -1,6 +1,7 @@
 // Browser tests on a phone-sized viewport in Debian's Chromium, against the release build of
 // xingqi started on a fresh SQLite file with the demo school.
 import { defineConfig, devices } from '@playwright/test';
+import { args, executablePath } from './launch';
 
 const port = Number(process.env.XINGQI_E2E_PORT ?? 3107);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -20,13 +21,7 @@ export default defineConfig({
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      ],
-    },
+    launchOptions: { executablePath, args },
   },
   webServer: {
     command: `mkdir -p "$(dirname ${dbFile})" && rm -f ${dbFile} ${dbFile}-wal ${dbFile}-shm && ../target/release/xingqi --demo`,
