@@ -34,6 +34,7 @@ export default defineConfig({
       XINGQI_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: '../target/site',
       LEPTOS_ENV: 'PROD',
+      LEPTOS_HASH_FILES: 'true',
       RUST_LOG: 'warn',
     },
   },

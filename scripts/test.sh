@@ -33,7 +33,7 @@ cargo fmt --all -- --check
 
 step "lints: server build (ssr)"
 cargo clippy -p app --features ssr --all-targets -- -D warnings
-cargo clippy -p server --all-targets -- -D warnings
+cargo clippy -p server --all-targets --examples -- -D warnings
 
 step "lints: browser build (hydrate, wasm32)"
 cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings

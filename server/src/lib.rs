@@ -4,6 +4,7 @@
 pub mod config;
 pub mod demo;
 pub mod files;
+pub mod offline;
 pub mod storage;
 pub mod sync;
 pub mod telemetry;
@@ -29,7 +30,13 @@ use tower_http::trace::TraceLayer;
 pub fn app_router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
+    let app_files = offline::app_files(&leptos_options);
+    let hashed = leptos_options.hash_files;
     Router::new()
+        .route(
+            "/sw.js",
+            get(move || async move { offline::service_worker(&app_files) }),
+        )
         .route("/auth/login", post(login_handler))
         .route("/auth/logout", post(logout_handler))
         .route(
@@ -59,6 +66,9 @@ pub fn app_router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), guard_pages))
+        .layer(middleware::from_fn(move |req, next| {
+            offline::cache_headers(hashed, req, next)
+        }))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -98,9 +108,12 @@ async fn guard_pages(State(state): State<AppState>, req: Request, next: Next) ->
 
 /// Opens the database (migrating it), seeds the demo if asked, and serves until Ctrl-C.
 pub async fn serve(config: config::Config) -> anyhow::Result<()> {
-    let leptos_options = leptos::config::get_configuration(None)
+    let mut leptos_options = leptos::config::get_configuration(None)
         .context("reading the Leptos configuration")?
         .leptos_options;
+    if offline::built_with_hashes(&leptos_options) {
+        leptos_options.hash_files = true;
+    }
     let addr = config.addr.unwrap_or(leptos_options.site_addr);
     let db = storage::open(config.database_url.expose_secret())
         .await

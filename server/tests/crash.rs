@@ -126,9 +126,9 @@ async fn kill_mid_push(t: TestDb) {
             loop {
                 i += 1;
                 let still_making = making.load(Ordering::SeqCst);
-                if still_making && i % 2 == 0 {
+                if still_making && i.is_multiple_of(2) {
                     // One in five with a wrong code: refused, and kept.
-                    phone.check_in(&activity, &secret, i % 10 != 0);
+                    phone.check_in(&activity, &secret, !i.is_multiple_of(10));
                 }
                 if !still_making && phone.waiting() == 0 {
                     return phone;

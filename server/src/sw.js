@@ -1,12 +1,14 @@
-// xingqi's service worker: lets a page that was open once open again without a network.
+// xingqi's service worker, served by the server with this build's file list (`/sw.js`).
 //
-// - The app's code (/pkg/…) is cached at install, so it loads offline.
+// - Install: precaches this build's hashed app files, the manifest and icons, under a cache
+//   named for the build's version; activate removes every other version's cache.
 // - Pages are network-first: a fresh copy when online (and kept), the kept copy when offline.
+// - The app's hashed files never change: cache-first.
 // - Pushes, sign-in and server functions (POST, /api, /auth) never touch the cache.
 // - A page can ask for a URL to be kept ({type: 'warm'}) and is told when it is.
-// Issue 3 replaces this with a versioned precache of the hashed build.
-const CACHE = 'xingqi-v1';
-const APP_FILES = ['/pkg/xingqi.js', '/pkg/xingqi.wasm', '/pkg/xingqi.css'];
+const VERSION = '__VERSION__';
+const CACHE = 'xingqi-' + VERSION;
+const APP_FILES = __APP_FILES__;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -37,7 +39,7 @@ self.addEventListener('message', (event) => {
           if (!keepable(response)) throw new Error('not kept: ' + url + ' ' + response.status);
           return cache.put(url, response);
         }))))
-      .then(() => port && port.postMessage({ ok: true }),
+      .then(() => port && port.postMessage({ ok: true, version: VERSION }),
             (error) => port && port.postMessage({ ok: false, error: String(error) }))
   );
 });
@@ -48,8 +50,12 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/auth/')) return;
+  if (APP_FILES.includes(url.pathname)) {
+    event.respondWith(caches.match(url.pathname).then((hit) => hit || fetch(request)));
+    return;
+  }
   const isPage = request.mode === 'navigate';
-  const isAppFile = url.pathname.startsWith('/pkg/');
+  const isAppFile = url.pathname.startsWith('/pkg/') || url.pathname.startsWith('/icons/');
   if (!isPage && !isAppFile) return;
   event.respondWith(
     fetch(request)
