@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod leave;
 pub mod outbox;
+pub mod roster;
 pub mod sync;
 pub mod ui;
 
@@ -87,6 +88,11 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("branch") view=branch::BranchesPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id") view=branch::BranchPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id/activities/new") view=activity::ActivityNewPage ssr=SsrMode::Async/>
+                <Route path=path!("/branch/:id/members") view=roster::MembersPage ssr=SsrMode::Async/>
+                <Route path=path!("/branch/:id/members/new") view=roster::MemberFormPage ssr=SsrMode::Async/>
+                <Route path=path!("/branch/:id/members/import/:import") view=roster::ImportPreviewPage ssr=SsrMode::Async/>
+                <Route path=path!("/member/:user/edit") view=roster::MemberFormPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("invite") view=roster::InvitePage ssr=SsrMode::Async/>
                 <Route path=path!("/activity/:id") view=activity::ActivityRecordPage ssr=SsrMode::Async/>
                 <Route path=path!("/activity/:id/edit") view=activity::ActivityEditPage ssr=SsrMode::Async/>
                 <Route path=path!("/activity/:id/qr") view=activity::ActivityQrPage ssr=SsrMode::Async/>

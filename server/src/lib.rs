@@ -5,6 +5,7 @@ pub mod config;
 pub mod demo;
 pub mod files;
 pub mod offline;
+pub mod roster;
 pub mod storage;
 pub mod sync;
 pub mod telemetry;
@@ -50,6 +51,11 @@ pub fn app_router(state: AppState) -> Router {
             post(files::upload).layer(DefaultBodyLimit::max(files::UPLOAD_LIMIT)),
         )
         .route("/photos/{id}", get(files::serve))
+        .route(
+            "/branch/{id}/members/import",
+            post(roster::upload).layer(DefaultBodyLimit::max(roster::UPLOAD_LIMIT)),
+        )
+        .route("/auth/invite", post(roster::accept))
         .route("/healthz", get(|| async { "ok" }))
         .route(
             "/api/{*fn_name}",
@@ -83,7 +89,7 @@ async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) ->
 /// home. Server functions and the sync API check the session themselves (401).
 async fn guard_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let protected = ["/me", "/branch", "/activity"]
+    let protected = ["/me", "/branch", "/activity", "/member"]
         .iter()
         .any(|p| path == *p || path.starts_with(&format!("{p}/")));
     if req.method() != http::Method::GET || !(protected || path == "/") {

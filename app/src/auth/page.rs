@@ -20,6 +20,7 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let error = move || query.read().get("error").and_then(|c| error_text(&c));
     let signed_out = move || query.read().get("signed_out").is_some();
+    let activated = move || query.read().get("activated").is_some();
     let next = move || query.read().get("next").unwrap_or_default();
     view! {
         <Title text="登录 · 星旗"/>
@@ -32,6 +33,9 @@ pub fn LoginPage() -> impl IntoView {
             {move || error().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
             <Show when=signed_out>
                 <p class="alert alert-info" role="status">"您已退出登录。"</p>
+            </Show>
+            <Show when=activated>
+                <p class="alert alert-success" role="status">"密码已设置，请用新密码登录。"</p>
             </Show>
             <form method="post" action="/auth/login" class="card form">
                 <input type="hidden" name="next" prop:value=next/>
@@ -46,7 +50,9 @@ pub fn LoginPage() -> impl IntoView {
                 </label>
                 <button type="submit" class="btn btn-primary btn-block">"登录"</button>
             </form>
-            <p class="hint">"账号由支部书记或总支管理员开通。忘记密码请联系支部书记。"</p>
+            <p class="hint">
+                "账号由支部书记或总支管理员开通。第一次使用？"<a href="/invite">"用邀请码设置密码"</a>
+            </p>
         </div>
     }
 }

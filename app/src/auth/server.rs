@@ -29,6 +29,19 @@ impl Password {
     pub fn new(p: impl Into<String>) -> Self {
         Self(p.into())
     }
+
+    /// Its length in characters.
+    pub fn len(&self) -> usize {
+        self.0.chars().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn same_as(&self, other: &Password) -> bool {
+        self.0 == other.0
+    }
 }
 
 impl fmt::Debug for Password {

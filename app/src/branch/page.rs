@@ -95,6 +95,7 @@ fn BranchView(overview: BranchOverview) -> impl IntoView {
         todos,
     } = overview;
     let new_activity = format!("/branch/{}/activities/new", summary.id);
+    let members = format!("/branch/{}/members", summary.id);
     // Held ones latest first (the record); upcoming ones soonest first (what to prepare).
     let (held, mut upcoming): (Vec<_>, Vec<_>) = activities.into_iter().partition(|a| a.held);
     upcoming.reverse();
@@ -108,6 +109,7 @@ fn BranchView(overview: BranchOverview) -> impl IntoView {
             <h1>{summary.name.clone()}</h1>
             <div class="actions">
                 <A href=new_activity attr:class="btn btn-primary">"安排活动"</A>
+                <A href=members attr:class="btn">"党员名册"</A>
             </div>
             <Todos todos=todos/>
             <YearFigure summary=summary bar=bar/>

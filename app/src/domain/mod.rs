@@ -6,5 +6,6 @@ pub mod cadence;
 pub mod participation;
 pub mod proof;
 pub mod role;
+pub mod roster;
 pub mod time;
 pub mod todo;
