@@ -33,7 +33,7 @@ const OFFLINE_SCRIPT: &str = r#"(function () {
     window.__xingqiOffline = state;
     window.dispatchEvent(new Event('xingqi-offline'));
   }
-  if (!('serviceWorker' in navigator) || !('caches' in window)) { report('unsupported'); return; }
+  if (!navigator.serviceWorker || !window.caches) { report('unsupported'); return; }
   if (location.search.indexOf('signed_out') >= 0) {
     caches.keys().then(function (keys) { keys.forEach(function (k) { caches.delete(k); }); });
   }
