@@ -12,6 +12,9 @@ cd "$root"
 scripts/setup.sh --test
 source scripts/env.sh
 
+# One build per run and no incremental caches: they would only fill the disk.
+export CARGO_INCREMENTAL=0
+
 started=$(date +%s)
 step() { printf '\n\033[1;32m==> %s\033[0m  (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
 banner() { printf '\n\033[1;31m%s\n%s\n%s\033[0m\n\n' "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" "$*" "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; }

@@ -138,3 +138,15 @@ test('a record the server refuses stays on the phone with its reason until dismi
   await page.getByRole('region', { name: '未被接受的记录' }).getByRole('button', { name: '知道了' }).click();
   await expect(page.getByRole('region', { name: '未被接受的记录' })).toHaveCount(0);
 });
+
+test('a phone whose offline store was wiped under it says so', async ({ page }) => {
+  await signIn(page, 'm4-03', /\/me$/);
+  await expect(page.getByRole('button', { name: '签到' }).first()).toBeEnabled();
+  // The browser clears the site's IndexedDB (storage pressure, a cleaning app) but not the
+  // small mirror the app keeps of its device number.
+  await page.evaluate(() => { indexedDB.deleteDatabase('xingqi'); });
+  await page.reload();
+  await expect(page.getByRole('alert').filter({ hasText: '这部手机上的离线数据曾被清除' })).toBeVisible();
+  await page.getByRole('button', { name: '知道了' }).click();
+  await expect(page.getByText('这部手机上的离线数据曾被清除')).toHaveCount(0);
+});
