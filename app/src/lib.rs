@@ -13,6 +13,7 @@ pub mod error;
 pub mod leave;
 pub mod outbox;
 pub mod roster;
+pub mod survey;
 pub mod sync;
 pub mod ui;
 
@@ -96,6 +97,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/activity/:id") view=activity::ActivityRecordPage ssr=SsrMode::Async/>
                 <Route path=path!("/activity/:id/edit") view=activity::ActivityEditPage ssr=SsrMode::Async/>
                 <Route path=path!("/activity/:id/qr") view=activity::ActivityQrPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("surveys") view=survey::SurveysPage ssr=SsrMode::Async/>
+                <Route path=path!("/surveys/new") view=survey::NewCampaignPage ssr=SsrMode::Async/>
+                <Route path=path!("/surveys/:id") view=survey::CampaignPage ssr=SsrMode::Async/>
+                <Route path=path!("/surveys/:id/slips") view=survey::SlipsPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("survey") view=survey::SurveyCodePage ssr=SsrMode::Async/>
+                <Route path=path!("/survey/done") view=survey::SurveyDonePage ssr=SsrMode::Async/>
+                <Route path=path!("/survey/open/:token") view=survey::AnswerPage ssr=SsrMode::Async/>
+                <Route path=path!("/survey/:code") view=survey::AnswerPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("") view=Home ssr=SsrMode::Async/>
             </Routes>
         </Router>

@@ -15,6 +15,7 @@ pub fn TopBar(user: CurrentUser) -> impl IntoView {
                 <a href="/me">"我的活动"</a>
                 <Show when=move || runs>
                     <a href="/branch">"支部"</a>
+                    <a href="/surveys">"测评"</a>
                 </Show>
             </nav>
             <div class="who">

@@ -7,6 +7,7 @@ pub mod files;
 pub mod offline;
 pub mod roster;
 pub mod storage;
+pub mod survey;
 pub mod sync;
 pub mod telemetry;
 
@@ -56,6 +57,10 @@ pub fn app_router(state: AppState) -> Router {
             post(roster::upload).layer(DefaultBodyLimit::max(roster::UPLOAD_LIMIT)),
         )
         .route("/auth/invite", post(roster::accept))
+        .route(app::survey::ANSWER_POST_PATH, post(survey::answer))
+        .route("/survey/go", get(survey::go))
+        .route("/surveys/{id}/export.csv", get(survey::export_csv))
+        .route("/surveys/{id}/export.xlsx", get(survey::export_xlsx))
         .route("/healthz", get(|| async { "ok" }))
         .route(
             "/api/{*fn_name}",
@@ -72,6 +77,7 @@ pub fn app_router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), guard_pages))
+        .layer(middleware::from_fn(survey::device_cookie))
         .layer(middleware::from_fn(move |req, next| {
             offline::cache_headers(hashed, req, next)
         }))
@@ -89,7 +95,7 @@ async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) ->
 /// home. Server functions and the sync API check the session themselves (401).
 async fn guard_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let protected = ["/me", "/branch", "/activity", "/member"]
+    let protected = ["/me", "/branch", "/activity", "/member", "/surveys"]
         .iter()
         .any(|p| path == *p || path.starts_with(&format!("{p}/")));
     if req.method() != http::Method::GET || !(protected || path == "/") {

@@ -13,6 +13,7 @@ pub use api::*;
 pub use form::{ActivityForm, Audience, FieldError, Validated, validate};
 pub use page::{ActivityEditPage, ActivityNewPage, ActivityRecordPage};
 pub use qr::ActivityQrPage;
+pub(crate) use qr::{qr_svg, qr_svg_sized};
 
 use crate::auth::CurrentUser;
 use crate::branch::Figure;

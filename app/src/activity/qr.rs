@@ -31,11 +31,16 @@ pub fn ActivityQrPage() -> impl IntoView {
     }
 }
 
-fn qr_svg(url: &str) -> String {
+pub(crate) fn qr_svg(url: &str) -> String {
+    qr_svg_sized(url, 260)
+}
+
+/// A QR code of `url` as an SVG at least `size` pixels square; empty if the URL is too long.
+pub(crate) fn qr_svg_sized(url: &str, size: u32) -> String {
     match qrcode::QrCode::new(url.as_bytes()) {
         Ok(qr) => qr
             .render::<qrcode::render::svg::Color>()
-            .min_dimensions(260, 260)
+            .min_dimensions(size, size)
             .quiet_zone(true)
             .build(),
         Err(_) => String::new(),

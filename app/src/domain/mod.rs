@@ -2,10 +2,12 @@
 
 pub mod activity;
 pub mod attendance;
+pub mod ballot;
 pub mod cadence;
 pub mod participation;
 pub mod proof;
 pub mod role;
 pub mod roster;
+pub mod survey;
 pub mod time;
 pub mod todo;

@@ -1,0 +1,119 @@
+//! 满意度测评: campaigns run by secretaries and admins, answered anonymously by members and the
+//! masses from a one-time code or an open link, counted into the figures the rating needs.
+
+mod api;
+mod page;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use api::*;
+pub use page::{
+    AnswerPage, CampaignPage, NewCampaignPage, SlipsPage, SurveyCodePage, SurveyDonePage,
+    SurveysPage,
+};
+
+use crate::auth::CurrentUser;
+use crate::domain::ballot::{Audience, Definition};
+use crate::domain::survey::{Figure, Tally};
+use serde::{Deserialize, Serialize};
+
+/// A campaign as its pages show it, with its current definition.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CampaignInfo {
+    pub id: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub title: String,
+    pub period: String,
+    pub opens_on: String,
+    pub closes_on: String,
+    pub version: i64,
+    /// The open link's token, when the campaign has one.
+    pub open_token: Option<String>,
+    pub definition: Definition,
+}
+
+impl CampaignInfo {
+    pub fn open_path(&self) -> Option<String> {
+        self.open_token.as_ref().map(|t| open_path(t))
+    }
+}
+
+/// What a secretary fills in to start a campaign.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewCampaign {
+    pub org_id: String,
+    pub title: String,
+    pub period: String,
+    pub opens_on: String,
+    pub closes_on: String,
+    pub definition: Definition,
+    pub open_link: bool,
+}
+
+/// The print sheet of a campaign's unused codes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SlipSheet {
+    pub info: CampaignInfo,
+    pub slips: Vec<InviteSlip>,
+    pub origin: String,
+}
+
+/// One unused one-time code, for the print sheet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteSlip {
+    pub code: String,
+    pub audience: Audience,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuestionFigure {
+    pub key: String,
+    pub text: String,
+    pub tally: Tally,
+    pub figure: Figure,
+}
+
+/// The figures of one group: an audience, the masses combined, or everyone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupFigures {
+    pub key: String,
+    pub label: String,
+    pub questions: Vec<QuestionFigure>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CampaignResults {
+    pub viewer: CurrentUser,
+    pub info: CampaignInfo,
+    /// `https://host` as the request reached the server, for links and QR codes.
+    pub origin: String,
+    /// Answers received per audience.
+    pub responses: Vec<(Audience, u32)>,
+    pub invites_issued: u32,
+    pub invites_used: u32,
+    /// "进行中", or why the campaign takes no answers now.
+    pub open_state: String,
+    pub groups: Vec<GroupFigures>,
+}
+
+impl CampaignResults {
+    pub fn group(&self, key: &str) -> Option<&GroupFigures> {
+        self.groups.iter().find(|g| g.key == key)
+    }
+}
+
+/// The respondent's page for a one-time code.
+pub fn code_path(code: &str) -> String {
+    format!("/survey/{code}")
+}
+
+/// The respondent's page for an open link.
+pub fn open_path(token: &str) -> String {
+    format!("/survey/open/{token}")
+}
+
+/// Where the answer form posts (works without JavaScript).
+pub const ANSWER_POST_PATH: &str = "/survey/answer";
+/// The cookie that limits an open link to one answer per device.
+pub const DEVICE_COOKIE: &str = "xq_survey_device";

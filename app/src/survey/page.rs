@@ -1,0 +1,523 @@
+//! The survey pages: the organiser's list, new-campaign form, results and print sheet; the
+//! respondent's answer form (a plain form that posts, so it works with JavaScript off).
+
+use super::{
+    ANSWER_POST_PATH, AnswerGate, CampaignInfo, CampaignResults, CreateCampaign, GroupFigures,
+    MakeInvites, SlipSheet, code_path, load_answer_gate, load_results, load_slips, load_surveys,
+};
+use crate::domain::ballot::{Audience, MAX_COMMENT_CHARS};
+use crate::domain::survey::{Verdict, interval_text, value_text};
+use crate::ui::{ErrorPanel, Loading, TopBar, provide_reload, reload_after};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync {
+    let params = use_params_map();
+    move || params.read().get(name).unwrap_or_default()
+}
+
+fn period_text(info: &CampaignInfo) -> String {
+    format!(
+        "{} · {} · {} 至 {}",
+        info.org_name, info.period, info.opens_on, info.closes_on
+    )
+}
+
+/// `/surveys`: the campaigns the organiser runs.
+#[component]
+pub fn SurveysPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_surveys());
+    view! {
+        <Title text="满意度测评 · 星旗"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(list) => {
+                        let empty = list.campaigns.is_empty();
+                        let items = list.campaigns.into_iter().map(|c| {
+                            let href = format!("/surveys/{}", c.id);
+                            let meta = period_text(&c);
+                            view! {
+                                <li class="card">
+                                    <a href=href><strong>{c.title}</strong></a>
+                                    <p class="hint-left">{meta}</p>
+                                </li>
+                            }
+                        }).collect_view();
+                        view! {
+                            <TopBar user=list.viewer/>
+                            <main class="page">
+                                <h1>"满意度测评"</h1>
+                                <p><a class="btn btn-primary" href="/surveys/new">"发起测评"</a></p>
+                                <Show when=move || empty>
+                                    <p class="empty">"还没有测评。发起一次测评后，可打印邀请码纸条，或把二维码发到微信群。"</p>
+                                </Show>
+                                <ul class="cards">{items}</ul>
+                            </main>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/surveys/new`
+#[component]
+pub fn NewCampaignPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_surveys());
+    view! {
+        <Title text="发起测评 · 星旗"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(list) => view! {
+                        <TopBar user=list.viewer/>
+                        <main class="page">
+                            <p class="crumbs"><a href="/surveys">"‹ 满意度测评"</a></p>
+                            <h1>"发起满意度测评"</h1>
+                            <NewCampaignForm orgs=list.orgs/>
+                        </main>
+                    }.into_any(),
+                    Err(e) => view! { <main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NewCampaignForm(orgs: Vec<(String, String)>) -> impl IntoView {
+    let action = ServerAction::<CreateCampaign>::new();
+    let error = move || action.value().get().and_then(|r| r.err());
+    let options = orgs
+        .into_iter()
+        .map(|(id, name)| view! { <option value=id>{name}</option> })
+        .collect_view();
+    view! {
+        <ActionForm action=action attr:class="card form">
+            {move || error().map(|e| view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> })}
+            <label class="field"><span>"组织"</span><select name="form[org_id]">{options}</select></label>
+            <label class="field"><span>"测评名称"</span><input name="form[title]" required maxlength="60" value="党组织和书记满意度测评"/></label>
+            <label class="field"><span>"测评期间"</span><input name="form[period]" required maxlength="30" placeholder="如：2026年度"/></label>
+            <div class="field-row">
+                <label class="field"><span>"开始日期"</span><input type="date" name="form[opens_on]" required/></label>
+                <label class="field"><span>"结束日期"</span><input type="date" name="form[closes_on]" required/></label>
+            </div>
+            <fieldset class="field">
+                <legend>"测评对象"</legend>
+                <label class="check"><input type="checkbox" name="form[audience_members]" value="on" checked/>"党员"</label>
+                <label class="check"><input type="checkbox" name="form[audience_staff]" value="on" checked/>"教职工"</label>
+                <label class="check"><input type="checkbox" name="form[audience_parents]" value="on" checked/>"家长"</label>
+                <label class="check"><input type="checkbox" name="form[audience_others]" value="on"/>"其他群众"</label>
+            </fieldset>
+            <label class="field"><span>"量表"</span>
+                <select name="form[scale]">
+                    <option value="three_dk" selected>"满意 / 基本满意 / 不满意 / 不了解"</option>
+                    <option value="three">"满意 / 基本满意 / 不满意"</option>
+                    <option value="five">"很满意 / 满意 / 基本满意 / 不太满意 / 不满意"</option>
+                </select>
+            </label>
+            <label class="field"><span>"统计口径"</span>
+                <select name="form[convention]">
+                    <option value="rate" selected>"满意率：满意 + 基本满意（五级含很满意）÷ 有效票"</option>
+                    <option value="weighted">"加权得分：按下面的权重求平均分"</option>
+                </select>
+            </label>
+            <label class="field"><span>"权重（加权得分时填写，从最满意到最不满意，如 100/80/60/30/0；留空用默认）"</span><input name="form[weights]" inputmode="numeric"/></label>
+            <label class="field"><span>"其他问题（可选，每行一个；“对党组织”和“对支部书记”的满意度总会问）"</span><textarea name="form[extra_questions]" rows="3"></textarea></label>
+            <label class="field"><span>"最小样本量（有效票少于此数只显示人数）"</span><input name="form[min_group]" inputmode="numeric" value="10"/></label>
+            <label class="check"><input type="checkbox" name="form[comment]" value="on" checked/>"收集意见建议（选填文字）"</label>
+            <label class="check"><input type="checkbox" name="form[open_link]" value="on" checked/>"开放链接：可发到微信群，每部手机限答一次"</label>
+            <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>
+                {move || if action.pending().get() { "正在创建…" } else { "创建测评" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// `/surveys/:id`: live counts, figures with intervals, codes and the open link.
+#[component]
+pub fn CampaignPage() -> impl IntoView {
+    let id = param("id");
+    let data = Resource::new(id, load_results);
+    provide_reload(move || data.refetch());
+    view! {
+        <Title text="测评结果 · 星旗"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(r) => view! { <CampaignView results=r/> }.into_any(),
+                    Err(e) => view! { <main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CampaignView(results: CampaignResults) -> impl IntoView {
+    let info = results.info.clone();
+    let def = info.definition.clone();
+    let total: u32 = results.responses.iter().map(|(_, n)| n).sum();
+    let responses = def
+        .audiences
+        .iter()
+        .map(|a| {
+            let n = results
+                .responses
+                .iter()
+                .find(|(x, _)| x == a)
+                .map_or(0, |(_, n)| *n);
+            view! { <li><span class="figure-label">{a.label()}</span>" "<strong>{n}</strong>" 份"</li> }
+        })
+        .collect_view();
+    let open_url = info.open_path().map(|p| format!("{}{}", results.origin, p));
+    let slips = format!("/surveys/{}/slips", info.id);
+    let export = format!("/surveys/{}/export.csv", info.id);
+    let export_xlsx = format!("/surveys/{}/export.xlsx", info.id);
+    let convention = def.convention.describe(&def.scale);
+    let groups = results
+        .groups
+        .iter()
+        .cloned()
+        .map(|g| view! { <GroupView group=g convention=def.convention.clone() choices=def.scale.choices()/> })
+        .collect_view();
+    view! {
+        <TopBar user=results.viewer.clone()/>
+        <main class="page">
+            <p class="crumbs"><a href="/surveys">"‹ 满意度测评"</a></p>
+            <h1>{info.title.clone()}</h1>
+            <p class="hint-left">{period_text(&info)}" · "{results.open_state.clone()}</p>
+            <section class="card" aria-labelledby="responses-h">
+                <h2 id="responses-h">"已收到 "{total}" 份"</h2>
+                <ul class="figure-counts">{responses}</ul>
+                <p class="hint-left">{format!("邀请码已发 {} 个，已用 {} 个。", results.invites_issued, results.invites_used)}</p>
+            </section>
+            {open_url.map(|url| view! { <OpenLink url=url/> })}
+            <InviteMaker campaign_id=info.id.clone() audiences=def.audiences.clone()/>
+            <p class="actions">
+                <a class="btn" href=slips>"打印邀请码纸条"</a>
+                <a class="btn" href=export download>"导出 CSV"</a>
+                <a class="btn" href=export_xlsx download>"导出 Excel"</a>
+            </p>
+            <section aria-labelledby="figures-h">
+                <h2 id="figures-h">"测评结果"</h2>
+                <p class="rule-note">{convention}"。“不了解”不计入有效票。区间为 95% 置信区间；“有把握”指区间下限也达到标准。有效票少于 "{def.min_group}" 的组只列人数。"</p>
+                {groups}
+            </section>
+        </main>
+    }
+}
+
+#[component]
+fn OpenLink(url: String) -> impl IntoView {
+    let svg = crate::activity::qr_svg(&url);
+    view! {
+        <section class="card" aria-labelledby="open-h">
+            <h2 id="open-h">"开放链接"</h2>
+            <p class="hint-left">"把链接或二维码发到微信群；每部手机限答一次。"</p>
+            <div class="qr" role="img" aria-label="测评二维码" inner_html=svg></div>
+            <p><input class="copy" readonly value=url.clone() aria-label="测评链接"/></p>
+        </section>
+    }
+}
+
+#[component]
+fn InviteMaker(campaign_id: String, audiences: Vec<Audience>) -> impl IntoView {
+    let action = ServerAction::<MakeInvites>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
+    let options = audiences
+        .into_iter()
+        .map(|a| view! { <option value=a.key()>{a.label()}</option> })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="invites-h">
+            <h2 id="invites-h">"一次性邀请码"</h2>
+            <p class="hint-left">"每个邀请码只能作答一次，可打印成纸条发放，或作为个人链接发送。"</p>
+            <ActionForm action=action attr:class="inline-form">
+                <input type="hidden" name="campaign_id" value=campaign_id/>
+                <label class="field"><span>"对象"</span><select name="audience">{options}</select></label>
+                <label class="field"><span>"数量"</span><input name="count" inputmode="numeric" value="30" required/></label>
+                <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>"生成"</button>
+            </ActionForm>
+            {move || action.value().get().map(|r| match r {
+                Ok(n) => view! { <p class="alert alert-success" role="status">{format!("已生成 {n} 个邀请码")}</p> }.into_any(),
+                Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+fn verdict_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::MetWithConfidence | Verdict::Met => "verdict-met",
+        Verdict::NotMet => "verdict-not-met",
+        Verdict::TooFew | Verdict::NoData => "verdict-none",
+    }
+}
+
+#[component]
+fn GroupView(
+    group: GroupFigures,
+    convention: crate::domain::survey::Convention,
+    choices: Vec<&'static str>,
+) -> impl IntoView {
+    let heads = choices
+        .iter()
+        .map(|c| view! { <th scope="col">{*c}</th> })
+        .collect_view();
+    let rows = group
+        .questions
+        .into_iter()
+        .map(|q| {
+            let mut cells: Vec<u32> = q.tally.counts.clone();
+            if choices.len() > cells.len() {
+                cells.push(q.tally.dont_know);
+            }
+            let cells = cells
+                .into_iter()
+                .map(|n| view! { <td>{n}</td> })
+                .collect_view();
+            let f = q.figure.clone();
+            view! {
+                <tr>
+                    <th scope="row">{q.text}</th>
+                    {cells}
+                    <td>{f.valid}</td>
+                    <td><strong>{value_text(&f, &convention)}</strong><br/><small>{interval_text(&f, &convention)}</small></td>
+                    <td class=verdict_class(f.star)>{f.star.label()}</td>
+                    <td class=verdict_class(f.red_flag)>{f.red_flag.label()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let heading = format!("group-{}", group.key);
+    let labelled = heading.clone();
+    view! {
+        <section class="card" aria-labelledby=labelled>
+            <h3 id=heading>{group.label}</h3>
+            <div class="table-scroll">
+                <table class="record-table">
+                    <thead><tr><th scope="col">"问题"</th>{heads}<th scope="col">"有效票"</th><th scope="col">"结果 / 95%区间"</th><th scope="col">"≥ 90%"</th><th scope="col">"≥ 95%"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// `/surveys/:id/slips`: a sheet of one-time codes to print and cut.
+#[component]
+pub fn SlipsPage() -> impl IntoView {
+    let id = param("id");
+    let data = Resource::new(id, load_slips);
+    view! {
+        <Title text="邀请码纸条 · 星旗"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(sheet) => view! { <SlipsView sheet=sheet/> }.into_any(),
+                    Err(e) => view! { <main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SlipsView(sheet: SlipSheet) -> impl IntoView {
+    let back = format!("/surveys/{}", sheet.info.id);
+    let empty = sheet.slips.is_empty();
+    let title = sheet.info.title.clone();
+    let slips = sheet
+        .slips
+        .into_iter()
+        .map(|s| {
+            let url = format!("{}{}", sheet.origin, code_path(&s.code));
+            let svg = crate::activity::qr_svg_sized(&url, 120);
+            view! {
+                <li class="slip">
+                    <p class="slip-name">{title.clone()}" · "{s.audience.label()}</p>
+                    <div class="qr" inner_html=svg></div>
+                    <p class="slip-code">{s.code.clone()}</p>
+                    <p class="slip-note">"微信扫码作答，或打开 "{sheet.origin.clone()}"/survey 输入邀请码。匿名，仅可作答一次。"</p>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <main class="page">
+            <p class="crumbs no-print"><a href=back>"‹ 返回测评"</a></p>
+            <h1 class="no-print">"未使用的邀请码"</h1>
+            <Show when=move || empty>
+                <p class="empty">"没有未使用的邀请码。请先在测评页面生成。"</p>
+            </Show>
+            <p class="no-print"><button class="btn btn-primary" onclick="window.print()">"打印"</button></p>
+            <ul class="slips">{slips}</ul>
+        </main>
+    }
+}
+
+/// `/survey/:code` and `/survey/open/:token`: the respondent's page. No sign-in.
+#[component]
+pub fn AnswerPage() -> impl IntoView {
+    let params = use_params_map();
+    let key = move || {
+        let p = params.read();
+        match p.get("token") {
+            Some(t) => format!("open:{t}"),
+            None => p.get("code").unwrap_or_default(),
+        }
+    };
+    let data = Resource::new(key, load_answer_gate);
+    view! {
+        <Title text="满意度测评 · 星旗"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(AnswerGate::Open { info, audience, record_id }) => {
+                        let credential = key();
+                        view! { <AnswerForm info=info audience=audience record_id=record_id credential=credential/> }.into_any()
+                    }
+                    Ok(AnswerGate::Closed { title, message }) => view! {
+                        <main class="page survey">
+                            <h1>{title}</h1>
+                            <p class="alert alert-warn" role="alert">{message}</p>
+                            <p><a href="/survey">"输入其他邀请码"</a></p>
+                        </main>
+                    }.into_any(),
+                    Err(e) => view! { <main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AnswerForm(
+    info: CampaignInfo,
+    audience: Option<Audience>,
+    record_id: String,
+    credential: String,
+) -> impl IntoView {
+    let query = use_query_map();
+    let error = move || query.read().get("error");
+    let def = info.definition.clone();
+    let steps = def.questions.len() + usize::from(audience.is_none());
+    let choices = def.scale.choices();
+    let (code, open) = match credential.strip_prefix("open:") {
+        Some(t) => (String::new(), t.to_owned()),
+        None => (credential.clone(), String::new()),
+    };
+    let prior = move |name: &str| query.read().get(name);
+    let who = audience.map_or_else(
+        || {
+            let options = def
+                .audiences
+                .iter()
+                .map(|a| {
+                    let checked = prior("audience").as_deref() == Some(a.key());
+                    view! {
+                        <label class="choice"><input type="radio" name="audience" value=a.key() required checked=checked/><span>{a.label()}</span></label>
+                    }
+                })
+                .collect_view();
+            view! {
+                <fieldset class="question">
+                    <legend><span class="step">{format!("1 / {steps}")}</span>"您的身份"</legend>
+                    {options}
+                </fieldset>
+            }
+            .into_any()
+        },
+        |a| view! { <input type="hidden" name="audience" value=a.key()/> }.into_any(),
+    );
+    let offset = usize::from(audience.is_none());
+    let questions = def
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let name = format!("q_{}", q.key);
+            let before = prior(&name);
+            let options = choices
+                .iter()
+                .enumerate()
+                .map(|(j, label)| {
+                    let checked = before.as_deref() == Some(j.to_string().as_str());
+                    view! {
+                        <label class="choice"><input type="radio" name=name.clone() value=j.to_string() required checked=checked/><span>{*label}</span></label>
+                    }
+                })
+                .collect_view();
+            view! {
+                <fieldset class="question">
+                    <legend><span class="step">{format!("{} / {steps}", i + 1 + offset)}</span>{q.text.clone()}</legend>
+                    {options}
+                </fieldset>
+            }
+        })
+        .collect_view();
+    let comment = def.comment.then(|| {
+        let before = prior("comment").unwrap_or_default();
+        view! {
+            <label class="field"><span>{format!("意见建议（选填，最多 {MAX_COMMENT_CHARS} 字）")}</span>
+                <textarea name="comment" rows="4" maxlength=MAX_COMMENT_CHARS.to_string()>{before}</textarea>
+            </label>
+        }
+    });
+    view! {
+        <main class="page survey">
+            <h1>{info.title.clone()}</h1>
+            <p class="hint-left">{format!("{} · {}", info.org_name, info.period)}</p>
+            <p class="alert alert-info">"本测评匿名进行：答卷不记录您的姓名、邀请码、手机或作答时间。"</p>
+            {move || error().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
+            <form method="post" action=ANSWER_POST_PATH class="form survey-form">
+                <input type="hidden" name="record_id" value=record_id/>
+                <input type="hidden" name="campaign" value=info.id.clone()/>
+                <input type="hidden" name="version" value=info.version.to_string()/>
+                <input type="hidden" name="code" value=code/>
+                <input type="hidden" name="open" value=open/>
+                {who}
+                {questions}
+                {comment}
+                <button type="submit" class="btn btn-primary btn-block">"提交"</button>
+            </form>
+        </main>
+    }
+}
+
+/// `/survey/done`: thanks, and nothing else to do.
+#[component]
+pub fn SurveyDonePage() -> impl IntoView {
+    let query = use_query_map();
+    let again = move || query.read().get("again").is_some();
+    view! {
+        <Title text="提交成功 · 星旗"/>
+        <main class="page survey">
+            <h1>"感谢您的参与"</h1>
+            <p class="alert alert-success" role="status">
+                {move || if again() { "这份答卷之前已经收到，不会重复计入。" } else { "您的答卷已收到。" }}
+            </p>
+            <p class="hint-left">"本测评匿名进行，答卷不与您的身份关联。"</p>
+        </main>
+    }
+}
+
+/// `/survey`: type the code from a paper slip.
+#[component]
+pub fn SurveyCodePage() -> impl IntoView {
+    view! {
+        <Title text="输入邀请码 · 星旗"/>
+        <main class="page survey">
+            <h1>"满意度测评"</h1>
+            <form method="get" action="/survey/go" class="card form">
+                <label class="field"><span>"纸条上的邀请码"</span><input name="code" autocapitalize="characters" autocomplete="off" required placeholder="如 ABCD-EFGH"/></label>
+                <button type="submit" class="btn btn-primary btn-block">"开始作答"</button>
+            </form>
+        </main>
+    }
+}

@@ -1,0 +1,696 @@
+//! Satisfaction surveys on both backends: answers stored once per code or device, refusals
+//! that store nothing, figures from the stored counts, anonymity, and the form over HTTP.
+
+mod common;
+
+use app::db::Db;
+use app::domain::ballot::{Audience, Definition};
+use app::domain::survey::Verdict;
+use app::error::AppError;
+use app::state::{AppState, RuntimeConfig};
+use app::survey::NewCampaign;
+use app::survey::server::{
+    Credential, Outcome, Refusal, Submission, create_campaign, create_invites, results, submit,
+    unused_invites,
+};
+use common::{Fixture, fixture, v7};
+use leptos::config::LeptosOptions;
+use reqwest::redirect::Policy;
+use sqlx::Row;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+const DAY_MS: i64 = 24 * 3_600_000;
+
+fn day(offset_days: i64) -> String {
+    app::domain::time::date_of(app::db::now_ms() + offset_days * DAY_MS)
+        .unwrap()
+        .to_string()
+}
+
+fn campaign(f: &Fixture, opens: i64, closes: i64) -> NewCampaign {
+    NewCampaign {
+        org_id: f.branch1.clone(),
+        title: "2026年度满意度测评".into(),
+        period: "2026年度".into(),
+        opens_on: day(opens),
+        closes_on: day(closes),
+        definition: Definition::seed("第一党支部"),
+        open_link: true,
+    }
+}
+
+async fn open_campaign(db: &Db, f: &Fixture) -> String {
+    create_campaign(db, &f.sec1, &campaign(f, -1, 1), app::db::now_ms())
+        .await
+        .unwrap()
+}
+
+async fn codes(db: &Db, f: &Fixture, id: &str, audience: Audience, n: u32) -> Vec<String> {
+    create_invites(db, &f.sec1, id, audience, n).await.unwrap();
+    unused_invites(db, &f.sec1, id)
+        .await
+        .unwrap()
+        .1
+        .into_iter()
+        .filter(|s| s.audience == audience)
+        .map(|s| s.code)
+        .collect()
+}
+
+fn choices(org: u8, secretary: u8) -> BTreeMap<String, u8> {
+    [("org".to_owned(), org), ("secretary".to_owned(), secretary)]
+        .into_iter()
+        .collect()
+}
+
+fn by_code(campaign: &str, code: &str, org: u8, secretary: u8) -> Submission {
+    Submission {
+        id: v7(),
+        campaign_id: campaign.to_owned(),
+        version: 1,
+        credential: Credential::Code(code.to_owned()),
+        audience: None,
+        choices: choices(org, secretary),
+        comment: None,
+    }
+}
+
+async fn answers_stored(db: &Db) -> i64 {
+    sqlx::query("SELECT COUNT(*) AS n FROM survey_answers")
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap()
+}
+
+async fn a_code_answers_once_and_a_retry_is_a_duplicate(db: &Db) {
+    let f = fixture(db).await;
+    let id = open_campaign(db, &f).await;
+    let code = codes(db, &f, &id, Audience::Parents, 2).await;
+    let now = app::db::now_ms();
+    let first = by_code(&id, &code[0], 0, 1);
+    assert_eq!(submit(db, &first, now).await.unwrap(), Outcome::Accepted);
+    assert_eq!(submit(db, &first, now).await.unwrap(), Outcome::Duplicate);
+    let mut changed = first.clone();
+    changed.choices = choices(2, 2);
+    assert_eq!(submit(db, &changed, now).await.unwrap(), Outcome::Conflict);
+    // The code is spent: another answer with it is refused, whatever its content.
+    let again = by_code(&id, &code[0], 0, 0);
+    assert_eq!(
+        submit(db, &again, now).await.unwrap(),
+        Outcome::Rejected(Refusal::UsedCode)
+    );
+    // Typed loosely (lower case, no dash) the second code still works.
+    let loose = code[1].to_lowercase().replace('-', " ");
+    assert_eq!(
+        submit(db, &by_code(&id, &loose, 1, 0), now).await.unwrap(),
+        Outcome::Accepted
+    );
+    assert_eq!(
+        submit(db, &by_code(&id, "ZZZZ-ZZZZ", 1, 0), now)
+            .await
+            .unwrap(),
+        Outcome::Rejected(Refusal::UnknownCode)
+    );
+    assert_eq!(answers_stored(db).await, 2);
+    let r = results(db, &f.sec1, &id, now).await.unwrap();
+    let parents = r.group("parents").unwrap();
+    assert_eq!(parents.questions[0].tally.counts, vec![1, 1, 0]);
+    assert_eq!(parents.questions[1].tally.counts, vec![1, 1, 0]);
+    assert_eq!((r.invites_issued, r.invites_used), (2, 2));
+}
+
+async fn refused_answers_store_nothing_and_keep_the_code(db: &Db) {
+    let f = fixture(db).await;
+    let id = open_campaign(db, &f).await;
+    let code = codes(db, &f, &id, Audience::Staff, 1).await.remove(0);
+    let now = app::db::now_ms();
+    let mut missing = by_code(&id, &code, 0, 0);
+    missing.choices.remove("secretary");
+    let mut out_of_range = by_code(&id, &code, 0, 0);
+    out_of_range.choices.insert("org".into(), 9);
+    let mut unknown_question = by_code(&id, &code, 0, 0);
+    unknown_question.choices.insert("q7".into(), 0);
+    let mut long_comment = by_code(&id, &code, 0, 0);
+    long_comment.comment = Some("很".repeat(501));
+    let mut wrong_version = by_code(&id, &code, 0, 0);
+    wrong_version.version = 2;
+    for (bad, code_name) in [
+        (missing, "invalid_answer"),
+        (out_of_range, "invalid_answer"),
+        (unknown_question, "invalid_answer"),
+        (long_comment, "invalid_answer"),
+        (wrong_version, "wrong_version"),
+    ] {
+        match submit(db, &bad, now).await.unwrap() {
+            Outcome::Rejected(r) => assert_eq!(r.code(), code_name, "{r}"),
+            other => panic!("{bad:?} was {other:?}"),
+        }
+    }
+    assert_eq!(answers_stored(db).await, 0, "nothing stored");
+    // The code was not spent by the refusals: the corrected answer goes in.
+    let mut fine = by_code(&id, &code, 0, 3);
+    fine.comment = Some("很".repeat(500));
+    assert_eq!(submit(db, &fine, now).await.unwrap(), Outcome::Accepted);
+    let r = results(db, &f.sec1, &id, now).await.unwrap();
+    assert_eq!(r.group("staff").unwrap().questions[1].tally.dont_know, 1);
+}
+
+async fn closed_and_unopened_campaigns_refuse_answers(db: &Db) {
+    let f = fixture(db).await;
+    let now = app::db::now_ms();
+    let closed = create_campaign(db, &f.sec1, &campaign(&f, -10, -1), now)
+        .await
+        .unwrap();
+    let later = create_campaign(db, &f.sec1, &campaign(&f, 1, 10), now)
+        .await
+        .unwrap();
+    for (id, expected) in [(closed, "closed"), (later, "not_open")] {
+        let code = codes(db, &f, &id, Audience::Parents, 1).await.remove(0);
+        match submit(db, &by_code(&id, &code, 0, 0), now).await.unwrap() {
+            Outcome::Rejected(r) => assert_eq!(r.code(), expected),
+            other => panic!("{other:?}"),
+        }
+        let gate = app::survey::server::entry_by_code(db, &code, now).await;
+        assert_eq!(gate.unwrap_err().code(), expected);
+    }
+    assert_eq!(answers_stored(db).await, 0);
+    // Dates are checked when the campaign is made.
+    let mut backwards = campaign(&f, 5, 1);
+    backwards.title = "倒序".into();
+    assert!(matches!(
+        create_campaign(db, &f.sec1, &backwards, now).await,
+        Err(AppError::Invalid(_))
+    ));
+}
+
+async fn the_open_link_takes_one_answer_per_device(db: &Db) {
+    let f = fixture(db).await;
+    let id = open_campaign(db, &f).await;
+    let token = app::survey::server::campaign_for_organiser(db, &f.sec1, &id)
+        .await
+        .unwrap()
+        .open_token
+        .unwrap();
+    let now = app::db::now_ms();
+    let open = |device: &str, audience: Option<Audience>| Submission {
+        id: v7(),
+        campaign_id: id.clone(),
+        version: 1,
+        credential: Credential::Open {
+            token: token.clone(),
+            device: device.to_owned(),
+        },
+        audience,
+        choices: choices(0, 0),
+        comment: None,
+    };
+    let phone_a = open("a", Some(Audience::Parents));
+    assert_eq!(submit(db, &phone_a, now).await.unwrap(), Outcome::Accepted);
+    assert_eq!(submit(db, &phone_a, now).await.unwrap(), Outcome::Duplicate);
+    assert_eq!(
+        submit(db, &open("a", Some(Audience::Parents)), now)
+            .await
+            .unwrap(),
+        Outcome::Rejected(Refusal::DeviceUsed)
+    );
+    assert_eq!(
+        submit(db, &open("b", Some(Audience::Staff)), now)
+            .await
+            .unwrap(),
+        Outcome::Accepted
+    );
+    assert_eq!(
+        submit(db, &open("", Some(Audience::Staff)), now)
+            .await
+            .unwrap(),
+        Outcome::Rejected(Refusal::NoDevice)
+    );
+    assert_eq!(
+        submit(db, &open("c", None), now).await.unwrap(),
+        Outcome::Rejected(Refusal::NoAudience)
+    );
+    let mut wrong_token = open("d", Some(Audience::Staff));
+    wrong_token.credential = Credential::Open {
+        token: "nope".into(),
+        device: "d".into(),
+    };
+    assert_eq!(
+        submit(db, &wrong_token, now).await.unwrap(),
+        Outcome::Rejected(Refusal::UnknownCampaign)
+    );
+    assert_eq!(answers_stored(db).await, 2);
+}
+
+/// Anonymity: nothing stored with an answer names the code, the person, the device, the
+/// record id or the time; and no stored value joins an answer to an invite or a device.
+async fn no_stored_path_leads_from_an_answer_to_a_code_or_a_person(db: &Db) {
+    let f = fixture(db).await;
+    let id = open_campaign(db, &f).await;
+    let code = codes(db, &f, &id, Audience::Members, 1).await.remove(0);
+    let now = app::db::now_ms();
+    let mut answer = by_code(&id, &code, 0, 1);
+    answer.comment = Some("希望多组织主题党日".into());
+    let record_id: Uuid = answer.id;
+    assert_eq!(submit(db, &answer, now).await.unwrap(), Outcome::Accepted);
+
+    // The answer tables' columns are exactly these: no code, person, device, address or time.
+    let columns = |table: &'static str| async move {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table}")))
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        use sqlx::Column;
+        let names: Vec<String> = row.columns().iter().map(|c| c.name().to_owned()).collect();
+        let values: Vec<String> = (0..row.columns().len())
+            .map(|i| {
+                row.try_get::<String, _>(i)
+                    .or_else(|_| row.try_get::<i64, _>(i).map(|v| v.to_string()))
+                    .unwrap_or_default()
+            })
+            .collect();
+        (names, values)
+    };
+    let (answer_cols, answer_values) = columns("survey_answers").await;
+    assert_eq!(
+        answer_cols,
+        [
+            "id_hash",
+            "campaign_id",
+            "version",
+            "audience",
+            "comment",
+            "content_hash"
+        ]
+    );
+    let (choice_cols, _) = columns("survey_choices").await;
+    assert_eq!(choice_cols, ["answer_id", "question", "choice"]);
+
+    // No value stored with the answer is the record id, a code, a user, or near the time.
+    let secrets = [
+        record_id.to_string(),
+        record_id.simple().to_string(),
+        code.clone(),
+        app::survey::server::normalise_code(&code),
+        f.m1a.id.clone(),
+        f.sec1.id.clone(),
+    ];
+    for v in &answer_values {
+        for s in &secrets {
+            assert!(!v.contains(s.as_str()), "{v} reveals {s}");
+        }
+        if let Ok(n) = v.parse::<i64>() {
+            assert!(
+                (n - now).abs() > DAY_MS,
+                "{n} looks like the time of the answer"
+            );
+        }
+    }
+    // The invite row and the answer row share no value but the campaign and the audience.
+    let invite =
+        sqlx::query("SELECT code_hash, code, campaign_id, audience, used FROM survey_invites")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    let invite_values: Vec<String> = ["code_hash", "code", "campaign_id", "audience"]
+        .iter()
+        .map(|c| invite.try_get::<String, _>(*c).unwrap())
+        .collect();
+    let shared: Vec<&String> = answer_values
+        .iter()
+        .filter(|v| !v.is_empty() && invite_values.contains(v))
+        .collect();
+    assert_eq!(shared, [&id, &"members".to_owned()]);
+    // And the code's row says only that it was used: no answer, no time.
+    let invite_cols: Vec<String> = {
+        use sqlx::Column;
+        invite
+            .columns()
+            .iter()
+            .map(|c| c.name().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        invite_cols,
+        ["code_hash", "code", "campaign_id", "audience", "used"]
+    );
+}
+
+async fn figures_follow_the_stored_counts(db: &Db) {
+    let f = fixture(db).await;
+    let id = open_campaign(db, &f).await;
+    let now = app::db::now_ms();
+    // Parents: 满意 × 12, 基本满意 × 6, 不满意 × 2, 不了解 × 1 on the organisation question:
+    // valid 20, satisfied 18 → exactly 90 %.
+    let parents = codes(db, &f, &id, Audience::Parents, 21).await;
+    let org_choices = [vec![0u8; 12], vec![1; 6], vec![2; 2], vec![3; 1]].concat();
+    for (code, org) in parents.iter().zip(org_choices) {
+        assert_eq!(
+            submit(db, &by_code(&id, code, org, 0), now).await.unwrap(),
+            Outcome::Accepted
+        );
+    }
+    // Staff: 3 answers, below the minimum group of 10: counts only.
+    for code in codes(db, &f, &id, Audience::Staff, 3).await {
+        submit(db, &by_code(&id, &code, 0, 0), now).await.unwrap();
+    }
+    let r = results(db, &f.sec1, &id, now).await.unwrap();
+    let org = &r.group("parents").unwrap().questions[0];
+    assert_eq!(
+        (org.tally.counts.clone(), org.tally.dont_know),
+        (vec![12, 6, 2], 1)
+    );
+    assert_eq!(org.figure.valid, 20);
+    assert_eq!(org.figure.star, Verdict::Met);
+    assert_eq!(org.figure.red_flag, Verdict::NotMet);
+    let staff = &r.group("staff").unwrap().questions[0];
+    assert_eq!(staff.figure.star, Verdict::TooFew);
+    assert_eq!(staff.figure.value, None);
+    // The masses combined: 23 valid on the organisation, 21 satisfied.
+    let masses = &r.group("masses").unwrap().questions[0];
+    assert_eq!(masses.tally.counts, vec![15, 6, 2]);
+    assert_eq!(masses.figure.valid, 23);
+    // The secretary's satisfaction among the masses: 24 of 24 满意 — 100 %, yet the Wilson
+    // interval's lower end is 86.2 %: met, but not with confidence.
+    let secretary = &r.group("masses").unwrap().questions[1];
+    assert_eq!(secretary.tally.counts, vec![24, 0, 0]);
+    assert_eq!(secretary.figure.star, Verdict::Met);
+    let (lo, _) = secretary.figure.interval.unwrap();
+    assert!((lo - 0.862).abs() < 0.001, "{lo}");
+    assert_eq!(
+        r.responses,
+        vec![(Audience::Staff, 3), (Audience::Parents, 21)]
+    );
+}
+
+async fn only_organisers_of_the_organisation_read_a_campaign(db: &Db) {
+    let f = fixture(db).await;
+    let id = open_campaign(db, &f).await;
+    let now = app::db::now_ms();
+    assert!(results(db, &f.sec1, &id, now).await.is_ok());
+    assert!(
+        results(db, &f.admin, &id, now).await.is_ok(),
+        "the school's admin"
+    );
+    assert_eq!(
+        results(db, &f.m1a, &id, now).await.unwrap_err(),
+        AppError::Forbidden
+    );
+    assert_eq!(
+        create_invites(db, &f.m1a, &id, Audience::Parents, 3)
+            .await
+            .unwrap_err(),
+        AppError::Forbidden
+    );
+    let mut other = campaign(&f, 0, 1);
+    other.org_id = f.branch2.clone();
+    assert_eq!(
+        create_campaign(db, &f.sec1, &other, now).await.unwrap_err(),
+        AppError::Forbidden,
+        "a secretary runs surveys of their own branch only"
+    );
+    assert!(create_campaign(db, &f.admin, &other, now).await.is_ok());
+}
+
+on_both_backends!(
+    a_code_answers_once_and_a_retry_is_a_duplicate,
+    refused_answers_store_nothing_and_keep_the_code,
+    closed_and_unopened_campaigns_refuse_answers,
+    the_open_link_takes_one_answer_per_device,
+    no_stored_path_leads_from_an_answer_to_a_code_or_a_person,
+    figures_follow_the_stored_counts,
+    only_organisers_of_the_organisation_read_a_campaign,
+    the_form_works_without_javascript,
+    the_open_link_over_http_limits_each_phone,
+    organisers_export_the_counts_and_figures,
+);
+
+async fn serve(db: &Db) -> String {
+    let state = AppState {
+        leptos_options: LeptosOptions::builder()
+            .output_name("xingqi")
+            .site_root("target/site")
+            .build(),
+        db: db.clone(),
+        config: RuntimeConfig::default(),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, server::app_router(state)).await });
+    format!("http://{addr}")
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in the form"))
+        + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_owned()
+}
+
+/// The answer form without JavaScript: a page, a POST, a redirect.
+async fn the_form_works_without_javascript(db: &Db) {
+    let f = fixture(db).await;
+    let id = open_campaign(db, &f).await;
+    let code = codes(db, &f, &id, Audience::Parents, 1).await.remove(0);
+    let base = serve(db).await;
+    let web = browser();
+    let page = web
+        .get(format!("{base}/survey/{code}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("您对第一党支部的工作是否满意？"), "{html}");
+    assert!(html.contains("1 / 2"));
+    let form = |comment: String| {
+        vec![
+            ("record_id", hidden(&html, "record_id")),
+            ("campaign", hidden(&html, "campaign")),
+            ("version", hidden(&html, "version")),
+            ("code", hidden(&html, "code")),
+            ("open", String::new()),
+            ("audience", hidden(&html, "audience")),
+            ("q_org", "0".into()),
+            ("q_secretary", "1".into()),
+            ("comment", comment),
+        ]
+    };
+    // Too long a comment: back to the form with the reason and the answers kept.
+    let res = web
+        .post(format!("{base}/survey/answer"))
+        .form(&form("长".repeat(501)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let back = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.starts_with(&format!(
+        "/survey/{}",
+        app::survey::server::normalise_code(&code)
+    )));
+    assert!(
+        back.contains("q_secretary=1") && back.contains("error="),
+        "{back}"
+    );
+    let again = web.get(format!("{base}{back}")).send().await.unwrap();
+    let again = again.text().await.unwrap();
+    assert!(
+        again.contains("意见建议最多 500 字，现有 501 字"),
+        "the reason is shown"
+    );
+    assert_eq!(answers_stored(db).await, 0);
+
+    let res = web
+        .post(format!("{base}/survey/answer"))
+        .form(&form("谢谢".into()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/survey/done");
+    // The same form sent again (a double tap, a reload) is recognised and stored once.
+    let res = web
+        .post(format!("{base}/survey/answer"))
+        .form(&form("谢谢".into()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/survey/done?again=1");
+    assert_eq!(answers_stored(db).await, 1);
+    // The used code now opens a clear page, not the form.
+    let used = web
+        .get(format!("{base}/survey/{code}"))
+        .send()
+        .await
+        .unwrap();
+    let used = used.text().await.unwrap();
+    assert!(used.contains("这个邀请码已经使用过了"), "{used}");
+    let unknown = web
+        .get(format!("{base}/survey/AAAA-BBBB"))
+        .send()
+        .await
+        .unwrap();
+    assert!(unknown.text().await.unwrap().contains("邀请码不正确"));
+    // A code typed on the entry page goes to its form.
+    let go = web
+        .get(format!("{base}/survey/go?code=aaaa%20bbbb"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(go.headers()["location"], "/survey/AAAABBBB");
+}
+
+/// The open link gives each phone a cookie and takes one answer from it.
+async fn the_open_link_over_http_limits_each_phone(db: &Db) {
+    let f = fixture(db).await;
+    let id = open_campaign(db, &f).await;
+    let token = app::survey::server::campaign_for_organiser(db, &f.sec1, &id)
+        .await
+        .unwrap()
+        .open_token
+        .unwrap();
+    let base = serve(db).await;
+    let answer = |web: reqwest::Client| {
+        let base = base.clone();
+        let token = token.clone();
+        async move {
+            let html = web
+                .get(format!("{base}/survey/open/{token}"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(html.contains("您的身份"));
+            let res = web
+                .post(format!("{base}/survey/answer"))
+                .form(&[
+                    ("record_id", hidden(&html, "record_id")),
+                    ("campaign", hidden(&html, "campaign")),
+                    ("version", hidden(&html, "version")),
+                    ("code", String::new()),
+                    ("open", token.clone()),
+                    ("audience", "parents".into()),
+                    ("q_org", "0".into()),
+                    ("q_secretary", "0".into()),
+                ])
+                .send()
+                .await
+                .unwrap();
+            res.headers()["location"].to_str().unwrap().to_owned()
+        }
+    };
+    let phone = browser();
+    assert_eq!(answer(phone.clone()).await, "/survey/done");
+    let second = answer(phone).await;
+    assert!(second.contains("error="), "{second}");
+    assert_eq!(answer(browser()).await, "/survey/done", "another phone");
+    assert_eq!(answers_stored(db).await, 2);
+    // Exports need an organiser's session: others are sent to sign in.
+    let anon = browser()
+        .get(format!("{base}/surveys/{id}/export.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anon.status(), 303);
+    assert!(
+        anon.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login?next=")
+    );
+}
+
+/// CSV and XLSX exports carry the raw counts per option beside the figures.
+async fn organisers_export_the_counts_and_figures(db: &Db) {
+    let f = fixture(db).await;
+    let id = open_campaign(db, &f).await;
+    let now = app::db::now_ms();
+    for (code, org) in codes(db, &f, &id, Audience::Parents, 3)
+        .await
+        .iter()
+        .zip([0, 1, 3])
+    {
+        submit(db, &by_code(&id, code, org, 0), now).await.unwrap();
+    }
+    let base = serve(db).await;
+    let web = browser();
+    let res = web
+        .post(format!("{base}/auth/login"))
+        .form(&[
+            ("username", "sec1"),
+            ("password", common::PASSWORD),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let csv = web
+        .get(format!("{base}/surveys/{id}/export.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "对象,问题,满意,基本满意,不满意,不了解,有效票,结果,95%区间,达到90%,达到95%,统计口径"
+    );
+    let parents_org = lines
+        .find(|l| l.starts_with("家长,您对第一党支部"))
+        .unwrap();
+    assert!(
+        parents_org.contains(",1,1,0,1,2,—,—,样本过少，仅列人数,"),
+        "{parents_org}"
+    );
+    let xlsx = web
+        .get(format!("{base}/surveys/{id}/export.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), 200);
+    let bytes = xlsx.bytes().await.unwrap();
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range("测评结果").unwrap();
+    let row = sheet
+        .rows()
+        .find(|r| r[0].to_string() == "家长" && r[1].to_string().contains("党支部"))
+        .unwrap();
+    assert_eq!(row[2], calamine::Data::Float(1.0), "counts are numbers");
+    // Another branch's secretary gets nothing.
+    let stranger = browser();
+    stranger
+        .post(format!("{base}/auth/login"))
+        .form(&[
+            ("username", "m1a"),
+            ("password", common::PASSWORD),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let res = stranger
+        .get(format!("{base}/surveys/{id}/export.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+}
