@@ -672,7 +672,7 @@ async fn organisers_export_the_counts_and_figures(db: &Db) {
     let sheet = book.worksheet_range("测评结果").unwrap();
     let row = sheet
         .rows()
-        .find(|r| r[0].to_string() == "家长" && r[1].to_string().contains("党支部"))
+        .find(|r| r[0] == "家长" && r[1].to_string().contains("党支部"))
         .unwrap();
     assert_eq!(row[2], calamine::Data::Float(1.0), "counts are numbers");
     // Another branch's secretary gets nothing.

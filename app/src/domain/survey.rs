@@ -318,29 +318,29 @@ fn satisfied_votes(tally: &Tally, satisfied: &[u8]) -> u32 {
 pub fn figure(tally: &Tally, convention: &Convention, min_group: u32) -> Figure {
     let valid = tally.valid();
     let too_few = valid < min_group.max(1);
-    let (value, interval, meets): (f64, Option<(f64, f64)>, Box<dyn Fn(u32) -> bool>) =
-        match convention {
-            Convention::Rate { satisfied } => {
-                let x = satisfied_votes(tally, satisfied);
-                let value = if valid == 0 {
-                    0.0
-                } else {
-                    f64::from(x) / f64::from(valid)
-                };
-                let meets = move |bar: u32| u64::from(x) * 100 >= u64::from(valid) * u64::from(bar);
-                (value, wilson(x, valid, Z95), Box::new(meets))
-            }
-            Convention::Weighted { weights } => {
-                let sum = weighted_sum(tally, weights);
-                let value = if valid == 0 {
-                    0.0
-                } else {
-                    sum as f64 / f64::from(valid)
-                };
-                let meets = move |bar: u32| sum >= u64::from(valid) * u64::from(bar);
-                (value, score_interval(tally, weights, Z95), Box::new(meets))
-            }
-        };
+    // `points ≥ valid × bar` decides a bar exactly: points are satisfied votes × 100 for a
+    // rate, the sum of weights for a score.
+    let (value, interval, points) = match convention {
+        Convention::Rate { satisfied } => {
+            let x = satisfied_votes(tally, satisfied);
+            let value = if valid == 0 {
+                0.0
+            } else {
+                f64::from(x) / f64::from(valid)
+            };
+            (value, wilson(x, valid, Z95), u64::from(x) * 100)
+        }
+        Convention::Weighted { weights } => {
+            let sum = weighted_sum(tally, weights);
+            let value = if valid == 0 {
+                0.0
+            } else {
+                sum as f64 / f64::from(valid)
+            };
+            (value, score_interval(tally, weights, Z95), sum)
+        }
+    };
+    let meets = |bar: u32| points >= u64::from(valid) * u64::from(bar);
     let scale_of_bar = match convention {
         Convention::Rate { .. } => 100.0,
         Convention::Weighted { .. } => 1.0,

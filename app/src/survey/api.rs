@@ -243,7 +243,7 @@ pub async fn make_invites(
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum AnswerGate {
     Open {
-        info: CampaignInfo,
+        info: Box<CampaignInfo>,
         /// Fixed by a code; `None` on the open link.
         audience: Option<Audience>,
         /// A fresh record id for this form (a UUIDv7): a resubmitted form is stored once.
@@ -266,7 +266,7 @@ pub async fn load_answer_gate(code: String) -> Result<AnswerGate, AppError> {
     };
     Ok(match entry {
         Ok(e) => AnswerGate::Open {
-            info: e.info,
+            info: Box::new(e.info),
             audience: e.audience,
             record_id: uuid::Uuid::now_v7().to_string(),
         },

@@ -380,7 +380,7 @@ pub fn AnswerPage() -> impl IntoView {
                 match data.await {
                     Ok(AnswerGate::Open { info, audience, record_id }) => {
                         let credential = key();
-                        view! { <AnswerForm info=info audience=audience record_id=record_id credential=credential/> }.into_any()
+                        view! { <AnswerForm info=*info audience=audience record_id=record_id credential=credential/> }.into_any()
                     }
                     Ok(AnswerGate::Closed { title, message }) => view! {
                         <main class="page survey">
