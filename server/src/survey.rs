@@ -28,6 +28,11 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
+/// The open link's device cookie of a request, if the browser sent one.
+pub fn device_cookie_value(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, DEVICE_COOKIE)
+}
+
 /// Gives a phone opening an open link a random device cookie, the basis of the one answer per
 /// device limit. The cookie is never stored; only a hash of it, apart from any answer.
 pub async fn device_cookie(req: Request, next: Next) -> Response {
@@ -37,7 +42,7 @@ pub async fn device_cookie(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     if wants {
         let value = format!(
-            "{DEVICE_COOKIE}={}; Path=/survey; Max-Age=31536000; HttpOnly; SameSite=Lax",
+            "{DEVICE_COOKIE}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax",
             Uuid::new_v4().simple()
         );
         if let Ok(v) = HeaderValue::from_str(&value) {

@@ -24,14 +24,15 @@ use utoipa::OpenApi;
     request_body(content = PushBatch, description = "At most 100 records and 256 KB. Each record is read on its own: a malformed one is rejected without affecting the rest."),
     responses(
         (status = 200, description = "One result per record, in order", body = PushResponse),
-        (status = 401, description = "Not signed in (the session cookie is missing or expired)"),
+        (status = 401, description = "Not signed in (the session cookie is missing or expired), and the batch holds more than survey answers"),
         (status = 413, description = "The body is larger than 256 KB"),
         (status = 422, description = "Not a push batch (bad JSON, `records` not an array, more than 100 records)"),
     )
 )]
 pub async fn push(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let member = match user_from_headers(&state.db, &headers).await {
-        Ok(m) => m,
+        Ok(m) => Some(m),
+        Err(AppError::Unauthorized) => None,
         Err(e) => return e.into_response(),
     };
     let request: app::sync::protocol::PushRequest = match serde_json::from_slice(&body) {
@@ -43,7 +44,23 @@ pub async fn push(State(state): State<AppState>, headers: HeaderMap, body: Bytes
     if request.records.len() > MAX_RECORDS {
         return AppError::Invalid(format!("一次最多推送 {MAX_RECORDS} 条记录")).into_response();
     }
-    match app::sync::server::push(&state.db, &member, request.device, request.records).await {
+    // Without a session only a batch of survey answers (anonymous by design) is read.
+    let anonymous_ok = request.records.iter().all(|r| {
+        r.get("kind").and_then(|k| k.as_str()) == Some(app::sync::protocol::KIND_SURVEY_ANSWER)
+    });
+    if member.is_none() && !anonymous_ok {
+        return AppError::Unauthorized.into_response();
+    }
+    let survey_device = crate::survey::device_cookie_value(&headers);
+    match app::sync::server::push_as(
+        &state.db,
+        member.as_ref(),
+        request.device,
+        request.records,
+        survey_device.as_deref(),
+    )
+    .await
+    {
         Ok(response) => Json(response).into_response(),
         Err(e) => e.into_response(),
     }
@@ -96,6 +113,7 @@ pub async fn pull(
         RecordBody,
         app::sync::protocol::CheckinBody,
         app::sync::protocol::LeaveRequestBody,
+        app::sync::protocol::SurveyAnswerBody,
         DeviceRef,
         PushResponse,
         PushResult,

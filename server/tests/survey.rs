@@ -425,6 +425,7 @@ on_both_backends!(
     the_form_works_without_javascript,
     the_open_link_over_http_limits_each_phone,
     organisers_export_the_counts_and_figures,
+    answers_arrive_through_the_sync_protocol,
 );
 
 async fn serve(db: &Db) -> String {
@@ -693,4 +694,75 @@ async fn organisers_export_the_counts_and_figures(db: &Db) {
         .await
         .unwrap();
     assert_eq!(res.status(), 403);
+}
+
+async fn push_json(
+    c: &reqwest::Client,
+    base: &str,
+    records: Vec<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let res = c
+        .post(format!("{base}/api/v1/sync/push"))
+        .json(&serde_json::json!({ "records": records }))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or_default())
+}
+
+fn statuses(body: &serde_json::Value) -> Vec<String> {
+    body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| match r["code"].as_str() {
+            Some(code) => format!("{}:{code}", r["status"].as_str().unwrap()),
+            None => r["status"].as_str().unwrap().to_owned(),
+        })
+        .collect()
+}
+
+/// Answers kept offline arrive through the sync protocol: no session, once per id, each
+/// refusal on its own record.
+async fn answers_arrive_through_the_sync_protocol(db: &Db) {
+    let f = fixture(db).await;
+    let id = open_campaign(db, &f).await;
+    let code = codes(db, &f, &id, Audience::Parents, 1).await.remove(0);
+    let base = serve(db).await;
+    let phone = browser();
+    let answer = |rid: Uuid, org: u8| {
+        serde_json::json!({
+            "id": rid, "kind": "survey_answer",
+            "body": { "campaign_id": id, "version": 1, "code": code,
+                      "choices": { "org": org, "secretary": 0 } }
+        })
+    };
+    let first = v7();
+    let (status, body) = push_json(
+        &phone,
+        &base,
+        vec![
+            answer(first, 0),
+            answer(v7(), 1),
+            serde_json::json!({ "id": v7(), "kind": "survey_answer", "body": { "campaign_id": id } }),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        statuses(&body),
+        ["accepted", "rejected:code_used", "rejected:malformed"]
+    );
+    assert!(body.get("device").is_none());
+    // The acknowledgement was lost; the phone sends the same record again.
+    let (_, body) = push_json(&phone, &base, vec![answer(first, 0)]).await;
+    assert_eq!(statuses(&body), ["duplicate"]);
+    let (_, body) = push_json(&phone, &base, vec![answer(first, 2)]).await;
+    assert_eq!(statuses(&body), ["conflict:conflict"]);
+    // Without a session, a batch holding anything but survey answers is refused whole.
+    let checkin = f.checkin_now(v7(), &f.today, &f.m1a);
+    let (status, _) = push_json(&phone, &base, vec![answer(v7(), 0), checkin]).await;
+    assert_eq!(status, 401);
+    assert_eq!(answers_stored(db).await, 1);
 }

@@ -4,11 +4,11 @@
 
 use super::idb::{self, DeviceOpened};
 use super::retry::Backoff;
-use super::{Connection, KIND_CHECKIN, KIND_LEAVE, OfflinePage, Outbox, OutboxEntry};
+use super::{Connection, KIND_CHECKIN, KIND_LEAVE, KIND_SURVEY, OfflinePage, Outbox, OutboxEntry};
 use crate::domain::proof::Proof;
 use crate::sync::protocol::{
     CheckinBody, LeaveRequestBody, PULL_PATH, PUSH_PATH, PullResponse, PushResponse, Record,
-    RecordBody,
+    RecordBody, SurveyAnswerBody,
 };
 use leptos::ev;
 use leptos::prelude::*;
@@ -151,12 +151,26 @@ fn save(
     label: String,
     body: RecordBody,
 ) {
+    save_as(outbox, new_v7(), kind, activity_id, member_id, label, body);
+}
+
+/// [`save`] with the record's id given. Survey answers go unnumbered: they are anonymous and
+/// must not count towards the device's high-water mark.
+fn save_as(
+    outbox: Outbox,
+    id: Uuid,
+    kind: &'static str,
+    activity_id: String,
+    member_id: String,
+    label: String,
+    body: RecordBody,
+) {
     spawn_local(async move {
-        let id = new_v7();
+        let numbered = !matches!(body, RecordBody::SurveyAnswer(_));
         let saved = idb::add(|device| {
             let record = Record {
                 id,
-                seq: Some(device.next_seq),
+                seq: numbered.then_some(device.next_seq),
                 body,
             };
             OutboxEntry {
@@ -235,6 +249,26 @@ pub fn ask_leave(
     save(outbox, KIND_LEAVE, activity_id, member_id, label, body);
 }
 
+pub fn answer_survey(outbox: Outbox, record_id: String, label: String, body: SurveyAnswerBody) {
+    let Ok(id) = Uuid::parse_str(&record_id) else {
+        outbox
+            .problem
+            .set(Some("表单已失效，请刷新页面后重新作答。".into()));
+        return;
+    };
+    let body = RecordBody::SurveyAnswer(body);
+    // Anonymous: no member on the entry, so it is sent whoever is (or isn't) signed in.
+    save_as(
+        outbox,
+        id,
+        KIND_SURVEY,
+        String::new(),
+        String::new(),
+        label,
+        body,
+    );
+}
+
 pub fn dismiss(outbox: Outbox, id: String) {
     spawn_local(async move {
         match idb::dismiss(&id).await {
@@ -292,9 +326,6 @@ async fn fetch_text(method: &str, url: &str, body: Option<String>) -> Result<Str
 /// none wait or the network fails. Only one runs at a time; a call during a run makes the run
 /// go round again. A failure schedules a retry with backoff.
 pub async fn sync(outbox: Outbox) {
-    let Some(member) = outbox.member.get_untracked() else {
-        return;
-    };
     if outbox.syncing.get_untracked() {
         AGAIN.with(|a| a.set(true));
         return;
@@ -305,6 +336,9 @@ pub async fn sync(outbox: Outbox) {
     let mut failed = false;
     loop {
         AGAIN.with(|a| a.set(false));
+        // Read each round: the member may become known while a round runs. Without a member
+        // on this page only anonymous records (survey answers) go.
+        let member = outbox.member.get_untracked().unwrap_or_default();
         let waiting = match idb::outbox().await {
             Ok(all) => super::next_batch(all, &member),
             Err(e) => {

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 pub const KIND_CHECKIN: &str = "checkin";
 pub const KIND_LEAVE: &str = "leave_request";
+pub const KIND_SURVEY: &str = "survey_answer";
 
 fn checkin_kind() -> String {
     KIND_CHECKIN.to_owned()
@@ -183,6 +184,38 @@ impl Outbox {
                 })
                 .then_some(LocalStatus::Synced)
         })
+    }
+
+    /// The phone's view of one survey answer, by the answer's record id.
+    pub fn survey_status(&self, record_id: &str) -> Option<LocalStatus> {
+        let waiting = self.entries.with(|entries| {
+            entries
+                .iter()
+                .find(|e| e.kind == KIND_SURVEY && e.id == record_id)
+                .map(|e| match &e.rejected {
+                    Some(r) => LocalStatus::Rejected(r.reason.clone()),
+                    None => LocalStatus::Pending,
+                })
+        });
+        waiting.or_else(|| {
+            self.sent
+                .with(|s| s.iter().any(|e| e.kind == KIND_SURVEY && e.id == record_id))
+                .then_some(LocalStatus::Synced)
+        })
+    }
+
+    /// Keeps an anonymous survey answer on the phone and sends it when it can. The record id
+    /// is the one the form was rendered with, so a form sent both ways is still stored once.
+    pub fn answer_survey(
+        &self,
+        record_id: String,
+        label: String,
+        body: crate::sync::protocol::SurveyAnswerBody,
+    ) {
+        #[cfg(feature = "hydrate")]
+        engine::answer_survey(*self, record_id, label, body);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (record_id, label, body);
     }
 
     /// How many of the member's records wait to be sent.

@@ -89,6 +89,65 @@ impl Refusal {
     }
 }
 
+impl Refusal {
+    /// The sync protocol's code for this refusal.
+    pub fn reject_code(&self) -> crate::sync::protocol::RejectCode {
+        use crate::sync::protocol::RejectCode as C;
+        match self {
+            Refusal::UnknownCampaign | Refusal::NotYetOpen(_) | Refusal::Closed(_) => {
+                C::SurveyUnavailable
+            }
+            Refusal::WrongVersion { .. } => C::WrongVersion,
+            Refusal::UnknownCode => C::CodeUnknown,
+            Refusal::UsedCode => C::CodeUsed,
+            Refusal::DeviceUsed | Refusal::NoDevice => C::DeviceUsed,
+            Refusal::NoAudience | Refusal::Ballot(_) => C::BadAnswer,
+        }
+    }
+}
+
+/// Stores a pushed survey answer in the batch's transaction: the protocol's view of [`submit`].
+pub async fn store_pushed(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: Uuid,
+    body: &crate::sync::protocol::SurveyAnswerBody,
+    device: Option<&str>,
+    now: i64,
+) -> Result<crate::sync::protocol::PushResult, AppError> {
+    use crate::sync::protocol::{PushResult, PushStatus, RejectCode};
+    let credential = match (&body.code, &body.open_token) {
+        (Some(code), None) => Credential::Code(code.clone()),
+        (None, Some(token)) => Credential::Open {
+            token: token.clone(),
+            device: device.unwrap_or_default().to_owned(),
+        },
+        _ => {
+            return Ok(PushResult::rejected(
+                Some(id.to_string()),
+                RejectCode::Malformed,
+                "答卷须带邀请码或开放链接之一",
+            ));
+        }
+    };
+    let submission = Submission {
+        id,
+        campaign_id: body.campaign_id.clone(),
+        version: body.version,
+        credential,
+        audience: body.audience,
+        choices: body.choices.clone(),
+        comment: body.comment.clone(),
+    };
+    Ok(match submit_in(tx, &submission, now).await? {
+        Outcome::Accepted => PushResult::stored(id, PushStatus::Accepted),
+        Outcome::Duplicate => PushResult::stored(id, PushStatus::Duplicate),
+        Outcome::Conflict => PushResult::conflict(id),
+        Outcome::Rejected(r) => {
+            PushResult::rejected(Some(id.to_string()), r.reject_code(), r.to_string())
+        }
+    })
+}
+
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -273,6 +332,14 @@ struct CampaignRow {
 }
 
 async fn campaign_row(db: &Db, id: &str) -> Result<Option<CampaignRow>, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    campaign_row_on(&mut conn, id).await
+}
+
+async fn campaign_row_on(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+) -> Result<Option<CampaignRow>, AppError> {
     let row = sqlx::query(
         "SELECT c.id, c.org_id, o.name AS org_name, o.parent_id, c.title, c.period, c.opens_on, \
          c.closes_on, c.version, c.open_token, v.definition \
@@ -281,7 +348,7 @@ async fn campaign_row(db: &Db, id: &str) -> Result<Option<CampaignRow>, AppError
          WHERE c.id = $1",
     )
     .bind(id)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await?;
     let Some(r) = row else { return Ok(None) };
     let definition: String = r.try_get("definition")?;
@@ -498,18 +565,32 @@ fn content_hash(campaign: &str, version: i64, ballot: &Ballot) -> String {
 /// Stores an answer exactly once. The credential is consumed and the answer written in one
 /// transaction, with nothing stored that joins them.
 pub async fn submit(db: &Db, s: &Submission, now: i64) -> Result<Outcome, AppError> {
+    let mut tx = db.begin_write().await?;
+    let outcome = submit_in(&mut tx, s, now).await?;
+    if outcome == Outcome::Accepted {
+        tx.commit().await?;
+    }
+    Ok(outcome)
+}
+
+/// [`submit`] inside the caller's transaction (a pushed batch). Writes only when the outcome
+/// is `Accepted`, so a refusal leaves the rest of the batch as it was.
+pub async fn submit_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    s: &Submission,
+    now: i64,
+) -> Result<Outcome, AppError> {
     let key = answer_key(&s.id);
-    let Some(row) = campaign_row(db, &s.campaign_id).await? else {
+    let Some(row) = campaign_row_on(tx, &s.campaign_id).await? else {
         return Ok(Outcome::Rejected(Refusal::UnknownCampaign));
     };
     let info = row.info;
-    let mut tx = db.begin_write().await?;
     // A retry is recognised before anything else: it succeeds even after the code was used
     // (by this very answer) or the campaign closed.
     let earlier: Option<String> =
         sqlx::query("SELECT content_hash FROM survey_answers WHERE id_hash = $1")
             .bind(&key)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
             .map(|r| r.try_get("content_hash"))
             .transpose()?;
@@ -520,7 +601,7 @@ pub async fn submit(db: &Db, s: &Submission, now: i64) -> Result<Outcome, AppErr
                 "SELECT audience, campaign_id FROM survey_invites WHERE code_hash = $1",
             )
             .bind(code_hash(code))
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
             match row {
                 Some(r) if r.try_get::<String, _>("campaign_id")? == info.id => {
@@ -568,7 +649,7 @@ pub async fn submit(db: &Db, s: &Submission, now: i64) -> Result<Outcome, AppErr
         )
         .bind(code_hash(code))
         .bind(&info.id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?
         .rows_affected(),
         Credential::Open { token, device } => {
@@ -584,7 +665,7 @@ pub async fn submit(db: &Db, s: &Submission, now: i64) -> Result<Outcome, AppErr
             )
             .bind(&info.id)
             .bind(device_hash(device))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?
             .rows_affected()
         }
@@ -595,7 +676,7 @@ pub async fn submit(db: &Db, s: &Submission, now: i64) -> Result<Outcome, AppErr
         let now_stored: Option<String> =
             sqlx::query("SELECT content_hash FROM survey_answers WHERE id_hash = $1")
                 .bind(&key)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?
                 .map(|r| r.try_get("content_hash"))
                 .transpose()?;
@@ -621,17 +702,16 @@ pub async fn submit(db: &Db, s: &Submission, now: i64) -> Result<Outcome, AppErr
     .bind(ballot.audience.key())
     .bind(ballot.comment.as_deref())
     .bind(&content)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     for (question, choice) in &ballot.choices {
         sqlx::query("INSERT INTO survey_choices (answer_id, question, choice) VALUES ($1, $2, $3)")
             .bind(&key)
             .bind(question)
             .bind(i64::from(*choice))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
-    tx.commit().await?;
     Ok(Outcome::Accepted)
 }
 

@@ -54,22 +54,35 @@ pub enum RecordBody {
     Checkin(CheckinBody),
     /// "I can't come": a member asks for leave (请假).
     LeaveRequest(LeaveRequestBody),
+    /// An anonymous answer to a satisfaction survey (满意度测评). Needs no sign-in: the
+    /// one-time code, or the open link with the browser's device cookie, lets it in.
+    SurveyAnswer(SurveyAnswerBody),
 }
 
-impl RecordBody {
-    pub fn member_id(&self) -> Uuid {
-        match self {
-            RecordBody::Checkin(b) => b.member_id,
-            RecordBody::LeaveRequest(b) => b.member_id,
-        }
-    }
+/// The `kind` of a survey answer, for a server deciding whether a batch needs a session.
+pub const KIND_SURVEY_ANSWER: &str = "survey_answer";
 
-    pub fn activity_id(&self) -> Uuid {
-        match self {
-            RecordBody::Checkin(b) => b.activity_id,
-            RecordBody::LeaveRequest(b) => b.activity_id,
-        }
-    }
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SurveyAnswerBody {
+    pub campaign_id: String,
+    /// The definition version the form was shown under.
+    pub version: i64,
+    /// The one-time code of a slip or personal link…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// …or the open link's token (the device cookie travels with the request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_token: Option<String>,
+    /// `members`, `staff`, `parents` or `others`; a code's own audience wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub audience: Option<crate::domain::ballot::Audience>,
+    /// Question key → the index of the chosen option.
+    pub choices: std::collections::BTreeMap<String, u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,6 +203,20 @@ pub enum RejectCode {
     BadReason,
     /// Leave asked for an activity that is over.
     ActivityOver,
+    /// A check-in or leave request without a session (survey answers need none).
+    SignInRequired,
+    /// The survey is unknown, closed or not yet open.
+    SurveyUnavailable,
+    /// The survey's questions changed since the form was shown.
+    WrongVersion,
+    /// The one-time code is unknown.
+    CodeUnknown,
+    /// The one-time code was used already.
+    CodeUsed,
+    /// This device already answered through the open link (or sent no device cookie).
+    DeviceUsed,
+    /// The answers don't fit the survey (missing, out of range, comment too long).
+    BadAnswer,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

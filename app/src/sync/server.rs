@@ -2,8 +2,8 @@
 //! and the pull of reference data.
 
 use super::protocol::{
-    DeviceRef, DeviceState, PullResponse, PulledActivity, PushResponse, PushStatus, Record,
-    RecordBody, RosterEntry,
+    DeviceRef, DeviceState, PullResponse, PulledActivity, PushResponse, PushResult, PushStatus,
+    Record, RecordBody, RejectCode, RosterEntry,
 };
 use crate::auth::CurrentUser;
 use crate::db::{Db, now_ms};
@@ -19,6 +19,21 @@ pub async fn push(
     device: Option<DeviceRef>,
     records: Vec<serde_json::Value>,
 ) -> Result<PushResponse, AppError> {
+    push_as(db, Some(member), device, records, None).await
+}
+
+/// [`push`] for a signed-in member or for nobody: without a session only survey answers are
+/// stored (each let in by its code, or by the open link and `survey_device`, the browser's
+/// device cookie); anything else is rejected with `sign_in_required`. Survey answers never
+/// move a device's high-water mark, and an anonymous push records no device at all, so no
+/// stored device row or time points at an answer.
+pub async fn push_as(
+    db: &Db,
+    member: Option<&CurrentUser>,
+    device: Option<DeviceRef>,
+    records: Vec<serde_json::Value>,
+    survey_device: Option<&str>,
+) -> Result<PushResponse, AppError> {
     let received_at = now_ms();
     let mut tx = db.begin_write().await?;
     let mut results = Vec::with_capacity(records.len());
@@ -28,20 +43,42 @@ pub async fn push(
         let result = match Record::parse(raw) {
             Err(rejected) => rejected,
             Ok(record) => {
-                let seq = record.seq.unwrap_or(0);
+                let survey = matches!(record.body, RecordBody::SurveyAnswer(_));
+                let seq = if survey { 0 } else { record.seq.unwrap_or(0) };
                 max_seq = max_seq.max(seq);
-                let ctx = Received {
-                    member,
-                    device: device.as_ref().map(|d| d.id.to_string()),
-                    seq: record.seq,
-                    at: received_at,
-                };
-                let result = match &record.body {
-                    RecordBody::Checkin(body) => {
+                let result = match (&record.body, member) {
+                    (RecordBody::SurveyAnswer(body), _) => {
+                        crate::survey::server::store_pushed(
+                            &mut tx,
+                            record.id,
+                            body,
+                            survey_device,
+                            received_at,
+                        )
+                        .await?
+                    }
+                    (_, None) => PushResult::rejected(
+                        Some(record.id.to_string()),
+                        RejectCode::SignInRequired,
+                        "请先登录：签到和请假需要登录后提交",
+                    ),
+                    (RecordBody::Checkin(body), Some(member)) => {
+                        let ctx = Received {
+                            member,
+                            device: device.as_ref().map(|d| d.id.to_string()),
+                            seq: record.seq,
+                            at: received_at,
+                        };
                         crate::checkin::server::store_checkin(&mut tx, &ctx, record.id, body)
                             .await?
                     }
-                    RecordBody::LeaveRequest(body) => {
+                    (RecordBody::LeaveRequest(body), Some(member)) => {
+                        let ctx = Received {
+                            member,
+                            device: device.as_ref().map(|d| d.id.to_string()),
+                            seq: record.seq,
+                            at: received_at,
+                        };
                         crate::leave::server::store_request(&mut tx, &ctx, record.id, body).await?
                     }
                 };
@@ -53,15 +90,15 @@ pub async fn push(
         };
         results.push(result);
     }
-    let device = match device {
-        Some(d) => {
+    let device = match (device, member) {
+        (Some(d), Some(member)) => {
             Some(record_device(&mut tx, member, d, max_seq, &accepted_seqs, received_at).await?)
         }
-        None => None,
+        _ => None,
     };
     tx.commit().await?;
     if device.as_ref().is_some_and(|d| d.reset_detected) {
-        tracing::warn!(member = %member.id, "a device's store was wiped: its numbering restarted");
+        tracing::warn!("a device's store was wiped: its numbering restarted");
     }
     Ok(PushResponse { results, device })
 }

@@ -1,0 +1,150 @@
+// Satisfaction surveys: a secretary starts a campaign and prints codes; a parent answers on a
+// phone with JavaScript off; another answers from the open link with it on; the figures move.
+import { test, expect, type Browser, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { signIn } from './helpers';
+
+function chinaDate(offsetDays = 0) {
+  const d = new Date(Date.now() + offsetDays * 86_400_000);
+  return d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+}
+
+async function answerAll(page: Page) {
+  await page.getByRole('group', { name: /党支部的工作是否满意/ }).getByRole('radio', { name: '满意', exact: true }).check();
+  await page.getByRole('group', { name: /支部书记的工作是否满意/ }).getByRole('radio', { name: '基本满意', exact: true }).check();
+}
+
+/** Signs in as the second branch's secretary and starts a campaign; returns its page. */
+async function startCampaign(browser: Browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, 'sec2', /\/branch$/);
+  await page.getByRole('link', { name: '测评' }).click();
+  await expect(page.getByRole('heading', { name: '满意度测评' })).toBeVisible();
+  await page.getByRole('link', { name: '发起测评' }).click();
+  await page.getByLabel('测评期间').fill('2026年度');
+  await page.getByLabel('开始日期').fill(chinaDate(-1));
+  await page.getByLabel('结束日期').fill(chinaDate(7));
+  await page.getByRole('button', { name: '创建测评' }).click();
+  await expect(page).toHaveURL(/\/surveys\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { name: '已收到 0 份' })).toBeVisible();
+  return { context, page };
+}
+
+test('a parent answers with JavaScript off, once per code, and the count moves', async ({ browser }) => {
+  const { context, page } = await startCampaign(browser);
+  const invites = page.getByRole('region', { name: '一次性邀请码' });
+  await invites.getByLabel('对象').selectOption('parents');
+  await invites.getByLabel('数量').fill('3');
+  await invites.getByRole('button', { name: '生成' }).click();
+  await expect(page.getByText('邀请码已发 3 个，已用 0 个。')).toBeVisible();
+  await page.getByRole('link', { name: '打印邀请码纸条' }).click();
+  await expect(page.locator('.slip')).toHaveCount(3);
+  const code = (await page.locator('.slip-code').first().textContent())!.trim();
+  const campaignUrl = page.url().replace(/\/slips$/, '');
+
+  // The parent's phone: WeChat on an old iPhone, no JavaScript.
+  const phone = await browser.newContext({ javaScriptEnabled: false });
+  const form = await phone.newPage();
+  await form.goto(`/survey/${code}`);
+  await expect(form.getByText('1 / 2')).toBeVisible();
+  await answerAll(form);
+  await form.getByLabel(/意见建议/).fill('希望多开展亲子活动');
+  await form.getByRole('button', { name: '提交' }).click();
+  await expect(form.getByText('您的答卷已收到。')).toBeVisible();
+  // The code is spent: opening it again says so instead of showing the form.
+  await form.goBack();
+  await form.reload();
+  await expect(form.getByRole('alert')).toContainText('这个邀请码已经使用过了');
+
+  await page.goto(campaignUrl);
+  await expect(page.getByRole('heading', { name: '已收到 1 份' })).toBeVisible();
+  await expect(page.getByText('邀请码已发 3 个，已用 1 个。')).toBeVisible();
+  const parents = page.getByRole('region', { name: '家长', exact: true });
+  await expect(parents.getByRole('row', { name: /党支部的工作是否满意/ })).toContainText('样本过少');
+  await phone.close();
+  await context.close();
+});
+
+test('the open link takes one answer per phone, with JavaScript on', async ({ browser }) => {
+  const { context, page } = await startCampaign(browser);
+  const link = await page.getByRole('textbox', { name: '测评链接' }).inputValue();
+  expect(link).toMatch(/\/survey\/open\/[a-z0-9]+$/);
+  await expect(page.getByRole('img', { name: '测评二维码' })).toBeVisible();
+
+  const phone = await browser.newContext();
+  const form = await phone.newPage();
+  await form.goto(link);
+  await form.getByRole('radio', { name: '教职工' }).check();
+  await answerAll(form);
+  await form.getByRole('button', { name: '提交' }).click();
+  await expect(form.getByText('您的答卷已收到。')).toBeVisible();
+  // The same phone again: refused with the reason, its answers still on the form.
+  await form.goto(link);
+  await form.getByRole('radio', { name: '家长' }).check();
+  await answerAll(form);
+  await form.getByRole('button', { name: '提交' }).click();
+  await expect(form.getByRole('alert')).toContainText('这部手机已经通过此链接作答过了');
+  await expect(form.getByRole('radio', { name: '家长' })).toBeChecked();
+
+  await page.reload();
+  await expect(page.getByRole('heading', { name: '已收到 1 份' })).toBeVisible();
+  await phone.close();
+  await context.close();
+});
+
+test('an answer given offline is kept on the phone and arrives later, exactly once', async ({ browser }) => {
+  const { context, page } = await startCampaign(browser);
+  const link = await page.getByRole('textbox', { name: '测评链接' }).inputValue();
+  const phone = await browser.newContext();
+  const form = await phone.newPage();
+  await form.goto(link);
+  await expect(form.locator('form[data-ready]')).toHaveCount(1);
+
+  // The classroom has no signal: the answer waits on the phone.
+  await phone.setOffline(true);
+  await form.getByRole('radio', { name: '家长' }).check();
+  await answerAll(form);
+  await form.getByRole('button', { name: '提交' }).click();
+  const state = form.getByRole('status', { name: '提交状态' });
+  await expect(state).toContainText('待提交');
+  await expect(state).toContainText('现在没有网络');
+
+  // Back online, but the answer to the first push is lost after the server has stored it.
+  const pushes: { ids: string[]; results?: { id: string; status: string }[] }[] = [];
+  await phone.route('**/api/v1/sync/push', async (route) => {
+    const ids = JSON.parse(route.request().postData()!).records.map((r: { id: string }) => r.id);
+    const response = await route.fetch();
+    if (pushes.length === 0) {
+      pushes.push({ ids });
+      await route.abort('connectionreset');
+    } else {
+      pushes.push({ ids, results: (await response.json()).results });
+      await route.fulfill({ response });
+    }
+  });
+  await phone.setOffline(false);
+  await expect(form.getByText('您的答卷已收到。')).toBeVisible();
+  const [lost, retry] = pushes;
+  expect(retry.ids).toEqual(lost.ids);
+  expect(retry.results).toEqual([{ id: lost.ids[0], status: 'duplicate' }]);
+
+  await page.reload();
+  await expect(page.getByRole('heading', { name: '已收到 1 份' })).toBeVisible();
+  await phone.close();
+  await context.close();
+});
+
+test('the answer page has no serious accessibility violations', async ({ browser }) => {
+  const { context, page } = await startCampaign(browser);
+  const link = await page.getByRole('textbox', { name: '测评链接' }).inputValue();
+  const phone = await browser.newContext();
+  const form = await phone.newPage();
+  await form.goto(link);
+  await expect(form.getByRole('button', { name: '提交' })).toBeVisible();
+  const results = await new AxeBuilder({ page: form }).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await phone.close();
+  await context.close();
+});
