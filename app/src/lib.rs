@@ -101,6 +101,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/surveys/new") view=survey::NewCampaignPage ssr=SsrMode::Async/>
                 <Route path=path!("/surveys/:id") view=survey::CampaignPage ssr=SsrMode::Async/>
                 <Route path=path!("/surveys/:id/slips") view=survey::SlipsPage ssr=SsrMode::Async/>
+                <Route path=path!("/surveys/:id/edit") view=survey::ReviseCampaignPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("survey") view=survey::SurveyCodePage ssr=SsrMode::Async/>
                 <Route path=path!("/survey/done") view=survey::SurveyDonePage ssr=SsrMode::Async/>
                 <Route path=path!("/survey/open/:token") view=survey::AnswerPage ssr=SsrMode::Async/>

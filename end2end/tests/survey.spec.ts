@@ -135,6 +135,24 @@ test('an answer given offline is kept on the phone and arrives later, exactly on
   await context.close();
 });
 
+test('a secretary adds a question: a new version, shown to new respondents', async ({ browser }) => {
+  const { context, page } = await startCampaign(browser);
+  const link = await page.getByRole('textbox', { name: '测评链接' }).inputValue();
+  await page.getByRole('link', { name: '修改问卷' }).click();
+  await expect(page.getByText('保存后成为第 2 版')).toBeVisible();
+  await page.getByLabel(/其他问题/).fill('您对家校沟通是否满意？');
+  await page.getByRole('button', { name: '保存为新版本' }).click();
+  await expect(page.getByText('以下为第 2 版问卷的结果')).toBeVisible();
+
+  const phone = await browser.newContext({ javaScriptEnabled: false });
+  const form = await phone.newPage();
+  await form.goto(link);
+  await expect(form.getByText('4 / 4')).toBeVisible();
+  await expect(form.getByRole('group', { name: /家校沟通/ })).toBeVisible();
+  await phone.close();
+  await context.close();
+});
+
 test('the answer page has no serious accessibility violations', async ({ browser }) => {
   const { context, page } = await startCampaign(browser);
   const link = await page.getByRole('textbox', { name: '测评链接' }).inputValue();

@@ -426,6 +426,7 @@ on_both_backends!(
     the_open_link_over_http_limits_each_phone,
     organisers_export_the_counts_and_figures,
     answers_arrive_through_the_sync_protocol,
+    a_revised_campaign_counts_its_versions_apart,
 );
 
 async fn serve(db: &Db) -> String {
@@ -765,4 +766,64 @@ async fn answers_arrive_through_the_sync_protocol(db: &Db) {
     let (status, _) = push_json(&phone, &base, vec![answer(v7(), 0), checkin]).await;
     assert_eq!(status, 401);
     assert_eq!(answers_stored(db).await, 1);
+}
+
+/// A campaign's questions change: a new version; old forms are refused, old answers kept apart.
+async fn a_revised_campaign_counts_its_versions_apart(db: &Db) {
+    let f = fixture(db).await;
+    let id = open_campaign(db, &f).await;
+    let now = app::db::now_ms();
+    let code = codes(db, &f, &id, Audience::Parents, 3).await;
+    let first = by_code(&id, &code[0], 0, 0);
+    let first_id = first.id;
+    assert_eq!(submit(db, &first, now).await.unwrap(), Outcome::Accepted);
+    let mut def = Definition::seed("第一党支部");
+    def.questions.push(app::domain::ballot::Question {
+        key: "q3".into(),
+        text: "您对家校沟通是否满意？".into(),
+    });
+    let revise = app::survey::server::revise_campaign;
+    assert_eq!(
+        revise(db, &f.m1a, &id, &def, now).await.unwrap_err(),
+        AppError::Forbidden
+    );
+    assert_eq!(revise(db, &f.sec1, &id, &def, now).await.unwrap(), 2);
+    assert!(matches!(
+        revise(db, &f.sec1, &id, &def, now).await,
+        Err(AppError::Invalid(_))
+    ));
+    // A form still showing version 1 is refused, and its code is not spent.
+    match submit(db, &by_code(&id, &code[1], 0, 0), now)
+        .await
+        .unwrap()
+    {
+        Outcome::Rejected(r) => assert_eq!(r.code(), "wrong_version"),
+        other => panic!("{other:?}"),
+    }
+    let mut v2 = by_code(&id, &code[1], 1, 0);
+    v2.version = 2;
+    match submit(db, &v2, now).await.unwrap() {
+        Outcome::Rejected(r) => assert!(r.to_string().contains("家校沟通"), "{r}"),
+        other => panic!("{other:?}"),
+    }
+    v2.choices.insert("q3".into(), 2);
+    assert_eq!(submit(db, &v2, now).await.unwrap(), Outcome::Accepted);
+    // The answer stored under version 1, sent again after the revision, is still its duplicate.
+    let mut first_again = by_code(&id, &code[0], 0, 0);
+    first_again.id = first_id;
+    assert_eq!(
+        submit(db, &first_again, now).await.unwrap(),
+        Outcome::Duplicate
+    );
+    let r = results(db, &f.sec1, &id, now).await.unwrap();
+    assert_eq!(r.info.version, 2);
+    assert_eq!(r.earlier_versions_answers, 1);
+    let parents = r.group("parents").unwrap();
+    assert_eq!(parents.questions.len(), 3);
+    assert_eq!(
+        parents.questions[0].tally.counts,
+        vec![0, 1, 0],
+        "version 2 only"
+    );
+    assert_eq!(parents.questions[2].tally.counts, vec![0, 0, 1]);
 }

@@ -80,10 +80,15 @@ pub async fn load_slips(campaign_id: String) -> Result<SlipSheet, AppError> {
 /// The new-campaign form's fields, as posted.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CampaignForm {
+    #[serde(default)]
     pub org_id: String,
+    #[serde(default)]
     pub title: String,
+    #[serde(default)]
     pub period: String,
+    #[serde(default)]
     pub opens_on: String,
+    #[serde(default)]
     pub closes_on: String,
     /// `three`, `three_dk` (with 不了解) or `five`.
     pub scale: String,
@@ -216,6 +221,31 @@ pub async fn create_campaign(form: CampaignForm) -> Result<String, AppError> {
         .map_err(AppError::respond)?;
     leptos_axum::redirect(&format!("/surveys/{id}"));
     Ok(id)
+}
+
+/// Saves a new version of a campaign's definition; the browser goes back to its page.
+#[server(endpoint = "survey_revise")]
+pub async fn revise_campaign(campaign_id: String, form: CampaignForm) -> Result<i64, AppError> {
+    use crate::auth::server::current_user;
+    let state = crate::state::app_state()?;
+    let viewer = current_user().await.map_err(AppError::respond)?;
+    let info = super::server::campaign_for_organiser(&state.db, &viewer, &campaign_id)
+        .await
+        .map_err(AppError::respond)?;
+    let definition = form
+        .definition(&info.org_name)
+        .map_err(|m| AppError::Invalid(m).respond())?;
+    let version = super::server::revise_campaign(
+        &state.db,
+        &viewer,
+        &campaign_id,
+        &definition,
+        crate::db::now_ms(),
+    )
+    .await
+    .map_err(AppError::respond)?;
+    leptos_axum::redirect(&format!("/surveys/{campaign_id}"));
+    Ok(version)
 }
 
 /// Makes one-time codes for an audience.

@@ -8,8 +8,8 @@ pub mod server;
 
 pub use api::*;
 pub use page::{
-    AnswerPage, CampaignPage, NewCampaignPage, SlipsPage, SurveyCodePage, SurveyDonePage,
-    SurveysPage,
+    AnswerPage, CampaignPage, NewCampaignPage, ReviseCampaignPage, SlipsPage, SurveyCodePage,
+    SurveyDonePage, SurveysPage,
 };
 
 use crate::auth::CurrentUser;
@@ -95,6 +95,8 @@ pub struct CampaignResults {
     /// "进行中", or why the campaign takes no answers now.
     pub open_state: String,
     pub groups: Vec<GroupFigures>,
+    /// Answers given under earlier versions of the definition: counted apart, not in `groups`.
+    pub earlier_versions_answers: u32,
 }
 
 impl CampaignResults {

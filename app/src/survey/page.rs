@@ -3,7 +3,8 @@
 
 use super::{
     ANSWER_POST_PATH, AnswerGate, CampaignInfo, CampaignResults, CreateCampaign, GroupFigures,
-    MakeInvites, SlipSheet, code_path, load_answer_gate, load_results, load_slips, load_surveys,
+    MakeInvites, ReviseCampaign, SlipSheet, code_path, load_answer_gate, load_results, load_slips,
+    load_surveys,
 };
 use crate::domain::ballot::{Audience, MAX_COMMENT_CHARS};
 use crate::domain::survey::{Verdict, interval_text, value_text};
@@ -106,35 +107,108 @@ fn NewCampaignForm(orgs: Vec<(String, String)>) -> impl IntoView {
                 <label class="field"><span>"开始日期"</span><input type="date" name="form[opens_on]" required/></label>
                 <label class="field"><span>"结束日期"</span><input type="date" name="form[closes_on]" required/></label>
             </div>
-            <fieldset class="field">
-                <legend>"测评对象"</legend>
-                <label class="check"><input type="checkbox" name="form[audience_members]" value="on" checked/>"党员"</label>
-                <label class="check"><input type="checkbox" name="form[audience_staff]" value="on" checked/>"教职工"</label>
-                <label class="check"><input type="checkbox" name="form[audience_parents]" value="on" checked/>"家长"</label>
-                <label class="check"><input type="checkbox" name="form[audience_others]" value="on"/>"其他群众"</label>
-            </fieldset>
-            <label class="field"><span>"量表"</span>
-                <select name="form[scale]">
-                    <option value="three_dk" selected>"满意 / 基本满意 / 不满意 / 不了解"</option>
-                    <option value="three">"满意 / 基本满意 / 不满意"</option>
-                    <option value="five">"很满意 / 满意 / 基本满意 / 不太满意 / 不满意"</option>
-                </select>
-            </label>
-            <label class="field"><span>"统计口径"</span>
-                <select name="form[convention]">
-                    <option value="rate" selected>"满意率：满意 + 基本满意（五级含很满意）÷ 有效票"</option>
-                    <option value="weighted">"加权得分：按下面的权重求平均分"</option>
-                </select>
-            </label>
-            <label class="field"><span>"权重（加权得分时填写，从最满意到最不满意，如 100/80/60/30/0；留空用默认）"</span><input name="form[weights]" inputmode="numeric"/></label>
-            <label class="field"><span>"其他问题（可选，每行一个；“对党组织”和“对支部书记”的满意度总会问）"</span><textarea name="form[extra_questions]" rows="3"></textarea></label>
-            <label class="field"><span>"最小样本量（有效票少于此数只显示人数）"</span><input name="form[min_group]" inputmode="numeric" value="10"/></label>
-            <label class="check"><input type="checkbox" name="form[comment]" value="on" checked/>"收集意见建议（选填文字）"</label>
+            <DefinitionFields def=crate::domain::ballot::Definition::seed("")/>
             <label class="check"><input type="checkbox" name="form[open_link]" value="on" checked/>"开放链接：可发到微信群，每部手机限答一次"</label>
             <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>
                 {move || if action.pending().get() { "正在创建…" } else { "创建测评" }}
             </button>
         </ActionForm>
+    }
+}
+
+/// The inputs of a campaign's definition, filled from `def`.
+#[component]
+fn DefinitionFields(def: crate::domain::ballot::Definition) -> impl IntoView {
+    use crate::domain::ballot::{ORG_QUESTION, SECRETARY_QUESTION};
+    use crate::domain::survey::{Convention, ScaleKind};
+    let asks = |a: Audience| def.audiences.contains(&a);
+    let scale = match (def.scale.kind, def.scale.dont_know) {
+        (ScaleKind::Three, true) => "three_dk",
+        (ScaleKind::Three, false) => "three",
+        (ScaleKind::Five, _) => "five",
+    };
+    let (convention, weights) = match &def.convention {
+        Convention::Rate { .. } => ("rate", String::new()),
+        Convention::Weighted { weights } => (
+            "weighted",
+            weights
+                .iter()
+                .map(u8::to_string)
+                .collect::<Vec<_>>()
+                .join("/"),
+        ),
+    };
+    let extra = def
+        .questions
+        .iter()
+        .filter(|q| q.key != ORG_QUESTION && q.key != SECRETARY_QUESTION)
+        .map(|q| q.text.clone())
+        .collect::<Vec<_>>()
+        .join("\n");
+    view! {
+        <fieldset class="field">
+            <legend>"测评对象"</legend>
+            <label class="check"><input type="checkbox" name="form[audience_members]" value="on" checked=asks(Audience::Members)/>"党员"</label>
+            <label class="check"><input type="checkbox" name="form[audience_staff]" value="on" checked=asks(Audience::Staff)/>"教职工"</label>
+            <label class="check"><input type="checkbox" name="form[audience_parents]" value="on" checked=asks(Audience::Parents)/>"家长"</label>
+            <label class="check"><input type="checkbox" name="form[audience_others]" value="on" checked=asks(Audience::Others)/>"其他群众"</label>
+        </fieldset>
+        <label class="field"><span>"量表"</span>
+            <select name="form[scale]">
+                <option value="three_dk" selected=scale == "three_dk">"满意 / 基本满意 / 不满意 / 不了解"</option>
+                <option value="three" selected=scale == "three">"满意 / 基本满意 / 不满意"</option>
+                <option value="five" selected=scale == "five">"很满意 / 满意 / 基本满意 / 不太满意 / 不满意"</option>
+            </select>
+        </label>
+        <label class="field"><span>"统计口径"</span>
+            <select name="form[convention]">
+                <option value="rate" selected=convention == "rate">"满意率：满意 + 基本满意（五级含很满意）÷ 有效票"</option>
+                <option value="weighted" selected=convention == "weighted">"加权得分：按下面的权重求平均分"</option>
+            </select>
+        </label>
+        <label class="field"><span>"权重（加权得分时填写，从最满意到最不满意，如 100/80/60/30/0；留空用默认）"</span><input name="form[weights]" inputmode="numeric" value=weights/></label>
+        <label class="field"><span>"其他问题（可选，每行一个；“对党组织”和“对支部书记”的满意度总会问）"</span><textarea name="form[extra_questions]" rows="3">{extra}</textarea></label>
+        <label class="field"><span>"最小样本量（有效票少于此数只显示人数）"</span><input name="form[min_group]" inputmode="numeric" value=def.min_group.to_string()/></label>
+        <label class="check"><input type="checkbox" name="form[comment]" value="on" checked=def.comment/>"收集意见建议（选填文字）"</label>
+    }
+}
+
+/// `/surveys/:id/edit`: a new version of what the campaign asks.
+#[component]
+pub fn ReviseCampaignPage() -> impl IntoView {
+    let id = param("id");
+    let data = Resource::new(id, load_results);
+    view! {
+        <Title text="修改问卷 · 星旗"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(r) => {
+                        let action = ServerAction::<ReviseCampaign>::new();
+                        let error = move || action.value().get().and_then(|r| r.err());
+                        let back = format!("/surveys/{}", r.info.id);
+                        view! {
+                            <TopBar user=r.viewer.clone()/>
+                            <main class="page">
+                                <p class="crumbs"><a href=back>"‹ 返回测评"</a></p>
+                                <h1>"修改问卷"</h1>
+                                <p class="alert alert-warn">{format!(
+                                    "保存后成为第 {} 版。已收到的答卷保留原版本，分开统计；仍停留在旧问卷上的手机提交时会被告知刷新后重答。",
+                                    r.info.version + 1
+                                )}</p>
+                                <ActionForm action=action attr:class="card form">
+                                    {move || error().map(|e| view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> })}
+                                    <input type="hidden" name="campaign_id" value=r.info.id.clone()/>
+                                    <DefinitionFields def=r.info.definition.clone()/>
+                                    <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>"保存为新版本"</button>
+                                </ActionForm>
+                            </main>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -176,6 +250,13 @@ fn CampaignView(results: CampaignResults) -> impl IntoView {
         .collect_view();
     let open_url = info.open_path().map(|p| format!("{}{}", results.origin, p));
     let slips = format!("/surveys/{}/slips", info.id);
+    let edit = format!("/surveys/{}/edit", info.id);
+    let version_note = (info.version > 1 || results.earlier_versions_answers > 0).then(|| {
+        format!(
+            "以下为第 {} 版问卷的结果；此前版本的 {} 份答卷另行保存，不计入。",
+            info.version, results.earlier_versions_answers
+        )
+    });
     let export = format!("/surveys/{}/export.csv", info.id);
     let export_xlsx = format!("/surveys/{}/export.xlsx", info.id);
     let convention = def.convention.describe(&def.scale);
@@ -202,9 +283,11 @@ fn CampaignView(results: CampaignResults) -> impl IntoView {
                 <a class="btn" href=slips>"打印邀请码纸条"</a>
                 <a class="btn" href=export download>"导出 CSV"</a>
                 <a class="btn" href=export_xlsx download>"导出 Excel"</a>
+                <a class="btn" href=edit>"修改问卷"</a>
             </p>
             <section aria-labelledby="figures-h">
                 <h2 id="figures-h">"测评结果"</h2>
+                {version_note.map(|n| view! { <p class="alert alert-info">{n}</p> })}
                 <p class="rule-note">{convention}"。“不了解”不计入有效票。区间为 95% 置信区间；“有把握”指区间下限也达到标准。有效票少于 "{def.min_group}" 的组只列人数。"</p>
                 {groups}
             </section>
@@ -236,7 +319,7 @@ fn InviteMaker(campaign_id: String, audiences: Vec<Audience>) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="invites-h">
             <h2 id="invites-h">"一次性邀请码"</h2>
-            <p class="hint-left">"每个邀请码只能作答一次，可打印成纸条发放，或作为个人链接发送。"</p>
+            <p class="hint-left">"每个邀请码只能作答一次。可打印成纸条发放；纸条上的链接也可作为个人链接单独发给一个人。"</p>
             <ActionForm action=action attr:class="inline-form">
                 <input type="hidden" name="campaign_id" value=campaign_id/>
                 <label class="field"><span>"对象"</span><select name="audience">{options}</select></label>
@@ -343,6 +426,7 @@ fn SlipsView(sheet: SlipSheet) -> impl IntoView {
                     <p class="slip-name">{title.clone()}" · "{s.audience.label()}</p>
                     <div class="qr" inner_html=svg></div>
                     <p class="slip-code">{s.code.clone()}</p>
+                    <p class="slip-link">{url.clone()}</p>
                     <p class="slip-note">"微信扫码作答，或打开 "{sheet.origin.clone()}"/survey 输入邀请码。匿名，仅可作答一次。"</p>
                 </li>
             }

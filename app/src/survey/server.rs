@@ -387,6 +387,49 @@ pub async fn campaign_for_organiser(
     }
 }
 
+/// Changes what a campaign asks or how it counts: a new version of its definition, which new
+/// forms show from now on. Answers keep the version they were given under and are counted per
+/// version; a form still showing the old version is refused with `wrong_version` (the phone
+/// keeps that answer and says why).
+pub async fn revise_campaign(
+    db: &Db,
+    viewer: &CurrentUser,
+    campaign_id: &str,
+    definition: &Definition,
+    now: i64,
+) -> Result<i64, AppError> {
+    let info = campaign_for_organiser(db, viewer, campaign_id).await?;
+    definition.check().map_err(AppError::Invalid)?;
+    if *definition == info.definition {
+        return Err(AppError::Invalid("问卷没有改动".into()));
+    }
+    let json = serde_json::to_string(definition).map_err(|_| AppError::Internal)?;
+    let mut tx = db.begin_write().await?;
+    let current: i64 = sqlx::query("SELECT version FROM survey_campaigns WHERE id = $1")
+        .bind(campaign_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("version")?;
+    let next = current + 1;
+    sqlx::query(
+        "INSERT INTO survey_versions (campaign_id, version, definition, created_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(campaign_id)
+    .bind(next)
+    .bind(json)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE survey_campaigns SET version = $2 WHERE id = $1")
+        .bind(campaign_id)
+        .bind(next)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(next)
+}
+
 /// The campaigns `viewer` runs, newest first.
 pub async fn campaigns(db: &Db, viewer: &CurrentUser) -> Result<Vec<CampaignInfo>, AppError> {
     let orgs = runnable_orgs(db, viewer).await?;
@@ -562,6 +605,25 @@ fn content_hash(campaign: &str, version: i64, ballot: &Ballot) -> String {
     sha256_hex(canonical.to_string().as_bytes())
 }
 
+/// The definition of one version of a campaign, if that version exists.
+async fn definition_of(
+    conn: &mut sqlx::AnyConnection,
+    campaign: &str,
+    version: i64,
+) -> Result<Option<Definition>, AppError> {
+    let row = sqlx::query(
+        "SELECT definition FROM survey_versions WHERE campaign_id = $1 AND version = $2",
+    )
+    .bind(campaign)
+    .bind(version)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row
+        .map(|r| r.try_get::<String, _>("definition"))
+        .transpose()?
+        .and_then(|d| serde_json::from_str(&d).ok()))
+}
+
 /// Stores an answer exactly once. The credential is consumed and the answer written in one
 /// transaction, with nothing stored that joins them.
 pub async fn submit(db: &Db, s: &Submission, now: i64) -> Result<Outcome, AppError> {
@@ -616,12 +678,23 @@ pub async fn submit_in(
     let Some(audience) = audience else {
         return Ok(Outcome::Rejected(Refusal::NoAudience));
     };
-    let ballot = match Ballot::parse(
-        &info.definition,
-        audience,
-        s.choices.clone(),
-        s.comment.clone(),
-    ) {
+    // A new answer must be given under the current version. A retry is read under the
+    // version it was given under, so an answer stored before a revision is still its own
+    // duplicate after it.
+    if earlier.is_none() && s.version != info.version {
+        return Ok(Outcome::Rejected(Refusal::WrongVersion {
+            current: info.version,
+        }));
+    }
+    let definition = if s.version == info.version {
+        Some(info.definition.clone())
+    } else {
+        definition_of(tx, &info.id, s.version).await?
+    };
+    let Some(definition) = definition else {
+        return Ok(Outcome::Conflict);
+    };
+    let ballot = match Ballot::parse(&definition, audience, s.choices.clone(), s.comment.clone()) {
         Ok(b) => b,
         Err(e) if earlier.is_none() => return Ok(Outcome::Rejected(Refusal::Ballot(e))),
         Err(_) => return Ok(Outcome::Conflict),
@@ -636,11 +709,6 @@ pub async fn submit_in(
     }
     if let Err(r) = open_on(&info, &today(now)) {
         return Ok(Outcome::Rejected(r));
-    }
-    if s.version != info.version {
-        return Ok(Outcome::Rejected(Refusal::WrongVersion {
-            current: info.version,
-        }));
     }
     let consumed = match &s.credential {
         Credential::Code(code) => sqlx::query(
@@ -789,7 +857,16 @@ pub async fn results(
         Err(r) => r.to_string(),
     };
     let groups = group_figures(&info.definition, &tallies);
+    let earlier: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM survey_answers WHERE campaign_id = $1 AND version <> $2",
+    )
+    .bind(campaign_id)
+    .bind(info.version)
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")?;
     Ok(CampaignResults {
+        earlier_versions_answers: u32::try_from(earlier).unwrap_or(0),
         viewer: viewer.clone(),
         origin: String::new(),
         responses: responses.into_iter().collect(),
