@@ -71,6 +71,9 @@ test('the open link takes one answer per phone, with JavaScript on', async ({ br
   const link = await page.getByRole('textbox', { name: '测评链接' }).inputValue();
   expect(link).toMatch(/\/survey\/open\/[a-z0-9]+$/);
   await expect(page.getByRole('img', { name: '测评二维码' })).toBeVisible();
+  // The same QR code as a picture to save and post in a WeChat group.
+  const png = await page.request.get((await page.getByRole('link', { name: '下载二维码图片' }).getAttribute('href'))!);
+  expect(png.headers()['content-type']).toBe('image/png');
 
   const phone = await browser.newContext();
   const form = await phone.newPage();

@@ -61,6 +61,7 @@ pub fn app_router(state: AppState) -> Router {
         .route("/survey/go", get(survey::go))
         .route("/surveys/{id}/export.csv", get(survey::export_csv))
         .route("/surveys/{id}/export.xlsx", get(survey::export_xlsx))
+        .route("/surveys/{id}/qr.png", get(survey::open_qr_png))
         .route("/healthz", get(|| async { "ok" }))
         .route(
             "/api/{*fn_name}",

@@ -227,6 +227,86 @@ fn attachment(name: &str, ext: &str) -> String {
     )
 }
 
+/// `scheme://host` of a request, for absolute links.
+fn origin_of(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:3000");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
+/// A QR code of `text` as a greyscale PNG, `scale` pixels per module, with the standard
+/// four-module quiet zone.
+pub fn qr_png(text: &str, scale: u32) -> Result<Vec<u8>, String> {
+    let qr = qrcode::QrCode::new(text.as_bytes()).map_err(|e| e.to_string())?;
+    let modules = u32::try_from(qr.width()).map_err(|e| e.to_string())?;
+    let quiet = 4;
+    let side = (modules + 2 * quiet) * scale;
+    let colors = qr.to_colors();
+    let mut pixels = vec![255u8; (side * side) as usize];
+    for (i, color) in colors.iter().enumerate() {
+        if *color != qrcode::Color::Dark {
+            continue;
+        }
+        let (mx, my) = (i as u32 % modules, i as u32 / modules);
+        for dy in 0..scale {
+            let y = (my + quiet) * scale + dy;
+            let start = (y * side + (mx + quiet) * scale) as usize;
+            pixels[start..start + scale as usize].fill(0);
+        }
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, side, side);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer
+        .write_image_data(&pixels)
+        .map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// `GET /surveys/{id}/qr.png`: the open link's QR code as an image to save and post in a
+/// WeChat group (WeChat saves and forwards pictures, not SVG).
+pub async fn open_qr_png(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match user_from_headers(&state.db, &headers).await {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
+    let info = match app::survey::server::campaign_for_organiser(&state.db, &viewer, &id).await {
+        Ok(i) => i,
+        Err(e) => return e.into_response(),
+    };
+    let Some(path) = info.open_path() else {
+        return AppError::NotFound.into_response();
+    };
+    match qr_png(&format!("{}{path}", origin_of(&headers)), 10) {
+        Ok(bytes) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "image/png".to_owned()),
+                (header::CONTENT_DISPOSITION, attachment(&info.title, "png")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "drawing the survey QR code");
+            AppError::Internal.into_response()
+        }
+    }
+}
+
 /// `GET /surveys/{id}/export.csv`: raw counts and figures, UTF-8 with a BOM so Excel reads it.
 pub async fn export_csv(
     State(state): State<AppState>,

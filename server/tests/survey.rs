@@ -427,6 +427,7 @@ on_both_backends!(
     organisers_export_the_counts_and_figures,
     answers_arrive_through_the_sync_protocol,
     a_revised_campaign_counts_its_versions_apart,
+    closed_campaigns_and_old_forms_are_refused_over_http,
 );
 
 async fn serve(db: &Db) -> String {
@@ -826,4 +827,88 @@ async fn a_revised_campaign_counts_its_versions_apart(db: &Db) {
         "version 2 only"
     );
     assert_eq!(parents.questions[2].tally.counts, vec![0, 0, 1]);
+}
+
+/// Over HTTP: a closed campaign's link opens a clear page, and pushed answers to it, or under
+/// a version that is not the current one, are refused with their reason and store nothing.
+async fn closed_campaigns_and_old_forms_are_refused_over_http(db: &Db) {
+    let f = fixture(db).await;
+    let now = app::db::now_ms();
+    let closed = create_campaign(db, &f.sec1, &campaign(&f, -10, -1), now)
+        .await
+        .unwrap();
+    let open = open_campaign(db, &f).await;
+    let closed_code = codes(db, &f, &closed, Audience::Staff, 1).await.remove(0);
+    let open_code = codes(db, &f, &open, Audience::Staff, 1).await.remove(0);
+    let base = serve(db).await;
+    let phone = browser();
+    let page = phone
+        .get(format!("{base}/survey/{closed_code}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("测评已结束") && html.contains("本次测评已于"),
+        "{html}"
+    );
+    assert!(!html.contains("提交"), "no form on a closed campaign");
+    let answer = |campaign: &str, code: &str, version: i64| {
+        serde_json::json!({
+            "id": v7(), "kind": "survey_answer",
+            "body": { "campaign_id": campaign, "version": version, "code": code,
+                      "choices": { "org": 0, "secretary": 0 } }
+        })
+    };
+    let (status, body) = push_json(
+        &phone,
+        &base,
+        vec![
+            answer(&closed, &closed_code, 1),
+            answer(&open, &open_code, 7),
+            answer(&open, &open_code, 1),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        statuses(&body),
+        [
+            "rejected:survey_unavailable",
+            "rejected:wrong_version",
+            "accepted"
+        ]
+    );
+    assert!(
+        body["results"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("已于")
+    );
+    assert_eq!(answers_stored(db).await, 1);
+    // The open link's QR code as a picture for WeChat, for the campaign's organisers.
+    let sec = browser();
+    sec.post(format!("{base}/auth/login"))
+        .form(&[
+            ("username", "sec1"),
+            ("password", common::PASSWORD),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let png = sec
+        .get(format!("{base}/surveys/{open}/qr.png"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(png.status(), 200);
+    assert_eq!(png.headers()["content-type"], "image/png");
+    let bytes = png.bytes().await.unwrap();
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes.to_vec()));
+    let reader = decoder.read_info().unwrap();
+    let info = reader.info();
+    assert_eq!(info.width, info.height);
+    assert!(info.width >= 250, "big enough to scan: {}", info.width);
 }

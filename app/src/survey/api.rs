@@ -112,6 +112,15 @@ pub struct CampaignForm {
     pub comment: Option<String>,
     #[serde(default)]
     pub open_link: Option<String>,
+    /// The options a rate counts as satisfied (checkboxes, by option).
+    #[serde(default)]
+    pub satisfied_very: Option<String>,
+    #[serde(default)]
+    pub satisfied_yes: Option<String>,
+    #[serde(default)]
+    pub satisfied_basic: Option<String>,
+    #[serde(default)]
+    pub satisfied_less: Option<String>,
     #[serde(default)]
     pub min_group: String,
 }
@@ -135,7 +144,23 @@ impl CampaignForm {
             _ => return Err("请选择量表".into()),
         };
         let convention = match self.convention.as_str() {
-            "rate" => scale.default_rate(),
+            "rate" => {
+                // Which options count as satisfied, by name: an option the scale lacks is
+                // ignored (很满意 and 不太满意 exist only on five levels).
+                let labels = scale.labels();
+                let satisfied: Vec<u8> = [
+                    ("很满意", &self.satisfied_very),
+                    ("满意", &self.satisfied_yes),
+                    ("基本满意", &self.satisfied_basic),
+                    ("不太满意", &self.satisfied_less),
+                ]
+                .into_iter()
+                .filter(|(_, on)| on.is_some())
+                .filter_map(|(label, _)| labels.iter().position(|l| *l == label))
+                .filter_map(|i| u8::try_from(i).ok())
+                .collect();
+                Convention::Rate { satisfied }
+            }
             "weighted" if self.weights.trim().is_empty() => scale.default_weights(),
             "weighted" => {
                 let weights = self
@@ -313,4 +338,67 @@ pub async fn load_answer_gate(code: String) -> Result<AnswerGate, AppError> {
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(scale: &str, satisfied: [bool; 4]) -> CampaignForm {
+        let on = |b: bool| b.then(|| "on".to_owned());
+        CampaignForm {
+            scale: scale.into(),
+            convention: "rate".into(),
+            audience_parents: on(true),
+            satisfied_very: on(satisfied[0]),
+            satisfied_yes: on(satisfied[1]),
+            satisfied_basic: on(satisfied[2]),
+            satisfied_less: on(satisfied[3]),
+            ..CampaignForm::default()
+        }
+    }
+
+    #[test]
+    fn the_satisfied_options_are_read_by_name_against_the_scale() {
+        let five = form("five", [true, true, false, false])
+            .definition("x")
+            .unwrap();
+        assert_eq!(
+            five.convention,
+            Convention::Rate {
+                satisfied: vec![0, 1]
+            }
+        );
+        // 很满意 is not on three levels: ignored; 满意 + 基本满意 are its first two options.
+        let three = form("three_dk", [true, true, true, false])
+            .definition("x")
+            .unwrap();
+        assert_eq!(
+            three.convention,
+            Convention::Rate {
+                satisfied: vec![0, 1]
+            }
+        );
+        assert!(
+            form("three", [true, false, false, true])
+                .definition("x")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn weights_are_read_from_the_form() {
+        let mut f = form("five", [false; 4]);
+        f.convention = "weighted".into();
+        f.weights = "100/85/60/20/0".into();
+        let def = f.definition("x").unwrap();
+        assert_eq!(
+            def.convention,
+            Convention::Weighted {
+                weights: vec![100, 85, 60, 20, 0]
+            }
+        );
+        f.weights = "100/abc".into();
+        assert!(f.definition("x").unwrap_err().contains("abc"));
+    }
 }

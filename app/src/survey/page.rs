@@ -127,6 +127,20 @@ fn DefinitionFields(def: crate::domain::ballot::Definition) -> impl IntoView {
         (ScaleKind::Three, false) => "three",
         (ScaleKind::Five, _) => "five",
     };
+    let labels = def.scale.labels();
+    let counted = |label: &str| match &def.convention {
+        Convention::Rate { satisfied } => satisfied
+            .iter()
+            .any(|&i| labels.get(usize::from(i)) == Some(&label)),
+        // Not a rate now: offer the usual choice if the secretary switches to one.
+        Convention::Weighted { .. } => ["很满意", "满意", "基本满意"].contains(&label),
+    };
+    let (very, yes, basic, less) = (
+        counted("很满意") || def.scale.kind == ScaleKind::Three,
+        counted("满意"),
+        counted("基本满意"),
+        counted("不太满意"),
+    );
     let (convention, weights) = match &def.convention {
         Convention::Rate { .. } => ("rate", String::new()),
         Convention::Weighted { weights } => (
@@ -162,10 +176,17 @@ fn DefinitionFields(def: crate::domain::ballot::Definition) -> impl IntoView {
         </label>
         <label class="field"><span>"统计口径"</span>
             <select name="form[convention]">
-                <option value="rate" selected=convention == "rate">"满意率：满意 + 基本满意（五级含很满意）÷ 有效票"</option>
+                <option value="rate" selected=convention == "rate">"满意率：计为满意的票 ÷ 有效票"</option>
                 <option value="weighted" selected=convention == "weighted">"加权得分：按下面的权重求平均分"</option>
             </select>
         </label>
+        <fieldset class="field">
+            <legend>"满意率中计为“满意”的选项（量表中没有的选项不计）"</legend>
+            <label class="check"><input type="checkbox" name="form[satisfied_very]" value="on" checked=very/>"很满意"</label>
+            <label class="check"><input type="checkbox" name="form[satisfied_yes]" value="on" checked=yes/>"满意"</label>
+            <label class="check"><input type="checkbox" name="form[satisfied_basic]" value="on" checked=basic/>"基本满意"</label>
+            <label class="check"><input type="checkbox" name="form[satisfied_less]" value="on" checked=less/>"不太满意"</label>
+        </fieldset>
         <label class="field"><span>"权重（加权得分时填写，从最满意到最不满意，如 100/80/60/30/0；留空用默认）"</span><input name="form[weights]" inputmode="numeric" value=weights/></label>
         <label class="field"><span>"其他问题（可选，每行一个；“对党组织”和“对支部书记”的满意度总会问）"</span><textarea name="form[extra_questions]" rows="3">{extra}</textarea></label>
         <label class="field"><span>"最小样本量（有效票少于此数只显示人数）"</span><input name="form[min_group]" inputmode="numeric" value=def.min_group.to_string()/></label>
@@ -277,7 +298,7 @@ fn CampaignView(results: CampaignResults) -> impl IntoView {
                 <ul class="figure-counts">{responses}</ul>
                 <p class="hint-left">{format!("邀请码已发 {} 个，已用 {} 个。", results.invites_issued, results.invites_used)}</p>
             </section>
-            {open_url.map(|url| view! { <OpenLink url=url/> })}
+            {open_url.map(|url| view! { <OpenLink url=url campaign_id=info.id.clone()/> })}
             <InviteMaker campaign_id=info.id.clone() audiences=def.audiences.clone()/>
             <p class="actions">
                 <a class="btn" href=slips>"打印邀请码纸条"</a>
@@ -296,14 +317,16 @@ fn CampaignView(results: CampaignResults) -> impl IntoView {
 }
 
 #[component]
-fn OpenLink(url: String) -> impl IntoView {
+fn OpenLink(url: String, campaign_id: String) -> impl IntoView {
     let svg = crate::activity::qr_svg(&url);
+    let png = format!("/surveys/{campaign_id}/qr.png");
     view! {
         <section class="card" aria-labelledby="open-h">
             <h2 id="open-h">"开放链接"</h2>
-            <p class="hint-left">"把链接或二维码发到微信群；每部手机限答一次。"</p>
+            <p class="hint-left">"把链接或二维码图片发到微信群；每部手机限答一次。"</p>
             <div class="qr" role="img" aria-label="测评二维码" inner_html=svg></div>
             <p><input class="copy" readonly value=url.clone() aria-label="测评链接"/></p>
+            <p><a class="btn" href=png download>"下载二维码图片"</a></p>
         </section>
     }
 }
