@@ -61,7 +61,7 @@ test('a parent answers with JavaScript off, once per code, and the count moves',
   await expect(page.getByRole('heading', { name: '已收到 1 份' })).toBeVisible();
   await expect(page.getByText('邀请码已发 3 个，已用 1 个。')).toBeVisible();
   const parents = page.getByRole('region', { name: '家长', exact: true });
-  await expect(parents.getByRole('row', { name: /党支部的工作是否满意/ })).toContainText('样本过少');
+  await expect(parents.getByRole('article', { name: /党支部的工作是否满意/ })).toContainText('样本过少');
   await phone.close();
   await context.close();
 });

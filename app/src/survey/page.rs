@@ -371,32 +371,34 @@ fn GroupView(
     convention: crate::domain::survey::Convention,
     choices: Vec<&'static str>,
 ) -> impl IntoView {
-    let heads = choices
-        .iter()
-        .map(|c| view! { <th scope="col">{*c}</th> })
-        .collect_view();
-    let rows = group
+    // One card per question rather than a wide table: it reads on a phone.
+    let items = group
         .questions
         .into_iter()
         .map(|q| {
-            let mut cells: Vec<u32> = q.tally.counts.clone();
-            if choices.len() > cells.len() {
-                cells.push(q.tally.dont_know);
+            let mut counts: Vec<u32> = q.tally.counts.clone();
+            if choices.len() > counts.len() {
+                counts.push(q.tally.dont_know);
             }
-            let cells = cells
-                .into_iter()
-                .map(|n| view! { <td>{n}</td> })
+            let counts = choices
+                .iter()
+                .zip(counts)
+                .map(|(label, n)| view! { <li>{*label}" "<b>{n}</b></li> })
                 .collect_view();
             let f = q.figure.clone();
+            let interval = f
+                .interval
+                .map(|_| format!("95% 区间 {}", interval_text(&f, &convention)));
             view! {
-                <tr>
-                    <th scope="row">{q.text}</th>
-                    {cells}
-                    <td>{f.valid}</td>
-                    <td><strong>{value_text(&f, &convention)}</strong><br/><small>{interval_text(&f, &convention)}</small></td>
-                    <td class=verdict_class(f.star)>{f.star.label()}</td>
-                    <td class=verdict_class(f.red_flag)>{f.red_flag.label()}</td>
-                </tr>
+                <article class="q-figure" aria-label=q.text.clone()>
+                    <h4>{q.text.clone()}</h4>
+                    <p class="q-value"><strong>{value_text(&f, &convention)}</strong>" "<small>{interval}</small></p>
+                    <ul class="q-counts">{counts}<li>"有效票 "<b>{f.valid}</b></li></ul>
+                    <p class="q-verdicts">
+                        <span class=verdict_class(f.star)>{format!("≥ 90%：{}", f.star.label())}</span>
+                        <span class=verdict_class(f.red_flag)>{format!("≥ 95%：{}", f.red_flag.label())}</span>
+                    </p>
+                </article>
             }
         })
         .collect_view();
@@ -405,12 +407,7 @@ fn GroupView(
     view! {
         <section class="card" aria-labelledby=labelled>
             <h3 id=heading>{group.label}</h3>
-            <div class="table-scroll">
-                <table class="record-table">
-                    <thead><tr><th scope="col">"问题"</th>{heads}<th scope="col">"有效票"</th><th scope="col">"结果 / 95%区间"</th><th scope="col">"≥ 90%"</th><th scope="col">"≥ 95%"</th></tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            {items}
         </section>
     }
 }
