@@ -428,6 +428,7 @@ on_both_backends!(
     answers_arrive_through_the_sync_protocol,
     a_revised_campaign_counts_its_versions_apart,
     closed_campaigns_and_old_forms_are_refused_over_http,
+    no_transaction_id_ties_an_answer_to_its_code_on_postgres,
 );
 
 async fn serve(db: &Db) -> String {
@@ -911,4 +912,75 @@ async fn closed_campaigns_and_old_forms_are_refused_over_http(db: &Db) {
     let info = reader.info();
     assert_eq!(info.width, info.height);
     assert!(info.width >= 250, "big enough to scan: {}", info.width);
+}
+
+/// PostgreSQL stamps every row with the id of the transaction that wrote it (`xmin`). After
+/// answers by code, by open link and through sync, no spent code's or device's row shares that
+/// id with any answer. (SQLite keeps no such column: the test checks nothing there.)
+async fn no_transaction_id_ties_an_answer_to_its_code_on_postgres(db: &Db) {
+    if db.backend() != app::db::Backend::Postgres {
+        return;
+    }
+    let f = fixture(db).await;
+    let id = open_campaign(db, &f).await;
+    let now = app::db::now_ms();
+    let code = codes(db, &f, &id, Audience::Staff, 3).await;
+    let token = app::survey::server::campaign_for_organiser(db, &f.sec1, &id)
+        .await
+        .unwrap()
+        .open_token
+        .unwrap();
+    for c in &code[..2] {
+        assert_eq!(
+            submit(db, &by_code(&id, c, 0, 0), now).await.unwrap(),
+            Outcome::Accepted
+        );
+    }
+    let open = Submission {
+        id: v7(),
+        campaign_id: id.clone(),
+        version: 1,
+        credential: Credential::Open {
+            token,
+            device: "phone-1".into(),
+        },
+        audience: Some(Audience::Parents),
+        choices: choices(1, 1),
+        comment: None,
+    };
+    assert_eq!(submit(db, &open, now).await.unwrap(), Outcome::Accepted);
+    let base = serve(db).await;
+    let (_, body) = push_json(
+        &browser(),
+        &base,
+        vec![serde_json::json!({
+            "id": v7(), "kind": "survey_answer",
+            "body": { "campaign_id": id, "version": 1, "code": code[2],
+                      "choices": { "org": 2, "secretary": 2 } }
+        })],
+    )
+    .await;
+    assert_eq!(statuses(&body), ["accepted"]);
+    let xmins = |sql: &'static str| async move {
+        sqlx::query(sql)
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get::<String, _>("x").unwrap())
+            .collect::<Vec<_>>()
+    };
+    let answers = xmins("SELECT xmin::text AS x FROM survey_answers").await;
+    let spent = [
+        xmins("SELECT xmin::text AS x FROM survey_invites WHERE used = 1").await,
+        xmins("SELECT xmin::text AS x FROM survey_open_uses").await,
+    ]
+    .concat();
+    assert_eq!((answers.len(), spent.len()), (4, 4));
+    for a in &answers {
+        assert!(
+            !spent.contains(a),
+            "answer xmin {a} matches a spent code or device"
+        );
+    }
 }

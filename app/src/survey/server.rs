@@ -631,8 +631,35 @@ pub async fn submit(db: &Db, s: &Submission, now: i64) -> Result<Outcome, AppErr
     let outcome = submit_in(&mut tx, s, now).await?;
     if outcome == Outcome::Accepted {
         tx.commit().await?;
+        // The answer is stored; a failure here is logged and the next answer's pass covers it.
+        let _ = restamp(db, std::slice::from_ref(&s.campaign_id)).await;
     }
     Ok(outcome)
+}
+
+/// Blurs the one trace the database itself keeps of which rows a transaction wrote. On
+/// PostgreSQL every row carries the id of the transaction that wrote it (`xmin`): the answer
+/// and the code or device row spent with it would share one. Rewriting every spent code and
+/// device row of the campaign in a later transaction gives them all that transaction's id, so
+/// none shares an id with any answer. (Superseded row versions linger until VACUUM, readable
+/// only with page-inspection rights.) SQLite keeps no such column; nothing to do there.
+pub async fn restamp(db: &Db, campaigns: &[String]) -> Result<(), AppError> {
+    if db.backend() != crate::db::Backend::Postgres || campaigns.is_empty() {
+        return Ok(());
+    }
+    let mut tx = db.begin_write().await?;
+    for campaign in campaigns {
+        sqlx::query("UPDATE survey_invites SET used = used WHERE campaign_id = $1 AND used = 1")
+            .bind(campaign)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE survey_open_uses SET device_hash = device_hash WHERE campaign_id = $1")
+            .bind(campaign)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// [`submit`] inside the caller's transaction (a pushed batch). Writes only when the outcome

@@ -38,6 +38,7 @@ pub async fn push_as(
     let mut tx = db.begin_write().await?;
     let mut results = Vec::with_capacity(records.len());
     let mut accepted_seqs = Vec::new();
+    let mut surveys_answered: Vec<String> = Vec::new();
     let mut max_seq = 0;
     for raw in records {
         let result = match Record::parse(raw) {
@@ -48,14 +49,20 @@ pub async fn push_as(
                 max_seq = max_seq.max(seq);
                 let result = match (&record.body, member) {
                     (RecordBody::SurveyAnswer(body), _) => {
-                        crate::survey::server::store_pushed(
+                        let result = crate::survey::server::store_pushed(
                             &mut tx,
                             record.id,
                             body,
                             survey_device,
                             received_at,
                         )
-                        .await?
+                        .await?;
+                        if result.status == PushStatus::Accepted
+                            && !surveys_answered.contains(&body.campaign_id)
+                        {
+                            surveys_answered.push(body.campaign_id.clone());
+                        }
+                        result
                     }
                     (_, None) => PushResult::rejected(
                         Some(record.id.to_string()),
@@ -97,6 +104,8 @@ pub async fn push_as(
         _ => None,
     };
     tx.commit().await?;
+    // The answers are stored; a failure here is logged and the next answer's pass covers it.
+    let _ = crate::survey::server::restamp(db, &surveys_answered).await;
     if device.as_ref().is_some_and(|d| d.reset_detected) {
         tracing::warn!("a device's store was wiped: its numbering restarted");
     }
