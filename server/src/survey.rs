@@ -227,19 +227,6 @@ fn attachment(name: &str, ext: &str) -> String {
     )
 }
 
-/// `scheme://host` of a request, for absolute links.
-fn origin_of(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:3000");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("http");
-    format!("{scheme}://{host}")
-}
-
 /// A QR code of `text` as a greyscale PNG, `scale` pixels per module, with the standard
 /// four-module quiet zone.
 pub fn qr_png(text: &str, scale: u32) -> Result<Vec<u8>, String> {
@@ -290,7 +277,10 @@ pub async fn open_qr_png(
     let Some(path) = info.open_path() else {
         return AppError::NotFound.into_response();
     };
-    match qr_png(&format!("{}{path}", origin_of(&headers)), 10) {
+    match qr_png(
+        &format!("{}{path}", app::survey::server::origin_of(&headers)),
+        10,
+    ) {
         Ok(bytes) => (
             StatusCode::OK,
             [

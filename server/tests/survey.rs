@@ -173,7 +173,9 @@ async fn closed_and_unopened_campaigns_refuse_answers(db: &Db) {
             Outcome::Rejected(r) => assert_eq!(r.code(), expected),
             other => panic!("{other:?}"),
         }
-        let gate = app::survey::server::entry_by_code(db, &code, now).await;
+        let gate = app::survey::server::entry_by_code(db, &code, now)
+            .await
+            .unwrap();
         assert_eq!(gate.unwrap_err().code(), expected);
     }
     assert_eq!(answers_stored(db).await, 0);
@@ -454,6 +456,23 @@ fn browser() -> reqwest::Client {
         .unwrap()
 }
 
+/// A browser signed in as `username` (a fixture account).
+async fn signed_in(base: &str, username: &str) -> reqwest::Client {
+    let web = browser();
+    let res = web
+        .post(format!("{base}/auth/login"))
+        .form(&[
+            ("username", username),
+            ("password", common::PASSWORD),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "{username} signs in");
+    web
+}
+
 fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html
@@ -632,18 +651,7 @@ async fn organisers_export_the_counts_and_figures(db: &Db) {
         submit(db, &by_code(&id, code, org, 0), now).await.unwrap();
     }
     let base = serve(db).await;
-    let web = browser();
-    let res = web
-        .post(format!("{base}/auth/login"))
-        .form(&[
-            ("username", "sec1"),
-            ("password", common::PASSWORD),
-            ("next", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303);
+    let web = signed_in(&base, "sec1").await;
     let csv = web
         .get(format!("{base}/surveys/{id}/export.csv"))
         .send()
@@ -679,18 +687,8 @@ async fn organisers_export_the_counts_and_figures(db: &Db) {
         .find(|r| r[0] == "家长" && r[1].to_string().contains("党支部"))
         .unwrap();
     assert_eq!(row[2], calamine::Data::Float(1.0), "counts are numbers");
-    // Another branch's secretary gets nothing.
-    let stranger = browser();
-    stranger
-        .post(format!("{base}/auth/login"))
-        .form(&[
-            ("username", "m1a"),
-            ("password", common::PASSWORD),
-            ("next", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
+    // A member of the branch gets nothing.
+    let stranger = signed_in(&base, "m1a").await;
     let res = stranger
         .get(format!("{base}/surveys/{id}/export.csv"))
         .send()
@@ -889,16 +887,7 @@ async fn closed_campaigns_and_old_forms_are_refused_over_http(db: &Db) {
     );
     assert_eq!(answers_stored(db).await, 1);
     // The open link's QR code as a picture for WeChat, for the campaign's organisers.
-    let sec = browser();
-    sec.post(format!("{base}/auth/login"))
-        .form(&[
-            ("username", "sec1"),
-            ("password", common::PASSWORD),
-            ("next", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let sec = signed_in(&base, "sec1").await;
     let png = sec
         .get(format!("{base}/surveys/{open}/qr.png"))
         .send()

@@ -51,15 +51,7 @@ pub async fn load_results(campaign_id: String) -> Result<CampaignResults, AppErr
 #[cfg(feature = "ssr")]
 async fn request_origin() -> String {
     let headers: http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
-    let host = headers
-        .get(http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:3000");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("http");
-    format!("{scheme}://{host}")
+    super::server::origin_of(&headers)
 }
 
 #[server(endpoint = "survey_slips")]
@@ -318,7 +310,8 @@ pub async fn load_answer_gate(code: String) -> Result<AnswerGate, AppError> {
     let entry = match code.strip_prefix("open:") {
         Some(token) => super::server::entry_by_token(&state.db, token, now).await,
         None => super::server::entry_by_code(&state.db, &code, now).await,
-    };
+    }
+    .map_err(AppError::respond)?;
     Ok(match entry {
         Ok(e) => AnswerGate::Open {
             info: Box::new(e.info),

@@ -167,6 +167,20 @@ impl std::fmt::Display for Refusal {
     }
 }
 
+/// `scheme://host` of a request (behind a proxy, its `X-Forwarded-Proto`), for absolute links
+/// in QR codes.
+pub fn origin_of(headers: &http::HeaderMap) -> String {
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:3000");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
 /// A code as typed on a slip: case, spaces and dashes don't matter.
 pub fn normalise_code(code: &str) -> String {
     code.chars()
@@ -542,56 +556,89 @@ pub struct Entry {
     pub audience: Option<Audience>,
 }
 
-/// Looks up a one-time code: its campaign, if the code is unused and the campaign open.
-pub async fn entry_by_code(db: &Db, code: &str, now: i64) -> Result<Entry, Refusal> {
+/// Looks up a one-time code: its campaign, if the code is unused and the campaign open. The
+/// outer error is the server's (the database); the inner one is why this link can't be answered.
+pub async fn entry_by_code(
+    db: &Db,
+    code: &str,
+    now: i64,
+) -> Result<Result<Entry, Refusal>, AppError> {
     let row =
         sqlx::query("SELECT campaign_id, audience, used FROM survey_invites WHERE code_hash = $1")
             .bind(code_hash(code))
             .fetch_optional(db.pool())
-            .await
-            .map_err(|_| Refusal::UnknownCode)?
-            .ok_or(Refusal::UnknownCode)?;
-    let campaign: String = row
-        .try_get("campaign_id")
-        .map_err(|_| Refusal::UnknownCode)?;
-    let audience: String = row.try_get("audience").map_err(|_| Refusal::UnknownCode)?;
-    let used: i64 = row.try_get("used").map_err(|_| Refusal::UnknownCode)?;
-    let info = campaign_row(db, &campaign)
-        .await
-        .ok()
-        .flatten()
-        .ok_or(Refusal::UnknownCampaign)?
-        .info;
-    open_on(&info, &today(now))?;
-    if used != 0 {
-        return Err(Refusal::UsedCode);
-    }
-    Ok(Entry {
-        info,
-        audience: Audience::parse(&audience),
+            .await?;
+    let Some(row) = row else {
+        return Ok(Err(Refusal::UnknownCode));
+    };
+    let campaign: String = row.try_get("campaign_id")?;
+    let audience: String = row.try_get("audience")?;
+    let used: i64 = row.try_get("used")?;
+    Ok(match open_campaign(db, &campaign, now).await? {
+        Ok(_) if used != 0 => Err(Refusal::UsedCode),
+        Ok(info) => Ok(Entry {
+            info,
+            audience: Audience::parse(&audience),
+        }),
+        Err(r) => Err(r),
     })
 }
 
-/// Looks up an open link's token.
-pub async fn entry_by_token(db: &Db, token: &str, now: i64) -> Result<Entry, Refusal> {
+/// Looks up an open link's token, as [`entry_by_code`] does a code.
+pub async fn entry_by_token(
+    db: &Db,
+    token: &str,
+    now: i64,
+) -> Result<Result<Entry, Refusal>, AppError> {
     let id: Option<String> = sqlx::query("SELECT id FROM survey_campaigns WHERE open_token = $1")
         .bind(token)
         .fetch_optional(db.pool())
-        .await
-        .map_err(|_| Refusal::UnknownCampaign)?
-        .and_then(|r| r.try_get("id").ok());
-    let id = id.ok_or(Refusal::UnknownCampaign)?;
-    let info = campaign_row(db, &id)
-        .await
-        .ok()
-        .flatten()
-        .ok_or(Refusal::UnknownCampaign)?
-        .info;
-    open_on(&info, &today(now))?;
-    Ok(Entry {
+        .await?
+        .map(|r| r.try_get("id"))
+        .transpose()?;
+    let Some(id) = id else {
+        return Ok(Err(Refusal::UnknownCampaign));
+    };
+    Ok(open_campaign(db, &id, now).await?.map(|info| Entry {
         info,
         audience: None,
-    })
+    }))
+}
+
+/// A campaign that takes answers today, or why it doesn't.
+async fn open_campaign(
+    db: &Db,
+    id: &str,
+    now: i64,
+) -> Result<Result<CampaignInfo, Refusal>, AppError> {
+    let Some(row) = campaign_row(db, id).await? else {
+        return Ok(Err(Refusal::UnknownCampaign));
+    };
+    Ok(open_on(&row.info, &today(now)).map(|()| row.info))
+}
+
+/// The content stored under an answer's key, if any.
+async fn stored_content(
+    conn: &mut sqlx::AnyConnection,
+    key: &str,
+) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query("SELECT content_hash FROM survey_answers WHERE id_hash = $1")
+            .bind(key)
+            .fetch_optional(conn)
+            .await?
+            .map(|r| r.try_get("content_hash"))
+            .transpose()?,
+    )
+}
+
+/// A record id seen before: the same content is a duplicate, other content a conflict.
+fn seen_before(stored: &str, content: &str) -> Outcome {
+    if stored == content {
+        Outcome::Duplicate
+    } else {
+        Outcome::Conflict
+    }
 }
 
 fn content_hash(campaign: &str, version: i64, ballot: &Ballot) -> String {
@@ -676,13 +723,7 @@ pub async fn submit_in(
     let info = row.info;
     // A retry is recognised before anything else: it succeeds even after the code was used
     // (by this very answer) or the campaign closed.
-    let earlier: Option<String> =
-        sqlx::query("SELECT content_hash FROM survey_answers WHERE id_hash = $1")
-            .bind(&key)
-            .fetch_optional(&mut **tx)
-            .await?
-            .map(|r| r.try_get("content_hash"))
-            .transpose()?;
+    let earlier = stored_content(tx, &key).await?;
     // The audience a code carries, looked up without consuming it yet.
     let audience = match &s.credential {
         Credential::Code(code) => {
@@ -728,11 +769,7 @@ pub async fn submit_in(
     };
     let content = content_hash(&info.id, s.version, &ballot);
     if let Some(earlier) = earlier {
-        return Ok(if earlier == content {
-            Outcome::Duplicate
-        } else {
-            Outcome::Conflict
-        });
+        return Ok(seen_before(&earlier, &content));
     }
     if let Err(r) = open_on(&info, &today(now)) {
         return Ok(Outcome::Rejected(r));
@@ -768,19 +805,8 @@ pub async fn submit_in(
     if consumed != 1 {
         // The same answer sent twice at once (PostgreSQL lets both in until the code's row is
         // locked): the first one's commit is visible now, and this one is its duplicate.
-        let now_stored: Option<String> =
-            sqlx::query("SELECT content_hash FROM survey_answers WHERE id_hash = $1")
-                .bind(&key)
-                .fetch_optional(&mut **tx)
-                .await?
-                .map(|r| r.try_get("content_hash"))
-                .transpose()?;
-        if let Some(stored) = now_stored {
-            return Ok(if stored == content {
-                Outcome::Duplicate
-            } else {
-                Outcome::Conflict
-            });
+        if let Some(stored) = stored_content(tx, &key).await? {
+            return Ok(seen_before(&stored, &content));
         }
         return Ok(Outcome::Rejected(match s.credential {
             Credential::Code(_) => Refusal::UsedCode,
