@@ -825,4 +825,44 @@ on_both_backends!(
     branch_pages_are_for_their_secretary_and_admin,
     a_member_sees_today_and_what_comes,
     the_demo_school_seeds_once,
+    guessing_codes_stops_after_ten_wrong_ones,
 );
+
+/// Ten wrong codes from a member for one activity, and code check-in stops for them there —
+/// even with the right code — while others check in as before. Guessing a six-digit code that
+/// changes every 30 s becomes hopeless.
+async fn guessing_codes_stops_after_ten_wrong_ones(db: &Db) {
+    let f = fixture(db).await;
+    let at = f.starts[&f.today] + 60_000;
+    let step = app::domain::proof::step_of(at);
+    let right = app::domain::proof::code(&f.secrets[&f.today], &f.today, step);
+    // Codes that match no step near the phone's clock.
+    let near: Vec<String> = (step - 8..=step + 8)
+        .map(|s| app::domain::proof::code(&f.secrets[&f.today], &f.today, s))
+        .collect();
+    let wrong: Vec<String> = (0..1_000_000)
+        .map(|n| format!("{n:06}"))
+        .filter(|c| !near.contains(c))
+        .take(10)
+        .collect();
+    let typed = |code: &str, member| {
+        checkin_with(
+            v7(),
+            &f.today,
+            member,
+            at,
+            json!({"method": "code", "code": code}),
+        )
+    };
+    for code in &wrong {
+        let r = push(db, &f.m1a, vec![typed(code, &f.m1a)]).await;
+        assert_eq!(r[0].code, Some(RejectCode::ProofWrong));
+    }
+    let r = push(db, &f.m1a, vec![typed(&right, &f.m1a)]).await;
+    assert_eq!(r[0].code, Some(RejectCode::TooManyWrongCodes));
+    assert!(r[0].reason.as_deref().unwrap().contains("手动标记"));
+    // Another member of the same activity is not affected.
+    let r = push(db, &f.m1b, vec![typed(&right, &f.m1b)]).await;
+    assert_eq!(r[0].status, PushStatus::Accepted);
+    assert_eq!(all_checkins(db).await, 1);
+}

@@ -13,6 +13,10 @@ use crate::sync::server::Received;
 use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
+/// Wrong codes a member may send for one activity before code check-in stops for them there.
+/// Ten typos is generous; ten guesses at a six-digit code that changes every 30 s are not.
+pub const MAX_WRONG_CODES: i64 = 10;
+
 /// How many upcoming activities "我的活动" lists after today's.
 const UPCOMING_LIMIT: i64 = 10;
 
@@ -104,6 +108,21 @@ pub async fn store_checkin(
         starts_at: activity.starts_at,
         ends_at: activity.ends_at,
     };
+    let failures: i64 =
+        sqlx::query("SELECT failures FROM proof_failures WHERE activity_id = $1 AND user_id = $2")
+            .bind(&activity.id)
+            .bind(&ctx.member.id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| r.try_get("failures"))
+            .transpose()?
+            .unwrap_or(0);
+    if failures >= MAX_WRONG_CODES {
+        return reject(
+            RejectCode::TooManyWrongCodes,
+            "签到码错误次数过多，本次活动不能再用签到码签到，请请支部书记手动标记出席",
+        );
+    }
     let step = match verify(&window, body.device_time, &body.proof) {
         Ok(step) => step,
         Err(e) => {
@@ -112,6 +131,18 @@ pub async fn store_checkin(
                 ProofError::OutsideWindow => RejectCode::ProofOutsideWindow,
                 ProofError::Expired => RejectCode::ProofExpired,
             };
+            if e == ProofError::WrongCode {
+                // Kept in the batch's transaction even though the record is not stored.
+                sqlx::query(
+                    "INSERT INTO proof_failures (activity_id, user_id, failures) VALUES ($1, $2, 1) \
+                     ON CONFLICT (activity_id, user_id) \
+                     DO UPDATE SET failures = proof_failures.failures + 1",
+                )
+                .bind(&activity.id)
+                .bind(&ctx.member.id)
+                .execute(&mut **tx)
+                .await?;
+            }
             return reject(code, e.reason());
         }
     };

@@ -199,6 +199,8 @@ pub enum RejectCode {
     ProofOutsideWindow,
     /// The proof code is this activity's but far from the phone's time (replayed, forwarded).
     ProofExpired,
+    /// Too many wrong codes from this member for this activity: no more code check-ins there.
+    TooManyWrongCodes,
     /// A leave request without a usable reason.
     BadReason,
     /// Leave asked for an activity that is over.
