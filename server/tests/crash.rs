@@ -127,7 +127,7 @@ async fn kill_mid_push(t: TestDb) {
                 i += 1;
                 let still_making = making.load(Ordering::SeqCst);
                 if still_making && i.is_multiple_of(2) {
-                    // One in five with a wrong code: refused, and kept.
+                    // One in five with a replayed old code: refused, and kept.
                     phone.check_in(&activity, &secret, !i.is_multiple_of(10));
                 }
                 if !still_making && phone.waiting() == 0 {

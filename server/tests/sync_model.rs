@@ -40,7 +40,8 @@ enum Fault {
 
 #[derive(Clone, Debug)]
 enum Op {
-    /// The member checks in; `valid` says whether the code was right.
+    /// The member checks in; `valid` says whether the code is the current one (else a replayed
+    /// old one, which the server refuses).
     Record {
         valid: bool,
     },
