@@ -4,36 +4,11 @@
 mod common;
 
 use app::db::Db;
-use app::state::{AppState, RuntimeConfig};
 use app::sync::protocol::{PushResponse, PushStatus, RejectCode};
-use common::{PASSWORD, fixture, v7};
-use leptos::config::LeptosOptions;
+use common::{PASSWORD, fixture, serve, serve_with_data, v7};
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use sqlx::Row;
-
-async fn serve(db: &Db) -> String {
-    let dir = std::env::temp_dir().join("xingqi-http-tests");
-    serve_with_data(db, &dir).await
-}
-
-async fn serve_with_data(db: &Db, data_dir: &std::path::Path) -> String {
-    let state = AppState {
-        leptos_options: LeptosOptions::builder()
-            .output_name("xingqi")
-            .site_root("target/site")
-            .build(),
-        db: db.clone(),
-        config: RuntimeConfig {
-            data_dir: data_dir.to_owned(),
-            ..RuntimeConfig::default()
-        },
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, server::app_router(state)).await });
-    format!("http://{addr}")
-}
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()

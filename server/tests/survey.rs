@@ -7,14 +7,12 @@ use app::db::Db;
 use app::domain::ballot::{Audience, Definition};
 use app::domain::survey::Verdict;
 use app::error::AppError;
-use app::state::{AppState, RuntimeConfig};
 use app::survey::NewCampaign;
 use app::survey::server::{
     Credential, Outcome, Refusal, Submission, create_campaign, create_invites, results, submit,
     unused_invites,
 };
-use common::{Fixture, fixture, v7};
-use leptos::config::LeptosOptions;
+use common::{Fixture, fixture, serve, v7};
 use reqwest::redirect::Policy;
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -432,21 +430,6 @@ on_both_backends!(
     closed_campaigns_and_old_forms_are_refused_over_http,
     no_transaction_id_ties_an_answer_to_its_code_on_postgres,
 );
-
-async fn serve(db: &Db) -> String {
-    let state = AppState {
-        leptos_options: LeptosOptions::builder()
-            .output_name("xingqi")
-            .site_root("target/site")
-            .build(),
-        db: db.clone(),
-        config: RuntimeConfig::default(),
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, server::app_router(state)).await });
-    format!("http://{addr}")
-}
 
 fn browser() -> reqwest::Client {
     reqwest::Client::builder()

@@ -13,6 +13,8 @@ pub mod phone;
 use app::auth::CurrentUser;
 use app::db::Db;
 use app::domain::role::Role;
+use app::state::{AppState, RuntimeConfig};
+use leptos::config::LeptosOptions;
 use serde_json::json;
 use sqlx::{Connection, Executor};
 use std::collections::HashMap;
@@ -384,6 +386,31 @@ fn decode_hex(s: &str) -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
+}
+
+/// Serves the whole app over `db` on a free local port; returns its base URL.
+pub async fn serve(db: &Db) -> String {
+    let dir = std::env::temp_dir().join("xingqi-http-tests");
+    serve_with_data(db, &dir).await
+}
+
+/// [`serve`] with uploads kept in `data_dir`.
+pub async fn serve_with_data(db: &Db, data_dir: &std::path::Path) -> String {
+    let state = AppState {
+        leptos_options: LeptosOptions::builder()
+            .output_name("xingqi")
+            .site_root("target/site")
+            .build(),
+        db: db.clone(),
+        config: RuntimeConfig {
+            data_dir: data_dir.to_owned(),
+            ..RuntimeConfig::default()
+        },
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, server::app_router(state)).await });
+    format!("http://{addr}")
 }
 
 pub fn v7() -> Uuid {
