@@ -660,6 +660,16 @@ async fn a_wiped_device_is_noticed_by_its_numbering(db: &Db) {
         .await,
         1
     );
+    // The secretary is told whose phone it was, to check what may have been lost.
+    let o = branch_overview(db, &f.sec1, &f.branch1, &RULES, now_ms())
+        .await
+        .unwrap();
+    let todo = o
+        .todos
+        .iter()
+        .find(|t| t.text.contains("离线数据曾被清除"))
+        .expect("a to-do names the wiped phone");
+    assert!(todo.text.starts_with(&f.m1a.display_name), "{}", todo.text);
 }
 
 async fn branch_pages_are_for_their_secretary_and_admin(db: &Db) {

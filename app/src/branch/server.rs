@@ -219,7 +219,19 @@ pub async fn branch_overview(
         .iter()
         .filter(|l| l.status == crate::domain::attendance::LeaveStatus::Pending)
         .count();
-    let todos = todos(&cadence, &items, pending_leave, &branch.id, now);
+    let mut todos = todos(&cadence, &items, pending_leave, &branch.id, now);
+    let wiped: Vec<String> = sqlx::query(
+        "SELECT DISTINCT u.display_name FROM devices d JOIN users u ON u.id = d.user_id \
+         WHERE u.org_id = $1 AND d.resets > 0 ORDER BY u.display_name",
+    )
+    .bind(&branch.id)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|r| r.try_get("display_name"))
+    .collect::<Result<_, _>>()?;
+    todos.extend(crate::domain::todo::wiped_phones(&wiped));
+    todos.sort_by_key(|t| t.urgency);
     Ok(BranchOverview {
         viewer: viewer.clone(),
         bar: SEED_PARTICIPATION_BAR,

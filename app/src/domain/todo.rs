@@ -122,6 +122,19 @@ pub fn todos(
     out
 }
 
+/// Members whose phone reported that its offline store was wiped: check-ins or leave requests
+/// saved there before the wipe and not yet sent are gone, and only the member can say which.
+pub fn wiped_phones(names: &[String]) -> Option<Todo> {
+    (!names.is_empty()).then(|| Todo {
+        urgency: Urgency::Open,
+        text: format!(
+            "{}的手机上的离线数据曾被清除，清除前未同步的签到或请假可能丢失，请与本人核对并按需手动补录",
+            names.join("、")
+        ),
+        href: None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +189,17 @@ mod tests {
         );
         assert_eq!(list[1].href.as_deref(), Some("/branch/b1/activities/new"));
         assert_eq!(list[2].href.as_deref(), Some("/activity/a1#minutes"));
+    }
+
+    #[test]
+    fn wiped_phones_are_named_for_the_secretary_to_check() {
+        assert_eq!(wiped_phones(&[]), None);
+        let todo = wiped_phones(&["张三".into(), "李四".into()]).unwrap();
+        assert_eq!(todo.urgency, Urgency::Open);
+        assert!(
+            todo.text
+                .starts_with("张三、李四的手机上的离线数据曾被清除")
+        );
     }
 
     #[test]
