@@ -375,4 +375,40 @@ on_both_backends!(
     the_same_batch_twice_is_stored_once,
     bad_bodies_get_clear_errors_and_store_nothing,
     server_functions_check_the_role_and_the_branch,
+    responses_are_compressed_for_slow_networks,
 );
+
+/// Pages and API answers go out brotli- or gzip-compressed to whoever accepts it (phones on a
+/// weak signal), and plain to whoever doesn't.
+async fn responses_are_compressed_for_slow_networks(db: &Db) {
+    fixture(db).await;
+    let base = serve(db).await;
+    let c = client();
+    for (accept, expected) in [
+        ("br", Some("br")),
+        ("gzip", Some("gzip")),
+        ("identity", None),
+    ] {
+        let res = c
+            .get(format!("{base}/login"))
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            res.headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap()),
+            expected,
+            "Accept-Encoding: {accept}"
+        );
+    }
+    let res = c
+        .get(format!("{base}/api/v1/openapi.json"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+}
