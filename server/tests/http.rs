@@ -5,18 +5,9 @@ mod common;
 
 use app::db::Db;
 use app::sync::protocol::{PushResponse, PushStatus, RejectCode};
-use common::{PASSWORD, fixture, serve, serve_with_data, v7};
+use common::{PASSWORD, client, fixture, serve, serve_with_data, v7};
 use reqwest::StatusCode;
-use reqwest::redirect::Policy;
 use sqlx::Row;
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-}
 
 fn location(res: &reqwest::Response) -> &str {
     res.headers()

@@ -12,8 +12,7 @@ use app::survey::server::{
     Credential, Outcome, Refusal, Submission, create_campaign, create_invites, results, submit,
     unused_invites,
 };
-use common::{Fixture, fixture, serve, v7};
-use reqwest::redirect::Policy;
+use common::{Fixture, client as browser, fixture, serve, v7};
 use sqlx::Row;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -430,14 +429,6 @@ on_both_backends!(
     closed_campaigns_and_old_forms_are_refused_over_http,
     no_transaction_id_ties_an_answer_to_its_code_on_postgres,
 );
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-}
 
 /// A browser signed in as `username` (a fixture account).
 async fn signed_in(base: &str, username: &str) -> reqwest::Client {

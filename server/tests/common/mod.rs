@@ -413,6 +413,15 @@ pub async fn serve_with_data(db: &Db, data_dir: &std::path::Path) -> String {
     format!("http://{addr}")
 }
 
+/// A browser-like HTTP client: keeps cookies, does not follow redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
 pub fn v7() -> Uuid {
     Uuid::now_v7()
 }
