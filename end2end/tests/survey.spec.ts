@@ -144,7 +144,7 @@ test('an answer given offline is kept on the phone and arrives later, exactly on
 test('a secretary adds a question: a new version, shown to new respondents', async ({ browser }) => {
   const { context, page } = await startCampaign(browser);
   const link = await page.getByRole('textbox', { name: '测评链接' }).inputValue();
-  await page.getByRole('link', { name: '修改问卷' }).click();
+  await page.getByRole('link', { name: '修改测评' }).click();
   await expect(page.getByText('保存后成为第 2 版')).toBeVisible();
   await page.getByLabel(/其他问题/).fill('您对家校沟通是否满意？');
   await page.getByRole('button', { name: '保存为新版本' }).click();
@@ -155,6 +155,26 @@ test('a secretary adds a question: a new version, shown to new respondents', asy
   await form.goto(link);
   await expect(form.getByText('4 / 4')).toBeVisible();
   await expect(form.getByRole('group', { name: /家校沟通/ })).toBeVisible();
+  await phone.close();
+  await context.close();
+});
+
+test('a secretary ends a campaign early, and its link says so', async ({ browser }) => {
+  const { context, page } = await startCampaign(browser);
+  const link = await page.getByRole('textbox', { name: '测评链接' }).inputValue();
+  await page.getByRole('link', { name: '修改测评' }).click();
+  const details = page.getByRole('region', { name: '名称与日期' });
+  await details.getByLabel('测评名称').fill('2026年度家长满意度测评');
+  await details.getByLabel('结束日期').fill(chinaDate(-1));
+  await details.getByRole('button', { name: '保存名称与日期' }).click();
+  await expect(page.getByRole('heading', { name: '2026年度家长满意度测评' })).toBeVisible();
+  await expect(page.getByText(`至 ${chinaDate(-1)}`)).toBeVisible();
+
+  const phone = await browser.newContext({ javaScriptEnabled: false });
+  const form = await phone.newPage();
+  await form.goto(link);
+  await expect(form.getByText(`本次测评已于 ${chinaDate(-1)} 结束`)).toBeVisible();
+  await expect(form.getByRole('button', { name: '提交' })).toHaveCount(0);
   await phone.close();
   await context.close();
 });

@@ -7,11 +7,11 @@ use app::db::Db;
 use app::domain::ballot::{Audience, Definition};
 use app::domain::survey::Verdict;
 use app::error::AppError;
-use app::survey::NewCampaign;
 use app::survey::server::{
-    Credential, Outcome, Refusal, Submission, create_campaign, create_invites, results, submit,
-    unused_invites,
+    Credential, Outcome, Refusal, Submission, change_details, create_campaign, create_invites,
+    results, submit, unused_invites,
 };
+use app::survey::{CampaignDetails, NewCampaign};
 use common::{Fixture, client as browser, fixture, serve, v7};
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -183,6 +183,119 @@ async fn closed_and_unopened_campaigns_refuse_answers(db: &Db) {
         create_campaign(db, &f.sec1, &backwards, now).await,
         Err(AppError::Invalid(_))
     ));
+}
+
+/// An organiser renames a campaign, ends it early and extends it again; the answer pages follow
+/// at once, and only the organisation's organisers may do it — over HTTP too.
+async fn organisers_move_a_campaigns_dates_and_the_pages_follow(db: &Db) {
+    let f = fixture(db).await;
+    let id = open_campaign(db, &f).await;
+    let code = codes(db, &f, &id, Audience::Parents, 1).await.remove(0);
+    let now = app::db::now_ms();
+    let details = |opens: i64, closes: i64| CampaignDetails {
+        title: " 2026年度家长满意度测评 ".into(),
+        period: "2026年度".into(),
+        opens_on: day(opens),
+        closes_on: day(closes),
+    };
+    for (who, expected) in [(&f.m1a, AppError::Forbidden), (&f.m2a, AppError::Forbidden)] {
+        assert_eq!(
+            change_details(db, who, &id, &details(-1, -1))
+                .await
+                .unwrap_err(),
+            expected
+        );
+    }
+    for bad in [
+        details(2, 1),
+        CampaignDetails {
+            title: "  ".into(),
+            ..details(-1, 1)
+        },
+        CampaignDetails {
+            closes_on: "2026-13-01".into(),
+            ..details(-1, 1)
+        },
+    ] {
+        assert!(matches!(
+            change_details(db, &f.sec1, &id, &bad).await,
+            Err(AppError::Invalid(_))
+        ));
+    }
+    let info = |r: app::survey::CampaignResults| r.info;
+    assert_eq!(
+        info(results(db, &f.sec1, &id, now).await.unwrap()).title,
+        "2026年度满意度测评",
+        "refused changes change nothing"
+    );
+
+    // Ended early: yesterday was the last day.
+    change_details(db, &f.sec1, &id, &details(-1, -1))
+        .await
+        .unwrap();
+    let changed = info(results(db, &f.sec1, &id, now).await.unwrap());
+    assert_eq!(
+        (changed.title.as_str(), changed.closes_on.clone()),
+        ("2026年度家长满意度测评", day(-1))
+    );
+    let gate = app::survey::server::entry_by_code(db, &code, now)
+        .await
+        .unwrap();
+    assert_eq!(gate.unwrap_err().code(), "closed");
+    match submit(db, &by_code(&id, &code, 0, 0), now).await.unwrap() {
+        Outcome::Rejected(r) => assert_eq!(r.code(), "closed"),
+        other => panic!("{other:?}"),
+    }
+
+    // Over HTTP, as the form posts it: a member is refused, the secretary extends it.
+    let base = serve(db).await;
+    let form = |closes: i64| {
+        vec![
+            ("campaign_id", id.clone()),
+            ("details[title]", "2026年度家长满意度测评".to_owned()),
+            ("details[period]", "2026年度".to_owned()),
+            ("details[opens_on]", day(-1)),
+            ("details[closes_on]", day(closes)),
+        ]
+    };
+    let member = signed_in(&base, "m1a").await;
+    let res = member
+        .post(format!("{base}/api/survey_details"))
+        .form(&form(3))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(
+        entry_by_code_now(db, &code).await.is_err(),
+        "still closed after the member's try"
+    );
+    let sec = signed_in(&base, "sec1").await;
+    let res = sec
+        .post(format!("{base}/api/survey_details"))
+        .form(&form(3))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_eq!(
+        res.headers()["location"].to_str().unwrap(),
+        format!("/surveys/{id}")
+    );
+    assert!(entry_by_code_now(db, &code).await.is_ok(), "open again");
+    assert_eq!(
+        submit(db, &by_code(&id, &code, 0, 0), now).await.unwrap(),
+        Outcome::Accepted
+    );
+}
+
+async fn entry_by_code_now(
+    db: &Db,
+    code: &str,
+) -> Result<app::survey::server::Entry, Refusal> {
+    app::survey::server::entry_by_code(db, code, app::db::now_ms())
+        .await
+        .unwrap()
 }
 
 async fn the_open_link_takes_one_answer_per_device(db: &Db) {
@@ -417,6 +530,7 @@ on_both_backends!(
     a_code_answers_once_and_a_retry_is_a_duplicate,
     refused_answers_store_nothing_and_keep_the_code,
     closed_and_unopened_campaigns_refuse_answers,
+    organisers_move_a_campaigns_dates_and_the_pages_follow,
     the_open_link_takes_one_answer_per_device,
     no_stored_path_leads_from_an_answer_to_a_code_or_a_person,
     figures_follow_the_stored_counts,

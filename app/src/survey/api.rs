@@ -265,6 +265,22 @@ pub async fn revise_campaign(campaign_id: String, form: CampaignForm) -> Result<
     Ok(version)
 }
 
+/// Renames a campaign or moves its dates; the browser goes back to its page.
+#[server(endpoint = "survey_details")]
+pub async fn change_campaign_details(
+    campaign_id: String,
+    details: super::CampaignDetails,
+) -> Result<(), AppError> {
+    use crate::auth::server::current_user;
+    let state = crate::state::app_state()?;
+    let viewer = current_user().await.map_err(AppError::respond)?;
+    super::server::change_details(&state.db, &viewer, &campaign_id, &details)
+        .await
+        .map_err(AppError::respond)?;
+    leptos_axum::redirect(&format!("/surveys/{campaign_id}"));
+    Ok(())
+}
+
 /// Makes one-time codes for an audience.
 #[server(endpoint = "survey_invites")]
 pub async fn make_invites(

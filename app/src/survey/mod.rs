@@ -51,6 +51,16 @@ pub struct NewCampaign {
     pub open_link: bool,
 }
 
+/// What a campaign is called and when it takes answers: editable after it starts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignDetails {
+    pub title: String,
+    pub period: String,
+    /// YYYY-MM-DD, China Standard Time; both days included.
+    pub opens_on: String,
+    pub closes_on: String,
+}
+
 /// The print sheet of a campaign's unused codes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SlipSheet {

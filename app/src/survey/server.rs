@@ -6,7 +6,10 @@
 //! answer row has no code, person, device, address or time, and its key is a hash of the
 //! phone's record id.
 
-use super::{CampaignInfo, CampaignResults, GroupFigures, InviteSlip, NewCampaign, QuestionFigure};
+use super::{
+    CampaignDetails, CampaignInfo, CampaignResults, GroupFigures, InviteSlip, NewCampaign,
+    QuestionFigure,
+};
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::ballot::{Audience, Ballot, BallotError, Definition};
@@ -281,6 +284,60 @@ fn parse_day(s: &str, what: &str) -> Result<NaiveDate, AppError> {
         .map_err(|_| AppError::Invalid(format!("{what}应为 年-月-日，如 2026-12-01")))
 }
 
+impl CampaignDetails {
+    /// Trimmed and checked, the dates in their one spelling (YYYY-MM-DD), or why not.
+    fn checked(&self) -> Result<CampaignDetails, AppError> {
+        let title = self.title.trim();
+        let period = self.period.trim();
+        if title.is_empty() || title.chars().count() > 60 {
+            return Err(AppError::Invalid("请填写测评名称（最多 60 字）".into()));
+        }
+        if period.is_empty() || period.chars().count() > 30 {
+            return Err(AppError::Invalid(
+                "请填写测评期间，如“2026年度”（最多 30 字）".into(),
+            ));
+        }
+        let opens = parse_day(&self.opens_on, "开始日期")?;
+        let closes = parse_day(&self.closes_on, "结束日期")?;
+        if closes < opens {
+            return Err(AppError::Invalid("结束日期不能早于开始日期".into()));
+        }
+        Ok(CampaignDetails {
+            title: title.to_owned(),
+            period: period.to_owned(),
+            opens_on: opens.to_string(),
+            closes_on: closes.to_string(),
+        })
+    }
+}
+
+/// Renames a campaign or moves its dates — to extend it, or to end it early by making today
+/// its last day. Takes effect at once: the answer pages read the dates on every request.
+/// Answers already given are kept whatever the new dates say.
+pub async fn change_details(
+    db: &Db,
+    viewer: &CurrentUser,
+    campaign_id: &str,
+    details: &CampaignDetails,
+) -> Result<(), AppError> {
+    campaign_for_organiser(db, viewer, campaign_id).await?;
+    let d = details.checked()?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE survey_campaigns SET title = $2, period = $3, opens_on = $4, closes_on = $5 \
+         WHERE id = $1",
+    )
+    .bind(campaign_id)
+    .bind(&d.title)
+    .bind(&d.period)
+    .bind(&d.opens_on)
+    .bind(&d.closes_on)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Creates a campaign with its first definition; returns its id.
 pub async fn create_campaign(
     db: &Db,
@@ -292,21 +349,13 @@ pub async fn create_campaign(
     if !may_run(viewer, &new.org_id, parent.as_deref()) {
         return Err(AppError::Forbidden);
     }
-    let title = new.title.trim();
-    let period = new.period.trim();
-    if title.is_empty() || title.chars().count() > 60 {
-        return Err(AppError::Invalid("请填写测评名称（最多 60 字）".into()));
+    let details = CampaignDetails {
+        title: new.title.clone(),
+        period: new.period.clone(),
+        opens_on: new.opens_on.clone(),
+        closes_on: new.closes_on.clone(),
     }
-    if period.is_empty() || period.chars().count() > 30 {
-        return Err(AppError::Invalid(
-            "请填写测评期间，如“2026年度”（最多 30 字）".into(),
-        ));
-    }
-    let opens = parse_day(&new.opens_on, "开始日期")?;
-    let closes = parse_day(&new.closes_on, "结束日期")?;
-    if closes < opens {
-        return Err(AppError::Invalid("结束日期不能早于开始日期".into()));
-    }
+    .checked()?;
     new.definition.check().map_err(AppError::Invalid)?;
     let id = Uuid::now_v7().to_string();
     let definition = serde_json::to_string(&new.definition).map_err(|_| AppError::Internal)?;
@@ -318,10 +367,10 @@ pub async fn create_campaign(
     )
     .bind(&id)
     .bind(&new.org_id)
-    .bind(title)
-    .bind(period)
-    .bind(opens.to_string())
-    .bind(closes.to_string())
+    .bind(&details.title)
+    .bind(&details.period)
+    .bind(&details.opens_on)
+    .bind(&details.closes_on)
     .bind(new.open_link.then(new_token))
     .bind(&viewer.id)
     .bind(now)
