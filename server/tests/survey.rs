@@ -273,6 +273,7 @@ async fn organisers_move_a_campaigns_dates_and_the_pages_follow(db: &Db) {
     let sec = signed_in(&base, "sec1").await;
     let res = sec
         .post(format!("{base}/api/survey_details"))
+        .header("accept", "text/html")
         .form(&form(3))
         .send()
         .await
@@ -289,10 +290,7 @@ async fn organisers_move_a_campaigns_dates_and_the_pages_follow(db: &Db) {
     );
 }
 
-async fn entry_by_code_now(
-    db: &Db,
-    code: &str,
-) -> Result<app::survey::server::Entry, Refusal> {
+async fn entry_by_code_now(db: &Db, code: &str) -> Result<app::survey::server::Entry, Refusal> {
     app::survey::server::entry_by_code(db, code, app::db::now_ms())
         .await
         .unwrap()

@@ -3,8 +3,8 @@
 
 use super::{
     ANSWER_POST_PATH, AnswerGate, CampaignInfo, CampaignResults, ChangeCampaignDetails,
-    CreateCampaign, GroupFigures, MakeInvites, ReviseCampaign, SlipSheet, code_path, load_answer_gate, load_results, load_slips,
-    load_surveys,
+    CreateCampaign, GroupFigures, MakeInvites, ReviseCampaign, SlipSheet, code_path,
+    load_answer_gate, load_results, load_slips, load_surveys,
 };
 use crate::domain::ballot::{Audience, MAX_COMMENT_CHARS};
 use crate::domain::survey::{Verdict, interval_text, value_text};
