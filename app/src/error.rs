@@ -71,8 +71,22 @@ mod ssr {
 
         /// In a server function: sets the HTTP status of the response and hands the error back,
         /// so `Err(e.respond())` is how a server function fails.
+        ///
+        /// A plain form post (a browser without JavaScript, which asks for HTML) keeps the
+        /// redirect back to its page that the server function sets, with the error in the URL
+        /// for the form to show: a browser does not follow a redirect sent with an error status.
         pub fn respond(self) -> Self {
-            if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            use leptos::prelude::use_context;
+            let form_post = use_context::<http::request::Parts>().is_some_and(|req| {
+                req.method == http::Method::POST
+                    && req.uri.path().starts_with("/api/")
+                    && req
+                        .headers
+                        .get(http::header::ACCEPT)
+                        .and_then(|v| v.to_str().ok())
+                        .is_some_and(|v| v.contains("text/html"))
+            });
+            if !form_post && let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
                 res.set_status(self.status());
             }
             self

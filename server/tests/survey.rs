@@ -271,9 +271,29 @@ async fn organisers_move_a_campaigns_dates_and_the_pages_follow(db: &Db) {
         "still closed after the member's try"
     );
     let sec = signed_in(&base, "sec1").await;
+    // Without JavaScript a mistake comes back on the form's own page, with the reason.
+    let edit = format!("{base}/surveys/{id}/edit");
     let res = sec
         .post(format!("{base}/api/survey_details"))
         .header("accept", "text/html")
+        .header("referer", &edit)
+        .form(&form(-2))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let back = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.starts_with(&edit), "{back}");
+    let page = sec.get(&back).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("结束日期不能早于开始日期"),
+        "the form says why"
+    );
+    assert!(entry_by_code_now(db, &code).await.is_err(), "still closed");
+    let res = sec
+        .post(format!("{base}/api/survey_details"))
+        .header("accept", "text/html")
+        .header("referer", &edit)
         .form(&form(3))
         .send()
         .await
