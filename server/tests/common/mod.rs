@@ -73,9 +73,16 @@ impl TestDb {
         })
     }
 
-    /// Closes the pool and drops a PostgreSQL test database.
+    /// Closes the pool and drops a PostgreSQL test database. A pool that does not close (a
+    /// connection still held by the test's in-process server) is reported, not waited on for
+    /// ever: the database is dropped with its sessions all the same.
     pub async fn finish(self) {
-        self.db.close().await;
+        if tokio::time::timeout(std::time::Duration::from_secs(15), self.db.close())
+            .await
+            .is_err()
+        {
+            eprintln!("WARNING: the test's connection pool did not close within 15 s");
+        }
         if let Some((base, name)) = self.pg {
             let mut admin = sqlx::PgConnection::connect(&base).await.expect("reconnect");
             admin
@@ -426,6 +433,14 @@ pub fn v7() -> Uuid {
     Uuid::now_v7()
 }
 
+/// Runs a test body, failing it by name if it has not finished in two minutes (each takes
+/// seconds), so a hang shows as a failure instead of stalling the whole run.
+pub async fn within_limit(body: impl std::future::Future<Output = ()>) {
+    tokio::time::timeout(std::time::Duration::from_secs(120), body)
+        .await
+        .expect("the test did not finish within 120 s");
+}
+
 /// Declares `mod sqlite` and `mod postgres`, each with one `#[tokio::test]` per listed test
 /// function `async fn name(db: &Db)`: the same suite against both backends.
 #[macro_export]
@@ -436,7 +451,7 @@ macro_rules! on_both_backends {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $test() {
                     let t = $crate::common::TestDb::sqlite().await;
-                    super::$test(&t.db).await;
+                    $crate::common::within_limit(super::$test(&t.db)).await;
                     t.finish().await;
                 }
             )*
@@ -446,7 +461,7 @@ macro_rules! on_both_backends {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $test() {
                     let Some(t) = $crate::common::TestDb::postgres().await else { return };
-                    super::$test(&t.db).await;
+                    $crate::common::within_limit(super::$test(&t.db)).await;
                     t.finish().await;
                 }
             )*
