@@ -11,7 +11,10 @@ pub mod checkin;
 pub mod domain;
 pub mod error;
 pub mod leave;
+pub mod org;
 pub mod outbox;
+#[cfg(feature = "ssr")]
+pub mod records;
 pub mod roster;
 pub mod survey;
 pub mod sync;

@@ -52,7 +52,7 @@ pub async fn push(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         return AppError::Unauthorized.into_response();
     }
     let survey_device = crate::survey::device_cookie_value(&headers);
-    match app::sync::server::push_as(
+    match app::records::push_as(
         &state.db,
         member.as_ref(),
         request.device,

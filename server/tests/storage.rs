@@ -24,7 +24,7 @@ async fn push(
     member: &app::auth::CurrentUser,
     records: Vec<serde_json::Value>,
 ) -> Vec<PushResult> {
-    app::sync::server::push(db, member, None, records)
+    app::records::push(db, member, None, records)
         .await
         .unwrap()
         .results
@@ -624,7 +624,7 @@ async fn a_wiped_device_is_noticed_by_its_numbering(db: &Db) {
         r
     };
     let (a, b) = (v7(), v7());
-    let first = app::sync::server::push(
+    let first = app::records::push(
         db,
         &f.m1a,
         device.clone(),
@@ -635,12 +635,12 @@ async fn a_wiped_device_is_noticed_by_its_numbering(db: &Db) {
     let d = first.device.unwrap();
     assert_eq!((d.high_water, d.reset_detected), (2, false));
     // A retry of an old record is no reset.
-    let retry = app::sync::server::push(db, &f.m1a, device.clone(), vec![numbered(a, 1, &f.today)])
+    let retry = app::records::push(db, &f.m1a, device.clone(), vec![numbered(a, 1, &f.today)])
         .await
         .unwrap();
     assert!(!retry.device.unwrap().reset_detected);
     // A new record numbered 1 again: the phone's store started over.
-    let wiped = app::sync::server::push(
+    let wiped = app::records::push(
         db,
         &f.m1a,
         device.clone(),

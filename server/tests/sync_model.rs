@@ -83,7 +83,7 @@ async fn server_push(
     body: &str,
 ) -> app::sync::protocol::PushResponse {
     let request: PushRequest = serde_json::from_str(body).expect("the phone writes valid batches");
-    app::sync::server::push(&world.db, member, request.device, request.records)
+    app::records::push(&world.db, member, request.device, request.records)
         .await
         .expect("the server stores the batch")
 }

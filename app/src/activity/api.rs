@@ -1,8 +1,9 @@
 //! Server functions of activities: thin adapters over `server.rs`. Forms post to them
 //! directly, so they work without JavaScript too.
 
-use super::{ActivityForm, ActivityRecord, FieldError, FormContext, ProofScreen};
+use super::{ActivityForm, ActivityRecord, FormContext, ProofScreen};
 use crate::error::AppError;
+use crate::error::FieldError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]

@@ -3,6 +3,7 @@
 
 use crate::domain::activity::ActivityKind;
 use crate::domain::time::parse_local_datetime;
+use crate::error::FieldError;
 use serde::{Deserialize, Serialize};
 
 /// Who an activity is for; fixed as its 应到 when scheduled.
@@ -69,12 +70,6 @@ pub struct Validated {
     pub chair: String,
     pub recorder: String,
     pub audience: Audience,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
 }
 
 const MAX_TOPIC: usize = 100;

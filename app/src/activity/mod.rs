@@ -10,15 +10,15 @@ mod qr;
 pub mod server;
 
 pub use api::*;
-pub use form::{ActivityForm, Audience, FieldError, Validated, validate};
+pub use form::{ActivityForm, Audience, Validated, validate};
 pub use page::{ActivityEditPage, ActivityNewPage, ActivityRecordPage};
 pub use qr::ActivityQrPage;
 pub(crate) use qr::{qr_svg, qr_svg_sized};
 
 use crate::auth::CurrentUser;
-use crate::branch::Figure;
 use crate::domain::activity::ActivityKind;
 use crate::domain::attendance::{AttendanceState, LeaveStatus, Mark, RollCounts};
+use crate::domain::participation::Figure;
 use serde::{Deserialize, Serialize};
 
 /// One expected member at an activity, with their state and why.

@@ -1,12 +1,13 @@
 //! The activity record page (活动记录, prints on A4) and the schedule / edit form.
 
 use super::{
-    ActivityRecord, CancelActivity, FieldError, FormContext, MarkAttendance, MarkEntry, RollEntry,
+    ActivityRecord, CancelActivity, FormContext, MarkAttendance, MarkEntry, RollEntry,
     SaveActivity, SaveMinutes, load_activity_form, load_activity_record,
 };
 use crate::domain::activity::ActivityKind;
 use crate::domain::attendance::{AttendanceState, Mark};
 use crate::domain::time::{format_full, format_time};
+use crate::error::FieldError;
 use crate::ui::{ErrorPanel, Loading, TopBar, provide_reload, reload_after};
 use leptos::prelude::*;
 use leptos_meta::Title;

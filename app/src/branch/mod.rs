@@ -11,26 +11,10 @@ pub use page::{BranchPage, BranchesPage};
 use crate::auth::CurrentUser;
 use crate::domain::activity::ActivityKind;
 use crate::domain::attendance::RollCounts;
-use crate::domain::participation::{Attendance, BarStatus, Percent};
+use crate::domain::participation::Percent;
 use serde::{Deserialize, Serialize};
 
-/// A figure as the server computed it: the counts, the rate as text, the verdict.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Figure {
-    pub attendance: Attendance,
-    pub rate_text: String,
-    pub status: BarStatus,
-}
-
-impl Figure {
-    pub fn of(attendance: Attendance, bar: Percent) -> Self {
-        Self {
-            attendance,
-            rate_text: attendance.percent_text(),
-            status: attendance.status(bar),
-        }
-    }
-}
+pub use crate::domain::participation::Figure;
 
 /// One activity of the branch with its attendance record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

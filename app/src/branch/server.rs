@@ -7,82 +7,11 @@ use crate::domain::activity::ActivityKind;
 use crate::domain::attendance::{AttendanceState, RollCounts};
 use crate::domain::cadence::{Held, PeriodParticipation, Rule, check, participation_by_period};
 use crate::domain::participation::{Attendance, SEED_PARTICIPATION_BAR};
-use crate::domain::role::{Role, may_read_branch};
 use crate::domain::time::{year_bounds_ms, year_of};
 use crate::domain::todo::{Item, todos};
 use crate::error::AppError;
+use crate::org::server::{Branch, organised_branch, readable_branches};
 use sqlx::Row;
-
-pub struct Branch {
-    pub id: String,
-    pub name: String,
-    pub parent_id: Option<String>,
-}
-
-async fn load_branch(db: &Db, id: &str) -> Result<Option<Branch>, AppError> {
-    let row = sqlx::query(
-        "SELECT id, name, parent_id FROM organisations WHERE id = $1 AND kind = 'branch'",
-    )
-    .bind(id)
-    .fetch_optional(db.pool())
-    .await?;
-    row.map(|r| {
-        Ok(Branch {
-            id: r.try_get("id")?,
-            name: r.try_get("name")?,
-            parent_id: r.try_get("parent_id")?,
-        })
-    })
-    .transpose()
-}
-
-/// The branch `branch_id`, if `viewer` runs it (its secretary, or an admin of its school).
-pub async fn organised_branch(
-    db: &Db,
-    viewer: &CurrentUser,
-    branch_id: &str,
-) -> Result<Branch, AppError> {
-    let branch = load_branch(db, branch_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if may_read_branch(
-        viewer.role,
-        &viewer.org_id,
-        &branch.id,
-        branch.parent_id.as_deref(),
-    ) {
-        Ok(branch)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// The branches `viewer` may read: a secretary's own, every branch of an admin's school.
-async fn readable_branches(db: &Db, viewer: &CurrentUser) -> Result<Vec<Branch>, AppError> {
-    let sql = match viewer.role {
-        Role::Member => return Ok(Vec::new()),
-        Role::Secretary => {
-            "SELECT id, name, parent_id FROM organisations WHERE id = $1 AND kind = 'branch'"
-        }
-        Role::Admin => {
-            "SELECT id, name, parent_id FROM organisations WHERE parent_id = $1 AND kind = 'branch' \
-             ORDER BY sort_order, name"
-        }
-    };
-    let rows = sqlx::query(sql)
-        .bind(&viewer.org_id)
-        .fetch_all(db.pool())
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Branch {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                parent_id: r.try_get("parent_id")?,
-            })
-        })
-        .collect()
-}
 
 /// The branch's activities of `year` with each expected member's state.
 async fn year_activities(

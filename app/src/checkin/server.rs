@@ -32,7 +32,7 @@ fn activity_from_row(row: &sqlx::any::AnyRow) -> Result<MemberActivity, AppError
         checked_in: row.try_get::<i64, _>("checked_in")? > 0,
         leave: row
             .try_get::<Option<i64>, _>("leave")?
-            .map(crate::leave::status_from_rank),
+            .map(crate::domain::attendance::LeaveStatus::from_rank),
     })
 }
 
@@ -91,7 +91,13 @@ pub async fn store_checkin(
     if body.member_id.to_string() != ctx.member.id {
         return reject(RejectCode::NotYours, "只能为自己签到");
     }
-    let activity = match load_target(tx, &body.activity_id.to_string(), &ctx.member.id).await? {
+    let activity = match crate::activity::server::load_target(
+        tx,
+        &body.activity_id.to_string(),
+        &ctx.member.id,
+    )
+    .await?
+    {
         Ok(a) => a,
         Err((code, reason)) => return reject(code, reason),
     };
@@ -170,47 +176,6 @@ pub async fn store_checkin(
     Ok(compare_existing(tx, id, body)
         .await?
         .unwrap_or_else(|| PushResult::stored(id, PushStatus::Duplicate)))
-}
-
-/// The activity a member's record is about, checked: it exists, is not cancelled, and the
-/// member is among its 应到.
-pub struct Target {
-    pub id: String,
-    pub starts_at: i64,
-    pub ends_at: i64,
-    pub proof_secret: String,
-}
-
-pub async fn load_target(
-    tx: &mut Transaction<'static, Any>,
-    activity_id: &str,
-    member_id: &str,
-) -> Result<Result<Target, (RejectCode, &'static str)>, AppError> {
-    let row = sqlx::query(
-        "SELECT a.id, a.status, a.starts_at, a.ends_at, a.proof_secret, \
-           (SELECT COUNT(*) FROM activity_expected e \
-             WHERE e.activity_id = a.id AND e.user_id = $2) AS expected \
-         FROM activities a WHERE a.id = $1",
-    )
-    .bind(activity_id)
-    .bind(member_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(row) = row else {
-        return Ok(Err((RejectCode::UnknownActivity, "活动不存在")));
-    };
-    if row.try_get::<String, _>("status")? == "cancelled" {
-        return Ok(Err((RejectCode::Cancelled, "活动已取消")));
-    }
-    if row.try_get::<i64, _>("expected")? == 0 {
-        return Ok(Err((RejectCode::NotExpected, "您不在本次活动的应到名单中")));
-    }
-    Ok(Ok(Target {
-        id: row.try_get("id")?,
-        starts_at: row.try_get("starts_at")?,
-        ends_at: row.try_get("ends_at")?,
-        proof_secret: row.try_get("proof_secret")?,
-    }))
 }
 
 /// `Some(duplicate or conflict)` when the id is stored already, `None` when it is new.

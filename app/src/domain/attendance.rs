@@ -86,6 +86,16 @@ pub enum LeaveStatus {
 }
 
 impl LeaveStatus {
+    /// SQL ranks leave requests so one query can pick a member's most favourable one:
+    /// `MAX(CASE status WHEN 'approved' THEN 3 WHEN 'pending' THEN 2 ELSE 1 END)`.
+    pub fn from_rank(rank: i64) -> Self {
+        match rank {
+            3 => Self::Approved,
+            2 => Self::Pending,
+            _ => Self::Declined,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",

@@ -84,6 +84,24 @@ impl Add for Attendance {
     }
 }
 
+/// A figure as the server computed it: the counts, the rate as text, the verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figure {
+    pub attendance: Attendance,
+    pub rate_text: String,
+    pub status: BarStatus,
+}
+
+impl Figure {
+    pub fn of(attendance: Attendance, bar: Percent) -> Self {
+        Self {
+            attendance,
+            rate_text: attendance.percent_text(),
+            status: attendance.status(bar),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,16 +10,6 @@ pub use api::{DecideLeave, decide_leave};
 use crate::domain::attendance::LeaveStatus;
 use serde::{Deserialize, Serialize};
 
-/// SQL ranks leave requests so one query can pick a member's most favourable one:
-/// `MAX(CASE status WHEN 'approved' THEN 3 WHEN 'pending' THEN 2 ELSE 1 END)`.
-pub fn status_from_rank(rank: i64) -> LeaveStatus {
-    match rank {
-        3 => LeaveStatus::Approved,
-        2 => LeaveStatus::Pending,
-        _ => LeaveStatus::Declined,
-    }
-}
-
 /// A leave request as the secretary sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeaveItem {

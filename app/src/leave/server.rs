@@ -49,7 +49,7 @@ pub async fn store_request(
     if reason.chars().count() > MAX_REASON_CHARS {
         return reject(RejectCode::BadReason, "请假事由太长（最多 500 字）");
     }
-    let target = match crate::checkin::server::load_target(
+    let target = match crate::activity::server::load_target(
         tx,
         &body.activity_id.to_string(),
         &ctx.member.id,

@@ -1,8 +1,8 @@
 //! Server functions of the roster: thin adapters over `server.rs`.
 
 use super::{ImportPreview, Invite, MemberForm, MemberList, MemberView};
-use crate::activity::FieldError;
 use crate::error::AppError;
+use crate::error::FieldError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]

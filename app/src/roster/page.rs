@@ -5,9 +5,9 @@ use super::{
     CommitImport, CreateInvites, ImportPreview, Invite, MemberList, MemberView, SaveMember,
     SetMemberActive, load_import, load_member, load_members,
 };
-use crate::activity::FieldError;
 use crate::domain::roster::{Gender, Standing};
 use crate::domain::time::format_full;
+use crate::error::FieldError;
 use crate::ui::{ErrorPanel, Loading, TopBar, provide_reload, reload_after};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -59,6 +59,14 @@ pub enum RecordBody {
     SurveyAnswer(SurveyAnswerBody),
 }
 
+impl RecordBody {
+    /// Whether the record's number moves its device's high-water mark. Survey answers never
+    /// do: a device row moved by an answer would date it.
+    pub fn moves_high_water(&self) -> bool {
+        !matches!(self, Self::SurveyAnswer(_))
+    }
+}
+
 /// The `kind` of a survey answer, for a server deciding whether a batch needs a session.
 pub const KIND_SURVEY_ANSWER: &str = "survey_answer";
 

@@ -3,94 +3,97 @@
 
 use super::protocol::{
     DeviceRef, DeviceState, PullResponse, PulledActivity, PushResponse, PushResult, PushStatus,
-    Record, RecordBody, RejectCode, RosterEntry,
+    Record, RosterEntry,
 };
 use crate::auth::CurrentUser;
 use crate::db::{Db, now_ms};
 use crate::domain::activity::ActivityKind;
 use crate::error::AppError;
 use sqlx::{Any, Row, Transaction};
+use std::future::Future;
 
-/// Stores a pushed batch for `member` in one transaction and answers one result per record,
-/// in order. Returns only after the commit, so every `accepted` is durable.
-pub async fn push(
-    db: &Db,
-    member: &CurrentUser,
-    device: Option<DeviceRef>,
-    records: Vec<serde_json::Value>,
-) -> Result<PushResponse, AppError> {
-    push_as(db, Some(member), device, records, None).await
+/// Who sent a batch and when it arrived: what every stored record carries besides its content.
+pub struct Sender<'a> {
+    /// The signed-in member, if any. Only survey answers are taken without one.
+    pub member: Option<&'a CurrentUser>,
+    /// The device the member's records came from (never used for survey answers).
+    pub device: Option<String>,
+    /// The browser's open-link device cookie, for survey answers only.
+    pub survey_device: Option<&'a str>,
+    /// When the batch arrived, in milliseconds.
+    pub at: i64,
 }
 
-/// [`push`] for a signed-in member or for nobody: without a session only survey answers are
-/// stored (each let in by its code, or by the open link and `survey_device`, the browser's
-/// device cookie); anything else is rejected with `sign_in_required`. Survey answers never
-/// move a device's high-water mark, and an anonymous push records no device at all, so no
-/// stored device row or time points at an answer.
-pub async fn push_as(
+/// What a member's record is stored with besides its content.
+pub struct Received<'a> {
+    pub member: &'a CurrentUser,
+    pub device: Option<String>,
+    pub seq: Option<i64>,
+    pub at: i64,
+}
+
+/// The one seam between the protocol and the features: how each kind of record is stored.
+/// The protocol names no feature; the layer above (`crate::records`) implements this by
+/// handing each record kind to the feature that owns it.
+pub trait RecordStore: Sync {
+    /// Stores one record in the batch's transaction and answers its result. A record that is
+    /// not `accepted` must leave nothing behind except what its rules say (e.g. a wrong-code
+    /// count).
+    fn store<'a>(
+        &'a self,
+        tx: &'a mut Transaction<'static, Any>,
+        record: &'a Record,
+        sender: &'a Sender<'a>,
+    ) -> impl Future<Output = Result<PushResult, AppError>> + Send + 'a;
+
+    /// Runs once the batch is committed, with the records stored by it. A failure here must not
+    /// undo or hide an acknowledgement: the records are durable already.
+    fn after_commit<'a>(
+        &'a self,
+        db: &'a Db,
+        stored: &'a [Record],
+    ) -> impl Future<Output = ()> + Send + 'a;
+}
+
+/// Stores a pushed batch in one transaction through `store` and answers one result per record,
+/// in order. Returns only after the commit, so every `accepted` is durable. Records that do not
+/// move a device's high-water mark (survey answers) never touch the device row, and a push
+/// without a member records no device at all.
+pub async fn push_with(
     db: &Db,
+    store: &impl RecordStore,
     member: Option<&CurrentUser>,
     device: Option<DeviceRef>,
     records: Vec<serde_json::Value>,
     survey_device: Option<&str>,
 ) -> Result<PushResponse, AppError> {
-    let received_at = now_ms();
+    let sender = Sender {
+        member,
+        device: device.as_ref().map(|d| d.id.to_string()),
+        survey_device,
+        at: now_ms(),
+    };
     let mut tx = db.begin_write().await?;
     let mut results = Vec::with_capacity(records.len());
     let mut accepted_seqs = Vec::new();
-    let mut surveys_answered: Vec<String> = Vec::new();
+    let mut stored = Vec::new();
     let mut max_seq = 0;
     for raw in records {
         let result = match Record::parse(raw) {
             Err(rejected) => rejected,
             Ok(record) => {
-                let survey = matches!(record.body, RecordBody::SurveyAnswer(_));
-                let seq = if survey { 0 } else { record.seq.unwrap_or(0) };
-                max_seq = max_seq.max(seq);
-                let result = match (&record.body, member) {
-                    (RecordBody::SurveyAnswer(body), _) => {
-                        let result = crate::survey::server::store_pushed(
-                            &mut tx,
-                            record.id,
-                            body,
-                            survey_device,
-                            received_at,
-                        )
-                        .await?;
-                        if result.status == PushStatus::Accepted
-                            && !surveys_answered.contains(&body.campaign_id)
-                        {
-                            surveys_answered.push(body.campaign_id.clone());
-                        }
-                        result
-                    }
-                    (_, None) => PushResult::rejected(
-                        Some(record.id.to_string()),
-                        RejectCode::SignInRequired,
-                        "请先登录：签到和请假需要登录后提交",
-                    ),
-                    (RecordBody::Checkin(body), Some(member)) => {
-                        let ctx = Received {
-                            member,
-                            device: device.as_ref().map(|d| d.id.to_string()),
-                            seq: record.seq,
-                            at: received_at,
-                        };
-                        crate::checkin::server::store_checkin(&mut tx, &ctx, record.id, body)
-                            .await?
-                    }
-                    (RecordBody::LeaveRequest(body), Some(member)) => {
-                        let ctx = Received {
-                            member,
-                            device: device.as_ref().map(|d| d.id.to_string()),
-                            seq: record.seq,
-                            at: received_at,
-                        };
-                        crate::leave::server::store_request(&mut tx, &ctx, record.id, body).await?
-                    }
+                let seq = if record.body.moves_high_water() {
+                    record.seq.unwrap_or(0)
+                } else {
+                    0
                 };
-                if result.status == PushStatus::Accepted && seq > 0 {
-                    accepted_seqs.push(seq);
+                max_seq = max_seq.max(seq);
+                let result = store.store(&mut tx, &record, &sender).await?;
+                if result.status == PushStatus::Accepted {
+                    if seq > 0 {
+                        accepted_seqs.push(seq);
+                    }
+                    stored.push(record);
                 }
                 result
             }
@@ -99,25 +102,16 @@ pub async fn push_as(
     }
     let device = match (device, member) {
         (Some(d), Some(member)) => {
-            Some(record_device(&mut tx, member, d, max_seq, &accepted_seqs, received_at).await?)
+            Some(record_device(&mut tx, member, d, max_seq, &accepted_seqs, sender.at).await?)
         }
         _ => None,
     };
     tx.commit().await?;
-    // The answers are stored; a failure here is logged and the next answer's pass covers it.
-    let _ = crate::survey::server::restamp(db, &surveys_answered).await;
+    store.after_commit(db, &stored).await;
     if device.as_ref().is_some_and(|d| d.reset_detected) {
         tracing::warn!("a device's store was wiped: its numbering restarted");
     }
     Ok(PushResponse { results, device })
-}
-
-/// What every stored record carries besides its content.
-pub struct Received<'a> {
-    pub member: &'a CurrentUser,
-    pub device: Option<String>,
-    pub seq: Option<i64>,
-    pub at: i64,
 }
 
 /// Moves the device's high-water mark, and notices a numbering that started again.
@@ -219,7 +213,7 @@ pub async fn pull(
             status: r.try_get("status")?,
             expected: r.try_get::<i64, _>("expected")? > 0,
             checked_in: r.try_get::<i64, _>("checked_in")? > 0,
-            leave: leave.map(crate::leave::status_from_rank),
+            leave: leave.map(crate::domain::attendance::LeaveStatus::from_rank),
             version,
         });
     }

@@ -1,0 +1,163 @@
+//! The roll of an activity (each expected member's state) and marks made by hand.
+
+use super::super::RollEntry;
+use super::load_organised;
+use crate::auth::CurrentUser;
+use crate::db::Db;
+use crate::domain::attendance::{AttendanceState, Facts, LeaveStatus, Mark, state};
+use crate::error::AppError;
+use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The columns of a roll row: each expected member with the facts that decide their state.
+macro_rules! roll_select {
+    ($where:literal) => {
+        concat!(
+            "SELECT e.activity_id, e.user_id, u.display_name, \
+               (SELECT MIN(c.method) FROM checkins c \
+                 WHERE c.activity_id = e.activity_id AND c.user_id = e.user_id) AS checkin_method, \
+               (SELECT MAX(CASE l.status WHEN 'approved' THEN 3 WHEN 'pending' THEN 2 ELSE 1 END) \
+                 FROM leave_requests l \
+                 WHERE l.activity_id = e.activity_id AND l.user_id = e.user_id) AS leave, \
+               (SELECT MAX(l.reason) FROM leave_requests l \
+                 WHERE l.activity_id = e.activity_id AND l.user_id = e.user_id) AS leave_reason, \
+               (SELECT m.mark FROM attendance_marks m \
+                 WHERE m.activity_id = e.activity_id AND m.user_id = e.user_id \
+                 ORDER BY m.marked_at DESC, m.id DESC LIMIT 1) AS latest_mark \
+             FROM activity_expected e JOIN activities a ON a.id = e.activity_id \
+             JOIN users u ON u.id = e.user_id ",
+            $where
+        )
+    };
+}
+
+fn roll_entry(row: &sqlx::any::AnyRow) -> Result<(String, RollEntry), AppError> {
+    let method: Option<String> = row.try_get("checkin_method")?;
+    let leave = row
+        .try_get::<Option<i64>, _>("leave")?
+        .map(crate::domain::attendance::LeaveStatus::from_rank);
+    let mark: Option<String> = row.try_get("latest_mark")?;
+    let latest_mark = mark.as_deref().and_then(Mark::parse);
+    let facts = Facts {
+        checked_in: method.is_some(),
+        leave_approved: leave == Some(LeaveStatus::Approved),
+        latest_mark,
+    };
+    Ok((
+        row.try_get("activity_id")?,
+        RollEntry {
+            user_id: row.try_get("user_id")?,
+            name: row.try_get("display_name")?,
+            state: state(facts),
+            checkin_method: method,
+            leave,
+            leave_reason: row.try_get("leave_reason")?,
+            marked: latest_mark.is_some_and(|m| m != Mark::Auto),
+        },
+    ))
+}
+
+/// The roll of every scheduled activity of a branch starting in [from, to), by activity id,
+/// each sorted by name.
+pub async fn rolls_of_branch(
+    db: &Db,
+    branch_id: &str,
+    from: i64,
+    to: i64,
+) -> Result<HashMap<String, Vec<RollEntry>>, AppError> {
+    let rows = sqlx::query(roll_select!(
+        "WHERE a.org_id = $1 AND a.status = 'scheduled' AND a.starts_at >= $2 AND a.starts_at < $3"
+    ))
+    .bind(branch_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(db.pool())
+    .await?;
+    let mut rolls: HashMap<String, Vec<RollEntry>> = HashMap::new();
+    for row in &rows {
+        let (activity, entry) = roll_entry(row)?;
+        rolls.entry(activity).or_default().push(entry);
+    }
+    for roll in rolls.values_mut() {
+        roll.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    Ok(rolls)
+}
+
+pub(super) async fn roll_of(
+    conn: &mut AnyConnection,
+    activity_id: &str,
+) -> Result<Vec<RollEntry>, AppError> {
+    let rows = sqlx::query(roll_select!("WHERE e.activity_id = $1"))
+        .bind(activity_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut roll = rows
+        .iter()
+        .map(|r| roll_entry(r).map(|(_, e)| e))
+        .collect::<Result<Vec<_>, _>>()?;
+    roll.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(roll)
+}
+
+/// Sets a member's attendance by hand, keeping who did it, when, and the state before and after.
+pub async fn mark(
+    db: &Db,
+    viewer: &CurrentUser,
+    activity_id: &str,
+    user_id: &str,
+    mark: Mark,
+    note: &str,
+    now: i64,
+) -> Result<AttendanceState, AppError> {
+    let loaded = load_organised(db, viewer, activity_id).await?;
+    if loaded.row.try_get::<String, _>("status")? == "cancelled" {
+        return Err(AppError::Invalid("活动已取消".into()));
+    }
+    if loaded.row.try_get::<i64, _>("starts_at")? > now + crate::domain::proof::WINDOW_TOLERANCE_MS
+    {
+        return Err(AppError::Invalid("活动尚未开始，不能标记出席".into()));
+    }
+    if note.chars().count() > 200 {
+        return Err(AppError::Invalid("备注最多 200 字".into()));
+    }
+    let mut tx = db.begin_write().await?;
+    let roll = roll_of(&mut tx, activity_id).await?;
+    let before = roll
+        .iter()
+        .find(|e| e.user_id == user_id)
+        .ok_or_else(|| AppError::Invalid("该党员不在本次活动的应到名单中".into()))?
+        .state;
+    sqlx::query(
+        "INSERT INTO attendance_marks (id, activity_id, user_id, mark, before_state, after_state, \
+           note, marked_by, marked_at) VALUES ($1, $2, $3, $4, $5, '', $6, $7, $8)",
+    )
+    .bind(Uuid::now_v7().to_string())
+    .bind(activity_id)
+    .bind(user_id)
+    .bind(mark.as_str())
+    .bind(before.as_str())
+    .bind(note.trim())
+    .bind(&viewer.id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    // What the record shows now follows from the rule; keep it beside the mark.
+    let after = roll_of(&mut tx, activity_id)
+        .await?
+        .into_iter()
+        .find(|e| e.user_id == user_id)
+        .map_or(before, |e| e.state);
+    sqlx::query(
+        "UPDATE attendance_marks SET after_state = $1 WHERE activity_id = $2 AND user_id = $3 \
+         AND after_state = ''",
+    )
+    .bind(after.as_str())
+    .bind(activity_id)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}

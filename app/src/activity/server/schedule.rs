@@ -1,0 +1,300 @@
+//! Scheduling: creating, editing and cancelling activities, with 应到 fixed from the audience.
+
+use super::super::{ActivityForm, Audience, FormContext, Validated, validate};
+use super::{Loaded, audience_of, field_error, group_name, load_organised};
+use crate::auth::CurrentUser;
+use crate::db::{Db, next_version, now_ms};
+use crate::domain::activity::ActivityKind;
+use crate::domain::time::to_local_datetime;
+use crate::error::{AppError, FieldError};
+use crate::org::server::organised_branch;
+use rand::RngCore;
+use sqlx::{Any, Row, Transaction};
+use uuid::Uuid;
+
+/// The members an audience names today: fixed into 应到 when the activity is scheduled.
+async fn audience_members(
+    tx: &mut Transaction<'static, Any>,
+    branch_id: &str,
+    audience: &Audience,
+) -> Result<Vec<String>, AppError> {
+    let rows = match audience {
+        Audience::Branch => {
+            sqlx::query("SELECT id FROM users WHERE org_id = $1 AND active = 1 AND role <> 'admin'")
+                .bind(branch_id)
+                .fetch_all(&mut **tx)
+                .await?
+        }
+        Audience::Committee => {
+            sqlx::query(
+                "SELECT id FROM users WHERE org_id = $1 AND active = 1 AND committee = 1 \
+                 AND role <> 'admin'",
+            )
+            .bind(branch_id)
+            .fetch_all(&mut **tx)
+            .await?
+        }
+        Audience::Group(g) => {
+            sqlx::query(
+                "SELECT id FROM users WHERE org_id = $1 AND active = 1 AND group_id = $2 \
+                 AND role <> 'admin'",
+            )
+            .bind(branch_id)
+            .bind(g)
+            .fetch_all(&mut **tx)
+            .await?
+        }
+    };
+    rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+}
+
+/// Checks what the form can't know alone: the group belongs to the branch and has members.
+async fn check_audience(
+    tx: &mut Transaction<'static, Any>,
+    branch_id: &str,
+    audience: &Audience,
+) -> Result<Result<Vec<String>, Vec<FieldError>>, AppError> {
+    if let Audience::Group(g) = audience
+        && group_name(&mut *tx, branch_id, g).await?.is_none()
+    {
+        return Ok(Err(field_error("audience", "所选党小组不属于本支部")));
+    }
+    let members = audience_members(tx, branch_id, audience).await?;
+    if members.is_empty() {
+        return Ok(Err(field_error(
+            "audience",
+            "参加对象中没有党员，请先维护党员名册",
+        )));
+    }
+    Ok(Ok(members))
+}
+
+async fn set_expected(
+    tx: &mut Transaction<'static, Any>,
+    activity_id: &str,
+    members: &[String],
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM activity_expected WHERE activity_id = $1")
+        .bind(activity_id)
+        .execute(&mut **tx)
+        .await?;
+    for m in members {
+        sqlx::query("INSERT INTO activity_expected (activity_id, user_id) VALUES ($1, $2)")
+            .bind(activity_id)
+            .bind(m)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A new secret for an activity's rotating code: 32 random bytes, hex.
+pub fn new_proof_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn audience_columns(audience: &Audience) -> (&'static str, Option<String>) {
+    match audience {
+        Audience::Branch => ("branch", None),
+        Audience::Committee => ("committee", None),
+        Audience::Group(g) => ("group", Some(g.clone())),
+    }
+}
+
+/// Schedules an activity; its 应到 is the audience's members now.
+pub async fn create(
+    db: &Db,
+    viewer: &CurrentUser,
+    branch_id: &str,
+    form: &ActivityForm,
+) -> Result<Result<String, Vec<FieldError>>, AppError> {
+    let branch = organised_branch(db, viewer, branch_id).await?;
+    let v = match validate(form) {
+        Ok(v) => v,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let mut tx = db.begin_write().await?;
+    let members = match check_audience(&mut tx, &branch.id, &v.audience).await? {
+        Ok(m) => m,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let id = Uuid::now_v7().to_string();
+    let version = next_version(&mut tx).await?;
+    let (audience, group) = audience_columns(&v.audience);
+    sqlx::query(
+        "INSERT INTO activities (id, org_id, kind, topic, starts_at, ends_at, place, chair, \
+           recorder, audience, audience_group, status, proof_secret, created_by, created_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'scheduled', $12, $13, $14, $15)",
+    )
+    .bind(&id)
+    .bind(&branch.id)
+    .bind(v.kind.as_str())
+    .bind(&v.topic)
+    .bind(v.starts_at)
+    .bind(v.ends_at)
+    .bind(&v.place)
+    .bind(&v.chair)
+    .bind(&v.recorder)
+    .bind(audience)
+    .bind(group)
+    .bind(new_proof_secret())
+    .bind(&viewer.id)
+    .bind(now_ms())
+    .bind(version)
+    .execute(&mut *tx)
+    .await?;
+    set_expected(&mut tx, &id, &members).await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+/// Edits an activity. Until it starts everything may change and 应到 follows the audience;
+/// once it has started, its time and 应到 are part of the record and stay.
+pub async fn update(
+    db: &Db,
+    viewer: &CurrentUser,
+    id: &str,
+    form: &ActivityForm,
+    now: i64,
+) -> Result<Result<(), Vec<FieldError>>, AppError> {
+    let loaded = load_organised(db, viewer, id).await?;
+    if loaded.row.try_get::<String, _>("status")? == "cancelled" {
+        return Ok(Err(field_error("topic", "活动已取消，不能再修改")));
+    }
+    let v: Validated = match validate(form) {
+        Ok(v) => v,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let old_start: i64 = loaded.row.try_get("starts_at")?;
+    let old_end: i64 = loaded.row.try_get("ends_at")?;
+    let old_audience = audience_of(&loaded.row)?;
+    let started = old_start <= now;
+    // A datetime-local input has minute precision: the same minute is no change.
+    let same_minute = |a: i64, b: i64| a.div_euclid(60_000) == b.div_euclid(60_000);
+    if started && !(same_minute(v.starts_at, old_start) && same_minute(v.ends_at, old_end)) {
+        return Ok(Err(field_error("starts_at", "活动已开始，时间不能再改")));
+    }
+    let (starts_at, ends_at) = if started {
+        (old_start, old_end)
+    } else {
+        (v.starts_at, v.ends_at)
+    };
+    if started && v.audience != old_audience {
+        return Ok(Err(field_error("audience", "活动已开始，应到名单不能再改")));
+    }
+    let mut tx = db.begin_write().await?;
+    if !started {
+        match check_audience(&mut tx, &loaded.branch.id, &v.audience).await? {
+            Ok(members) => set_expected(&mut tx, id, &members).await?,
+            Err(errors) => return Ok(Err(errors)),
+        }
+    }
+    let version = next_version(&mut tx).await?;
+    let (audience, group) = audience_columns(&v.audience);
+    sqlx::query(
+        "UPDATE activities SET kind = $2, topic = $3, starts_at = $4, ends_at = $5, place = $6, \
+           chair = $7, recorder = $8, audience = $9, audience_group = $10, version = $11 \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(v.kind.as_str())
+    .bind(&v.topic)
+    .bind(starts_at)
+    .bind(ends_at)
+    .bind(&v.place)
+    .bind(&v.chair)
+    .bind(&v.recorder)
+    .bind(audience)
+    .bind(group)
+    .bind(version)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Cancels an activity: it stays on record, out of every figure, and takes no check-ins.
+pub async fn cancel(db: &Db, viewer: &CurrentUser, id: &str, reason: &str) -> Result<(), AppError> {
+    load_organised(db, viewer, id).await?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::Invalid("请写明取消的原因".into()));
+    }
+    let mut tx = db.begin_write().await?;
+    let version = next_version(&mut tx).await?;
+    sqlx::query(
+        "UPDATE activities SET status = 'cancelled', cancel_reason = $2, version = $3 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(reason)
+    .bind(version)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the schedule/edit form starts from.
+pub async fn form_context(
+    db: &Db,
+    viewer: &CurrentUser,
+    branch_id: Option<&str>,
+    activity_id: Option<&str>,
+    now: i64,
+) -> Result<FormContext, AppError> {
+    let (branch, values, started) = match (activity_id, branch_id) {
+        (Some(id), _) => {
+            let Loaded { branch, row } = load_organised(db, viewer, id).await?;
+            let starts_at: i64 = row.try_get("starts_at")?;
+            let values = ActivityForm {
+                kind: row.try_get("kind")?,
+                topic: row.try_get("topic")?,
+                starts_at: to_local_datetime(starts_at),
+                ends_at: to_local_datetime(row.try_get("ends_at")?),
+                place: row.try_get("place")?,
+                chair: row.try_get("chair")?,
+                recorder: row.try_get("recorder")?,
+                audience: audience_of(&row)?.encode(),
+            };
+            (branch, values, starts_at <= now)
+        }
+        (None, Some(b)) => {
+            let branch = organised_branch(db, viewer, b).await?;
+            // Tomorrow at 14:30 for two hours: a sensible start the secretary adjusts.
+            let (_, tomorrow) = crate::domain::time::day_bounds_ms(now);
+            let start = tomorrow + (14 * 60 + 30) * 60_000;
+            let values = ActivityForm {
+                kind: ActivityKind::ThemeDay.as_str().into(),
+                topic: String::new(),
+                starts_at: to_local_datetime(start),
+                ends_at: to_local_datetime(start + 2 * 3_600_000),
+                place: "党员活动室".into(),
+                chair: viewer.display_name.clone(),
+                recorder: String::new(),
+                audience: Audience::Branch.encode(),
+            };
+            (branch, values, false)
+        }
+        (None, None) => return Err(AppError::NotFound),
+    };
+    let groups = sqlx::query(
+        "SELECT id, name FROM organisations WHERE parent_id = $1 AND kind = 'group' \
+         ORDER BY sort_order, name",
+    )
+    .bind(&branch.id)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+    .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(FormContext {
+        viewer: viewer.clone(),
+        branch_id: branch.id,
+        branch_name: branch.name,
+        groups,
+        values,
+        started,
+    })
+}

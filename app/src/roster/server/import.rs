@@ -1,0 +1,142 @@
+//! Roster imports: a file checked into a preview, then confirmed all at once or not at all.
+
+use super::super::ImportPreview;
+use super::table::read_table;
+use super::{insert_member, taken};
+use crate::auth::CurrentUser;
+use crate::db::Db;
+use crate::domain::roster::{CheckedRow, MemberRow, check_table};
+use crate::domain::time::date_of;
+use crate::error::AppError;
+use crate::org::server::{Branch, organised_branch};
+use sqlx::Row;
+use uuid::Uuid;
+
+/// Checks a file for `branch_id` and keeps the checked rows for the secretary to confirm.
+pub async fn preview(
+    db: &Db,
+    viewer: &CurrentUser,
+    branch_id: &str,
+    file_name: &str,
+    bytes: &[u8],
+    now: i64,
+) -> Result<String, AppError> {
+    let branch = organised_branch(db, viewer, branch_id).await?;
+    let table = read_table(file_name, bytes).map_err(AppError::Invalid)?;
+    let today = date_of(now).unwrap_or_default();
+    let mut rows = check_table(&table, today).map_err(AppError::Invalid)?;
+    let mut tx = db.begin_write().await?;
+    for row in &mut rows {
+        let mut problems = Vec::new();
+        if let Ok(m) = &row.result {
+            if m.branch != branch.name {
+                problems.push(format!(
+                    "不是本支部（{}）的党员：写的是“{}”",
+                    branch.name, m.branch
+                ));
+            }
+            if taken(&mut tx, &m.username, m.phone.as_deref(), None).await? {
+                problems.push(format!("用户名或手机号“{}”已有人使用", m.username));
+            }
+        }
+        if !problems.is_empty() {
+            row.result = Err(problems);
+        }
+    }
+    let ok = rows.iter().all(|r| r.result.is_ok());
+    let id = Uuid::now_v7().to_string();
+    sqlx::query(
+        "INSERT INTO roster_imports (id, branch_id, file_name, rows_json, ok, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(&branch.id)
+    .bind(file_name.chars().take(100).collect::<String>())
+    .bind(serde_json::to_string(&rows).map_err(|_| AppError::Internal)?)
+    .bind(i32::from(ok))
+    .bind(&viewer.id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn load_import_row(
+    db: &Db,
+    viewer: &CurrentUser,
+    id: &str,
+) -> Result<(Branch, sqlx::any::AnyRow), AppError> {
+    let row = sqlx::query(
+        "SELECT branch_id, file_name, rows_json, ok, committed_at FROM roster_imports WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let branch = organised_branch(db, viewer, &row.try_get::<String, _>("branch_id")?).await?;
+    Ok((branch, row))
+}
+
+fn rows_of(row: &sqlx::any::AnyRow) -> Result<Vec<CheckedRow>, AppError> {
+    serde_json::from_str(&row.try_get::<String, _>("rows_json")?).map_err(|e| {
+        tracing::error!(error = %e, "a stored import is unreadable");
+        AppError::Internal
+    })
+}
+
+pub async fn load_import(
+    db: &Db,
+    viewer: &CurrentUser,
+    id: &str,
+) -> Result<ImportPreview, AppError> {
+    let (branch, row) = load_import_row(db, viewer, id).await?;
+    Ok(ImportPreview {
+        viewer: viewer.clone(),
+        id: id.to_owned(),
+        branch_id: branch.id,
+        branch_name: branch.name,
+        file_name: row.try_get("file_name")?,
+        rows: rows_of(&row)?,
+        ok: row.try_get::<i64, _>("ok")? != 0,
+        committed: row.try_get::<Option<i64>, _>("committed_at")?.is_some(),
+    })
+}
+
+/// Stores every member of a checked import in one transaction — or none, if any row is bad
+/// or (since the preview) a username was taken.
+pub async fn commit_import(
+    db: &Db,
+    viewer: &CurrentUser,
+    id: &str,
+    now: i64,
+) -> Result<usize, AppError> {
+    let (branch, row) = load_import_row(db, viewer, id).await?;
+    if row.try_get::<Option<i64>, _>("committed_at")?.is_some() {
+        return Err(AppError::Invalid("这份名单已经导入过了".into()));
+    }
+    let rows = rows_of(&row)?;
+    let members: Vec<&MemberRow> = rows.iter().filter_map(|r| r.result.as_ref().ok()).collect();
+    if members.len() != rows.len() {
+        return Err(AppError::Invalid(
+            "名单里还有错误的行，没有导入任何党员。请改正文件后重新上传。".into(),
+        ));
+    }
+    let mut tx = db.begin_write().await?;
+    for m in &members {
+        if taken(&mut tx, &m.username, m.phone.as_deref(), None).await? {
+            return Err(AppError::Invalid(format!(
+                "用户名或手机号“{}”在预览之后已被使用，没有导入任何党员。请重新上传。",
+                m.username
+            )));
+        }
+        insert_member(&mut tx, &branch.id, m, false, None, now).await?;
+    }
+    sqlx::query("UPDATE roster_imports SET committed_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(members.len())
+}

@@ -1,0 +1,123 @@
+//! One-time invite codes with which a member sets a first password.
+
+use super::super::Invite;
+use super::members::members;
+use crate::auth::CurrentUser;
+use crate::auth::server::{Password, hash_password};
+use crate::db::Db;
+use crate::error::AppError;
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+/// How long an invite code works.
+pub const INVITE_TTL_MS: i64 = 14 * 24 * 3_600_000;
+
+const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+fn new_code() -> String {
+    let mut rng = rand::rngs::OsRng;
+    let chars: String = (0..10)
+        .map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char)
+        .collect();
+    format!("{}-{}", &chars[..5], &chars[5..])
+}
+
+/// A code as typed: case and dashes and spaces don't matter.
+fn code_hash(code: &str) -> String {
+    let normal: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    hex::encode(Sha256::digest(normal.as_bytes()))
+}
+
+/// New invite codes for `user_ids` of the branch (earlier unused codes stop working).
+pub async fn create_invites(
+    db: &Db,
+    viewer: &CurrentUser,
+    branch_id: &str,
+    user_ids: &[String],
+    now: i64,
+) -> Result<Vec<Invite>, AppError> {
+    let list = members(db, viewer, branch_id).await?;
+    let mut tx = db.begin_write().await?;
+    let mut invites = Vec::new();
+    for id in user_ids {
+        let m = list
+            .members
+            .iter()
+            .find(|m| &m.id == id && m.active)
+            .ok_or_else(|| AppError::Invalid("只能为本支部在册的党员生成邀请码".into()))?;
+        sqlx::query("DELETE FROM invites WHERE user_id = $1 AND used_at IS NULL")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let code = new_code();
+        sqlx::query(
+            "INSERT INTO invites (code_hash, user_id, created_by, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(code_hash(&code))
+        .bind(id)
+        .bind(&viewer.id)
+        .bind(now)
+        .bind(now + INVITE_TTL_MS)
+        .execute(&mut *tx)
+        .await?;
+        invites.push(Invite {
+            name: m.name.clone(),
+            username: m.username.clone(),
+            code,
+            expires_at: now + INVITE_TTL_MS,
+        });
+    }
+    tx.commit().await?;
+    Ok(invites)
+}
+
+/// Sets a member's password with a one-time invite code. Any mismatch gets the same answer,
+/// so the form reveals neither usernames nor codes.
+pub async fn accept_invite(
+    db: &Db,
+    username: &str,
+    code: &str,
+    password: Password,
+    now: i64,
+) -> Result<(), AppError> {
+    let invalid = || AppError::Invalid("邀请码无效、已用过或已过期；请向支部书记重新索取".into());
+    let row = sqlx::query(
+        "SELECT i.user_id FROM invites i JOIN users u ON u.id = i.user_id \
+         WHERE i.code_hash = $1 AND (u.username = $2 OR u.phone = $2) AND u.active = 1 \
+           AND i.used_at IS NULL AND i.expires_at > $3",
+    )
+    .bind(code_hash(code))
+    .bind(username.trim())
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else {
+        return Err(invalid());
+    };
+    let user_id: String = row.try_get("user_id")?;
+    let hash = hash_password(password).await?;
+    let mut tx = db.begin_write().await?;
+    let used =
+        sqlx::query("UPDATE invites SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL")
+            .bind(code_hash(code))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    if used != 1 {
+        return Err(invalid());
+    }
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(&user_id)
+        .bind(hash)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

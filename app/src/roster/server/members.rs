@@ -1,0 +1,176 @@
+//! The branch's members, kept by hand: listed, added, edited, deactivated.
+
+use super::super::{MemberForm, MemberList, MemberView};
+use super::{groups_of, insert_member, member_from_row, organised_member, taken, to_field_errors};
+use crate::auth::CurrentUser;
+use crate::db::{Db, next_version};
+use crate::domain::roster::check_member;
+use crate::domain::time::date_of;
+use crate::error::{AppError, FieldError};
+use crate::org::server::organised_branch;
+
+/// The branch's roster, active members first.
+pub async fn members(
+    db: &Db,
+    viewer: &CurrentUser,
+    branch_id: &str,
+) -> Result<MemberList, AppError> {
+    let branch = organised_branch(db, viewer, branch_id).await?;
+    let rows = sqlx::query(
+        "SELECT u.id, u.display_name, u.username, u.phone, u.gender, u.birth_date, u.join_date, \
+           u.standing, u.post, u.committee, u.group_id, g.name AS group_name, u.role, u.active, \
+           u.password_hash \
+         FROM users u LEFT JOIN organisations g ON g.id = u.group_id \
+         WHERE u.org_id = $1 ORDER BY u.active DESC, u.committee DESC, u.display_name",
+    )
+    .bind(&branch.id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(MemberList {
+        viewer: viewer.clone(),
+        groups: groups_of(db, &branch.id).await?,
+        branch_id: branch.id,
+        branch_name: branch.name,
+        members: rows.iter().map(member_from_row).collect::<Result<_, _>>()?,
+    })
+}
+
+pub async fn member(
+    db: &Db,
+    viewer: &CurrentUser,
+    user_id: &str,
+) -> Result<(MemberList, MemberView), AppError> {
+    let (branch, m) = organised_member(db, viewer, user_id).await?;
+    let list = MemberList {
+        viewer: viewer.clone(),
+        groups: groups_of(db, &branch.id).await?,
+        branch_id: branch.id,
+        branch_name: branch.name,
+        members: Vec::new(),
+    };
+    Ok((list, m))
+}
+
+/// Adds a member (no `user_id`) or edits one. Returns the member's id, or what is wrong.
+pub async fn save_member(
+    db: &Db,
+    viewer: &CurrentUser,
+    branch_id: &str,
+    user_id: Option<&str>,
+    form: &MemberForm,
+    now: i64,
+) -> Result<Result<String, Vec<FieldError>>, AppError> {
+    let branch = match user_id {
+        Some(id) => organised_member(db, viewer, id).await?.0,
+        None => organised_branch(db, viewer, branch_id).await?,
+    };
+    let today = date_of(now).unwrap_or_default();
+    let has_post = if form.post.trim().is_empty() {
+        "无职"
+    } else {
+        "有职"
+    };
+    let m = match check_member(
+        &branch.name,
+        &form.name,
+        &form.username,
+        &form.phone,
+        &form.gender,
+        &form.birth_date,
+        &form.join_date,
+        &form.standing,
+        has_post,
+        &form.post,
+        today,
+    ) {
+        Ok(m) => m,
+        Err(errors) => return Ok(Err(to_field_errors(errors))),
+    };
+    let group = Some(form.group_id.trim()).filter(|g| !g.is_empty());
+    if let Some(g) = group
+        && !groups_of(db, &branch.id)
+            .await?
+            .iter()
+            .any(|(id, _)| id == g)
+    {
+        return Ok(Err(to_field_errors(vec!["所选党小组不属于本支部".into()])));
+    }
+    let committee = form
+        .committee
+        .as_deref()
+        .is_some_and(|c| !c.is_empty() && c != "false");
+    let mut tx = db.begin_write().await?;
+    if taken(&mut tx, &m.username, m.phone.as_deref(), user_id).await? {
+        return Ok(Err(to_field_errors(vec![format!(
+            "用户名或手机号“{}”已有人使用",
+            m.username
+        )])));
+    }
+    let id = match user_id {
+        None => insert_member(&mut tx, &branch.id, &m, committee, group, now).await?,
+        Some(id) => {
+            let version = next_version(&mut tx).await?;
+            sqlx::query(
+                "UPDATE users SET username = $2, display_name = $3, phone = $4, gender = $5, \
+                   birth_date = $6, join_date = $7, standing = $8, post = $9, committee = $10, \
+                   group_id = $11, version = $12 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(&m.username)
+            .bind(&m.name)
+            .bind(m.phone.clone())
+            .bind(m.gender.map(|g| g.as_str().to_owned()))
+            .bind(m.birth_date.map(|d| d.to_string()))
+            .bind(m.join_date.map(|d| d.to_string()))
+            .bind(m.standing.as_str())
+            .bind(m.post.clone())
+            .bind(i32::from(committee))
+            .bind(group.map(str::to_owned))
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+            id.to_owned()
+        }
+    };
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+/// Deactivates (or reactivates) a member. A deactivated member signs in no more and is taken
+/// off activities that have not started; their past records stay as they were.
+pub async fn set_active(
+    db: &Db,
+    viewer: &CurrentUser,
+    user_id: &str,
+    active: bool,
+    now: i64,
+) -> Result<(), AppError> {
+    let (_, m) = organised_member(db, viewer, user_id).await?;
+    if m.id == viewer.id && !active {
+        return Err(AppError::Invalid("不能停用自己的账号".into()));
+    }
+    let mut tx = db.begin_write().await?;
+    let version = next_version(&mut tx).await?;
+    sqlx::query("UPDATE users SET active = $2, version = $3 WHERE id = $1")
+        .bind(user_id)
+        .bind(i32::from(active))
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+    if !active {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "DELETE FROM activity_expected WHERE user_id = $1 AND activity_id IN \
+             (SELECT id FROM activities WHERE starts_at > $2)",
+        )
+        .bind(user_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
