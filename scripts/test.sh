@@ -20,13 +20,15 @@ step() { printf '\n\033[1;32m==> %s\033[0m  (%ss)\n' "$*" "$(( $(date +%s) - sta
 banner() { printf '\n\033[1;31m%s\n%s\n%s\033[0m\n\n' "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" "$*" "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; }
 
 pg_url="${XINGQI_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+skip_pg=()
 pg_hostport=$(printf '%s' "$pg_url" | sed -E 's#^[a-z]+://([^@/]*@)?([^/:?]+)(:([0-9]+))?.*#\2 \4#')
 read -r pg_host pg_port <<< "$pg_hostport"
 if (exec 3<>"/dev/tcp/$pg_host/${pg_port:-5432}") 2>/dev/null; then
   export XINGQI_TEST_POSTGRES_URL="$pg_url"
   echo "PostgreSQL leg: $pg_host:${pg_port:-5432}"
 elif [ "${XINGQI_SKIP_POSTGRES:-}" = 1 ]; then
-  banner "PostgreSQL is NOT reachable at $pg_host:${pg_port:-5432} and XINGQI_SKIP_POSTGRES=1: the PostgreSQL leg is SKIPPED. Only SQLite is tested."
+  banner "PostgreSQL is NOT reachable at $pg_host:${pg_port:-5432} and XINGQI_SKIP_POSTGRES=1: the PostgreSQL leg is SKIPPED (the test summary counts it as filtered out). Only SQLite is tested."
+  skip_pg=(--skip postgres)
 else
   banner "PostgreSQL is NOT reachable at $pg_host:${pg_port:-5432}: the PostgreSQL leg of the tests will FAIL. Start PostgreSQL (or point XINGQI_TEST_POSTGRES_URL at one), or set XINGQI_SKIP_POSTGRES=1 to skip it knowingly."
 fi
@@ -34,18 +36,21 @@ fi
 step "format"
 cargo fmt --all -- --check
 
+step "structure: layers, import circles, file sizes"
+python3 scripts/check_structure.py
+
 step "lints: server build (ssr)"
 cargo clippy -p app --features ssr --all-targets -- -D warnings
 cargo clippy -p server --all-targets --examples -- -D warnings
 
 step "lints: browser build (hydrate, wasm32)"
-cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p app -p hydrate --features app/hydrate,hydrate/hydrate --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and property tests (app)"
 cargo test -p app --features ssr
 
-step "storage and HTTP tests on SQLite and PostgreSQL (server)"
-cargo test -p server
+step "storage, HTTP, protocol-model, SIGKILL and process tests on SQLite and PostgreSQL (server)"
+cargo test -p server -- "${skip_pg[@]}"
 
 step "release build (server + wasm)"
 cargo leptos build --release

@@ -1,5 +1,6 @@
 //! xingqi (星旗): the Leptos app — pages, server functions, the domain rules, and the browser's
-//! offline outbox. Compiled twice: with `ssr` into the server, with `hydrate` into the wasm.
+//! offline outbox. Compiled twice: with `ssr` into the server, with `hydrate` into the wasm
+//! (through the small `hydrate` crate in `app/hydrate/`, the browser's entry).
 
 // Leptos views are deeply nested types; the member page's exceeds the default limit.
 #![recursion_limit = "256"]
@@ -140,12 +141,4 @@ fn NotFound() -> impl IntoView {
             <p><a href="/">"返回首页"</a></p>
         </main>
     }
-}
-
-/// The wasm entry: hydrates the server-rendered page.
-#[cfg(feature = "hydrate")]
-#[wasm_bindgen::prelude::wasm_bindgen]
-pub fn hydrate() {
-    console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
 }

@@ -1,7 +1,7 @@
 //! The HTTP surface, served on a real port over each backend: sign-in, the page guard, the
 //! sync push's exactly-once answers, bad bodies, and permissions of server functions.
 
-mod common;
+use crate::common;
 
 use app::db::Db;
 use app::sync::protocol::{PushResponse, PushStatus, RejectCode};

@@ -8,9 +8,9 @@
 //! At quiescence, every record the member saw saved is on the server exactly once — or, if
 //! the server refused it, still on the phone with the reason. Nothing lost, nothing twice.
 
+use crate::common;
 use app::auth::CurrentUser;
 use app::db::{Db, now_ms};
-mod common;
 
 use app::domain::role::Role;
 use app::outbox::settle_plan;

@@ -1,7 +1,7 @@
 //! The roster on both backends: imports checked before anything is stored and confirmed all
 //! or nothing, members kept by hand, and invite codes.
 
-mod common;
+use crate::common;
 
 use app::auth::server::{Password, sign_in};
 use app::db::{Db, now_ms};

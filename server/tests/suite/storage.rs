@@ -1,6 +1,6 @@
 //! The storage conformance suite: every test runs on SQLite and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::activity::{ActivityForm, Audience};
 use app::auth::server::{Password, sign_in, sign_out, user_for_token};

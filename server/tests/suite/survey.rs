@@ -1,7 +1,7 @@
 //! Satisfaction surveys on both backends: answers stored once per code or device, refusals
 //! that store nothing, figures from the stored counts, anonymity, and the form over HTTP.
 
-mod common;
+use crate::common;
 
 use app::db::Db;
 use app::domain::ballot::{Audience, Definition};

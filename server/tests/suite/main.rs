@@ -1,0 +1,14 @@
+//! The server's integration tests, as one test binary (one link of the whole app instead of
+//! one per file): storage and HTTP suites on both backends, the roster and survey suites, the
+//! protocol model test, the SIGKILL test and the process tests.
+
+#[macro_use]
+mod common;
+
+mod crash;
+mod http;
+mod process;
+mod roster;
+mod storage;
+mod survey;
+mod sync_model;
