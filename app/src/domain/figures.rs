@@ -180,7 +180,10 @@ mod tests {
         assert_eq!(org("all").tally, tally(&[24, 4, 2], 3));
         // The figure is the domain's, from the combined counts.
         let all = org("all");
-        assert_eq!(all.figure, figure(&all.tally, &def.convention, def.min_group));
+        assert_eq!(
+            all.figure,
+            figure(&all.tally, &def.convention, def.min_group)
+        );
         assert_eq!(all.figure.valid, 30);
         assert_eq!(org("others").figure.star, Verdict::NoData);
         // A question nobody answered in a group still has its (empty) counts.

@@ -114,11 +114,12 @@ pub async fn entry_by_code(
     code: &str,
     now: i64,
 ) -> Result<Result<Entry, Refusal>, AppError> {
-    let row: Option<InviteRow> =
-        sqlx::query_as("SELECT campaign_id, audience, used FROM survey_invites WHERE code_hash = $1")
-            .bind(code_hash(code))
-            .fetch_optional(db.pool())
-            .await?;
+    let row: Option<InviteRow> = sqlx::query_as(
+        "SELECT campaign_id, audience, used FROM survey_invites WHERE code_hash = $1",
+    )
+    .bind(code_hash(code))
+    .fetch_optional(db.pool())
+    .await?;
     let Some(row) = row else {
         return Ok(Err(Refusal::UnknownCode));
     };

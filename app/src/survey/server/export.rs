@@ -119,10 +119,7 @@ pub async fn open_qr_png(
     let Some(path) = info.open_path() else {
         return AppError::NotFound.into_response();
     };
-    match qr_png(
-        &format!("{}{path}", origin_of(&headers)),
-        10,
-    ) {
+    match qr_png(&format!("{}{path}", origin_of(&headers)), 10) {
         Ok(bytes) => (
             StatusCode::OK,
             [

@@ -3,9 +3,9 @@
 //! exports and the QR image. The server mounts [`routes`] and layers [`device_cookie`] over
 //! the whole app.
 
-pub use super::export::{export_csv, export_rows, export_xlsx, open_qr_png, qr_png};
 use super::answer::{Credential, Outcome, Submission, submit};
 use super::entry::Refusal;
+pub use super::export::{export_csv, export_rows, export_xlsx, open_qr_png, qr_png};
 use super::invites::normalise_code;
 use crate::domain::ballot::Audience;
 use crate::state::AppState;
@@ -199,4 +199,3 @@ fn url_encode_pairs<'a>(pairs: impl Iterator<Item = &'a (String, String)>) -> St
         .collect::<Vec<_>>()
         .join("&")
 }
-

@@ -19,13 +19,13 @@ pub mod invites;
 pub mod results;
 pub mod store;
 
+pub use self::http::origin_of;
+pub use crate::domain::figures::group_figures;
 pub use answer::{
     Credential, Outcome, Submission, answer_key, device_hash, restamp, store_pushed, submit,
     submit_in,
 };
-pub use crate::domain::figures::group_figures;
 pub use entry::{Entry, Refusal, entry_by_code, entry_by_token, open_on};
-pub use self::http::origin_of;
 pub use invites::{
     MAX_INVITES_PER_BATCH, create_invites, new_code, new_token, normalise_code, unused_invites,
 };
