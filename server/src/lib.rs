@@ -7,7 +7,6 @@ pub mod files;
 pub mod offline;
 pub mod roster;
 pub mod storage;
-pub mod survey;
 pub mod sync;
 pub mod telemetry;
 
@@ -58,11 +57,7 @@ pub fn app_router(state: AppState) -> Router {
             post(roster::upload).layer(DefaultBodyLimit::max(roster::UPLOAD_LIMIT)),
         )
         .route("/auth/invite", post(roster::accept))
-        .route(app::survey::ANSWER_POST_PATH, post(survey::answer))
-        .route("/survey/go", get(survey::go))
-        .route("/surveys/{id}/export.csv", get(survey::export_csv))
-        .route("/surveys/{id}/export.xlsx", get(survey::export_xlsx))
-        .route("/surveys/{id}/qr.png", get(survey::open_qr_png))
+        .merge(app::survey::http::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route(
             "/api/{*fn_name}",
@@ -79,7 +74,7 @@ pub fn app_router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), guard_pages))
-        .layer(middleware::from_fn(survey::device_cookie))
+        .layer(middleware::from_fn(app::survey::http::device_cookie))
         .layer(middleware::from_fn(move |req, next| {
             offline::cache_headers(hashed, req, next)
         }))

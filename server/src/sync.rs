@@ -51,7 +51,7 @@ pub async fn push(State(state): State<AppState>, headers: HeaderMap, body: Bytes
     if member.is_none() && !anonymous_ok {
         return AppError::Unauthorized.into_response();
     }
-    let survey_device = crate::survey::device_cookie_value(&headers);
+    let survey_device = app::survey::http::device_cookie_value(&headers);
     match app::records::push_as(
         &state.db,
         member.as_ref(),

@@ -4,6 +4,7 @@ pub mod activity;
 pub mod attendance;
 pub mod ballot;
 pub mod cadence;
+pub mod figures;
 pub mod participation;
 pub mod proof;
 pub mod role;

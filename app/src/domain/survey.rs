@@ -369,43 +369,10 @@ pub fn figure(tally: &Tally, convention: &Convention, min_group: u32) -> Figure 
     }
 }
 
-/// A rate as text with one decimal, rounded down so that "90.0%" always meets a 90 % bar.
-pub fn rate_text(x: u32, n: u32) -> String {
-    if n == 0 {
-        return "—".into();
-    }
-    let per_mille = u64::from(x) * 1000 / u64::from(n);
-    format!("{}.{}%", per_mille / 10, per_mille % 10)
-}
-
-/// A figure's value as text in its unit: "92.5%" or "92.5 分" (rounded down).
-pub fn value_text(figure: &Figure, convention: &Convention) -> String {
-    match (figure.value, convention) {
-        (None, _) => "—".into(),
-        (Some(v), Convention::Rate { .. }) => format!("{:.1}%", floor1(v * 100.0)),
-        (Some(v), Convention::Weighted { .. }) => format!("{:.1} 分", floor1(v)),
-    }
-}
-
-/// The interval as text: "59.6%–98.2%" or "71.2–96.0 分".
-pub fn interval_text(figure: &Figure, convention: &Convention) -> String {
-    match (figure.interval, convention) {
-        (None, _) => "—".into(),
-        (Some((lo, hi)), Convention::Rate { .. }) => {
-            format!("{:.1}%–{:.1}%", lo * 100.0, hi * 100.0)
-        }
-        (Some((lo, hi)), Convention::Weighted { .. }) => format!("{lo:.1}–{hi:.1} 分"),
-    }
-}
-
-fn floor1(v: f64) -> f64 {
-    // A tiny epsilon keeps 0.9 * 100 = 90.00000000000001 or 89.99999999999999 from flipping.
-    ((v * 10.0) + 1e-9).floor() / 10.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::figures::{interval_text, value_text};
     use proptest::prelude::*;
 
     const THREE: Scale = Scale {

@@ -2,19 +2,24 @@
 //! masses from a one-time code or an open link, counted into the figures the rating needs.
 
 mod api;
+mod form;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+pub use crate::domain::figures::{GroupFigures, QuestionFigure};
 pub use api::*;
+pub use form::CampaignForm;
 pub use page::{
     AnswerPage, CampaignPage, NewCampaignPage, ReviseCampaignPage, SlipsPage, SurveyCodePage,
     SurveyDonePage, SurveysPage,
 };
+/// The survey's plain HTTP routes and the device-cookie layer, for the server to mount.
+#[cfg(feature = "ssr")]
+pub use server::http;
 
 use crate::auth::CurrentUser;
 use crate::domain::ballot::{Audience, Definition};
-use crate::domain::survey::{Figure, Tally};
 use serde::{Deserialize, Serialize};
 
 /// A campaign as its pages show it, with its current definition.
@@ -74,22 +79,6 @@ pub struct SlipSheet {
 pub struct InviteSlip {
     pub code: String,
     pub audience: Audience,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct QuestionFigure {
-    pub key: String,
-    pub text: String,
-    pub tally: Tally,
-    pub figure: Figure,
-}
-
-/// The figures of one group: an audience, the masses combined, or everyone.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct GroupFigures {
-    pub key: String,
-    pub label: String,
-    pub questions: Vec<QuestionFigure>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -544,6 +544,35 @@ async fn only_organisers_of_the_organisation_read_a_campaign(db: &Db) {
     assert!(create_campaign(db, &f.admin, &other, now).await.is_ok());
 }
 
+/// Two organisers saving a revision at once both claim the next version: the database's key
+/// lets one in, and the other is told so (not shown a server error). Staged here by writing
+/// the other's version 2 as its transaction would, before the campaign's version moves on.
+async fn a_revision_racing_another_is_refused_with_a_reason(db: &Db) {
+    let f = fixture(db).await;
+    let id = open_campaign(db, &f).await;
+    let now = app::db::now_ms();
+    let mut def = Definition::seed("第一党支部");
+    def.comment = false;
+    sqlx::query(
+        "INSERT INTO survey_versions (campaign_id, version, definition, created_at) \
+         VALUES ($1, 2, $2, $3)",
+    )
+    .bind(&id)
+    .bind(serde_json::to_string(&def).unwrap())
+    .bind(now)
+    .execute(db.pool())
+    .await
+    .unwrap();
+    match app::survey::server::revise_campaign(db, &f.sec1, &id, &def, now).await {
+        Err(AppError::Invalid(m)) => assert!(m.contains("刷新"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    let info = app::survey::server::campaign_for_organiser(db, &f.sec1, &id)
+        .await
+        .unwrap();
+    assert_eq!(info.version, 1, "the refused revision changed nothing");
+}
+
 on_both_backends!(
     a_code_answers_once_and_a_retry_is_a_duplicate,
     refused_answers_store_nothing_and_keep_the_code,
@@ -560,6 +589,7 @@ on_both_backends!(
     a_revised_campaign_counts_its_versions_apart,
     closed_campaigns_and_old_forms_are_refused_over_http,
     no_transaction_id_ties_an_answer_to_its_code_on_postgres,
+    a_revision_racing_another_is_refused_with_a_reason,
 );
 
 /// A browser signed in as `username` (a fixture account).

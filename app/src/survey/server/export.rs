@@ -1,175 +1,17 @@
-//! The survey's plain HTTP routes: the answer form's POST (works with JavaScript off), the
-//! code-entry redirect, the open link's device cookie, and the exports.
+//! The organiser's downloads: the results as CSV or XLSX, and the open link's QR code as PNG.
 
-use app::auth::server::user_from_headers;
-use app::domain::ballot::Audience;
-use app::domain::survey::{Verdict, interval_text, value_text};
-use app::error::AppError;
-use app::state::AppState;
-use app::survey::server::{Credential, Outcome, Refusal, Submission, normalise_code, submit};
-use app::survey::{CampaignResults, DEVICE_COOKIE, code_path, open_path};
-use axum::Form;
-use axum::extract::{Path, Query, Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
-use http::{HeaderMap, HeaderValue, StatusCode, header};
-use std::collections::{BTreeMap, HashMap};
-use uuid::Uuid;
-
-/// Reads one cookie's value from the request.
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
-}
-
-/// The open link's device cookie of a request, if the browser sent one.
-pub fn device_cookie_value(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, DEVICE_COOKIE)
-}
-
-/// Gives a phone opening an open link a random device cookie, the basis of the one answer per
-/// device limit. The cookie is never stored; only a hash of it, apart from any answer.
-pub async fn device_cookie(req: Request, next: Next) -> Response {
-    let wants = req.method() == http::Method::GET
-        && req.uri().path().starts_with("/survey/open/")
-        && cookie(req.headers(), DEVICE_COOKIE).is_none();
-    let mut res = next.run(req).await;
-    if wants {
-        let value = format!(
-            "{DEVICE_COOKIE}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax",
-            Uuid::new_v4().simple()
-        );
-        if let Ok(v) = HeaderValue::from_str(&value) {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
-    res
-}
-
-/// `GET /survey/go?code=…`: the code typed from a paper slip.
-pub async fn go(Query(q): Query<HashMap<String, String>>) -> Redirect {
-    let code = q.get("code").map(|c| normalise_code(c)).unwrap_or_default();
-    if code.is_empty() {
-        Redirect::to("/survey")
-    } else {
-        Redirect::to(&code_path(&code))
-    }
-}
-
-/// The answer form's fields, as the form posts them.
-struct Posted {
-    fields: HashMap<String, String>,
-    choices: BTreeMap<String, u8>,
-    bad_choice: bool,
-}
-
-fn read_form(pairs: Vec<(String, String)>) -> Posted {
-    let mut fields = HashMap::new();
-    let mut choices = BTreeMap::new();
-    let mut bad_choice = false;
-    for (k, v) in pairs {
-        if let Some(q) = k.strip_prefix("q_") {
-            match v.parse::<u8>() {
-                Ok(c) => {
-                    choices.insert(q.to_owned(), c);
-                }
-                Err(_) => bad_choice = true,
-            }
-        } else {
-            fields.insert(k, v);
-        }
-    }
-    Posted {
-        fields,
-        choices,
-        bad_choice,
-    }
-}
-
-/// `POST /survey/answer` (form): stores the answer once and shows the thanks page; a refused
-/// answer goes back to the form with the reason and the answers as they were given.
-pub async fn answer(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let posted = read_form(pairs.clone());
-    let get = |k: &str| posted.fields.get(k).map(String::as_str).unwrap_or("");
-    let (code, open) = (get("code").trim(), get("open").trim());
-    let form_path = if open.is_empty() {
-        code_path(&normalise_code(code))
-    } else {
-        open_path(open)
-    };
-    let back = |message: &str| {
-        // The answers go back with the reason, so nothing the respondent entered is lost.
-        let mut query = url_encode_pairs(
-            pairs
-                .iter()
-                .filter(|(k, _)| k.starts_with("q_") || k == "comment" || k == "audience"),
-        );
-        query.push_str("&error=");
-        query.push_str(&app::auth::server::urlencode(message));
-        Redirect::to(&format!("{form_path}?{query}")).into_response()
-    };
-    let Ok(id) = Uuid::parse_str(get("record_id")) else {
-        return back("表单已失效，请刷新页面后重新作答");
-    };
-    let Ok(version) = get("version").parse::<i64>() else {
-        return back("表单已失效，请刷新页面后重新作答");
-    };
-    if posted.bad_choice {
-        return back("选项无效，请重新选择");
-    }
-    let credential = if open.is_empty() {
-        Credential::Code(code.to_owned())
-    } else {
-        Credential::Open {
-            token: open.to_owned(),
-            device: cookie(&headers, DEVICE_COOKIE).unwrap_or_default(),
-        }
-    };
-    let comment = Some(get("comment").to_owned()).filter(|c| !c.trim().is_empty());
-    let submission = Submission {
-        id,
-        campaign_id: get("campaign").to_owned(),
-        version,
-        credential,
-        audience: Audience::parse(get("audience")),
-        choices: posted.choices.clone(),
-        comment,
-    };
-    match submit(&state.db, &submission, app::db::now_ms()).await {
-        Ok(Outcome::Accepted) => Redirect::to("/survey/done").into_response(),
-        Ok(Outcome::Duplicate) => Redirect::to("/survey/done?again=1").into_response(),
-        Ok(Outcome::Conflict) => back("这份答卷之前已用不同的内容提交过，请刷新页面后重新作答"),
-        Ok(Outcome::Rejected(r @ (Refusal::Ballot(_) | Refusal::NoAudience))) => {
-            back(&r.to_string())
-        }
-        // The code, the device or the campaign won't take an answer: the form page says why.
-        Ok(Outcome::Rejected(r)) => back(&r.to_string()),
-        Err(e) => e.into_response(),
-    }
-}
-
-fn url_encode_pairs<'a>(pairs: impl Iterator<Item = &'a (String, String)>) -> String {
-    pairs
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                app::auth::server::urlencode(k),
-                app::auth::server::urlencode(v)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
+use super::http::origin_of;
+use super::results::results;
+use super::store::campaign_for_organiser;
+use crate::auth::server::user_from_headers;
+use crate::domain::figures::{interval_text, value_text};
+use crate::domain::survey::Verdict;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::survey::CampaignResults;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, StatusCode, header};
 
 /// The export's rows: one per group and question, with the raw counts and the figures.
 pub fn export_rows(r: &CampaignResults) -> Vec<Vec<String>> {
@@ -216,14 +58,14 @@ async fn results_for(
     id: &str,
 ) -> Result<CampaignResults, AppError> {
     let viewer = user_from_headers(&state.db, headers).await?;
-    app::survey::server::results(&state.db, &viewer, id, app::db::now_ms()).await
+    results(&state.db, &viewer, id, crate::db::now_ms()).await
 }
 
 fn attachment(name: &str, ext: &str) -> String {
     // RFC 5987: the Chinese title as UTF-8, with a plain fallback.
     format!(
         "attachment; filename=\"survey.{ext}\"; filename*=UTF-8''{}.{ext}",
-        app::auth::server::urlencode(name)
+        crate::auth::server::urlencode(name)
     )
 }
 
@@ -270,17 +112,14 @@ pub async fn open_qr_png(
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
-    let info = match app::survey::server::campaign_for_organiser(&state.db, &viewer, &id).await {
+    let info = match campaign_for_organiser(&state.db, &viewer, &id).await {
         Ok(i) => i,
         Err(e) => return e.into_response(),
     };
     let Some(path) = info.open_path() else {
         return AppError::NotFound.into_response();
     };
-    match qr_png(
-        &format!("{}{path}", app::survey::server::origin_of(&headers)),
-        10,
-    ) {
+    match qr_png(&format!("{}{path}", origin_of(&headers)), 10) {
         Ok(bytes) => (
             StatusCode::OK,
             [

@@ -1,0 +1,189 @@
+//! `/surveys/:id`: a campaign's counts and figures, its open link and its one-time codes.
+
+use super::{param, period_text};
+use crate::domain::ballot::Audience;
+use crate::domain::figures::{GroupFigures, interval_text, value_text};
+use crate::domain::survey::Verdict;
+use crate::survey::{CampaignResults, MakeInvites, load_results};
+use crate::ui::{ErrorPanel, Loading, TopBar, provide_reload, reload_after};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// `/surveys/:id`: live counts, figures with intervals, codes and the open link.
+#[component]
+pub fn CampaignPage() -> impl IntoView {
+    let id = param("id");
+    let data = Resource::new(id, load_results);
+    provide_reload(move || data.refetch());
+    view! {
+        <Title text="测评结果 · 星旗"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(r) => view! { <CampaignView results=r/> }.into_any(),
+                    Err(e) => view! { <main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CampaignView(results: CampaignResults) -> impl IntoView {
+    let info = results.info.clone();
+    let def = info.definition.clone();
+    let total: u32 = results.responses.iter().map(|(_, n)| n).sum();
+    let responses = def
+        .audiences
+        .iter()
+        .map(|a| {
+            let n = results
+                .responses
+                .iter()
+                .find(|(x, _)| x == a)
+                .map_or(0, |(_, n)| *n);
+            view! { <li><span class="figure-label">{a.label()}</span>" "<strong>{n}</strong>" 份"</li> }
+        })
+        .collect_view();
+    let open_url = info.open_path().map(|p| format!("{}{}", results.origin, p));
+    let slips = format!("/surveys/{}/slips", info.id);
+    let edit = format!("/surveys/{}/edit", info.id);
+    let version_note = (info.version > 1 || results.earlier_versions_answers > 0).then(|| {
+        format!(
+            "以下为第 {} 版问卷的结果；此前版本的 {} 份答卷另行保存，不计入。",
+            info.version, results.earlier_versions_answers
+        )
+    });
+    let export = format!("/surveys/{}/export.csv", info.id);
+    let export_xlsx = format!("/surveys/{}/export.xlsx", info.id);
+    let convention = def.convention.describe(&def.scale);
+    let groups = results
+        .groups
+        .iter()
+        .cloned()
+        .map(|g| view! { <GroupView group=g convention=def.convention.clone() choices=def.scale.choices()/> })
+        .collect_view();
+    view! {
+        <TopBar user=results.viewer.clone()/>
+        <main class="page">
+            <p class="crumbs"><a href="/surveys">"‹ 满意度测评"</a></p>
+            <h1>{info.title.clone()}</h1>
+            <p class="hint-left">{period_text(&info)}" · "{results.open_state.clone()}</p>
+            <section class="card" aria-labelledby="responses-h">
+                <h2 id="responses-h">"已收到 "{total}" 份"</h2>
+                <ul class="figure-counts">{responses}</ul>
+                <p class="hint-left">{format!("邀请码已发 {} 个，已用 {} 个。", results.invites_issued, results.invites_used)}</p>
+            </section>
+            {open_url.map(|url| view! { <OpenLink url=url campaign_id=info.id.clone()/> })}
+            <InviteMaker campaign_id=info.id.clone() audiences=def.audiences.clone()/>
+            <p class="actions">
+                <a class="btn" href=slips>"打印邀请码纸条"</a>
+                <a class="btn" href=export download>"导出 CSV"</a>
+                <a class="btn" href=export_xlsx download>"导出 Excel"</a>
+                <a class="btn" href=edit>"修改测评"</a>
+            </p>
+            <section aria-labelledby="figures-h">
+                <h2 id="figures-h">"测评结果"</h2>
+                {version_note.map(|n| view! { <p class="alert alert-info">{n}</p> })}
+                <p class="rule-note">{convention}"。“不了解”不计入有效票。区间为 95% 置信区间；“有把握”指区间下限也达到标准。有效票少于 "{def.min_group}" 的组只列人数。"</p>
+                {groups}
+            </section>
+        </main>
+    }
+}
+
+#[component]
+fn OpenLink(url: String, campaign_id: String) -> impl IntoView {
+    let svg = crate::activity::qr_svg(&url);
+    let png = format!("/surveys/{campaign_id}/qr.png");
+    view! {
+        <section class="card" aria-labelledby="open-h">
+            <h2 id="open-h">"开放链接"</h2>
+            <p class="hint-left">"把链接或二维码图片发到微信群；每部手机限答一次。"</p>
+            <div class="qr" role="img" aria-label="测评二维码" inner_html=svg></div>
+            <p><input class="copy" readonly value=url.clone() aria-label="测评链接"/></p>
+            <p><a class="btn" href=png download>"下载二维码图片"</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn InviteMaker(campaign_id: String, audiences: Vec<Audience>) -> impl IntoView {
+    let action = ServerAction::<MakeInvites>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
+    let options = audiences
+        .into_iter()
+        .map(|a| view! { <option value=a.key()>{a.label()}</option> })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="invites-h">
+            <h2 id="invites-h">"一次性邀请码"</h2>
+            <p class="hint-left">"每个邀请码只能作答一次。可打印成纸条发放；纸条上的链接也可作为个人链接单独发给一个人。"</p>
+            <ActionForm action=action attr:class="inline-form">
+                <input type="hidden" name="campaign_id" value=campaign_id/>
+                <label class="field"><span>"对象"</span><select name="audience">{options}</select></label>
+                <label class="field"><span>"数量"</span><input name="count" inputmode="numeric" value="30" required/></label>
+                <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>"生成"</button>
+            </ActionForm>
+            {move || action.value().get().map(|r| match r {
+                Ok(n) => view! { <p class="alert alert-success" role="status">{format!("已生成 {n} 个邀请码")}</p> }.into_any(),
+                Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+fn verdict_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::MetWithConfidence | Verdict::Met => "verdict-met",
+        Verdict::NotMet => "verdict-not-met",
+        Verdict::TooFew | Verdict::NoData => "verdict-none",
+    }
+}
+
+#[component]
+fn GroupView(
+    group: GroupFigures,
+    convention: crate::domain::survey::Convention,
+    choices: Vec<&'static str>,
+) -> impl IntoView {
+    // One card per question rather than a wide table: it reads on a phone.
+    let items = group
+        .questions
+        .into_iter()
+        .map(|q| {
+            let mut counts: Vec<u32> = q.tally.counts.clone();
+            if choices.len() > counts.len() {
+                counts.push(q.tally.dont_know);
+            }
+            let counts = choices
+                .iter()
+                .zip(counts)
+                .map(|(label, n)| view! { <li>{*label}" "<b>{n}</b></li> })
+                .collect_view();
+            let f = q.figure.clone();
+            let interval = f
+                .interval
+                .map(|_| format!("95% 区间 {}", interval_text(&f, &convention)));
+            view! {
+                <article class="q-figure" aria-label=q.text.clone()>
+                    <h4>{q.text.clone()}</h4>
+                    <p class="q-value"><strong>{value_text(&f, &convention)}</strong>" "<small>{interval}</small></p>
+                    <ul class="q-counts">{counts}<li>"有效票 "<b>{f.valid}</b></li></ul>
+                    <p class="q-verdicts">
+                        <span class=verdict_class(f.star)>{format!("≥ 90%：{}", f.star.label())}</span>
+                        <span class=verdict_class(f.red_flag)>{format!("≥ 95%：{}", f.red_flag.label())}</span>
+                    </p>
+                </article>
+            }
+        })
+        .collect_view();
+    let heading = format!("group-{}", group.key);
+    let labelled = heading.clone();
+    view! {
+        <section class="card" aria-labelledby=labelled>
+            <h3 id=heading>{group.label}</h3>
+            {items}
+        </section>
+    }
+}

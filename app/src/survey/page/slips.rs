@@ -1,0 +1,60 @@
+//! `/surveys/:id/slips`: the print sheet of unused one-time codes.
+
+use super::param;
+use crate::survey::{SlipSheet, code_path, load_slips};
+use crate::ui::{ErrorPanel, Loading};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// `/surveys/:id/slips`: a sheet of one-time codes to print and cut.
+#[component]
+pub fn SlipsPage() -> impl IntoView {
+    let id = param("id");
+    let data = Resource::new(id, load_slips);
+    view! {
+        <Title text="邀请码纸条 · 星旗"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(sheet) => view! { <SlipsView sheet=sheet/> }.into_any(),
+                    Err(e) => view! { <main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SlipsView(sheet: SlipSheet) -> impl IntoView {
+    let back = format!("/surveys/{}", sheet.info.id);
+    let empty = sheet.slips.is_empty();
+    let title = sheet.info.title.clone();
+    let slips = sheet
+        .slips
+        .into_iter()
+        .map(|s| {
+            let url = format!("{}{}", sheet.origin, code_path(&s.code));
+            let svg = crate::activity::qr_svg_sized(&url, 120);
+            view! {
+                <li class="slip">
+                    <p class="slip-name">{title.clone()}" · "{s.audience.label()}</p>
+                    <div class="qr" inner_html=svg></div>
+                    <p class="slip-code">{s.code.clone()}</p>
+                    <p class="slip-link">{url.clone()}</p>
+                    <p class="slip-note">"微信扫码作答，或打开 "{sheet.origin.clone()}"/survey 输入邀请码。匿名，仅可作答一次。"</p>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <main class="page">
+            <p class="crumbs no-print"><a href=back>"‹ 返回测评"</a></p>
+            <h1 class="no-print">"未使用的邀请码"</h1>
+            <Show when=move || empty>
+                <p class="empty">"没有未使用的邀请码。请先在测评页面生成。"</p>
+            </Show>
+            <p class="no-print"><button class="btn btn-primary" onclick="window.print()">"打印"</button></p>
+            <ul class="slips">{slips}</ul>
+        </main>
+    }
+}

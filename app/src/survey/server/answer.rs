@@ -1,0 +1,317 @@
+//! The answer path, where the anonymity rule is enforced: [`submit`] consumes the code (or the
+//! device's open-link use) and stores the answer in one transaction, and writes nothing that
+//! joins the two — the answer row has no code, person, device, address or time, and its key is
+//! a hash of the phone's record id.
+
+use super::entry::{Refusal, open_on, today};
+use super::invites::code_hash;
+use super::sha256_hex;
+use super::store::campaign_row_on;
+use crate::db::Db;
+use crate::domain::ballot::{Audience, Ballot, Definition};
+use crate::error::AppError;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// How a respondent is let in: a one-time code, or the open link from a device.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    Code(String),
+    Open { token: String, device: String },
+}
+
+/// An answer as it arrives, from the form or through sync.
+#[derive(Clone, Debug)]
+pub struct Submission {
+    /// The record id the phone (or the rendered form) made.
+    pub id: Uuid,
+    pub campaign_id: String,
+    pub version: i64,
+    pub credential: Credential,
+    /// The respondent's group; for a code it comes from the code and this is ignored.
+    pub audience: Option<Audience>,
+    pub choices: BTreeMap<String, u8>,
+    pub comment: Option<String>,
+}
+
+/// What happened to a submission.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Accepted,
+    /// The same id with the same content was stored before: a success.
+    Duplicate,
+    /// The same id with other content: nothing overwritten.
+    Conflict,
+    Rejected(Refusal),
+}
+
+/// Stores a pushed survey answer in the batch's transaction: the protocol's view of [`submit`].
+pub async fn store_pushed(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: Uuid,
+    body: &crate::sync::protocol::SurveyAnswerBody,
+    device: Option<&str>,
+    now: i64,
+) -> Result<crate::sync::protocol::PushResult, AppError> {
+    use crate::sync::protocol::{PushResult, PushStatus, RejectCode};
+    let credential = match (&body.code, &body.open_token) {
+        (Some(code), None) => Credential::Code(code.clone()),
+        (None, Some(token)) => Credential::Open {
+            token: token.clone(),
+            device: device.unwrap_or_default().to_owned(),
+        },
+        _ => {
+            return Ok(PushResult::rejected(
+                Some(id.to_string()),
+                RejectCode::Malformed,
+                "答卷须带邀请码或开放链接之一",
+            ));
+        }
+    };
+    let submission = Submission {
+        id,
+        campaign_id: body.campaign_id.clone(),
+        version: body.version,
+        credential,
+        audience: body.audience,
+        choices: body.choices.clone(),
+        comment: body.comment.clone(),
+    };
+    Ok(match submit_in(tx, &submission, now).await? {
+        Outcome::Accepted => PushResult::stored(id, PushStatus::Accepted),
+        Outcome::Duplicate => PushResult::stored(id, PushStatus::Duplicate),
+        Outcome::Conflict => PushResult::conflict(id),
+        Outcome::Rejected(r) => {
+            PushResult::rejected(Some(id.to_string()), r.reject_code(), r.to_string())
+        }
+    })
+}
+
+/// The key an answer is stored under: a hash of the record id, which (a UUIDv7) carries the
+/// moment it was made.
+pub fn answer_key(id: &Uuid) -> String {
+    sha256_hex(format!("survey-answer:{id}").as_bytes())
+}
+
+/// The hash of a device cookie, as the open-link limit keeps it.
+pub fn device_hash(device: &str) -> String {
+    sha256_hex(format!("survey-device:{device}").as_bytes())
+}
+
+/// The content stored under an answer's key, if any.
+async fn stored_content(
+    conn: &mut sqlx::AnyConnection,
+    key: &str,
+) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT content_hash FROM survey_answers WHERE id_hash = $1")
+            .bind(key)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// A record id seen before: the same content is a duplicate, other content a conflict.
+fn seen_before(stored: &str, content: &str) -> Outcome {
+    if stored == content {
+        Outcome::Duplicate
+    } else {
+        Outcome::Conflict
+    }
+}
+
+fn content_hash(campaign: &str, version: i64, ballot: &Ballot) -> String {
+    let canonical = serde_json::json!({
+        "campaign": campaign,
+        "version": version,
+        "audience": ballot.audience.key(),
+        "choices": ballot.choices,
+        "comment": ballot.comment,
+    });
+    sha256_hex(canonical.to_string().as_bytes())
+}
+
+/// The definition of one version of a campaign, if that version exists.
+async fn definition_of(
+    conn: &mut sqlx::AnyConnection,
+    campaign: &str,
+    version: i64,
+) -> Result<Option<Definition>, AppError> {
+    let definition: Option<String> = sqlx::query_scalar(
+        "SELECT definition FROM survey_versions WHERE campaign_id = $1 AND version = $2",
+    )
+    .bind(campaign)
+    .bind(version)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(definition.and_then(|d| serde_json::from_str(&d).ok()))
+}
+
+/// Stores an answer exactly once. The credential is consumed and the answer written in one
+/// transaction, with nothing stored that joins them.
+pub async fn submit(db: &Db, s: &Submission, now: i64) -> Result<Outcome, AppError> {
+    let mut tx = db.begin_write().await?;
+    let outcome = submit_in(&mut tx, s, now).await?;
+    if outcome == Outcome::Accepted {
+        tx.commit().await?;
+        // The answer is stored; a failure here is logged and the next answer's pass covers it.
+        let _ = restamp(db, std::slice::from_ref(&s.campaign_id)).await;
+    }
+    Ok(outcome)
+}
+
+/// Blurs the one trace the database itself keeps of which rows a transaction wrote. On
+/// PostgreSQL every row carries the id of the transaction that wrote it (`xmin`): the answer
+/// and the code or device row spent with it would share one. Rewriting every spent code and
+/// device row of the campaign in a later transaction gives them all that transaction's id, so
+/// none shares an id with any answer. (Superseded row versions linger until VACUUM, readable
+/// only with page-inspection rights.) SQLite keeps no such column; nothing to do there.
+pub async fn restamp(db: &Db, campaigns: &[String]) -> Result<(), AppError> {
+    if db.backend() != crate::db::Backend::Postgres || campaigns.is_empty() {
+        return Ok(());
+    }
+    let mut tx = db.begin_write().await?;
+    for campaign in campaigns {
+        sqlx::query("UPDATE survey_invites SET used = used WHERE campaign_id = $1 AND used = 1")
+            .bind(campaign)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE survey_open_uses SET device_hash = device_hash WHERE campaign_id = $1")
+            .bind(campaign)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct CodeRow {
+    audience: String,
+    campaign_id: String,
+}
+
+/// [`submit`] inside the caller's transaction (a pushed batch). Writes only when the outcome
+/// is `Accepted`, so a refusal leaves the rest of the batch as it was.
+pub async fn submit_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    s: &Submission,
+    now: i64,
+) -> Result<Outcome, AppError> {
+    let key = answer_key(&s.id);
+    let Some(row) = campaign_row_on(tx, &s.campaign_id).await? else {
+        return Ok(Outcome::Rejected(Refusal::UnknownCampaign));
+    };
+    let info = row.info;
+    // A retry is recognised before anything else: it succeeds even after the code was used
+    // (by this very answer) or the campaign closed.
+    let earlier = stored_content(tx, &key).await?;
+    // The audience a code carries, looked up without consuming it yet.
+    let audience = match &s.credential {
+        Credential::Code(code) => {
+            let row: Option<CodeRow> = sqlx::query_as(
+                "SELECT audience, campaign_id FROM survey_invites WHERE code_hash = $1",
+            )
+            .bind(code_hash(code))
+            .fetch_optional(&mut **tx)
+            .await?;
+            match row {
+                Some(r) if r.campaign_id == info.id => Audience::parse(&r.audience),
+                _ if earlier.is_some() => s.audience,
+                _ => return Ok(Outcome::Rejected(Refusal::UnknownCode)),
+            }
+        }
+        Credential::Open { .. } => s.audience,
+    };
+    let Some(audience) = audience else {
+        return Ok(Outcome::Rejected(Refusal::NoAudience));
+    };
+    // A new answer must be given under the current version. A retry is read under the
+    // version it was given under, so an answer stored before a revision is still its own
+    // duplicate after it.
+    if earlier.is_none() && s.version != info.version {
+        return Ok(Outcome::Rejected(Refusal::WrongVersion {
+            current: info.version,
+        }));
+    }
+    let definition = if s.version == info.version {
+        Some(info.definition.clone())
+    } else {
+        definition_of(tx, &info.id, s.version).await?
+    };
+    let Some(definition) = definition else {
+        return Ok(Outcome::Conflict);
+    };
+    let ballot = match Ballot::parse(&definition, audience, s.choices.clone(), s.comment.clone()) {
+        Ok(b) => b,
+        Err(e) if earlier.is_none() => return Ok(Outcome::Rejected(Refusal::Ballot(e))),
+        Err(_) => return Ok(Outcome::Conflict),
+    };
+    let content = content_hash(&info.id, s.version, &ballot);
+    if let Some(earlier) = earlier {
+        return Ok(seen_before(&earlier, &content));
+    }
+    if let Err(r) = open_on(&info, &today(now)) {
+        return Ok(Outcome::Rejected(r));
+    }
+    let consumed = match &s.credential {
+        Credential::Code(code) => sqlx::query(
+            "UPDATE survey_invites SET used = 1 \
+             WHERE code_hash = $1 AND campaign_id = $2 AND used = 0",
+        )
+        .bind(code_hash(code))
+        .bind(&info.id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected(),
+        Credential::Open { token, device } => {
+            if info.open_token.as_deref() != Some(token.as_str()) {
+                return Ok(Outcome::Rejected(Refusal::UnknownCampaign));
+            }
+            if device.trim().is_empty() {
+                return Ok(Outcome::Rejected(Refusal::NoDevice));
+            }
+            sqlx::query(
+                "INSERT INTO survey_open_uses (campaign_id, device_hash) VALUES ($1, $2) \
+                 ON CONFLICT (campaign_id, device_hash) DO NOTHING",
+            )
+            .bind(&info.id)
+            .bind(device_hash(device))
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+        }
+    };
+    if consumed != 1 {
+        // The same answer sent twice at once (PostgreSQL lets both in until the code's row is
+        // locked): the first one's commit is visible now, and this one is its duplicate.
+        if let Some(stored) = stored_content(tx, &key).await? {
+            return Ok(seen_before(&stored, &content));
+        }
+        return Ok(Outcome::Rejected(match s.credential {
+            Credential::Code(_) => Refusal::UsedCode,
+            Credential::Open { .. } => Refusal::DeviceUsed,
+        }));
+    }
+    sqlx::query(
+        "INSERT INTO survey_answers (id_hash, campaign_id, version, audience, comment, content_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&key)
+    .bind(&info.id)
+    .bind(s.version)
+    .bind(ballot.audience.key())
+    .bind(ballot.comment.as_deref())
+    .bind(&content)
+    .execute(&mut **tx)
+    .await?;
+    for (question, choice) in &ballot.choices {
+        sqlx::query("INSERT INTO survey_choices (answer_id, question, choice) VALUES ($1, $2, $3)")
+            .bind(&key)
+            .bind(question)
+            .bind(i64::from(*choice))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(Outcome::Accepted)
+}

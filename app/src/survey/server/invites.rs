@@ -1,0 +1,117 @@
+//! One-time codes (printed slips and personal links) and open-link tokens: making them,
+//! listing the unused ones, and the hash a code is stored under.
+
+use super::sha256_hex;
+use super::store::campaign_for_organiser;
+use crate::auth::CurrentUser;
+use crate::db::Db;
+use crate::domain::ballot::Audience;
+use crate::error::AppError;
+use crate::survey::{CampaignInfo, InviteSlip};
+use rand::Rng;
+
+/// The most one-time codes one request may make.
+pub const MAX_INVITES_PER_BATCH: u32 = 500;
+
+/// A code as typed on a slip: case, spaces and dashes don't matter.
+pub fn normalise_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// The key a code is stored and looked up under.
+pub(super) fn code_hash(code: &str) -> String {
+    sha256_hex(normalise_code(code).as_bytes())
+}
+
+const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+/// A new slip code: 8 characters from 32 (40 bits), shown as `ABCD-EFGH`.
+pub fn new_code() -> String {
+    let mut rng = rand::rngs::OsRng;
+    let chars: String = (0..8)
+        .map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char)
+        .collect();
+    format!("{}-{}", &chars[..4], &chars[4..])
+}
+
+/// A new open-link token: 22 characters (≈ 110 bits).
+pub fn new_token() -> String {
+    let mut rng = rand::rngs::OsRng;
+    (0..22)
+        .map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// Makes `count` one-time codes for `audience`.
+pub async fn create_invites(
+    db: &Db,
+    viewer: &CurrentUser,
+    campaign_id: &str,
+    audience: Audience,
+    count: u32,
+) -> Result<u32, AppError> {
+    let info = campaign_for_organiser(db, viewer, campaign_id).await?;
+    if !info.definition.audiences.contains(&audience) {
+        return Err(AppError::Invalid(format!(
+            "本次测评不面向{}",
+            audience.label()
+        )));
+    }
+    if count == 0 || count > MAX_INVITES_PER_BATCH {
+        return Err(AppError::Invalid(format!(
+            "每次可生成 1 到 {MAX_INVITES_PER_BATCH} 个邀请码"
+        )));
+    }
+    let mut tx = db.begin_write().await?;
+    let mut made = 0;
+    while made < count {
+        let code = new_code();
+        let done = sqlx::query(
+            "INSERT INTO survey_invites (code_hash, campaign_id, audience, code) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (code_hash) DO NOTHING",
+        )
+        .bind(code_hash(&code))
+        .bind(campaign_id)
+        .bind(audience.key())
+        .bind(&code)
+        .execute(&mut *tx)
+        .await?;
+        made += u32::try_from(done.rows_affected()).unwrap_or(0);
+    }
+    tx.commit().await?;
+    Ok(made)
+}
+
+#[derive(sqlx::FromRow)]
+struct SlipRow {
+    code: String,
+    audience: String,
+}
+
+/// The unused codes of a campaign, for the print sheet and personal links.
+pub async fn unused_invites(
+    db: &Db,
+    viewer: &CurrentUser,
+    campaign_id: &str,
+) -> Result<(CampaignInfo, Vec<InviteSlip>), AppError> {
+    let info = campaign_for_organiser(db, viewer, campaign_id).await?;
+    let rows: Vec<SlipRow> = sqlx::query_as(
+        "SELECT code, audience FROM survey_invites WHERE campaign_id = $1 AND used = 0 \
+         ORDER BY audience, code",
+    )
+    .bind(campaign_id)
+    .fetch_all(db.pool())
+    .await?;
+    let slips = rows
+        .into_iter()
+        .map(|r| InviteSlip {
+            code: r.code,
+            audience: Audience::parse(&r.audience).unwrap_or(Audience::Others),
+        })
+        .collect();
+    Ok((info, slips))
+}

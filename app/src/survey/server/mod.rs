@@ -1,0 +1,43 @@
+//! The server side of the surveys (feature `ssr`), one concern per file:
+//!
+//! - [`store`]: campaigns — who may run one, creating, renaming, revising, reading back;
+//! - [`invites`]: one-time codes and open-link tokens;
+//! - [`entry`]: what a respondent's link opens, and why an answer is refused;
+//! - [`answer`]: the anonymity-critical answer path ([`submit`], [`store_pushed`], [`restamp`]);
+//! - [`results`]: the counts the figures are computed from (the figures are in
+//!   [`crate::domain::figures`]);
+//! - [`http`] and [`export`]: the plain HTTP routes the server mounts.
+//!
+//! Everything callers use is re-exported here, so `survey::server::submit` and the like keep
+//! their paths.
+
+pub mod answer;
+pub mod entry;
+pub mod export;
+pub mod http;
+pub mod invites;
+pub mod results;
+pub mod store;
+
+pub use self::http::origin_of;
+pub use crate::domain::figures::group_figures;
+pub use answer::{
+    Credential, Outcome, Submission, answer_key, device_hash, restamp, store_pushed, submit,
+    submit_in,
+};
+pub use entry::{Entry, Refusal, entry_by_code, entry_by_token, open_on};
+pub use invites::{
+    MAX_INVITES_PER_BATCH, create_invites, new_code, new_token, normalise_code, unused_invites,
+};
+pub use results::{results, tallies};
+pub use store::{
+    campaign_for_organiser, campaigns, change_details, create_campaign, may_run, revise_campaign,
+    runnable_orgs,
+};
+
+use sha2::{Digest, Sha256};
+
+/// The hex SHA-256 every stored key of the surveys is made with.
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}

@@ -1,0 +1,120 @@
+//! The counts a campaign's figures are computed from, and the results page's numbers.
+
+use super::entry::{Refusal, open_on, today};
+use super::store::campaign_for_organiser;
+use crate::auth::CurrentUser;
+use crate::db::Db;
+use crate::domain::ballot::Audience;
+use crate::domain::figures::group_figures;
+use crate::domain::survey::Tally;
+use crate::error::AppError;
+use crate::survey::{CampaignInfo, CampaignResults};
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(sqlx::FromRow)]
+struct ChoiceCount {
+    audience: String,
+    question: String,
+    choice: i64,
+    n: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct AudienceCount {
+    audience: String,
+    n: i64,
+}
+
+/// The raw counts of a campaign's current version: per audience and question, votes per
+/// choice; and answers per audience.
+pub async fn tallies(
+    db: &Db,
+    info: &CampaignInfo,
+) -> Result<(HashMap<(Audience, String), Tally>, BTreeMap<Audience, u32>), AppError> {
+    let scale = info.definition.scale;
+    let rows: Vec<ChoiceCount> = sqlx::query_as(
+        "SELECT a.audience, c.question, c.choice, COUNT(*) AS n \
+         FROM survey_answers a JOIN survey_choices c ON c.answer_id = a.id_hash \
+         WHERE a.campaign_id = $1 AND a.version = $2 \
+         GROUP BY a.audience, c.question, c.choice",
+    )
+    .bind(&info.id)
+    .bind(info.version)
+    .fetch_all(db.pool())
+    .await?;
+    let mut tallies: HashMap<(Audience, String), Tally> = HashMap::new();
+    for r in rows {
+        let Some(audience) = Audience::parse(&r.audience) else {
+            continue;
+        };
+        let tally = tallies
+            .entry((audience, r.question))
+            .or_insert_with(|| Tally::empty(&scale));
+        for _ in 0..r.n {
+            tally.record(&scale, usize::try_from(r.choice).unwrap_or(usize::MAX));
+        }
+    }
+    let counts: Vec<AudienceCount> = sqlx::query_as(
+        "SELECT audience, COUNT(*) AS n FROM survey_answers \
+         WHERE campaign_id = $1 AND version = $2 GROUP BY audience",
+    )
+    .bind(&info.id)
+    .bind(info.version)
+    .fetch_all(db.pool())
+    .await?;
+    let mut responses = BTreeMap::new();
+    for r in counts {
+        if let Some(a) = Audience::parse(&r.audience) {
+            responses.insert(a, u32::try_from(r.n).unwrap_or(u32::MAX));
+        }
+    }
+    Ok((tallies, responses))
+}
+
+#[derive(sqlx::FromRow)]
+struct InviteCounts {
+    issued: i64,
+    used: i64,
+}
+
+/// The campaign's counts and figures as the organiser reads them.
+pub async fn results(
+    db: &Db,
+    viewer: &CurrentUser,
+    campaign_id: &str,
+    now: i64,
+) -> Result<CampaignResults, AppError> {
+    let info = campaign_for_organiser(db, viewer, campaign_id).await?;
+    let (tallies, responses) = tallies(db, &info).await?;
+    let invites: InviteCounts = sqlx::query_as(
+        "SELECT COUNT(*) AS issued, COALESCE(SUM(used), 0) AS used \
+         FROM survey_invites WHERE campaign_id = $1",
+    )
+    .bind(campaign_id)
+    .fetch_one(db.pool())
+    .await?;
+    let open_state = match open_on(&info, &today(now)) {
+        Ok(()) => "进行中".to_owned(),
+        Err(r @ Refusal::NotYetOpen(_)) | Err(r @ Refusal::Closed(_)) => r.to_string(),
+        Err(r) => r.to_string(),
+    };
+    let groups = group_figures(&info.definition, &tallies);
+    let earlier: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) AS n FROM survey_answers WHERE campaign_id = $1 AND version <> $2",
+    )
+    .bind(campaign_id)
+    .bind(info.version)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(CampaignResults {
+        earlier_versions_answers: u32::try_from(earlier).unwrap_or(0),
+        viewer: viewer.clone(),
+        origin: String::new(),
+        responses: responses.into_iter().collect(),
+        invites_issued: u32::try_from(invites.issued).unwrap_or(0),
+        invites_used: u32::try_from(invites.used).unwrap_or(0),
+        open_state,
+        groups,
+        info,
+    })
+}

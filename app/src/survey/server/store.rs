@@ -1,0 +1,332 @@
+//! Campaign storage: who may run a campaign, creating it, its name and dates, new versions of
+//! its definition, and reading campaigns back.
+
+use super::invites::new_token;
+use crate::auth::CurrentUser;
+use crate::db::Db;
+use crate::domain::ballot::Definition;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::survey::{CampaignDetails, CampaignInfo, NewCampaign};
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+/// Whether `viewer` runs surveys for organisation `org` (whose parent is `parent`): a
+/// secretary for their own branch, an admin for their school and its branches.
+pub fn may_run(viewer: &CurrentUser, org: &str, parent: Option<&str>) -> bool {
+    match viewer.role {
+        Role::Member => false,
+        Role::Secretary => viewer.org_id == org,
+        Role::Admin => viewer.org_id == org || parent == Some(viewer.org_id.as_str()),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct OrgRow {
+    parent_id: Option<String>,
+}
+
+/// The parent of organisation `org`, if it has one.
+async fn parent_of(db: &Db, org: &str) -> Result<Option<String>, AppError> {
+    let row: OrgRow = sqlx::query_as("SELECT name, parent_id FROM organisations WHERE id = $1")
+        .bind(org)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(row.parent_id)
+}
+
+#[derive(sqlx::FromRow)]
+struct OrgName {
+    id: String,
+    name: String,
+}
+
+/// The organisations `viewer` may run a campaign for: their branch, or their school and its
+/// branches. `(id, name)`.
+pub async fn runnable_orgs(
+    db: &Db,
+    viewer: &CurrentUser,
+) -> Result<Vec<(String, String)>, AppError> {
+    let rows: Vec<OrgName> = match viewer.role {
+        Role::Member => return Err(AppError::Forbidden),
+        Role::Secretary => {
+            sqlx::query_as("SELECT id, name FROM organisations WHERE id = $1")
+                .bind(&viewer.org_id)
+                .fetch_all(db.pool())
+                .await?
+        }
+        Role::Admin => {
+            sqlx::query_as(
+                "SELECT id, name FROM organisations WHERE id = $1 OR parent_id = $1 \
+                 ORDER BY CASE WHEN id = $1 THEN 0 ELSE 1 END, sort_order, name",
+            )
+            .bind(&viewer.org_id)
+            .fetch_all(db.pool())
+            .await?
+        }
+    };
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
+}
+
+fn parse_day(s: &str, what: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::Invalid(format!("{what}应为 年-月-日，如 2026-12-01")))
+}
+
+impl CampaignDetails {
+    /// Trimmed and checked, the dates in their one spelling (YYYY-MM-DD), or why not.
+    fn checked(&self) -> Result<CampaignDetails, AppError> {
+        let title = self.title.trim();
+        let period = self.period.trim();
+        if title.is_empty() || title.chars().count() > 60 {
+            return Err(AppError::Invalid("请填写测评名称（最多 60 字）".into()));
+        }
+        if period.is_empty() || period.chars().count() > 30 {
+            return Err(AppError::Invalid(
+                "请填写测评期间，如“2026年度”（最多 30 字）".into(),
+            ));
+        }
+        let opens = parse_day(&self.opens_on, "开始日期")?;
+        let closes = parse_day(&self.closes_on, "结束日期")?;
+        if closes < opens {
+            return Err(AppError::Invalid("结束日期不能早于开始日期".into()));
+        }
+        Ok(CampaignDetails {
+            title: title.to_owned(),
+            period: period.to_owned(),
+            opens_on: opens.to_string(),
+            closes_on: closes.to_string(),
+        })
+    }
+}
+
+/// Renames a campaign or moves its dates — to extend it, or to end it early by making today
+/// its last day. Takes effect at once: the answer pages read the dates on every request.
+/// Answers already given are kept whatever the new dates say.
+pub async fn change_details(
+    db: &Db,
+    viewer: &CurrentUser,
+    campaign_id: &str,
+    details: &CampaignDetails,
+) -> Result<(), AppError> {
+    campaign_for_organiser(db, viewer, campaign_id).await?;
+    let d = details.checked()?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE survey_campaigns SET title = $2, period = $3, opens_on = $4, closes_on = $5 \
+         WHERE id = $1",
+    )
+    .bind(campaign_id)
+    .bind(&d.title)
+    .bind(&d.period)
+    .bind(&d.opens_on)
+    .bind(&d.closes_on)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Creates a campaign with its first definition; returns its id.
+pub async fn create_campaign(
+    db: &Db,
+    viewer: &CurrentUser,
+    new: &NewCampaign,
+    now: i64,
+) -> Result<String, AppError> {
+    let parent = parent_of(db, &new.org_id).await?;
+    if !may_run(viewer, &new.org_id, parent.as_deref()) {
+        return Err(AppError::Forbidden);
+    }
+    let details = CampaignDetails {
+        title: new.title.clone(),
+        period: new.period.clone(),
+        opens_on: new.opens_on.clone(),
+        closes_on: new.closes_on.clone(),
+    }
+    .checked()?;
+    new.definition.check().map_err(AppError::Invalid)?;
+    let id = Uuid::now_v7().to_string();
+    let definition = serde_json::to_string(&new.definition).map_err(|_| AppError::Internal)?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO survey_campaigns \
+         (id, org_id, title, period, opens_on, closes_on, version, open_token, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9)",
+    )
+    .bind(&id)
+    .bind(&new.org_id)
+    .bind(&details.title)
+    .bind(&details.period)
+    .bind(&details.opens_on)
+    .bind(&details.closes_on)
+    .bind(new.open_link.then(new_token))
+    .bind(&viewer.id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO survey_versions (campaign_id, version, definition, created_at) \
+         VALUES ($1, 1, $2, $3)",
+    )
+    .bind(&id)
+    .bind(definition)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A campaign with its current definition, and its organisation's parent (for [`may_run`]).
+pub(super) struct CampaignRow {
+    pub info: CampaignInfo,
+    pub parent: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CampaignRecord {
+    id: String,
+    org_id: String,
+    org_name: String,
+    parent_id: Option<String>,
+    title: String,
+    period: String,
+    opens_on: String,
+    closes_on: String,
+    version: i64,
+    open_token: Option<String>,
+    definition: String,
+}
+
+pub(super) async fn campaign_row(db: &Db, id: &str) -> Result<Option<CampaignRow>, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    campaign_row_on(&mut conn, id).await
+}
+
+pub(super) async fn campaign_row_on(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+) -> Result<Option<CampaignRow>, AppError> {
+    let row: Option<CampaignRecord> = sqlx::query_as(
+        "SELECT c.id, c.org_id, o.name AS org_name, o.parent_id, c.title, c.period, c.opens_on, \
+         c.closes_on, c.version, c.open_token, v.definition \
+         FROM survey_campaigns c JOIN organisations o ON o.id = c.org_id \
+         JOIN survey_versions v ON v.campaign_id = c.id AND v.version = c.version \
+         WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let definition: Definition = serde_json::from_str(&r.definition).map_err(|e| {
+        tracing::error!(error = %e, campaign = id, "unreadable survey definition");
+        AppError::Internal
+    })?;
+    Ok(Some(CampaignRow {
+        parent: r.parent_id,
+        info: CampaignInfo {
+            id: r.id,
+            org_id: r.org_id,
+            org_name: r.org_name,
+            title: r.title,
+            period: r.period,
+            opens_on: r.opens_on,
+            closes_on: r.closes_on,
+            version: r.version,
+            open_token: r.open_token,
+            definition,
+        },
+    }))
+}
+
+/// A campaign `viewer` runs.
+pub async fn campaign_for_organiser(
+    db: &Db,
+    viewer: &CurrentUser,
+    id: &str,
+) -> Result<CampaignInfo, AppError> {
+    let row = campaign_row(db, id).await?.ok_or(AppError::NotFound)?;
+    if may_run(viewer, &row.info.org_id, row.parent.as_deref()) {
+        Ok(row.info)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Changes what a campaign asks or how it counts: a new version of its definition, which new
+/// forms show from now on. Answers keep the version they were given under and are counted per
+/// version; a form still showing the old version is refused with `wrong_version` (the phone
+/// keeps that answer and says why).
+pub async fn revise_campaign(
+    db: &Db,
+    viewer: &CurrentUser,
+    campaign_id: &str,
+    definition: &Definition,
+    now: i64,
+) -> Result<i64, AppError> {
+    let info = campaign_for_organiser(db, viewer, campaign_id).await?;
+    definition.check().map_err(AppError::Invalid)?;
+    if *definition == info.definition {
+        return Err(AppError::Invalid("问卷没有改动".into()));
+    }
+    let json = serde_json::to_string(definition).map_err(|_| AppError::Internal)?;
+    let mut tx = db.begin_write().await?;
+    let current: i64 = sqlx::query_scalar("SELECT version FROM survey_campaigns WHERE id = $1")
+        .bind(campaign_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let next = current + 1;
+    sqlx::query(
+        "INSERT INTO survey_versions (campaign_id, version, definition, created_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(campaign_id)
+    .bind(next)
+    .bind(json)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(revised_meanwhile)?;
+    sqlx::query("UPDATE survey_campaigns SET version = $2 WHERE id = $1")
+        .bind(campaign_id)
+        .bind(next)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(next)
+}
+
+/// Two organisers saving a revision at once (possible on PostgreSQL; SQLite's write lock
+/// orders them): both read the same version and both claim the next one. The key of
+/// `survey_versions` lets one in; the other is told, not shown a server error.
+fn revised_meanwhile(e: sqlx::Error) -> AppError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            AppError::Invalid("问卷刚刚被他人修改过，请刷新页面后重新修改".into())
+        }
+        _ => e.into(),
+    }
+}
+
+/// The campaigns `viewer` runs, newest first.
+pub async fn campaigns(db: &Db, viewer: &CurrentUser) -> Result<Vec<CampaignInfo>, AppError> {
+    let orgs = runnable_orgs(db, viewer).await?;
+    let mut out = Vec::new();
+    for (org, _) in orgs {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM survey_campaigns WHERE org_id = $1 ORDER BY created_at DESC",
+        )
+        .bind(&org)
+        .fetch_all(db.pool())
+        .await?;
+        for id in ids {
+            if let Some(row) = campaign_row(db, &id).await? {
+                out.push(row.info);
+            }
+        }
+    }
+    out.sort_by(|a, b| b.id.cmp(&a.id));
+    Ok(out)
+}
