@@ -60,3 +60,29 @@ pub async fn readable_branches(db: &Db, viewer: &CurrentUser) -> Result<Vec<Bran
         .fetch_all(db.pool())
         .await?)
 }
+
+/// An organisation as it is first stored: a school's 总支, a 党支部 or a 党小组.
+pub struct NewOrg<'a> {
+    pub id: &'a str,
+    pub parent_id: Option<&'a str>,
+    /// `school`, `branch` or `group`.
+    pub kind: &'a str,
+    pub name: &'a str,
+    pub sort_order: i32,
+}
+
+/// The one place an organisation row is written (set-up, the demo and the test fixtures).
+pub async fn insert_org(conn: &mut sqlx::AnyConnection, org: &NewOrg<'_>) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO organisations (id, parent_id, kind, name, sort_order) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(org.id)
+    .bind(org.parent_id.map(str::to_owned))
+    .bind(org.kind)
+    .bind(org.name)
+    .bind(org.sort_order)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

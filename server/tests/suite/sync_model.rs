@@ -90,17 +90,23 @@ async fn server_push(
 
 async fn new_member(world: &World, branch: &str) -> CurrentUser {
     let id = Uuid::now_v7().to_string();
-    sqlx::query("INSERT INTO users (id, org_id, username, display_name, password_hash, role, active, created_at) VALUES ($1, $2, $3, '模型党员', '', 'member', 1, 0)")
-        .bind(&id)
-        .bind(branch)
-        .bind(format!("model-{id}"))
-        .execute(world.db.pool())
-        .await
-        .unwrap();
+    let mut conn = world.db.pool().acquire().await.unwrap();
+    app::roster::server::insert_user(
+        &mut conn,
+        &app::roster::server::NewUser {
+            id: &id,
+            org_id: branch,
+            username: &format!("model-{id}"),
+            display_name: "模型党员",
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     sqlx::query("INSERT INTO activity_expected (activity_id, user_id) VALUES ($1, $2)")
         .bind(&world.activity)
         .bind(&id)
-        .execute(world.db.pool())
+        .execute(&mut *conn)
         .await
         .unwrap();
     CurrentUser {
@@ -192,29 +198,65 @@ fn no_record_is_lost_or_counted_twice_whatever_fails() {
     let url = format!("sqlite://{}", dir.path().join("model.db").display());
     let (world, branch) = rt.block_on(async {
         let db = server::storage::open(&url).await.unwrap();
-        let (school, branch, activity) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
-        for (id, parent, kind) in [(&school, None, "school"), (&branch, Some(&school), "branch")] {
-            sqlx::query("INSERT INTO organisations (id, parent_id, kind, name) VALUES ($1, $2, $3, 'x')")
-                .bind(id)
-                .bind(parent.cloned())
-                .bind(kind)
-                .execute(db.pool())
-                .await
-                .unwrap();
+        let (school, branch, activity) = (
+            Uuid::now_v7().to_string(),
+            Uuid::now_v7().to_string(),
+            Uuid::now_v7().to_string(),
+        );
+        let mut conn = db.pool().acquire().await.unwrap();
+        for (id, parent, kind) in [
+            (&school, None, "school"),
+            (&branch, Some(&school), "branch"),
+        ] {
+            let org = app::org::server::NewOrg {
+                id,
+                parent_id: parent.map(String::as_str),
+                kind,
+                name: "x",
+                sort_order: 0,
+            };
+            app::org::server::insert_org(&mut conn, &org).await.unwrap();
         }
         let secret = app::activity::server::new_proof_secret();
         let now = now_ms();
-        sqlx::query("INSERT INTO activities (id, org_id, kind, topic, starts_at, ends_at, created_at, proof_secret) VALUES ($1, $2, 'theme_day', '模型', $3, $4, 0, $5)")
-            .bind(&activity)
-            .bind(&branch)
-            .bind(now - 3_600_000)
-            .bind(now + 6 * 3_600_000)
-            .bind(&secret)
-            .execute(db.pool())
-            .await
-            .unwrap();
-        let secret = (0..secret.len()).step_by(2).map(|i| u8::from_str_radix(&secret[i..i + 2], 16).unwrap()).collect();
-        (World { db, activity, secret }, branch)
+        app::activity::server::insert_activity(
+            &mut conn,
+            &app::activity::server::NewActivity {
+                id: &activity,
+                org_id: &branch,
+                kind: "theme_day",
+                topic: "模型",
+                starts_at: now - 3_600_000,
+                ends_at: now + 6 * 3_600_000,
+                place: "",
+                chair: "",
+                recorder: "",
+                audience: "branch",
+                audience_group: None,
+                status: "scheduled",
+                proof_secret: &secret,
+                minutes: "",
+                created_by: None,
+                created_at: 0,
+                version: 0,
+                expected: &[],
+            },
+        )
+        .await
+        .unwrap();
+        drop(conn);
+        let secret = (0..secret.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&secret[i..i + 2], 16).unwrap())
+            .collect();
+        (
+            World {
+                db,
+                activity,
+                secret,
+            },
+            branch,
+        )
     });
     let cases: u32 = std::env::var("XINGQI_MODEL_CASES")
         .ok()

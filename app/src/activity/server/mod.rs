@@ -1,12 +1,14 @@
 //! Storage behind the activity pages: scheduling, the roll and hand marks, the record with its
 //! minutes and photos, and the checks a phone's record about an activity must pass.
 
+mod insert;
 mod photos;
 mod record;
 mod roll;
 mod schedule;
 mod target;
 
+pub use insert::{NewActivity, insert_activity, set_expected};
 pub use photos::{MAX_PHOTO_BYTES, add_photo, photo};
 pub use record::{MAX_MINUTES_CHARS, proof_screen, record, save_minutes};
 pub use roll::{mark, rolls_of_branch};

@@ -262,15 +262,19 @@ fn id() -> String {
 }
 
 async fn org(db: &Db, id: &str, parent: Option<&str>, kind: &str, name: &str, order: i32) {
-    sqlx::query("INSERT INTO organisations (id, parent_id, kind, name, sort_order) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id)
-        .bind(parent.map(str::to_owned))
-        .bind(kind)
-        .bind(name)
-        .bind(order)
-        .execute(db.pool())
-        .await
-        .expect("org");
+    let mut conn = db.pool().acquire().await.expect("a connection");
+    app::org::server::insert_org(
+        &mut conn,
+        &app::org::server::NewOrg {
+            id,
+            parent_id: parent,
+            kind,
+            name,
+            sort_order: order,
+        },
+    )
+    .await
+    .expect("org");
 }
 
 struct NewUser<'a> {
@@ -285,19 +289,24 @@ struct NewUser<'a> {
 
 async fn user(db: &Db, hash: &str, u: NewUser<'_>) -> CurrentUser {
     let uid = id();
-    sqlx::query("INSERT INTO users (id, org_id, username, display_name, password_hash, role, active, created_at, committee, group_id) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9)")
-        .bind(&uid)
-        .bind(u.org)
-        .bind(u.username)
-        .bind(u.name)
-        .bind(hash)
-        .bind(u.role.as_str())
-        .bind(app::db::now_ms())
-        .bind(i32::from(u.committee))
-        .bind(u.group.map(str::to_owned))
-        .execute(db.pool())
-        .await
-        .expect("user");
+    let mut conn = db.pool().acquire().await.expect("a connection");
+    app::roster::server::insert_user(
+        &mut conn,
+        &app::roster::server::NewUser {
+            id: &uid,
+            org_id: u.org,
+            username: u.username,
+            display_name: u.name,
+            password_hash: hash,
+            role: u.role.as_str(),
+            created_at: app::db::now_ms(),
+            committee: u.committee,
+            group_id: u.group,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("user");
     CurrentUser {
         id: uid,
         username: u.username.into(),
@@ -382,37 +391,41 @@ pub async fn fixture(db: &Db) -> Fixture {
     let mut secrets = HashMap::new();
     let mut starts = HashMap::new();
     let hour = 3_600_000;
-    let mut activity = async |org: &str,
-                              topic: &str,
-                              starts_at: i64,
-                              status: &str,
-                              who: &[&CurrentUser]| {
-        let aid = id();
-        let secret = app::activity::server::new_proof_secret();
-        secrets.insert(aid.clone(), decode_hex(&secret));
-        starts.insert(aid.clone(), starts_at);
-        sqlx::query("INSERT INTO activities (id, org_id, kind, topic, starts_at, ends_at, place, status, created_at, proof_secret) VALUES ($1, $2, 'theme_day', $3, $4, $5, '党员活动室', $6, $7, $8)")
-            .bind(&aid)
-            .bind(org)
-            .bind(topic)
-            .bind(starts_at)
-            .bind(starts_at + 2 * hour)
-            .bind(status)
-            .bind(now)
-            .bind(secret)
-            .execute(db.pool())
+    let mut activity =
+        async |org: &str, topic: &str, starts_at: i64, status: &str, who: &[&CurrentUser]| {
+            let aid = id();
+            let secret = app::activity::server::new_proof_secret();
+            secrets.insert(aid.clone(), decode_hex(&secret));
+            starts.insert(aid.clone(), starts_at);
+            let expected: Vec<&str> = who.iter().map(|u| u.id.as_str()).collect();
+            let mut conn = db.pool().acquire().await.expect("a connection");
+            app::activity::server::insert_activity(
+                &mut conn,
+                &app::activity::server::NewActivity {
+                    id: &aid,
+                    org_id: org,
+                    kind: "theme_day",
+                    topic,
+                    starts_at,
+                    ends_at: starts_at + 2 * hour,
+                    place: "党员活动室",
+                    chair: "",
+                    recorder: "",
+                    audience: "branch",
+                    audience_group: None,
+                    status,
+                    proof_secret: &secret,
+                    minutes: "",
+                    created_by: None,
+                    created_at: now,
+                    version: 0,
+                    expected: &expected,
+                },
+            )
             .await
             .expect("activity");
-        for u in who {
-            sqlx::query("INSERT INTO activity_expected (activity_id, user_id) VALUES ($1, $2)")
-                .bind(&aid)
-                .bind(&u.id)
-                .execute(db.pool())
-                .await
-                .expect("expected");
-        }
-        aid
-    };
+            aid
+        };
     // "Now" activities started up to a minute ago, never before China's midnight: in progress
     // and today at any time of day.
     let (day_start, _) = app::domain::time::day_bounds_ms(now);

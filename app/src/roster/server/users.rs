@@ -1,0 +1,82 @@
+//! The one place a user row is written: the roster's imports and forms, the demo school and the
+//! test fixtures all go through [`insert_user`].
+
+use crate::error::AppError;
+use sqlx::AnyConnection;
+
+/// A user as first stored. Dates are `YYYY-MM-DD`; an empty `password_hash` is an account not
+/// yet activated (its member sets a password with an invite code).
+pub struct NewUser<'a> {
+    pub id: &'a str,
+    pub org_id: &'a str,
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    /// `member`, `secretary` or `admin`.
+    pub role: &'a str,
+    pub created_at: i64,
+    pub phone: Option<&'a str>,
+    pub gender: Option<&'a str>,
+    pub birth_date: Option<&'a str>,
+    pub join_date: Option<&'a str>,
+    /// `full` or `probationary`.
+    pub standing: &'a str,
+    pub post: Option<&'a str>,
+    pub committee: bool,
+    pub group_id: Option<&'a str>,
+    /// The change counter for pulls (`crate::db::next_version`), or 0.
+    pub version: i64,
+}
+
+impl Default for NewUser<'_> {
+    fn default() -> Self {
+        Self {
+            id: "",
+            org_id: "",
+            username: "",
+            display_name: "",
+            password_hash: "",
+            role: "member",
+            created_at: 0,
+            phone: None,
+            gender: None,
+            birth_date: None,
+            join_date: None,
+            standing: "full",
+            post: None,
+            committee: false,
+            group_id: None,
+            version: 0,
+        }
+    }
+}
+
+/// Writes one active user.
+pub async fn insert_user(conn: &mut AnyConnection, u: &NewUser<'_>) -> Result<(), AppError> {
+    let text = |s: Option<&str>| s.map(str::to_owned);
+    sqlx::query(
+        "INSERT INTO users (id, org_id, username, display_name, password_hash, role, active, \
+           created_at, phone, gender, birth_date, join_date, standing, post, committee, group_id, \
+           version) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    )
+    .bind(u.id)
+    .bind(u.org_id)
+    .bind(u.username)
+    .bind(u.display_name)
+    .bind(u.password_hash)
+    .bind(u.role)
+    .bind(u.created_at)
+    .bind(text(u.phone))
+    .bind(text(u.gender))
+    .bind(text(u.birth_date))
+    .bind(text(u.join_date))
+    .bind(u.standing)
+    .bind(text(u.post))
+    .bind(i32::from(u.committee))
+    .bind(text(u.group_id))
+    .bind(u.version)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! The demo school, modelled on the seed plan: a 党总支 with four branches (第一…第四党支部),
+//! 8–12 members each with a secretary, a school admin, and this year's activities — a 主题党日
+//! every month (this month's is today, in progress), a 支委会 every month, a 党员大会 and a 党课
+//! every quarter — with realistic attendance for those already held.
+
+mod plan;
+mod school;
+mod survey;
+
+use app::db::{Db, now_ms};
+use sqlx::Row;
+use std::net::SocketAddr;
+
+/// Who the demo can sign in as.
+pub struct DemoReport {
+    pub created: bool,
+    pub password: String,
+    pub accounts: Vec<(String, String, String)>,
+}
+
+impl DemoReport {
+    pub fn print(&self, addr: SocketAddr) {
+        if !self.created {
+            println!("演示数据已存在，未重新生成。");
+        }
+        println!("\n  星旗演示  http://{addr}\n");
+        println!("  {:<10} {:<14} 身份", "用户名", "姓名");
+        for (username, name, role) in &self.accounts {
+            println!("  {username:<12} {name:<12} {role}");
+        }
+        println!("\n  以上账号的密码都是：{}\n", self.password);
+    }
+}
+
+/// Fills an empty database with the demo school; leaves a database with any data alone.
+pub async fn seed_if_empty(db: &Db, password: &str) -> anyhow::Result<DemoReport> {
+    let existing: i64 = sqlx::query("SELECT COUNT(*) AS n FROM organisations")
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?;
+    let mut report = DemoReport {
+        created: existing == 0,
+        password: password.to_owned(),
+        accounts: Vec::new(),
+    };
+    if existing > 0 {
+        let rows =
+            sqlx::query("SELECT username, display_name, role FROM users ORDER BY role, username")
+                .fetch_all(db.pool())
+                .await?;
+        for r in rows {
+            let role: String = r.try_get("role")?;
+            if role != "member" || report.accounts.iter().filter(|a| a.2 == "党员").count() < 2 {
+                report.accounts.push((
+                    r.try_get("username")?,
+                    r.try_get("display_name")?,
+                    role_label(&role),
+                ));
+            }
+        }
+        return Ok(report);
+    }
+    let now = now_ms();
+    school::seed(db, password, now, &mut report).await?;
+    survey::seed_survey(db, now).await?;
+    Ok(report)
+}
+
+fn role_label(role: &str) -> String {
+    app::domain::role::Role::parse(role)
+        .map_or("?", |r| r.label())
+        .to_owned()
+}
