@@ -15,7 +15,6 @@ use http::{HeaderMap, HeaderValue};
 use rand::RngCore;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 use std::fmt;
 
 pub const SESSION_COOKIE: &str = "xingqi_session";
@@ -94,19 +93,40 @@ macro_rules! user_columns {
     };
 }
 
-fn user_from_row(row: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
-    let role: String = row.try_get("role")?;
-    Ok(CurrentUser {
-        id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
-        role: Role::parse(&role).ok_or_else(|| {
-            tracing::error!(role, "unknown role in users table");
-            AppError::Internal
-        })?,
-        org_id: row.try_get("org_id")?,
-        org_name: row.try_get("org_name")?,
-    })
+/// The row of [`user_columns!`].
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: String,
+    username: String,
+    display_name: String,
+    role: String,
+    org_id: String,
+    org_name: String,
+}
+
+impl UserRow {
+    fn into_user(self) -> Result<CurrentUser, AppError> {
+        let role = self.role;
+        Ok(CurrentUser {
+            id: self.id,
+            username: self.username,
+            display_name: self.display_name,
+            role: Role::parse(&role).ok_or_else(|| {
+                tracing::error!(role, "unknown role in users table");
+                AppError::Internal
+            })?,
+            org_id: self.org_id,
+            org_name: self.org_name,
+        })
+    }
+}
+
+/// A user signing in, with the hash their password is checked against.
+#[derive(sqlx::FromRow)]
+struct SignInRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: String,
 }
 
 /// Checks the password and opens a session. Returns the session token (for the cookie; only
@@ -117,7 +137,7 @@ pub async fn sign_in(
     password: Password,
     ttl_ms: i64,
 ) -> Result<(String, CurrentUser), AppError> {
-    let row = sqlx::query(concat!(
+    let row: Option<SignInRow> = sqlx::query_as(concat!(
         "SELECT ",
         user_columns!(),
         ", u.password_hash FROM users u \
@@ -131,10 +151,10 @@ pub async fn sign_in(
         hash_password(password).await?;
         return Err(AppError::BadCredentials);
     };
-    if !verify_password(password, row.try_get("password_hash")?).await? {
+    if !verify_password(password, row.password_hash).await? {
         return Err(AppError::BadCredentials);
     }
-    let user = user_from_row(&row)?;
+    let user = row.user.into_user()?;
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
@@ -160,7 +180,7 @@ pub async fn sign_in(
 
 /// The user of a live session, if the token names one.
 pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<CurrentUser>, AppError> {
-    let row = sqlx::query(concat!(
+    let row: Option<UserRow> = sqlx::query_as(concat!(
         "SELECT ",
         user_columns!(),
         " FROM sessions s JOIN users u ON u.id = s.user_id \
@@ -171,7 +191,7 @@ pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<CurrentUser>,
     .bind(now_ms())
     .fetch_optional(db.pool())
     .await?;
-    row.as_ref().map(user_from_row).transpose()
+    row.map(UserRow::into_user).transpose()
 }
 
 pub async fn sign_out(db: &Db, token: &str) -> Result<(), AppError> {

@@ -11,7 +11,18 @@ use crate::domain::time::{year_bounds_ms, year_of};
 use crate::domain::todo::{Item, todos};
 use crate::error::AppError;
 use crate::org::server::{Branch, organised_branch, readable_branches};
-use sqlx::Row;
+
+/// An activity of the year, as the branch page counts it.
+#[derive(sqlx::FromRow)]
+struct YearActivityRow {
+    id: String,
+    kind: String,
+    topic: String,
+    starts_at: i64,
+    ends_at: i64,
+    place: String,
+    minutes: String,
+}
 
 /// The branch's activities of `year` with each expected member's state.
 async fn year_activities(
@@ -21,7 +32,7 @@ async fn year_activities(
     now: i64,
 ) -> Result<Vec<ActivityFigure>, AppError> {
     let (from, to) = year_bounds_ms(year);
-    let activities = sqlx::query(
+    let activities: Vec<YearActivityRow> = sqlx::query_as(
         "SELECT id, kind, topic, starts_at, ends_at, place, minutes FROM activities \
          WHERE org_id = $1 AND status = 'scheduled' AND starts_at >= $2 AND starts_at < $3 \
          ORDER BY starts_at DESC, id",
@@ -32,12 +43,11 @@ async fn year_activities(
     .fetch_all(db.pool())
     .await?;
     let mut rolls = crate::activity::server::rolls_of_branch(db, branch_id, from, to).await?;
-    activities
-        .iter()
+    Ok(activities
+        .into_iter()
         .map(|r| {
-            let id: String = r.try_get("id")?;
-            let kind: String = r.try_get("kind")?;
-            let starts_at: i64 = r.try_get("starts_at")?;
+            let id = r.id;
+            let starts_at = r.starts_at;
             let roll = rolls.remove(&id).unwrap_or_default();
             let names = |s: AttendanceState| {
                 roll.iter()
@@ -46,23 +56,23 @@ async fn year_activities(
                     .collect::<Vec<_>>()
             };
             let counts = RollCounts::of(roll.iter().map(|e| e.state));
-            Ok(ActivityFigure {
+            ActivityFigure {
                 id,
-                kind: ActivityKind::parse(&kind).unwrap_or(ActivityKind::Other),
-                topic: r.try_get("topic")?,
+                kind: ActivityKind::parse(&r.kind).unwrap_or(ActivityKind::Other),
+                topic: r.topic,
                 starts_at,
-                place: r.try_get("place")?,
+                place: r.place,
                 held: starts_at <= now,
-                ends_at: r.try_get("ends_at")?,
-                has_minutes: !r.try_get::<String, _>("minutes")?.is_empty(),
+                ends_at: r.ends_at,
+                has_minutes: !r.minutes.is_empty(),
                 counts,
                 figure: Figure::of(counts.attendance(), SEED_PARTICIPATION_BAR),
                 present: names(AttendanceState::Present),
                 excused: names(AttendanceState::Excused),
                 absent: names(AttendanceState::Absent),
-            })
+            }
         })
-        .collect()
+        .collect())
 }
 
 fn summarise(branch: &Branch, year: i32, activities: &[ActivityFigure]) -> BranchSummary {
@@ -80,12 +90,12 @@ fn summarise(branch: &Branch, year: i32, activities: &[ActivityFigure]) -> Branc
 }
 
 async fn group_count(db: &Db, branch_id: &str) -> Result<u32, AppError> {
-    let n: i64 =
-        sqlx::query("SELECT COUNT(*) FROM organisations WHERE parent_id = $1 AND kind = 'group'")
-            .bind(branch_id)
-            .fetch_one(db.pool())
-            .await?
-            .try_get(0)?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM organisations WHERE parent_id = $1 AND kind = 'group'",
+    )
+    .bind(branch_id)
+    .fetch_one(db.pool())
+    .await?;
     Ok(n as u32)
 }
 
@@ -149,16 +159,13 @@ pub async fn branch_overview(
         .filter(|l| l.status == crate::domain::attendance::LeaveStatus::Pending)
         .count();
     let mut todos = todos(&cadence, &items, pending_leave, &branch.id, now);
-    let wiped: Vec<String> = sqlx::query(
+    let wiped: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT u.display_name FROM devices d JOIN users u ON u.id = d.user_id \
          WHERE u.org_id = $1 AND d.resets > 0 ORDER BY u.display_name",
     )
     .bind(&branch.id)
     .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|r| r.try_get("display_name"))
-    .collect::<Result<_, _>>()?;
+    .await?;
     todos.extend(crate::domain::todo::wiped_phones(&wiped));
     todos.sort_by_key(|t| t.urgency);
     Ok(BranchOverview {

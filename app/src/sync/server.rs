@@ -9,7 +9,7 @@ use crate::auth::CurrentUser;
 use crate::db::{Db, now_ms};
 use crate::domain::activity::ActivityKind;
 use crate::error::AppError;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 use std::future::Future;
 
 /// Who sent a batch and when it arrived: what every stored record carries besides its content.
@@ -124,14 +124,11 @@ async fn record_device(
     now: i64,
 ) -> Result<DeviceState, AppError> {
     let id = device.id.to_string();
-    let row = sqlx::query("SELECT high_water FROM devices WHERE id = $1")
+    let row: Option<i64> = sqlx::query_scalar("SELECT high_water FROM devices WHERE id = $1")
         .bind(&id)
         .fetch_optional(&mut **tx)
         .await?;
-    let previous: i64 = match &row {
-        Some(r) => r.try_get("high_water")?,
-        None => 0,
-    };
+    let previous = row.unwrap_or(0);
     // A record stored only now, yet numbered at or below what this device sent before: its
     // counter went back, which only happens when its store was wiped.
     let reset_detected = row.is_some() && accepted_seqs.iter().any(|&s| s <= previous);
@@ -167,6 +164,68 @@ async fn record_device(
     })
 }
 
+/// An activity as a member pulls it, with their own facts about it.
+#[derive(sqlx::FromRow)]
+struct PulledRow {
+    id: String,
+    org_id: String,
+    kind: String,
+    topic: String,
+    starts_at: i64,
+    ends_at: i64,
+    place: String,
+    status: String,
+    version: i64,
+    expected: i64,
+    checked_in: i64,
+    leave: Option<i64>,
+}
+
+impl From<PulledRow> for PulledActivity {
+    fn from(r: PulledRow) -> Self {
+        PulledActivity {
+            id: r.id,
+            branch_id: r.org_id,
+            kind: ActivityKind::parse(&r.kind).unwrap_or(ActivityKind::Other),
+            topic: r.topic,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            place: r.place,
+            status: r.status,
+            expected: r.expected > 0,
+            checked_in: r.checked_in > 0,
+            leave: r
+                .leave
+                .map(crate::domain::attendance::LeaveStatus::from_rank),
+            version: r.version,
+        }
+    }
+}
+
+/// A member as an organiser's phone pulls the roster.
+#[derive(sqlx::FromRow)]
+struct RosterRow {
+    id: String,
+    display_name: String,
+    committee: i64,
+    group_id: Option<String>,
+    active: i64,
+    version: i64,
+}
+
+impl From<RosterRow> for RosterEntry {
+    fn from(r: RosterRow) -> Self {
+        RosterEntry {
+            id: r.id,
+            display_name: r.display_name,
+            committee: r.committee != 0,
+            group_id: r.group_id,
+            active: r.active != 0,
+            version: r.version,
+        }
+    }
+}
+
 /// Reference data changed since `cursor` (all of it when `None`): the activities `member` is
 /// expected at from the start of today on, and for organisers the roster of their branches.
 pub async fn pull(
@@ -176,7 +235,7 @@ pub async fn pull(
 ) -> Result<PullResponse, AppError> {
     let since = cursor.unwrap_or(-1);
     let (day_start, _) = crate::domain::time::day_bounds_ms(now_ms());
-    let rows = sqlx::query(
+    let rows: Vec<PulledRow> = sqlx::query_as(
         "SELECT a.id, a.org_id, a.kind, a.topic, a.starts_at, a.ends_at, a.place, a.status, \
            a.version, \
            (SELECT COUNT(*) FROM activity_expected e \
@@ -197,25 +256,9 @@ pub async fn pull(
     .await?;
     let mut next = since.max(0);
     let mut activities = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let version: i64 = r.try_get("version")?;
-        next = next.max(version);
-        let kind: String = r.try_get("kind")?;
-        let leave: Option<i64> = r.try_get("leave")?;
-        activities.push(PulledActivity {
-            id: r.try_get("id")?,
-            branch_id: r.try_get("org_id")?,
-            kind: ActivityKind::parse(&kind).unwrap_or(ActivityKind::Other),
-            topic: r.try_get("topic")?,
-            starts_at: r.try_get("starts_at")?,
-            ends_at: r.try_get("ends_at")?,
-            place: r.try_get("place")?,
-            status: r.try_get("status")?,
-            expected: r.try_get::<i64, _>("expected")? > 0,
-            checked_in: r.try_get::<i64, _>("checked_in")? > 0,
-            leave: leave.map(crate::domain::attendance::LeaveStatus::from_rank),
-            version,
-        });
+    for r in rows {
+        next = next.max(r.version);
+        activities.push(PulledActivity::from(r));
     }
     let roster = if member.role.runs_branches() {
         let sql = match member.role {
@@ -229,23 +272,15 @@ pub async fn pull(
                  FROM users u WHERE u.org_id = $1 AND u.version > $2 ORDER BY u.version"
             }
         };
-        let rows = sqlx::query(sql)
+        let rows: Vec<RosterRow> = sqlx::query_as(sql)
             .bind(&member.org_id)
             .bind(since)
             .fetch_all(db.pool())
             .await?;
         let mut roster = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let version: i64 = r.try_get("version")?;
-            next = next.max(version);
-            roster.push(RosterEntry {
-                id: r.try_get("id")?,
-                display_name: r.try_get("display_name")?,
-                committee: r.try_get::<i64, _>("committee")? != 0,
-                group_id: r.try_get("group_id")?,
-                active: r.try_get::<i64, _>("active")? != 0,
-                version,
-            });
+        for r in rows {
+            next = next.max(r.version);
+            roster.push(RosterEntry::from(r));
         }
         Some(roster)
     } else {

@@ -20,16 +20,51 @@ use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::error::{AppError, FieldError};
 use crate::org::server::{Branch, organised_branch};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
+
+/// An activity's row, as its organisers' pages read it.
+#[derive(sqlx::FromRow)]
+struct ActivityRow {
+    id: String,
+    org_id: String,
+    kind: String,
+    topic: String,
+    starts_at: i64,
+    ends_at: i64,
+    place: String,
+    chair: String,
+    recorder: String,
+    audience: String,
+    audience_group: Option<String>,
+    status: String,
+    cancel_reason: String,
+    minutes: String,
+    minutes_at: Option<i64>,
+    proof_secret: String,
+}
+
+impl ActivityRow {
+    fn audience(&self) -> Audience {
+        match (self.audience.as_str(), &self.audience_group) {
+            ("committee", _) => Audience::Committee,
+            ("group", Some(g)) => Audience::Group(g.clone()),
+            _ => Audience::Branch,
+        }
+    }
+
+    fn cancelled(&self) -> bool {
+        self.status == "cancelled"
+    }
+}
 
 /// An activity's row with its branch, after checking `viewer` runs that branch.
 struct Loaded {
     branch: Branch,
-    row: sqlx::any::AnyRow,
+    row: ActivityRow,
 }
 
 async fn load_organised(db: &Db, viewer: &CurrentUser, id: &str) -> Result<Loaded, AppError> {
-    let row = sqlx::query(
+    let row: ActivityRow = sqlx::query_as(
         "SELECT id, org_id, kind, topic, starts_at, ends_at, place, chair, recorder, audience, \
            audience_group, status, cancel_reason, minutes, minutes_at, proof_secret \
          FROM activities WHERE id = $1",
@@ -38,19 +73,8 @@ async fn load_organised(db: &Db, viewer: &CurrentUser, id: &str) -> Result<Loade
     .fetch_optional(db.pool())
     .await?
     .ok_or(AppError::NotFound)?;
-    let org: String = row.try_get("org_id")?;
-    let branch = organised_branch(db, viewer, &org).await?;
+    let branch = organised_branch(db, viewer, &row.org_id).await?;
     Ok(Loaded { branch, row })
-}
-
-fn audience_of(row: &sqlx::any::AnyRow) -> Result<Audience, AppError> {
-    let kind: String = row.try_get("audience")?;
-    let group: Option<String> = row.try_get("audience_group")?;
-    Ok(match (kind.as_str(), group) {
-        ("committee", _) => Audience::Committee,
-        ("group", Some(g)) => Audience::Group(g),
-        _ => Audience::Branch,
-    })
 }
 
 async fn group_name(
@@ -58,14 +82,14 @@ async fn group_name(
     branch_id: &str,
     group: &str,
 ) -> Result<Option<String>, AppError> {
-    let row = sqlx::query(
+    let name: Option<(String,)> = sqlx::query_as(
         "SELECT name FROM organisations WHERE id = $1 AND parent_id = $2 AND kind = 'group'",
     )
     .bind(group)
     .bind(branch_id)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(row.map(|r| r.try_get("name")).transpose()?)
+    Ok(name.map(|(n,)| n))
 }
 
 async fn audience_label(

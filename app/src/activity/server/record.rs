@@ -3,14 +3,40 @@
 
 use super::super::{ActivityRecord, MarkEntry, PhotoView, ProofScreen};
 use super::roll::roll_of;
-use super::{Loaded, audience_label, audience_of, load_organised};
+use super::{Loaded, audience_label, load_organised};
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::activity::ActivityKind;
 use crate::domain::attendance::{AttendanceState, Mark, RollCounts};
 use crate::domain::participation::{Figure, SEED_PARTICIPATION_BAR};
 use crate::error::AppError;
-use sqlx::Row;
+
+/// A hand mark as the record's log shows it.
+#[derive(sqlx::FromRow)]
+struct MarkRow {
+    member: String,
+    mark: String,
+    before_state: String,
+    after_state: String,
+    note: String,
+    by_name: String,
+    marked_at: i64,
+}
+
+impl From<MarkRow> for MarkEntry {
+    fn from(r: MarkRow) -> Self {
+        let parse_state = |s: String| AttendanceState::parse(&s).unwrap_or(AttendanceState::Absent);
+        MarkEntry {
+            member_name: r.member,
+            mark: Mark::parse(&r.mark).unwrap_or(Mark::Auto),
+            before: parse_state(r.before_state),
+            after: parse_state(r.after_state),
+            note: r.note,
+            by_name: r.by_name,
+            at: r.marked_at,
+        }
+    }
+}
 
 /// The longest minutes, in characters.
 pub const MAX_MINUTES_CHARS: usize = 20_000;
@@ -24,7 +50,7 @@ pub async fn save_minutes(
     now: i64,
 ) -> Result<(), AppError> {
     let loaded = load_organised(db, viewer, id).await?;
-    if loaded.row.try_get::<i64, _>("starts_at")? > now {
+    if loaded.row.starts_at > now {
         return Err(AppError::Invalid("活动开始后才能填写记录".into()));
     }
     if minutes.chars().count() > MAX_MINUTES_CHARS {
@@ -50,7 +76,7 @@ pub async fn record(
     let mut conn = db.pool().acquire().await?;
     let roll = roll_of(&mut conn, id).await?;
     let counts = RollCounts::of(roll.iter().map(|e| e.state));
-    let marks = sqlx::query(
+    let marks: Vec<MarkRow> = sqlx::query_as(
         "SELECT u.display_name AS member, m.mark, m.before_state, m.after_state, m.note, \
            b.display_name AS by_name, m.marked_at \
          FROM attendance_marks m JOIN users u ON u.id = m.user_id JOIN users b ON b.id = m.marked_by \
@@ -58,65 +84,49 @@ pub async fn record(
     )
     .bind(id)
     .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        let parse_state = |s: String| AttendanceState::parse(&s).unwrap_or(AttendanceState::Absent);
-        Ok(MarkEntry {
-            member_name: r.try_get("member")?,
-            mark: Mark::parse(&r.try_get::<String, _>("mark")?).unwrap_or(Mark::Auto),
-            before: parse_state(r.try_get("before_state")?),
-            after: parse_state(r.try_get("after_state")?),
-            note: r.try_get("note")?,
-            by_name: r.try_get("by_name")?,
-            at: r.try_get("marked_at")?,
-        })
-    })
-    .collect::<Result<Vec<_>, AppError>>()?;
-    let photos = sqlx::query(
+    .await?;
+    let photos: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT id, caption, uploaded_at FROM activity_photos WHERE activity_id = $1 \
          ORDER BY uploaded_at, id",
     )
     .bind(id)
     .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(PhotoView {
-            id: r.try_get("id")?,
-            caption: r.try_get("caption")?,
-            uploaded_at: r.try_get("uploaded_at")?,
-        })
-    })
-    .collect::<Result<Vec<_>, AppError>>()?;
-    let audience = audience_of(&row)?;
+    .await?;
+    let audience = row.audience();
     let audience_label = audience_label(&mut conn, &branch, &audience).await?;
-    let kind: String = row.try_get("kind")?;
-    let starts_at: i64 = row.try_get("starts_at")?;
+    let cancelled = row.cancelled();
+    let starts_at = row.starts_at;
     Ok(ActivityRecord {
         viewer: viewer.clone(),
-        id: row.try_get("id")?,
+        id: row.id,
         branch_id: branch.id.clone(),
         branch_name: branch.name.clone(),
-        kind: ActivityKind::parse(&kind).unwrap_or(ActivityKind::Other),
-        topic: row.try_get("topic")?,
+        kind: ActivityKind::parse(&row.kind).unwrap_or(ActivityKind::Other),
+        topic: row.topic,
         starts_at,
-        ends_at: row.try_get("ends_at")?,
-        place: row.try_get("place")?,
-        chair: row.try_get("chair")?,
-        recorder: row.try_get("recorder")?,
+        ends_at: row.ends_at,
+        place: row.place,
+        chair: row.chair,
+        recorder: row.recorder,
         audience: audience.encode(),
         audience_label,
-        cancelled: row.try_get::<String, _>("status")? == "cancelled",
-        cancel_reason: row.try_get("cancel_reason")?,
-        minutes: row.try_get("minutes")?,
-        minutes_at: row.try_get("minutes_at")?,
+        cancelled,
+        cancel_reason: row.cancel_reason,
+        minutes: row.minutes,
+        minutes_at: row.minutes_at,
         held: starts_at <= now,
         counts,
         figure: Figure::of(counts.attendance(), SEED_PARTICIPATION_BAR),
         roll,
-        marks,
-        photos,
+        marks: marks.into_iter().map(MarkEntry::from).collect(),
+        photos: photos
+            .into_iter()
+            .map(|(id, caption, uploaded_at)| PhotoView {
+                id,
+                caption,
+                uploaded_at,
+            })
+            .collect(),
     })
 }
 
@@ -128,16 +138,16 @@ pub async fn proof_screen(
     now: i64,
 ) -> Result<ProofScreen, AppError> {
     let Loaded { branch, row } = load_organised(db, viewer, id).await?;
-    if row.try_get::<String, _>("status")? == "cancelled" {
+    if row.cancelled() {
         return Err(AppError::Invalid("活动已取消，不能签到".into()));
     }
     Ok(ProofScreen {
-        activity_id: row.try_get("id")?,
-        topic: row.try_get("topic")?,
+        activity_id: row.id,
+        topic: row.topic,
         branch_name: branch.name,
-        starts_at: row.try_get("starts_at")?,
-        ends_at: row.try_get("ends_at")?,
-        secret: row.try_get("proof_secret")?,
+        starts_at: row.starts_at,
+        ends_at: row.ends_at,
+        secret: row.proof_secret,
         server_now: now,
     })
 }

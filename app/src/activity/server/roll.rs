@@ -6,7 +6,7 @@ use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::attendance::{AttendanceState, Facts, LeaveStatus, Mark, state};
 use crate::error::AppError;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -32,30 +32,44 @@ macro_rules! roll_select {
     };
 }
 
-fn roll_entry(row: &sqlx::any::AnyRow) -> Result<(String, RollEntry), AppError> {
-    let method: Option<String> = row.try_get("checkin_method")?;
-    let leave = row
-        .try_get::<Option<i64>, _>("leave")?
-        .map(crate::domain::attendance::LeaveStatus::from_rank);
-    let mark: Option<String> = row.try_get("latest_mark")?;
-    let latest_mark = mark.as_deref().and_then(Mark::parse);
-    let facts = Facts {
-        checked_in: method.is_some(),
-        leave_approved: leave == Some(LeaveStatus::Approved),
-        latest_mark,
-    };
-    Ok((
-        row.try_get("activity_id")?,
-        RollEntry {
-            user_id: row.try_get("user_id")?,
-            name: row.try_get("display_name")?,
-            state: state(facts),
-            checkin_method: method,
-            leave,
-            leave_reason: row.try_get("leave_reason")?,
-            marked: latest_mark.is_some_and(|m| m != Mark::Auto),
-        },
-    ))
+/// A roll row: an expected member of an activity with the facts that decide their state.
+#[derive(sqlx::FromRow)]
+struct RollRow {
+    activity_id: String,
+    user_id: String,
+    display_name: String,
+    checkin_method: Option<String>,
+    leave: Option<i64>,
+    leave_reason: Option<String>,
+    latest_mark: Option<String>,
+}
+
+impl RollRow {
+    /// The activity's id and the member's entry on its roll.
+    fn into_entry(self) -> (String, RollEntry) {
+        let method = self.checkin_method;
+        let leave = self
+            .leave
+            .map(crate::domain::attendance::LeaveStatus::from_rank);
+        let latest_mark = self.latest_mark.as_deref().and_then(Mark::parse);
+        let facts = Facts {
+            checked_in: method.is_some(),
+            leave_approved: leave == Some(LeaveStatus::Approved),
+            latest_mark,
+        };
+        (
+            self.activity_id,
+            RollEntry {
+                user_id: self.user_id,
+                name: self.display_name,
+                state: state(facts),
+                checkin_method: method,
+                leave,
+                leave_reason: self.leave_reason,
+                marked: latest_mark.is_some_and(|m| m != Mark::Auto),
+            },
+        )
+    }
 }
 
 /// The roll of every scheduled activity of a branch starting in [from, to), by activity id,
@@ -66,7 +80,7 @@ pub async fn rolls_of_branch(
     from: i64,
     to: i64,
 ) -> Result<HashMap<String, Vec<RollEntry>>, AppError> {
-    let rows = sqlx::query(roll_select!(
+    let rows: Vec<RollRow> = sqlx::query_as(roll_select!(
         "WHERE a.org_id = $1 AND a.status = 'scheduled' AND a.starts_at >= $2 AND a.starts_at < $3"
     ))
     .bind(branch_id)
@@ -75,8 +89,8 @@ pub async fn rolls_of_branch(
     .fetch_all(db.pool())
     .await?;
     let mut rolls: HashMap<String, Vec<RollEntry>> = HashMap::new();
-    for row in &rows {
-        let (activity, entry) = roll_entry(row)?;
+    for row in rows {
+        let (activity, entry) = row.into_entry();
         rolls.entry(activity).or_default().push(entry);
     }
     for roll in rolls.values_mut() {
@@ -89,14 +103,11 @@ pub(super) async fn roll_of(
     conn: &mut AnyConnection,
     activity_id: &str,
 ) -> Result<Vec<RollEntry>, AppError> {
-    let rows = sqlx::query(roll_select!("WHERE e.activity_id = $1"))
+    let rows: Vec<RollRow> = sqlx::query_as(roll_select!("WHERE e.activity_id = $1"))
         .bind(activity_id)
         .fetch_all(&mut *conn)
         .await?;
-    let mut roll = rows
-        .iter()
-        .map(|r| roll_entry(r).map(|(_, e)| e))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut roll: Vec<RollEntry> = rows.into_iter().map(|r| r.into_entry().1).collect();
     roll.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(roll)
 }
@@ -112,11 +123,10 @@ pub async fn mark(
     now: i64,
 ) -> Result<AttendanceState, AppError> {
     let loaded = load_organised(db, viewer, activity_id).await?;
-    if loaded.row.try_get::<String, _>("status")? == "cancelled" {
+    if loaded.row.cancelled() {
         return Err(AppError::Invalid("活动已取消".into()));
     }
-    if loaded.row.try_get::<i64, _>("starts_at")? > now + crate::domain::proof::WINDOW_TOLERANCE_MS
-    {
+    if loaded.row.starts_at > now + crate::domain::proof::WINDOW_TOLERANCE_MS {
         return Err(AppError::Invalid("活动尚未开始，不能标记出席".into()));
     }
     if note.chars().count() > 200 {

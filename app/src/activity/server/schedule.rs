@@ -1,7 +1,7 @@
 //! Scheduling: creating, editing and cancelling activities, with 应到 fixed from the audience.
 
 use super::super::{ActivityForm, Audience, FormContext, Validated, validate};
-use super::{Loaded, audience_of, field_error, group_name, load_organised};
+use super::{Loaded, field_error, group_name, load_organised};
 use crate::auth::CurrentUser;
 use crate::db::{Db, next_version, now_ms};
 use crate::domain::activity::ActivityKind;
@@ -9,7 +9,7 @@ use crate::domain::time::to_local_datetime;
 use crate::error::{AppError, FieldError};
 use crate::org::server::organised_branch;
 use rand::RngCore;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
 /// The members an audience names today: fixed into 应到 when the activity is scheduled.
@@ -18,15 +18,17 @@ async fn audience_members(
     branch_id: &str,
     audience: &Audience,
 ) -> Result<Vec<String>, AppError> {
-    let rows = match audience {
+    let ids: Vec<String> = match audience {
         Audience::Branch => {
-            sqlx::query("SELECT id FROM users WHERE org_id = $1 AND active = 1 AND role <> 'admin'")
-                .bind(branch_id)
-                .fetch_all(&mut **tx)
-                .await?
+            sqlx::query_scalar(
+                "SELECT id FROM users WHERE org_id = $1 AND active = 1 AND role <> 'admin'",
+            )
+            .bind(branch_id)
+            .fetch_all(&mut **tx)
+            .await?
         }
         Audience::Committee => {
-            sqlx::query(
+            sqlx::query_scalar(
                 "SELECT id FROM users WHERE org_id = $1 AND active = 1 AND committee = 1 \
                  AND role <> 'admin'",
             )
@@ -35,7 +37,7 @@ async fn audience_members(
             .await?
         }
         Audience::Group(g) => {
-            sqlx::query(
+            sqlx::query_scalar(
                 "SELECT id FROM users WHERE org_id = $1 AND active = 1 AND group_id = $2 \
                  AND role <> 'admin'",
             )
@@ -45,7 +47,7 @@ async fn audience_members(
             .await?
         }
     };
-    rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+    Ok(ids)
 }
 
 /// Checks what the form can't know alone: the group belongs to the branch and has members.
@@ -160,16 +162,16 @@ pub async fn update(
     now: i64,
 ) -> Result<Result<(), Vec<FieldError>>, AppError> {
     let loaded = load_organised(db, viewer, id).await?;
-    if loaded.row.try_get::<String, _>("status")? == "cancelled" {
+    if loaded.row.cancelled() {
         return Ok(Err(field_error("topic", "活动已取消，不能再修改")));
     }
     let v: Validated = match validate(form) {
         Ok(v) => v,
         Err(errors) => return Ok(Err(errors)),
     };
-    let old_start: i64 = loaded.row.try_get("starts_at")?;
-    let old_end: i64 = loaded.row.try_get("ends_at")?;
-    let old_audience = audience_of(&loaded.row)?;
+    let old_start = loaded.row.starts_at;
+    let old_end = loaded.row.ends_at;
+    let old_audience = loaded.row.audience();
     let started = old_start <= now;
     // A datetime-local input has minute precision: the same minute is no change.
     let same_minute = |a: i64, b: i64| a.div_euclid(60_000) == b.div_euclid(60_000);
@@ -247,16 +249,16 @@ pub async fn form_context(
     let (branch, values, started) = match (activity_id, branch_id) {
         (Some(id), _) => {
             let Loaded { branch, row } = load_organised(db, viewer, id).await?;
-            let starts_at: i64 = row.try_get("starts_at")?;
+            let starts_at = row.starts_at;
             let values = ActivityForm {
-                kind: row.try_get("kind")?,
-                topic: row.try_get("topic")?,
+                audience: row.audience().encode(),
+                kind: row.kind,
+                topic: row.topic,
                 starts_at: to_local_datetime(starts_at),
-                ends_at: to_local_datetime(row.try_get("ends_at")?),
-                place: row.try_get("place")?,
-                chair: row.try_get("chair")?,
-                recorder: row.try_get("recorder")?,
-                audience: audience_of(&row)?.encode(),
+                ends_at: to_local_datetime(row.ends_at),
+                place: row.place,
+                chair: row.chair,
+                recorder: row.recorder,
             };
             (branch, values, starts_at <= now)
         }
@@ -279,16 +281,13 @@ pub async fn form_context(
         }
         (None, None) => return Err(AppError::NotFound),
     };
-    let groups = sqlx::query(
+    let groups: Vec<(String, String)> = sqlx::query_as(
         "SELECT id, name FROM organisations WHERE parent_id = $1 AND kind = 'group' \
          ORDER BY sort_order, name",
     )
     .bind(&branch.id)
     .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
-    .collect::<Result<Vec<_>, AppError>>()?;
+    .await?;
     Ok(FormContext {
         viewer: viewer.clone(),
         branch_id: branch.id,

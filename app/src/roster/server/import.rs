@@ -9,7 +9,6 @@ use crate::domain::roster::{CheckedRow, MemberRow, check_table};
 use crate::domain::time::date_of;
 use crate::error::AppError;
 use crate::org::server::{Branch, organised_branch};
-use sqlx::Row;
 use uuid::Uuid;
 
 /// Checks a file for `branch_id` and keeps the checked rows for the secretary to confirm.
@@ -62,24 +61,34 @@ pub async fn preview(
     Ok(id)
 }
 
+/// A stored import, as checked at its preview.
+#[derive(sqlx::FromRow)]
+struct ImportRow {
+    branch_id: String,
+    file_name: String,
+    rows_json: String,
+    ok: i64,
+    committed_at: Option<i64>,
+}
+
 async fn load_import_row(
     db: &Db,
     viewer: &CurrentUser,
     id: &str,
-) -> Result<(Branch, sqlx::any::AnyRow), AppError> {
-    let row = sqlx::query(
+) -> Result<(Branch, ImportRow), AppError> {
+    let row: ImportRow = sqlx::query_as(
         "SELECT branch_id, file_name, rows_json, ok, committed_at FROM roster_imports WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
     .await?
     .ok_or(AppError::NotFound)?;
-    let branch = organised_branch(db, viewer, &row.try_get::<String, _>("branch_id")?).await?;
+    let branch = organised_branch(db, viewer, &row.branch_id).await?;
     Ok((branch, row))
 }
 
-fn rows_of(row: &sqlx::any::AnyRow) -> Result<Vec<CheckedRow>, AppError> {
-    serde_json::from_str(&row.try_get::<String, _>("rows_json")?).map_err(|e| {
+fn rows_of(row: &ImportRow) -> Result<Vec<CheckedRow>, AppError> {
+    serde_json::from_str(&row.rows_json).map_err(|e| {
         tracing::error!(error = %e, "a stored import is unreadable");
         AppError::Internal
     })
@@ -96,10 +105,10 @@ pub async fn load_import(
         id: id.to_owned(),
         branch_id: branch.id,
         branch_name: branch.name,
-        file_name: row.try_get("file_name")?,
         rows: rows_of(&row)?,
-        ok: row.try_get::<i64, _>("ok")? != 0,
-        committed: row.try_get::<Option<i64>, _>("committed_at")?.is_some(),
+        file_name: row.file_name,
+        ok: row.ok != 0,
+        committed: row.committed_at.is_some(),
     })
 }
 
@@ -112,7 +121,7 @@ pub async fn commit_import(
     now: i64,
 ) -> Result<usize, AppError> {
     let (branch, row) = load_import_row(db, viewer, id).await?;
-    if row.try_get::<Option<i64>, _>("committed_at")?.is_some() {
+    if row.committed_at.is_some() {
         return Err(AppError::Invalid("这份名单已经导入过了".into()));
     }
     let rows = rows_of(&row)?;

@@ -8,7 +8,6 @@ use crate::db::Db;
 use crate::error::AppError;
 use rand::Rng;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 /// How long an invite code works.
 pub const INVITE_TTL_MS: i64 = 14 * 24 * 3_600_000;
@@ -87,7 +86,7 @@ pub async fn accept_invite(
     now: i64,
 ) -> Result<(), AppError> {
     let invalid = || AppError::Invalid("邀请码无效、已用过或已过期；请向支部书记重新索取".into());
-    let row = sqlx::query(
+    let user_id: Option<String> = sqlx::query_scalar(
         "SELECT i.user_id FROM invites i JOIN users u ON u.id = i.user_id \
          WHERE i.code_hash = $1 AND (u.username = $2 OR u.phone = $2) AND u.active = 1 \
            AND i.used_at IS NULL AND i.expires_at > $3",
@@ -97,10 +96,9 @@ pub async fn accept_invite(
     .bind(now)
     .fetch_optional(db.pool())
     .await?;
-    let Some(row) = row else {
+    let Some(user_id) = user_id else {
         return Err(invalid());
     };
-    let user_id: String = row.try_get("user_id")?;
     let hash = hash_password(password).await?;
     let mut tx = db.begin_write().await?;
     let used =
@@ -120,4 +118,20 @@ pub async fn accept_invite(
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invite_codes_are_typed_forgivingly() {
+        let code = new_code();
+        assert_eq!(code.len(), 11);
+        assert_eq!(
+            code_hash(&code),
+            code_hash(&code.to_lowercase().replace('-', " "))
+        );
+        assert!(!code.contains(['0', '1', 'I', 'O']));
+    }
 }

@@ -1,7 +1,7 @@
 //! The branch's members, kept by hand: listed, added, edited, deactivated.
 
 use super::super::{MemberForm, MemberList, MemberView};
-use super::{groups_of, insert_member, member_from_row, organised_member, taken, to_field_errors};
+use super::{UserRow, groups_of, insert_member, organised_member, taken, to_field_errors};
 use crate::auth::CurrentUser;
 use crate::db::{Db, next_version};
 use crate::domain::roster::check_member;
@@ -16,7 +16,7 @@ pub async fn members(
     branch_id: &str,
 ) -> Result<MemberList, AppError> {
     let branch = organised_branch(db, viewer, branch_id).await?;
-    let rows = sqlx::query(
+    let rows: Vec<UserRow> = sqlx::query_as(
         "SELECT u.id, u.display_name, u.username, u.phone, u.gender, u.birth_date, u.join_date, \
            u.standing, u.post, u.committee, u.group_id, g.name AS group_name, u.role, u.active, \
            u.password_hash \
@@ -31,7 +31,7 @@ pub async fn members(
         groups: groups_of(db, &branch.id).await?,
         branch_id: branch.id,
         branch_name: branch.name,
-        members: rows.iter().map(member_from_row).collect::<Result<_, _>>()?,
+        members: rows.into_iter().map(MemberView::from).collect(),
     })
 }
 

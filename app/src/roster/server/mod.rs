@@ -19,7 +19,7 @@ use crate::db::{Db, next_version};
 use crate::domain::roster::MemberRow;
 use crate::error::{AppError, FieldError};
 use crate::org::server::{Branch, organised_branch};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
 async fn taken(
@@ -28,15 +28,15 @@ async fn taken(
     phone: Option<&str>,
     except: Option<&str>,
 ) -> Result<bool, AppError> {
-    let n: i64 =
-        sqlx::query("SELECT COUNT(*) FROM users WHERE (username = $1 OR phone = $2) AND id <> $3")
-            .bind(username)
-            // No phone binds NULL, which equals nothing.
-            .bind(phone.map(str::to_owned))
-            .bind(except.unwrap_or(""))
-            .fetch_one(&mut **tx)
-            .await?
-            .try_get(0)?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE (username = $1 OR phone = $2) AND id <> $3",
+    )
+    .bind(username)
+    // No phone binds NULL, which equals nothing.
+    .bind(phone.map(str::to_owned))
+    .bind(except.unwrap_or(""))
+    .fetch_one(&mut **tx)
+    .await?;
     Ok(n > 0)
 }
 
@@ -74,34 +74,61 @@ async fn insert_member(
     Ok(id)
 }
 
-fn member_from_row(r: &sqlx::any::AnyRow) -> Result<MemberView, AppError> {
-    Ok(MemberView {
-        id: r.try_get("id")?,
-        name: r.try_get("display_name")?,
-        username: r.try_get("username")?,
-        phone: r.try_get("phone")?,
-        gender: r.try_get("gender")?,
-        birth_date: r.try_get("birth_date")?,
-        join_date: r.try_get("join_date")?,
-        standing: r.try_get("standing")?,
-        post: r.try_get("post")?,
-        committee: r.try_get::<i64, _>("committee")? != 0,
-        group_id: r.try_get("group_id")?,
-        group_name: r.try_get("group_name")?,
-        role: r.try_get("role")?,
-        active: r.try_get::<i64, _>("active")? != 0,
-        activated: !r.try_get::<String, _>("password_hash")?.is_empty(),
-    })
+/// A member's row in `users`, with their group's name.
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: String,
+    display_name: String,
+    username: String,
+    phone: Option<String>,
+    gender: Option<String>,
+    birth_date: Option<String>,
+    join_date: Option<String>,
+    standing: String,
+    post: Option<String>,
+    committee: i64,
+    group_id: Option<String>,
+    group_name: Option<String>,
+    role: String,
+    active: i64,
+    password_hash: String,
+}
+
+impl From<UserRow> for MemberView {
+    fn from(r: UserRow) -> Self {
+        MemberView {
+            id: r.id,
+            name: r.display_name,
+            username: r.username,
+            phone: r.phone,
+            gender: r.gender,
+            birth_date: r.birth_date,
+            join_date: r.join_date,
+            standing: r.standing,
+            post: r.post,
+            committee: r.committee != 0,
+            group_id: r.group_id,
+            group_name: r.group_name,
+            role: r.role,
+            active: r.active != 0,
+            activated: !r.password_hash.is_empty(),
+        }
+    }
+}
+
+/// A member's row with the branch they belong to.
+#[derive(sqlx::FromRow)]
+struct OrgUserRow {
+    org_id: String,
+    #[sqlx(flatten)]
+    user: UserRow,
 }
 
 async fn groups_of(db: &Db, branch_id: &str) -> Result<Vec<(String, String)>, AppError> {
-    sqlx::query("SELECT id, name FROM organisations WHERE parent_id = $1 AND kind = 'group' ORDER BY sort_order, name")
+    Ok(sqlx::query_as("SELECT id, name FROM organisations WHERE parent_id = $1 AND kind = 'group' ORDER BY sort_order, name")
         .bind(branch_id)
         .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
-        .collect()
+        .await?)
 }
 
 /// The member `user_id`, with the branch they belong to, if `viewer` runs it.
@@ -110,7 +137,7 @@ async fn organised_member(
     viewer: &CurrentUser,
     user_id: &str,
 ) -> Result<(Branch, MemberView), AppError> {
-    let row = sqlx::query(
+    let row: OrgUserRow = sqlx::query_as(
         "SELECT u.id, u.org_id, u.display_name, u.username, u.phone, u.gender, u.birth_date, \
            u.join_date, u.standing, u.post, u.committee, u.group_id, g.name AS group_name, u.role, \
            u.active, u.password_hash \
@@ -120,8 +147,8 @@ async fn organised_member(
     .fetch_optional(db.pool())
     .await?
     .ok_or(AppError::NotFound)?;
-    let branch = organised_branch(db, viewer, &row.try_get::<String, _>("org_id")?).await?;
-    Ok((branch, member_from_row(&row)?))
+    let branch = organised_branch(db, viewer, &row.org_id).await?;
+    Ok((branch, row.user.into()))
 }
 
 fn to_field_errors(errors: Vec<String>) -> Vec<FieldError> {

@@ -1,0 +1,85 @@
+//! Attendance by hand, and the log of every mark made.
+
+use crate::activity::{ActivityRecord, MarkAttendance, MarkEntry};
+use crate::domain::attendance::Mark;
+use crate::domain::time::format_full;
+use crate::ui::{ErrorPanel, reload_after};
+use leptos::prelude::*;
+
+/// Attendance by hand: one small form per member, so it works without JavaScript too.
+#[component]
+pub(super) fn RollEditor(record: ActivityRecord) -> impl IntoView {
+    let action = ServerAction::<MarkAttendance>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
+    let activity_id = record.id.clone();
+    let rows = record
+        .roll
+        .into_iter()
+        .map(|e| {
+            let activity_id = activity_id.clone();
+            let how = match (&e.checkin_method, e.marked) {
+                (_, true) => "手动标记".to_owned(),
+                (Some(m), _) if m == "qr" => "扫码签到".to_owned(),
+                (Some(m), _) if m == "code" => "输入签到码".to_owned(),
+                (Some(_), _) => "手机签到".to_owned(),
+                (None, _) => match e.leave {
+                    Some(l) => format!("请假{}", l.label()),
+                    None => String::new(),
+                },
+            };
+            let state_class = format!("state state-{}", e.state.as_str());
+            view! {
+                <tr>
+                    <td>{e.name.clone()}</td>
+                    <td><span class=state_class>{e.state.label()}</span><span class="how">{how}</span></td>
+                    <td>
+                        <ActionForm action=action attr:class="mark-form">
+                            <input type="hidden" name="activity_id" value=activity_id/>
+                            <input type="hidden" name="user_id" value=e.user_id.clone()/>
+                            <input type="hidden" name="note" value=""/>
+                            <select name="mark" aria-label=format!("{}的出席", e.name)>
+                                {[Mark::Present, Mark::Excused, Mark::Absent, Mark::Auto].into_iter().map(|m| {
+                                    view! { <option value=m.as_str()>{m.label()}</option> }
+                                }).collect_view()}
+                            </select>
+                            <button type="submit" class="btn btn-small">"保存"</button>
+                        </ActionForm>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section id="roll" class="no-print" aria-labelledby="roll-h">
+            <h2 id="roll-h">"出席情况"</h2>
+            <p class="hint-left">"签到和批准的请假会自动计入；需要更正时在这里手动标记，每次更改都会留下记录。"</p>
+            {move || action.value().get().and_then(Result::err).map(|e| view! { <ErrorPanel error=e/> })}
+            <table class="roll-table">
+                <thead><tr><th>"党员"</th><th>"状态"</th><th>"更正"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+pub(super) fn MarkLog(marks: Vec<MarkEntry>) -> impl IntoView {
+    let empty = marks.is_empty();
+    view! {
+        <section aria-labelledby="log-h">
+            <h2 id="log-h">"出席更正记录"</h2>
+            <Show when=move || empty>
+                <p class="empty">"没有手动更正。"</p>
+            </Show>
+            <ul class="mark-log">
+                {marks.into_iter().map(|m| view! {
+                    <li>
+                        {format!("{} {} 将{}由“{}”改为“{}”（{}）", format_full(m.at), m.by_name, m.member_name,
+                            m.before.label(), m.after.label(), m.mark.label())}
+                        {(!m.note.is_empty()).then(|| format!("：{}", m.note))}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,63 @@
+//! `/branch`: the branches a secretary or an admin looks after, one card each.
+
+use super::figures::{RuleNote, verdict};
+use super::overview::BranchDetail;
+use crate::branch::{BranchSummary, load_my_branches};
+use crate::domain::participation::Percent;
+use crate::ui::{ErrorPanel, Loading, TopBar};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// `/branch`: a secretary sees their branch; an admin sees every branch of the school.
+#[component]
+pub fn BranchesPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_my_branches());
+    view! {
+        <Title text="支部 · 星旗"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(mine) if mine.branches.len() == 1 => {
+                        let id = mine.branches[0].id.clone();
+                        view! { <BranchDetail id=id/> }.into_any()
+                    }
+                    Ok(mine) => {
+                        let bar = mine.bar;
+                        let empty = mine.branches.is_empty();
+                        view! {
+                            <TopBar user=mine.viewer/>
+                            <main class="page">
+                                <h1>"各支部党员参与率"</h1>
+                                <Show when=move || empty>
+                                    <p class="empty">"您名下还没有支部。"</p>
+                                </Show>
+                                <div class="cards">
+                                    {mine.branches.into_iter().map(|b| view! {
+                                        <BranchCard summary=b bar=bar/>
+                                    }).collect_view()}
+                                </div>
+                                <RuleNote bar=bar/>
+                            </main>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn BranchCard(summary: BranchSummary, bar: Percent) -> impl IntoView {
+    let href = format!("/branch/{}", summary.id);
+    let (class, text) = verdict(summary.year_figure.status, bar);
+    let a = summary.year_figure.attendance;
+    view! {
+        <a class="card branch-card" href=href>
+            <h3>{summary.name.clone()}</h3>
+            <p class="figure-value">{summary.year_figure.rate_text.clone()}</p>
+            <p class="figure-counts">{format!("实到 {} / 应到 {}", a.present, a.expected)}</p>
+            <p class=class>{text}</p>
+        </a>
+    }
+}

@@ -1,0 +1,10 @@
+//! The secretary's pages: the branches they run, and one branch's year of activities.
+
+mod figures;
+mod leave;
+mod list;
+mod overview;
+mod todos;
+
+pub use list::BranchesPage;
+pub use overview::BranchPage;
