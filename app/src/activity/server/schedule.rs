@@ -1,6 +1,7 @@
 //! Scheduling: creating, editing and cancelling activities, with 应到 fixed from the audience.
 
 use super::super::{ActivityForm, Audience, FormContext, Validated, validate};
+use super::insert::{NewActivity, insert_activity, set_expected};
 use super::{Loaded, field_error, group_name, load_organised};
 use crate::auth::CurrentUser;
 use crate::db::{Db, next_version, now_ms};
@@ -71,25 +72,6 @@ async fn check_audience(
     Ok(Ok(members))
 }
 
-async fn set_expected(
-    tx: &mut Transaction<'static, Any>,
-    activity_id: &str,
-    members: &[String],
-) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM activity_expected WHERE activity_id = $1")
-        .bind(activity_id)
-        .execute(&mut **tx)
-        .await?;
-    for m in members {
-        sqlx::query("INSERT INTO activity_expected (activity_id, user_id) VALUES ($1, $2)")
-            .bind(activity_id)
-            .bind(m)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
-}
-
 /// A new secret for an activity's rotating code: 32 random bytes, hex.
 pub fn new_proof_secret() -> String {
     let mut bytes = [0u8; 32];
@@ -125,29 +107,31 @@ pub async fn create(
     let id = Uuid::now_v7().to_string();
     let version = next_version(&mut tx).await?;
     let (audience, group) = audience_columns(&v.audience);
-    sqlx::query(
-        "INSERT INTO activities (id, org_id, kind, topic, starts_at, ends_at, place, chair, \
-           recorder, audience, audience_group, status, proof_secret, created_by, created_at, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'scheduled', $12, $13, $14, $15)",
+    let expected: Vec<&str> = members.iter().map(String::as_str).collect();
+    insert_activity(
+        &mut tx,
+        &NewActivity {
+            id: &id,
+            org_id: &branch.id,
+            kind: v.kind.as_str(),
+            topic: &v.topic,
+            starts_at: v.starts_at,
+            ends_at: v.ends_at,
+            place: &v.place,
+            chair: &v.chair,
+            recorder: &v.recorder,
+            audience,
+            audience_group: group.as_deref(),
+            status: "scheduled",
+            proof_secret: &new_proof_secret(),
+            minutes: "",
+            created_by: Some(&viewer.id),
+            created_at: now_ms(),
+            version,
+            expected: &expected,
+        },
     )
-    .bind(&id)
-    .bind(&branch.id)
-    .bind(v.kind.as_str())
-    .bind(&v.topic)
-    .bind(v.starts_at)
-    .bind(v.ends_at)
-    .bind(&v.place)
-    .bind(&v.chair)
-    .bind(&v.recorder)
-    .bind(audience)
-    .bind(group)
-    .bind(new_proof_secret())
-    .bind(&viewer.id)
-    .bind(now_ms())
-    .bind(version)
-    .execute(&mut *tx)
     .await?;
-    set_expected(&mut tx, &id, &members).await?;
     tx.commit().await?;
     Ok(Ok(id))
 }
@@ -189,7 +173,10 @@ pub async fn update(
     let mut tx = db.begin_write().await?;
     if !started {
         match check_audience(&mut tx, &loaded.branch.id, &v.audience).await? {
-            Ok(members) => set_expected(&mut tx, id, &members).await?,
+            Ok(members) => {
+                let members: Vec<&str> = members.iter().map(String::as_str).collect();
+                set_expected(&mut tx, id, &members).await?
+            }
             Err(errors) => return Ok(Err(errors)),
         }
     }

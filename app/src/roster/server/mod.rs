@@ -50,26 +50,28 @@ async fn insert_member(
 ) -> Result<String, AppError> {
     let id = Uuid::now_v7().to_string();
     let version = next_version(tx).await?;
-    sqlx::query(
-        "INSERT INTO users (id, org_id, username, display_name, password_hash, role, active, \
-           created_at, phone, gender, birth_date, join_date, standing, post, committee, group_id, version) \
-         VALUES ($1, $2, $3, $4, '', 'member', 1, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    let birth_date = m.birth_date.map(|d| d.to_string());
+    let join_date = m.join_date.map(|d| d.to_string());
+    insert_user(
+        tx,
+        &NewUser {
+            id: &id,
+            org_id: branch_id,
+            username: &m.username,
+            display_name: &m.name,
+            created_at: now,
+            phone: m.phone.as_deref(),
+            gender: m.gender.map(|g| g.as_str()),
+            birth_date: birth_date.as_deref(),
+            join_date: join_date.as_deref(),
+            standing: m.standing.as_str(),
+            post: m.post.as_deref(),
+            committee,
+            group_id,
+            version,
+            ..NewUser::default()
+        },
     )
-    .bind(&id)
-    .bind(branch_id)
-    .bind(&m.username)
-    .bind(&m.name)
-    .bind(now)
-    .bind(m.phone.clone())
-    .bind(m.gender.map(|g| g.as_str().to_owned()))
-    .bind(m.birth_date.map(|d| d.to_string()))
-    .bind(m.join_date.map(|d| d.to_string()))
-    .bind(m.standing.as_str())
-    .bind(m.post.clone())
-    .bind(i32::from(committee))
-    .bind(group_id.map(str::to_owned))
-    .bind(version)
-    .execute(&mut **tx)
     .await?;
     Ok(id)
 }
