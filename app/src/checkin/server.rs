@@ -3,13 +3,13 @@
 
 use super::{MemberActivity, MyActivities};
 use crate::auth::CurrentUser;
-use crate::db::Db;
+use crate::db::{Db, Once, content_hash};
 use crate::domain::activity::ActivityKind;
 use crate::domain::proof::{ProofError, Window, verify};
 use crate::domain::time::day_bounds_ms;
 use crate::error::AppError;
 use crate::sync::protocol::{CheckinBody, PushResult, PushStatus, RejectCode};
-use crate::sync::server::Received;
+use crate::sync::server::{Received, seen_result};
 use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
@@ -84,8 +84,19 @@ pub async fn store_checkin(
     body: &CheckinBody,
 ) -> Result<PushResult, AppError> {
     let id_text = id.to_string();
-    if let Some(result) = compare_existing(tx, id, body).await? {
-        return Ok(result);
+    let activity_id = body.activity_id.to_string();
+    let member_id = body.member_id.to_string();
+    let device_time = body.device_time.to_string();
+    let hash = content_hash(&[&activity_id, &member_id, &device_time, body.proof.method()]);
+    let once = Once {
+        table: "checkins",
+        key_column: "id",
+        legacy_columns: &["activity_id", "user_id", "device_time", "method"],
+        key: &id_text,
+        content_hash: &hash,
+    };
+    if let Some(seen) = once.seen(tx).await? {
+        return Ok(seen_result(id, seen));
     }
     let reject = |code, reason: &str| Ok(PushResult::rejected(Some(id_text.clone()), code, reason));
     if body.member_id.to_string() != ctx.member.id {
@@ -152,10 +163,10 @@ pub async fn store_checkin(
             return reject(code, e.reason());
         }
     };
-    let inserted = sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO checkins (id, activity_id, user_id, device_time, method, received_at, \
-           proof_step, device_id, device_seq) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+           proof_step, device_id, device_seq, content_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
     )
     .bind(&id_text)
     .bind(&activity.id)
@@ -166,37 +177,9 @@ pub async fn store_checkin(
     .bind(step)
     .bind(ctx.device.clone())
     .bind(ctx.seq)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if inserted == 1 {
-        return Ok(PushResult::stored(id, PushStatus::Accepted));
-    }
-    // Another transaction stored this id between our read and our insert.
-    Ok(compare_existing(tx, id, body)
-        .await?
-        .unwrap_or_else(|| PushResult::stored(id, PushStatus::Duplicate)))
-}
-
-/// `Some(duplicate or conflict)` when the id is stored already, `None` when it is new.
-async fn compare_existing(
-    tx: &mut Transaction<'static, Any>,
-    id: Uuid,
-    body: &CheckinBody,
-) -> Result<Option<PushResult>, AppError> {
-    let row =
-        sqlx::query("SELECT activity_id, user_id, device_time, method FROM checkins WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&mut **tx)
-            .await?;
-    let Some(row) = row else { return Ok(None) };
-    let same = row.try_get::<String, _>("activity_id")? == body.activity_id.to_string()
-        && row.try_get::<String, _>("user_id")? == body.member_id.to_string()
-        && row.try_get::<i64, _>("device_time")? == body.device_time
-        && row.try_get::<String, _>("method")? == body.proof.method();
-    Ok(Some(if same {
-        PushResult::stored(id, PushStatus::Duplicate)
-    } else {
-        PushResult::conflict(id)
-    }))
+    .bind(&hash);
+    Ok(match once.insert(tx, insert).await? {
+        None => PushResult::stored(id, PushStatus::Accepted),
+        Some(seen) => seen_result(id, seen),
+    })
 }

@@ -2,14 +2,14 @@
 
 use super::LeaveItem;
 use crate::auth::CurrentUser;
-use crate::db::{Db, now_ms};
+use crate::db::{Db, Once, content_hash, now_ms};
 use crate::domain::attendance::LeaveStatus;
 use crate::domain::role::may_read_branch;
 use crate::error::AppError;
 use crate::sync::protocol::{
     LeaveRequestBody, MAX_REASON_CHARS, PushResult, PushStatus, RejectCode,
 };
-use crate::sync::server::Received;
+use crate::sync::server::{Received, seen_result};
 use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
@@ -22,22 +22,19 @@ pub async fn store_request(
 ) -> Result<PushResult, AppError> {
     let id_text = id.to_string();
     let reason = body.reason.trim();
-    let existing = sqlx::query(
-        "SELECT activity_id, user_id, reason, device_time FROM leave_requests WHERE id = $1",
-    )
-    .bind(&id_text)
-    .fetch_optional(&mut **tx)
-    .await?;
-    if let Some(row) = existing {
-        let same = row.try_get::<String, _>("activity_id")? == body.activity_id.to_string()
-            && row.try_get::<String, _>("user_id")? == body.member_id.to_string()
-            && row.try_get::<String, _>("reason")? == reason
-            && row.try_get::<i64, _>("device_time")? == body.device_time;
-        return Ok(if same {
-            PushResult::stored(id, PushStatus::Duplicate)
-        } else {
-            PushResult::conflict(id)
-        });
+    let activity_id = body.activity_id.to_string();
+    let member_id = body.member_id.to_string();
+    let device_time = body.device_time.to_string();
+    let hash = content_hash(&[&activity_id, &member_id, reason, &device_time]);
+    let once = Once {
+        table: "leave_requests",
+        key_column: "id",
+        legacy_columns: &["activity_id", "user_id", "reason", "device_time"],
+        key: &id_text,
+        content_hash: &hash,
+    };
+    if let Some(seen) = once.seen(tx).await? {
+        return Ok(seen_result(id, seen));
     }
     let reject = |code, reason: &str| Ok(PushResult::rejected(Some(id_text.clone()), code, reason));
     if body.member_id.to_string() != ctx.member.id {
@@ -65,10 +62,10 @@ pub async fn store_request(
             "活动已结束，不能再请假；如有特殊情况请联系支部书记",
         );
     }
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO leave_requests (id, activity_id, user_id, reason, device_time, device_id, \
-           device_seq, received_at, status) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending') ON CONFLICT (id) DO NOTHING",
+           device_seq, received_at, status, content_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9) ON CONFLICT (id) DO NOTHING",
     )
     .bind(&id_text)
     .bind(&target.id)
@@ -78,9 +75,11 @@ pub async fn store_request(
     .bind(ctx.device.clone())
     .bind(ctx.seq)
     .bind(ctx.at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(PushResult::stored(id, PushStatus::Accepted))
+    .bind(&hash);
+    Ok(match once.insert(tx, insert).await? {
+        None => PushResult::stored(id, PushStatus::Accepted),
+        Some(seen) => seen_result(id, seen),
+    })
 }
 
 /// The branch of a leave request's activity, for the permission check.

@@ -6,7 +6,7 @@ use super::protocol::{
     Record, RosterEntry,
 };
 use crate::auth::CurrentUser;
-use crate::db::{Db, now_ms};
+use crate::db::{Db, Seen, now_ms};
 use crate::domain::activity::ActivityKind;
 use crate::error::AppError;
 use sqlx::{Any, Transaction};
@@ -22,6 +22,14 @@ pub struct Sender<'a> {
     pub survey_device: Option<&'a str>,
     /// When the batch arrived, in milliseconds.
     pub at: i64,
+}
+
+/// The answer for a record whose id was stored already: its own retry, or a conflict.
+pub fn seen_result(id: uuid::Uuid, seen: Seen) -> PushResult {
+    match seen {
+        Seen::Duplicate => PushResult::stored(id, PushStatus::Duplicate),
+        Seen::Conflict => PushResult::conflict(id),
+    }
 }
 
 /// What a member's record is stored with besides its content.

@@ -836,6 +836,8 @@ on_both_backends!(
     a_member_sees_today_and_what_comes,
     the_demo_school_seeds_once,
     guessing_codes_stops_after_ten_wrong_ones,
+    records_stored_before_content_hashes_still_know_their_retries,
+    the_same_leave_request_pushed_twice_at_once_is_stored_once,
 );
 
 /// Ten wrong codes from a member for one activity, and code check-in stops for them there —
@@ -875,4 +877,76 @@ async fn guessing_codes_stops_after_ten_wrong_ones(db: &Db) {
     let r = push(db, &f.m1b, vec![typed(&right, &f.m1b)]).await;
     assert_eq!(r[0].status, PushStatus::Accepted);
     assert_eq!(all_checkins(db).await, 1);
+}
+
+/// Rows stored before records kept a content hash (`content_hash` NULL) are compared by their
+/// columns: a phone's retry sent across the upgrade is still its own duplicate, and other
+/// content under the same id still a conflict that changes nothing.
+async fn records_stored_before_content_hashes_still_know_their_retries(db: &Db) {
+    let f = fixture(db).await;
+    let (checkin, leave) = (v7(), v7());
+    let asked = f.starts[&f.next_week] - 3_600_000;
+    let first_checkin = f.checkin_now(checkin, &f.today, &f.m1a);
+    let first_leave = f.leave(leave, &f.next_week, &f.m1a, "外出培训", asked);
+    let r = push(db, &f.m1a, vec![first_checkin.clone(), first_leave.clone()]).await;
+    assert!(r.iter().all(|r| r.status == PushStatus::Accepted), "{r:?}");
+    for table in ["checkins", "leave_requests"] {
+        let stored: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM {table} WHERE content_hash IS NOT NULL"
+        )))
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(stored, 1, "{table} keeps the content hash of new records");
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE {table} SET content_hash = NULL"
+        )))
+        .execute(db.pool())
+        .await
+        .unwrap();
+    }
+    let r = push(db, &f.m1a, vec![first_checkin, first_leave]).await;
+    assert_eq!(r[0].status, PushStatus::Duplicate);
+    assert_eq!(r[1].status, PushStatus::Duplicate);
+    let other_checkin = f.checkin(checkin, &f.today, &f.m1a, f.starts[&f.today] + 90_000);
+    let other_leave = f.leave(leave, &f.next_week, &f.m1a, "另有安排", asked);
+    let r = push(db, &f.m1a, vec![other_checkin, other_leave]).await;
+    assert_eq!(r[0].status, PushStatus::Conflict);
+    assert_eq!(r[1].status, PushStatus::Conflict);
+    let reason: String = sqlx::query_scalar("SELECT reason FROM leave_requests WHERE id = $1")
+        .bind(leave.to_string())
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(reason, "外出培训", "a conflict never overwrites");
+}
+
+/// Two pushes of one leave request id with different reasons, at the same moment (on
+/// PostgreSQL both pass the first look before either commits): one is accepted and stored, the
+/// other is a conflict — never two acceptances for one stored row.
+async fn the_same_leave_request_pushed_twice_at_once_is_stored_once(db: &Db) {
+    let f = fixture(db).await;
+    let asked = f.starts[&f.next_week] - 3_600_000;
+    for _ in 0..8 {
+        let id = v7();
+        let a = f.leave(id, &f.next_week, &f.m1a, "外出培训", asked);
+        let b = f.leave(id, &f.next_week, &f.m1a, "另有安排", asked);
+        let (ra, rb) = tokio::join!(push(db, &f.m1a, vec![a]), push(db, &f.m1a, vec![b]));
+        let statuses = [ra[0].status, rb[0].status];
+        assert!(
+            statuses.contains(&PushStatus::Accepted) && statuses.contains(&PushStatus::Conflict),
+            "{statuses:?}"
+        );
+        let stored: String = sqlx::query_scalar("SELECT reason FROM leave_requests WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        let accepted = if ra[0].status == PushStatus::Accepted {
+            "外出培训"
+        } else {
+            "另有安排"
+        };
+        assert_eq!(stored, accepted, "the accepted body is the stored one");
+    }
 }

@@ -7,7 +7,7 @@ use super::entry::{Refusal, open_on, today};
 use super::invites::code_hash;
 use super::sha256_hex;
 use super::store::campaign_row_on;
-use crate::db::Db;
+use crate::db::{Db, Once, Seen};
 use crate::domain::ballot::{Audience, Ballot, Definition};
 use crate::error::AppError;
 use std::collections::BTreeMap;
@@ -98,25 +98,31 @@ pub fn device_hash(device: &str) -> String {
     sha256_hex(format!("survey-device:{device}").as_bytes())
 }
 
-/// The content stored under an answer's key, if any.
-async fn stored_content(
-    conn: &mut sqlx::AnyConnection,
-    key: &str,
-) -> Result<Option<String>, AppError> {
-    Ok(
-        sqlx::query_scalar("SELECT content_hash FROM survey_answers WHERE id_hash = $1")
-            .bind(key)
-            .fetch_optional(conn)
-            .await?,
-    )
+/// Whether an answer is stored under `key` already (a retry), before its content is known.
+async fn is_stored(conn: &mut sqlx::AnyConnection, key: &str) -> Result<bool, AppError> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM survey_answers WHERE id_hash = $1")
+        .bind(key)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
 }
 
-/// A record id seen before: the same content is a duplicate, other content a conflict.
-fn seen_before(stored: &str, content: &str) -> Outcome {
-    if stored == content {
-        Outcome::Duplicate
-    } else {
-        Outcome::Conflict
+/// An answer's key seen before: the same content is a duplicate, other content a conflict.
+fn seen_before(seen: Seen) -> Outcome {
+    match seen {
+        Seen::Duplicate => Outcome::Duplicate,
+        Seen::Conflict => Outcome::Conflict,
+    }
+}
+
+/// The answer as a record stored once under the hash of its id (`crate::db::Once`).
+fn once<'a>(key: &'a str, content: &'a str) -> Once<'a> {
+    Once {
+        table: "survey_answers",
+        key_column: "id_hash",
+        legacy_columns: &[],
+        key,
+        content_hash: content,
     }
 }
 
@@ -205,7 +211,7 @@ pub async fn submit_in(
     let info = row.info;
     // A retry is recognised before anything else: it succeeds even after the code was used
     // (by this very answer) or the campaign closed.
-    let earlier = stored_content(tx, &key).await?;
+    let earlier = is_stored(tx, &key).await?;
     // The audience a code carries, looked up without consuming it yet.
     let audience = match &s.credential {
         Credential::Code(code) => {
@@ -217,7 +223,7 @@ pub async fn submit_in(
             .await?;
             match row {
                 Some(r) if r.campaign_id == info.id => Audience::parse(&r.audience),
-                _ if earlier.is_some() => s.audience,
+                _ if earlier => s.audience,
                 _ => return Ok(Outcome::Rejected(Refusal::UnknownCode)),
             }
         }
@@ -229,7 +235,7 @@ pub async fn submit_in(
     // A new answer must be given under the current version. A retry is read under the
     // version it was given under, so an answer stored before a revision is still its own
     // duplicate after it.
-    if earlier.is_none() && s.version != info.version {
+    if !earlier && s.version != info.version {
         return Ok(Outcome::Rejected(Refusal::WrongVersion {
             current: info.version,
         }));
@@ -244,12 +250,13 @@ pub async fn submit_in(
     };
     let ballot = match Ballot::parse(&definition, audience, s.choices.clone(), s.comment.clone()) {
         Ok(b) => b,
-        Err(e) if earlier.is_none() => return Ok(Outcome::Rejected(Refusal::Ballot(e))),
+        Err(e) if !earlier => return Ok(Outcome::Rejected(Refusal::Ballot(e))),
         Err(_) => return Ok(Outcome::Conflict),
     };
     let content = content_hash(&info.id, s.version, &ballot);
-    if let Some(earlier) = earlier {
-        return Ok(seen_before(&earlier, &content));
+    let once = once(&key, &content);
+    if earlier && let Some(seen) = once.seen(tx).await? {
+        return Ok(seen_before(seen));
     }
     if let Err(r) = open_on(&info, &today(now)) {
         return Ok(Outcome::Rejected(r));
@@ -285,26 +292,28 @@ pub async fn submit_in(
     if consumed != 1 {
         // The same answer sent twice at once (PostgreSQL lets both in until the code's row is
         // locked): the first one's commit is visible now, and this one is its duplicate.
-        if let Some(stored) = stored_content(tx, &key).await? {
-            return Ok(seen_before(&stored, &content));
+        if let Some(seen) = once.seen(tx).await? {
+            return Ok(seen_before(seen));
         }
         return Ok(Outcome::Rejected(match s.credential {
             Credential::Code(_) => Refusal::UsedCode,
             Credential::Open { .. } => Refusal::DeviceUsed,
         }));
     }
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO survey_answers (id_hash, campaign_id, version, audience, comment, content_hash) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id_hash) DO NOTHING",
     )
     .bind(&key)
     .bind(&info.id)
     .bind(s.version)
     .bind(ballot.audience.key())
     .bind(ballot.comment.as_deref())
-    .bind(&content)
-    .execute(&mut **tx)
-    .await?;
+    .bind(&content);
+    if let Some(seen) = once.insert(tx, insert).await? {
+        // The same record id stored by a concurrent push with another credential.
+        return Ok(seen_before(seen));
+    }
     for (question, choice) in &ballot.choices {
         sqlx::query("INSERT INTO survey_choices (answer_id, question, choice) VALUES ($1, $2, $3)")
             .bind(&key)

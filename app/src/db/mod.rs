@@ -11,6 +11,9 @@ use sqlx::{Any, AnyPool, ConnectOptions, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
+mod once;
+pub use once::{Once, Seen, content_hash};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
