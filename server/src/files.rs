@@ -2,13 +2,13 @@
 //! works without JavaScript) and serving them to the branch's organisers.
 
 use app::activity::server::{MAX_PHOTO_BYTES, add_photo, photo};
-use app::auth::server::user_from_headers;
+use app::auth::server::Viewer;
 use app::error::AppError;
 use app::state::AppState;
 use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use http::{HeaderMap, HeaderValue, header};
+use http::{HeaderValue, header};
 
 /// The body limit of an upload: one photo and its caption.
 pub const UPLOAD_LIMIT: usize = MAX_PHOTO_BYTES + 64 * 1024;
@@ -17,13 +17,9 @@ pub const UPLOAD_LIMIT: usize = MAX_PHOTO_BYTES + 64 * 1024;
 pub async fn upload(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    Viewer(viewer): Viewer,
     mut form: Multipart,
 ) -> Response {
-    let viewer = match user_from_headers(&state.db, &headers).await {
-        Ok(v) => v,
-        Err(e) => return e.into_response(),
-    };
     let back =
         |code: &str| Redirect::to(&format!("/activity/{id}?photo={code}#photos")).into_response();
     let mut bytes = Vec::new();
@@ -71,12 +67,8 @@ pub async fn upload(
 pub async fn serve(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    Viewer(viewer): Viewer,
 ) -> Response {
-    let viewer = match user_from_headers(&state.db, &headers).await {
-        Ok(v) => v,
-        Err(e) => return e.into_response(),
-    };
     let (content_type, path) = match photo(
         &state.db,
         &state.config.data_dir.join("photos"),

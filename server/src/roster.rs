@@ -1,14 +1,13 @@
 //! The roster's plain HTTP parts: the file upload of an import (multipart, so it works
 //! without JavaScript) and the form with which an invited member sets a first password.
 
-use app::auth::server::{Password, user_from_headers};
+use app::auth::server::{Password, Viewer};
 use app::error::AppError;
 use app::roster::server::{MAX_FILE_BYTES, accept_invite, preview};
 use app::state::AppState;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use http::HeaderMap;
 use serde::Deserialize;
 
 pub const UPLOAD_LIMIT: usize = MAX_FILE_BYTES + 64 * 1024;
@@ -17,13 +16,9 @@ pub const UPLOAD_LIMIT: usize = MAX_FILE_BYTES + 64 * 1024;
 pub async fn upload(
     State(state): State<AppState>,
     Path(branch): Path<String>,
-    headers: HeaderMap,
+    Viewer(viewer): Viewer,
     mut form: Multipart,
 ) -> Response {
-    let viewer = match user_from_headers(&state.db, &headers).await {
-        Ok(v) => v,
-        Err(e) => return e.into_response(),
-    };
     let back = |message: &str| {
         Redirect::to(&format!(
             "/branch/{branch}/members?import_error={}",

@@ -1,7 +1,7 @@
 //! The HTTP face of the sync protocol (`app::sync::protocol`): push, pull, and the OpenAPI
 //! description of both.
 
-use app::auth::server::user_from_headers;
+use app::auth::server::Viewer;
 use app::error::AppError;
 use app::state::AppState;
 use app::sync::protocol::{
@@ -29,12 +29,13 @@ use utoipa::OpenApi;
         (status = 422, description = "Not a push batch (bad JSON, `records` not an array, more than 100 records)"),
     )
 )]
-pub async fn push(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let member = match user_from_headers(&state.db, &headers).await {
-        Ok(m) => Some(m),
-        Err(AppError::Unauthorized) => None,
-        Err(e) => return e.into_response(),
-    };
+pub async fn push(
+    State(state): State<AppState>,
+    member: Option<Viewer>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let member = member.map(|Viewer(m)| m);
     let request: app::sync::protocol::PushRequest = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(e) => {
@@ -86,13 +87,9 @@ pub struct PullQuery {
 )]
 pub async fn pull(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Viewer(member): Viewer,
     Query(query): Query<PullQuery>,
 ) -> Response {
-    let member = match user_from_headers(&state.db, &headers).await {
-        Ok(m) => m,
-        Err(e) => return e.into_response(),
-    };
     match app::sync::server::pull(&state.db, &member, query.cursor).await {
         Ok(r) => Json(r).into_response(),
         Err(e) => e.into_response(),

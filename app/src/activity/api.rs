@@ -7,13 +7,7 @@ use crate::error::FieldError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-async fn context() -> Result<(crate::state::AppState, crate::auth::CurrentUser), AppError> {
-    let state = crate::state::app_state()?;
-    let viewer = crate::auth::server::current_user()
-        .await
-        .map_err(AppError::respond)?;
-    Ok((state, viewer))
-}
+use crate::auth::server::viewer_context as context;
 
 /// An activity's record (活动记录).
 #[server(endpoint = "activity_record")]

@@ -224,6 +224,49 @@ pub async fn user_from_headers(db: &Db, headers: &HeaderMap) -> Result<CurrentUs
     }
 }
 
+/// The signed-in viewer of a request, as an axum extractor: a handler that takes it runs only
+/// for a signed-in user, and every other request gets 401 with the app's error body. Take
+/// `Option<Viewer>` where anonymous requests are welcome too. The one way a plain handler
+/// learns who is asking.
+pub struct Viewer(pub CurrentUser);
+
+impl axum::extract::FromRequestParts<AppState> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, AppError> {
+        user_from_headers(&state.db, &parts.headers)
+            .await
+            .map(Viewer)
+    }
+}
+
+impl axum::extract::OptionalFromRequestParts<AppState> for Viewer {
+    type Rejection = AppError;
+
+    /// `None` for a request without a valid session; a storage failure stays an error.
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, AppError> {
+        match user_from_headers(&state.db, &parts.headers).await {
+            Ok(user) => Ok(Some(Viewer(user))),
+            Err(AppError::Unauthorized) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The application state and the signed-in viewer, from inside a server function, with the
+/// error already shaped for the response: the one way a server function learns who is asking.
+pub async fn viewer_context() -> Result<(AppState, CurrentUser), AppError> {
+    let state = crate::state::app_state()?;
+    let viewer = current_user().await.map_err(AppError::respond)?;
+    Ok((state, viewer))
+}
+
 /// The signed-in user, from inside a server function.
 pub async fn current_user() -> Result<CurrentUser, AppError> {
     let state = crate::state::app_state()?;

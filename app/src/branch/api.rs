@@ -7,9 +7,7 @@ use leptos::prelude::*;
 /// One branch's activities and year figure; the viewer must run that branch or its school.
 #[server(endpoint = "branch_overview")]
 pub async fn load_branch_overview(branch_id: String) -> Result<BranchOverview, AppError> {
-    use crate::auth::server::current_user;
-    let state = crate::state::app_state()?;
-    let viewer = current_user().await.map_err(AppError::respond)?;
+    let (state, viewer) = crate::auth::server::viewer_context().await?;
     super::server::branch_overview(
         &state.db,
         &viewer,
@@ -24,9 +22,7 @@ pub async fn load_branch_overview(branch_id: String) -> Result<BranchOverview, A
 /// The branches the signed-in secretary or admin runs, with their year figures.
 #[server(endpoint = "my_branches")]
 pub async fn load_my_branches() -> Result<MyBranches, AppError> {
-    use crate::auth::server::current_user;
-    let state = crate::state::app_state()?;
-    let viewer = current_user().await.map_err(AppError::respond)?;
+    let (state, viewer) = crate::auth::server::viewer_context().await?;
     super::server::my_branches(&state.db, &viewer, crate::db::now_ms())
         .await
         .map_err(AppError::respond)

@@ -3,14 +3,14 @@
 
 use super::{MemberActivity, MyActivities};
 use crate::auth::CurrentUser;
-use crate::db::{Db, Once, content_hash};
+use crate::db::{Db, Once};
 use crate::domain::activity::ActivityKind;
 use crate::domain::proof::{ProofError, Window, verify};
 use crate::domain::time::day_bounds_ms;
 use crate::error::AppError;
 use crate::sync::protocol::{CheckinBody, PushResult, PushStatus, RejectCode};
 use crate::sync::server::{Received, seen_result};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
 /// Wrong codes a member may send for one activity before code check-in stops for them there.
@@ -20,20 +20,34 @@ pub const MAX_WRONG_CODES: i64 = 10;
 /// How many upcoming activities "我的活动" lists after today's.
 const UPCOMING_LIMIT: i64 = 10;
 
-fn activity_from_row(row: &sqlx::any::AnyRow) -> Result<MemberActivity, AppError> {
-    let kind: String = row.try_get("kind")?;
-    Ok(MemberActivity {
-        id: row.try_get("id")?,
-        kind: ActivityKind::parse(&kind).unwrap_or(ActivityKind::Other),
-        topic: row.try_get("topic")?,
-        starts_at: row.try_get("starts_at")?,
-        ends_at: row.try_get("ends_at")?,
-        place: row.try_get("place")?,
-        checked_in: row.try_get::<i64, _>("checked_in")? > 0,
-        leave: row
-            .try_get::<Option<i64>, _>("leave")?
-            .map(crate::domain::attendance::LeaveStatus::from_rank),
-    })
+/// A row of "我的活动": the activity with the member's own facts about it.
+#[derive(sqlx::FromRow)]
+struct MemberActivityRow {
+    id: String,
+    kind: String,
+    topic: String,
+    starts_at: i64,
+    ends_at: i64,
+    place: String,
+    checked_in: i64,
+    leave: Option<i64>,
+}
+
+impl From<MemberActivityRow> for MemberActivity {
+    fn from(r: MemberActivityRow) -> Self {
+        MemberActivity {
+            id: r.id,
+            kind: ActivityKind::parse(&r.kind).unwrap_or(ActivityKind::Other),
+            topic: r.topic,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            place: r.place,
+            checked_in: r.checked_in > 0,
+            leave: r
+                .leave
+                .map(crate::domain::attendance::LeaveStatus::from_rank),
+        }
+    }
 }
 
 /// Today's and the next scheduled activities that `member` is expected at.
@@ -43,7 +57,7 @@ pub async fn member_activities(
     now: i64,
 ) -> Result<MyActivities, AppError> {
     let (day_start, day_end) = day_bounds_ms(now);
-    let rows = sqlx::query(
+    let rows: Vec<MemberActivityRow> = sqlx::query_as(
         "SELECT a.id, a.kind, a.topic, a.starts_at, a.ends_at, a.place, \
            (SELECT COUNT(*) FROM checkins c WHERE c.activity_id = a.id AND c.user_id = e.user_id) \
              AS checked_in, \
@@ -60,8 +74,8 @@ pub async fn member_activities(
     .await?;
     let mut today = Vec::new();
     let mut upcoming = Vec::new();
-    for row in &rows {
-        let a = activity_from_row(row)?;
+    for row in rows {
+        let a = MemberActivity::from(row);
         if a.starts_at < day_end {
             today.push(a);
         } else if (upcoming.len() as i64) < UPCOMING_LIMIT {
@@ -84,17 +98,17 @@ pub async fn store_checkin(
     body: &CheckinBody,
 ) -> Result<PushResult, AppError> {
     let id_text = id.to_string();
-    let activity_id = body.activity_id.to_string();
-    let member_id = body.member_id.to_string();
-    let device_time = body.device_time.to_string();
-    let hash = content_hash(&[&activity_id, &member_id, &device_time, body.proof.method()]);
-    let once = Once {
-        table: "checkins",
-        key_column: "id",
-        legacy_columns: &["activity_id", "user_id", "device_time", "method"],
-        key: &id_text,
-        content_hash: &hash,
-    };
+    let once = Once::by_id(
+        "checkins",
+        &id_text,
+        &["activity_id", "user_id", "device_time", "method"],
+        &[
+            &body.activity_id.to_string(),
+            &body.member_id.to_string(),
+            &body.device_time.to_string(),
+            body.proof.method(),
+        ],
+    );
     if let Some(seen) = once.seen(tx).await? {
         return Ok(seen_result(id, seen));
     }
@@ -125,15 +139,14 @@ pub async fn store_checkin(
         starts_at: activity.starts_at,
         ends_at: activity.ends_at,
     };
-    let failures: i64 =
-        sqlx::query("SELECT failures FROM proof_failures WHERE activity_id = $1 AND user_id = $2")
-            .bind(&activity.id)
-            .bind(&ctx.member.id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .map(|r| r.try_get("failures"))
-            .transpose()?
-            .unwrap_or(0);
+    let failures: i64 = sqlx::query_scalar(
+        "SELECT failures FROM proof_failures WHERE activity_id = $1 AND user_id = $2",
+    )
+    .bind(&activity.id)
+    .bind(&ctx.member.id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .unwrap_or(0);
     if failures >= MAX_WRONG_CODES {
         return reject(
             RejectCode::TooManyWrongCodes,
@@ -177,7 +190,7 @@ pub async fn store_checkin(
     .bind(step)
     .bind(ctx.device.clone())
     .bind(ctx.seq)
-    .bind(&hash);
+    .bind(&once.content_hash);
     Ok(match once.insert(tx, insert).await? {
         None => PushResult::stored(id, PushStatus::Accepted),
         Some(seen) => seen_result(id, seen),

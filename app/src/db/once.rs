@@ -36,10 +36,27 @@ pub struct Once<'a> {
     pub legacy_columns: &'static [&'static str],
     pub key: &'a str,
     /// [`content_hash`] of this record's content (the legacy columns' values, in order).
-    pub content_hash: &'a str,
+    pub content_hash: String,
 }
 
-impl Once<'_> {
+impl<'a> Once<'a> {
+    /// A record of `table` keyed by its `id`, whose content is `values`: the text of
+    /// `columns`, in order, as they are stored.
+    pub fn by_id(
+        table: &'static str,
+        key: &'a str,
+        columns: &'static [&'static str],
+        values: &[&str],
+    ) -> Self {
+        Once {
+            table,
+            key_column: "id",
+            legacy_columns: columns,
+            key,
+            content_hash: content_hash(values),
+        }
+    }
+
     /// Whether the key is stored already, and with which content. Read first, so that a retry
     /// of an accepted record stays a success even when its rules would refuse it today (the
     /// activity cancelled since, the code expired).
@@ -71,7 +88,7 @@ impl Once<'_> {
                 content_hash(&parts)
             }
         };
-        Ok(Some(if stored == self.content_hash {
+        Ok(Some(if stored == *self.content_hash {
             Seen::Duplicate
         } else {
             Seen::Conflict

@@ -2,7 +2,7 @@
 
 use super::LeaveItem;
 use crate::auth::CurrentUser;
-use crate::db::{Db, Once, content_hash, now_ms};
+use crate::db::{Db, Once, now_ms};
 use crate::domain::attendance::LeaveStatus;
 use crate::domain::role::may_read_branch;
 use crate::error::AppError;
@@ -10,7 +10,7 @@ use crate::sync::protocol::{
     LeaveRequestBody, MAX_REASON_CHARS, PushResult, PushStatus, RejectCode,
 };
 use crate::sync::server::{Received, seen_result};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
 /// Stores one leave request once (same rules as a check-in: duplicate, conflict, rejected).
@@ -22,17 +22,17 @@ pub async fn store_request(
 ) -> Result<PushResult, AppError> {
     let id_text = id.to_string();
     let reason = body.reason.trim();
-    let activity_id = body.activity_id.to_string();
-    let member_id = body.member_id.to_string();
-    let device_time = body.device_time.to_string();
-    let hash = content_hash(&[&activity_id, &member_id, reason, &device_time]);
-    let once = Once {
-        table: "leave_requests",
-        key_column: "id",
-        legacy_columns: &["activity_id", "user_id", "reason", "device_time"],
-        key: &id_text,
-        content_hash: &hash,
-    };
+    let once = Once::by_id(
+        "leave_requests",
+        &id_text,
+        &["activity_id", "user_id", "reason", "device_time"],
+        &[
+            &body.activity_id.to_string(),
+            &body.member_id.to_string(),
+            reason,
+            &body.device_time.to_string(),
+        ],
+    );
     if let Some(seen) = once.seen(tx).await? {
         return Ok(seen_result(id, seen));
     }
@@ -75,7 +75,7 @@ pub async fn store_request(
     .bind(ctx.device.clone())
     .bind(ctx.seq)
     .bind(ctx.at)
-    .bind(&hash);
+    .bind(&once.content_hash);
     Ok(match once.insert(tx, insert).await? {
         None => PushResult::stored(id, PushStatus::Accepted),
         Some(seen) => seen_result(id, seen),
@@ -84,7 +84,7 @@ pub async fn store_request(
 
 /// The branch of a leave request's activity, for the permission check.
 async fn branch_of_request(db: &Db, id: &str) -> Result<(String, Option<String>), AppError> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "SELECT o.id, o.parent_id FROM leave_requests l \
          JOIN activities a ON a.id = l.activity_id JOIN organisations o ON o.id = a.org_id \
          WHERE l.id = $1",
@@ -92,8 +92,7 @@ async fn branch_of_request(db: &Db, id: &str) -> Result<(String, Option<String>)
     .bind(id)
     .fetch_optional(db.pool())
     .await?
-    .ok_or(AppError::NotFound)?;
-    Ok((row.try_get("id")?, row.try_get("parent_id")?))
+    .ok_or(AppError::NotFound)
 }
 
 /// The secretary (or admin) approves or declines. A decision can be changed; the latest stands.
@@ -133,7 +132,7 @@ pub async fn branch_requests(
     branch_id: &str,
     since: i64,
 ) -> Result<Vec<LeaveItem>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<LeaveRow> = sqlx::query_as(
         "SELECT l.id, l.activity_id, a.topic, a.starts_at, u.display_name, l.reason, \
            l.device_time, l.status, d.display_name AS decided_by, l.decision_note \
          FROM leave_requests l JOIN activities a ON a.id = l.activity_id \
@@ -145,21 +144,37 @@ pub async fn branch_requests(
     .bind(since)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            let status: String = r.try_get("status")?;
-            Ok(LeaveItem {
-                id: r.try_get("id")?,
-                activity_id: r.try_get("activity_id")?,
-                activity_topic: r.try_get("topic")?,
-                activity_starts_at: r.try_get("starts_at")?,
-                member_name: r.try_get("display_name")?,
-                reason: r.try_get("reason")?,
-                asked_at: r.try_get("device_time")?,
-                status: LeaveStatus::parse(&status).unwrap_or(LeaveStatus::Pending),
-                decided_by: r.try_get("decided_by")?,
-                decision_note: r.try_get("decision_note")?,
-            })
-        })
-        .collect()
+    Ok(rows.into_iter().map(LeaveItem::from).collect())
+}
+
+/// A leave request as the secretary's list reads it.
+#[derive(sqlx::FromRow)]
+struct LeaveRow {
+    id: String,
+    activity_id: String,
+    topic: String,
+    starts_at: i64,
+    display_name: String,
+    reason: String,
+    device_time: i64,
+    status: String,
+    decided_by: Option<String>,
+    decision_note: String,
+}
+
+impl From<LeaveRow> for LeaveItem {
+    fn from(r: LeaveRow) -> Self {
+        LeaveItem {
+            id: r.id,
+            activity_id: r.activity_id,
+            activity_topic: r.topic,
+            activity_starts_at: r.starts_at,
+            member_name: r.display_name,
+            reason: r.reason,
+            asked_at: r.device_time,
+            status: LeaveStatus::parse(&r.status).unwrap_or(LeaveStatus::Pending),
+            decided_by: r.decided_by,
+            decision_note: r.decision_note,
+        }
+    }
 }

@@ -17,9 +17,7 @@ pub struct SurveyList {
 
 #[server(endpoint = "survey_list")]
 pub async fn load_surveys() -> Result<SurveyList, AppError> {
-    use crate::auth::server::current_user;
-    let state = crate::state::app_state()?;
-    let viewer = current_user().await.map_err(AppError::respond)?;
+    let (state, viewer) = crate::auth::server::viewer_context().await?;
     let db = &state.db;
     let orgs = super::server::runnable_orgs(db, &viewer)
         .await
@@ -36,9 +34,7 @@ pub async fn load_surveys() -> Result<SurveyList, AppError> {
 
 #[server(endpoint = "survey_results")]
 pub async fn load_results(campaign_id: String) -> Result<CampaignResults, AppError> {
-    use crate::auth::server::current_user;
-    let state = crate::state::app_state()?;
-    let viewer = current_user().await.map_err(AppError::respond)?;
+    let (state, viewer) = crate::auth::server::viewer_context().await?;
     let mut results = super::server::results(&state.db, &viewer, &campaign_id, crate::db::now_ms())
         .await
         .map_err(AppError::respond)?;
@@ -55,9 +51,7 @@ async fn request_origin() -> String {
 
 #[server(endpoint = "survey_slips")]
 pub async fn load_slips(campaign_id: String) -> Result<SlipSheet, AppError> {
-    use crate::auth::server::current_user;
-    let state = crate::state::app_state()?;
-    let viewer = current_user().await.map_err(AppError::respond)?;
+    let (state, viewer) = crate::auth::server::viewer_context().await?;
     let (info, slips) = super::server::unused_invites(&state.db, &viewer, &campaign_id)
         .await
         .map_err(AppError::respond)?;
@@ -71,9 +65,7 @@ pub async fn load_slips(campaign_id: String) -> Result<SlipSheet, AppError> {
 /// Starts a campaign; the browser then goes to its page.
 #[server(endpoint = "survey_create")]
 pub async fn create_campaign(form: CampaignForm) -> Result<String, AppError> {
-    use crate::auth::server::current_user;
-    let state = crate::state::app_state()?;
-    let viewer = current_user().await.map_err(AppError::respond)?;
+    let (state, viewer) = crate::auth::server::viewer_context().await?;
     let orgs = super::server::runnable_orgs(&state.db, &viewer)
         .await
         .map_err(AppError::respond)?;
@@ -104,9 +96,7 @@ pub async fn create_campaign(form: CampaignForm) -> Result<String, AppError> {
 /// Saves a new version of a campaign's definition; the browser goes back to its page.
 #[server(endpoint = "survey_revise")]
 pub async fn revise_campaign(campaign_id: String, form: CampaignForm) -> Result<i64, AppError> {
-    use crate::auth::server::current_user;
-    let state = crate::state::app_state()?;
-    let viewer = current_user().await.map_err(AppError::respond)?;
+    let (state, viewer) = crate::auth::server::viewer_context().await?;
     let info = super::server::campaign_for_organiser(&state.db, &viewer, &campaign_id)
         .await
         .map_err(AppError::respond)?;
@@ -132,9 +122,7 @@ pub async fn change_campaign_details(
     campaign_id: String,
     details: super::CampaignDetails,
 ) -> Result<(), AppError> {
-    use crate::auth::server::current_user;
-    let state = crate::state::app_state()?;
-    let viewer = current_user().await.map_err(AppError::respond)?;
+    let (state, viewer) = crate::auth::server::viewer_context().await?;
     super::server::change_details(&state.db, &viewer, &campaign_id, &details)
         .await
         .map_err(AppError::respond)?;
@@ -149,9 +137,7 @@ pub async fn make_invites(
     audience: String,
     count: String,
 ) -> Result<u32, AppError> {
-    use crate::auth::server::current_user;
-    let state = crate::state::app_state()?;
-    let viewer = current_user().await.map_err(AppError::respond)?;
+    let (state, viewer) = crate::auth::server::viewer_context().await?;
     let audience = Audience::parse(&audience)
         .ok_or_else(|| AppError::Invalid("请选择对象".into()).respond())?;
     let count: u32 = count

@@ -8,7 +8,6 @@ mod school;
 mod survey;
 
 use app::db::{Db, now_ms};
-use sqlx::Row;
 use std::net::SocketAddr;
 
 /// Who the demo can sign in as.
@@ -34,28 +33,25 @@ impl DemoReport {
 
 /// Fills an empty database with the demo school; leaves a database with any data alone.
 pub async fn seed_if_empty(db: &Db, password: &str) -> anyhow::Result<DemoReport> {
-    let existing: i64 = sqlx::query("SELECT COUNT(*) AS n FROM organisations")
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
         .fetch_one(db.pool())
-        .await?
-        .try_get("n")?;
+        .await?;
     let mut report = DemoReport {
         created: existing == 0,
         password: password.to_owned(),
         accounts: Vec::new(),
     };
     if existing > 0 {
-        let rows =
-            sqlx::query("SELECT username, display_name, role FROM users ORDER BY role, username")
-                .fetch_all(db.pool())
-                .await?;
-        for r in rows {
-            let role: String = r.try_get("role")?;
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT username, display_name, role FROM users ORDER BY role, username",
+        )
+        .fetch_all(db.pool())
+        .await?;
+        for (username, display_name, role) in rows {
             if role != "member" || report.accounts.iter().filter(|a| a.2 == "党员").count() < 2 {
-                report.accounts.push((
-                    r.try_get("username")?,
-                    r.try_get("display_name")?,
-                    role_label(&role),
-                ));
+                report
+                    .accounts
+                    .push((username, display_name, role_label(&role)));
             }
         }
         return Ok(report);

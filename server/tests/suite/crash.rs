@@ -6,10 +6,10 @@ use crate::common;
 
 use app::outbox::settle_plan;
 use app::sync::protocol::PushResponse;
-use common::TestDb;
 use common::phone::Phone;
+use common::{KillOnDrop, TestDb};
 use sqlx::Row;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -27,8 +27,15 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start(url: &str, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_xingqi"))
+/// The whole test fails by name if it has not finished in five minutes (it takes seconds).
+async fn within(test: impl std::future::Future<Output = ()>) {
+    tokio::time::timeout(Duration::from_secs(300), test)
+        .await
+        .expect("the SIGKILL test did not finish within 300 s");
+}
+
+fn start(url: &str, port: u16) -> KillOnDrop {
+    let child = Command::new(env!("CARGO_BIN_EXE_xingqi"))
         .arg("--demo")
         .env("DATABASE_URL", url)
         .env("XINGQI_ADDR", format!("127.0.0.1:{port}"))
@@ -37,7 +44,8 @@ fn start(url: &str, port: u16) -> Child {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("the server starts")
+        .expect("the server starts");
+    KillOnDrop(child)
 }
 
 async fn wait_up(base: &str) {
@@ -162,8 +170,8 @@ async fn kill_mid_push(t: TestDb) {
 
     for k in 0..KILLS {
         tokio::time::sleep(Duration::from_millis(60 + (k as u64 * 37) % 200)).await;
-        server.kill().expect("SIGKILL"); // std's kill is SIGKILL on Unix
-        server.wait().unwrap();
+        server.0.kill().expect("SIGKILL"); // std's kill is SIGKILL on Unix
+        server.0.wait().unwrap();
         server = start(&t.url, port);
         wait_up(&base).await;
     }
@@ -173,8 +181,7 @@ async fn kill_mid_push(t: TestDb) {
         .into_iter()
         .map(|p| p.expect("a phone task"))
         .collect();
-    server.kill().unwrap();
-    server.wait().unwrap();
+    drop(server);
 
     assert!(
         pushes.load(Ordering::SeqCst) > 50,
@@ -202,10 +209,10 @@ async fn kill_mid_push(t: TestDb) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_survives_sigkill_mid_push() {
-    kill_mid_push(TestDb::sqlite().await).await;
+    within(kill_mid_push(TestDb::sqlite().await)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_survives_sigkill_mid_push() {
-    kill_mid_push(TestDb::postgres().await).await;
+    within(kill_mid_push(TestDb::postgres().await)).await;
 }

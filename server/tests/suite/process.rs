@@ -1,15 +1,19 @@
 //! The real `xingqi` binary as a process: it refuses to serve on a database it cannot migrate.
 
+use crate::common::run_within;
 use std::process::Command;
+use std::time::Duration;
 
+/// Runs the binary, which must stop by itself within a minute.
 fn xingqi(database_url: &str) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_xingqi"))
-        .env("DATABASE_URL", database_url)
-        .env("LEPTOS_OUTPUT_NAME", "xingqi")
-        .env("XINGQI_ADDR", "127.0.0.1:0")
-        .env("RUST_LOG", "off")
-        .output()
-        .expect("the binary runs")
+    run_within(
+        Command::new(env!("CARGO_BIN_EXE_xingqi"))
+            .env("DATABASE_URL", database_url)
+            .env("LEPTOS_OUTPUT_NAME", "xingqi")
+            .env("XINGQI_ADDR", "127.0.0.1:0")
+            .env("RUST_LOG", "off"),
+        Duration::from_secs(60),
+    )
 }
 
 #[tokio::test]

@@ -122,7 +122,7 @@ fn once<'a>(key: &'a str, content: &'a str) -> Once<'a> {
         key_column: "id_hash",
         legacy_columns: &[],
         key,
-        content_hash: content,
+        content_hash: content.to_owned(),
     }
 }
 

@@ -3,7 +3,8 @@
 use super::http::origin_of;
 use super::results::results;
 use super::store::campaign_for_organiser;
-use crate::auth::server::user_from_headers;
+use crate::auth::CurrentUser;
+use crate::auth::server::Viewer;
 use crate::domain::figures::{interval_text, value_text};
 use crate::domain::survey::Verdict;
 use crate::error::AppError;
@@ -54,11 +55,10 @@ pub fn export_rows(r: &CampaignResults) -> Vec<Vec<String>> {
 
 async fn results_for(
     state: &AppState,
-    headers: &HeaderMap,
+    viewer: &CurrentUser,
     id: &str,
 ) -> Result<CampaignResults, AppError> {
-    let viewer = user_from_headers(&state.db, headers).await?;
-    results(&state.db, &viewer, id, crate::db::now_ms()).await
+    results(&state.db, viewer, id, crate::db::now_ms()).await
 }
 
 fn attachment(name: &str, ext: &str) -> String {
@@ -106,12 +106,9 @@ pub fn qr_png(text: &str, scale: u32) -> Result<Vec<u8>, String> {
 pub async fn open_qr_png(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Viewer(viewer): Viewer,
     headers: HeaderMap,
 ) -> Response {
-    let viewer = match user_from_headers(&state.db, &headers).await {
-        Ok(v) => v,
-        Err(e) => return e.into_response(),
-    };
     let info = match campaign_for_organiser(&state.db, &viewer, &id).await {
         Ok(i) => i,
         Err(e) => return e.into_response(),
@@ -140,9 +137,9 @@ pub async fn open_qr_png(
 pub async fn export_csv(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    Viewer(viewer): Viewer,
 ) -> Response {
-    let results = match results_for(&state, &headers, &id).await {
+    let results = match results_for(&state, &viewer, &id).await {
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
@@ -173,9 +170,9 @@ pub async fn export_csv(
 pub async fn export_xlsx(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    Viewer(viewer): Viewer,
 ) -> Response {
-    let results = match results_for(&state, &headers, &id).await {
+    let results = match results_for(&state, &viewer, &id).await {
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };

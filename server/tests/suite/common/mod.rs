@@ -550,3 +550,44 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// A child process the test started, killed when the test ends — also when it panics — so no
+/// server outlives its test.
+pub struct KillOnDrop(pub std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs `command` to its end and returns what it printed, failing the test if it has not
+/// ended within `limit` (it is killed then).
+pub fn run_within(
+    command: &mut std::process::Command,
+    limit: std::time::Duration,
+) -> std::process::Output {
+    use std::process::Stdio;
+    let child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the process starts");
+    let id = child.id();
+    let (done, wait) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    match wait.recv_timeout(limit) {
+        Ok(output) => output.expect("the process runs"),
+        Err(_) => {
+            // The child moved into the waiting thread: ask the system to kill it by its id.
+            let _ = std::process::Command::new("kill")
+                .arg("-9")
+                .arg(id.to_string())
+                .status();
+            panic!("the process did not end within {limit:?}");
+        }
+    }
+}
