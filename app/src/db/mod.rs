@@ -81,6 +81,20 @@ impl Db {
     }
 }
 
+/// Whether the database refused a statement for breaking one of the unique constraints named
+/// in `constraints`. PostgreSQL names the constraint; SQLite names none, so there any unique
+/// violation of the statement counts (the caller knows which constraints its statement can
+/// break). The constraint decides, never a look before the write: two writers racing each
+/// other get the same clear answer.
+pub fn is_unique_violation(e: &sqlx::Error, constraints: &[&str]) -> bool {
+    match e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            d.constraint().is_none_or(|c| constraints.contains(&c))
+        }
+        _ => false,
+    }
+}
+
 /// Milliseconds since the Unix epoch, the unit every instant is stored in.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()

@@ -318,4 +318,56 @@ on_both_backends!(
     one_bad_row_imports_nothing,
     an_excel_file_is_read_like_a_csv,
     members_are_kept_by_hand_and_invited,
+    a_username_taken_after_the_preview_or_at_the_same_moment_is_a_clear_refusal,
 );
+
+/// The unique constraints decide who gets a username, not a look before the write: an import
+/// whose username was taken after its preview imports nothing and says why, and two
+/// secretaries adding the same username at the same moment get one member and one clear
+/// refusal — never a server error.
+async fn a_username_taken_after_the_preview_or_at_the_same_moment_is_a_clear_refusal(db: &Db) {
+    let f = fixture(db).await;
+    let csv = format!("{HEAD}第一党支部,王丽,wangli,,女,1985-03-07,2008-07-01,正式,无职,\n");
+    let id = preview(
+        db,
+        &f.sec1,
+        &f.branch1,
+        "名单.csv",
+        csv.as_bytes(),
+        now_ms(),
+    )
+    .await
+    .unwrap();
+    assert!(load_import(db, &f.sec1, &id).await.unwrap().ok);
+    save_member(
+        db,
+        &f.sec1,
+        &f.branch1,
+        None,
+        &form("另一个王丽", "wangli"),
+        now_ms(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let before = users(db).await;
+    match commit_import(db, &f.sec1, &id, now_ms()).await {
+        Err(AppError::Invalid(message)) => {
+            assert!(message.contains("在预览之后已被使用"), "{message}")
+        }
+        other => panic!("expected a clear refusal, got {other:?}"),
+    }
+    assert_eq!(users(db).await, before, "nothing imported");
+    for round in 0..5 {
+        let username = format!("same{round}");
+        let (first, second) = (form("甲", &username), form("乙", &username));
+        let (a, b) = tokio::join!(
+            save_member(db, &f.sec1, &f.branch1, None, &first, now_ms()),
+            save_member(db, &f.admin, &f.branch1, None, &second, now_ms()),
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert!(a.is_ok() != b.is_ok(), "exactly one is stored: {a:?} {b:?}");
+        let refused = a.err().or(b.err()).unwrap();
+        assert!(refused[0].message.contains("已有人使用"), "{refused:?}");
+    }
+}

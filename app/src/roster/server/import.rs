@@ -2,9 +2,9 @@
 
 use super::super::ImportPreview;
 use super::table::read_table;
-use super::{insert_member, taken};
+use super::{USER_UNIQUE, insert_member, taken, taken_message};
 use crate::auth::CurrentUser;
-use crate::db::Db;
+use crate::db::{Db, is_unique_violation};
 use crate::domain::roster::{CheckedRow, MemberRow, check_table};
 use crate::domain::time::date_of;
 use crate::error::AppError;
@@ -34,8 +34,8 @@ pub async fn preview(
                     branch.name, m.branch
                 ));
             }
-            if taken(&mut tx, &m.username, m.phone.as_deref(), None).await? {
-                problems.push(format!("用户名或手机号“{}”已有人使用", m.username));
+            if taken(&mut tx, &m.username, m.phone.as_deref()).await? {
+                problems.push(taken_message(&m.username));
             }
         }
         if !problems.is_empty() {
@@ -133,13 +133,16 @@ pub async fn commit_import(
     }
     let mut tx = db.begin_write().await?;
     for m in &members {
-        if taken(&mut tx, &m.username, m.phone.as_deref(), None).await? {
-            return Err(AppError::Invalid(format!(
-                "用户名或手机号“{}”在预览之后已被使用，没有导入任何党员。请重新上传。",
-                m.username
-            )));
+        match insert_member(&mut tx, &branch.id, m, false, None, now).await {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e, USER_UNIQUE) => {
+                return Err(AppError::Invalid(format!(
+                    "用户名或手机号“{}”在预览之后已被使用，没有导入任何党员。请重新上传。",
+                    m.username
+                )));
+            }
+            Err(e) => return Err(e.into()),
         }
-        insert_member(&mut tx, &branch.id, m, false, None, now).await?;
     }
     sqlx::query("UPDATE roster_imports SET committed_at = $2 WHERE id = $1")
         .bind(id)

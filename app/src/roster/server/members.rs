@@ -1,10 +1,13 @@
 //! The branch's members, kept by hand: listed, added, edited, deactivated.
 
 use super::super::{MemberForm, MemberList, MemberView};
-use super::{UserRow, groups_of, insert_member, organised_member, taken, to_field_errors};
+use super::{
+    USER_UNIQUE, UserRow, groups_of, insert_member, organised_member, taken_message,
+    to_field_errors,
+};
 use crate::auth::CurrentUser;
-use crate::db::{Db, next_version};
-use crate::domain::roster::check_member;
+use crate::db::{Db, is_unique_violation, next_version};
+use crate::domain::roster::{MemberRow, check_member};
 use crate::domain::time::date_of;
 use crate::error::{AppError, FieldError};
 use crate::org::server::organised_branch;
@@ -100,40 +103,51 @@ pub async fn save_member(
         .as_deref()
         .is_some_and(|c| !c.is_empty() && c != "false");
     let mut tx = db.begin_write().await?;
-    if taken(&mut tx, &m.username, m.phone.as_deref(), user_id).await? {
-        return Ok(Err(to_field_errors(vec![format!(
-            "用户名或手机号“{}”已有人使用",
-            m.username
-        )])));
-    }
-    let id = match user_id {
-        None => insert_member(&mut tx, &branch.id, &m, committee, group, now).await?,
-        Some(id) => {
-            let version = next_version(&mut tx).await?;
-            sqlx::query(
-                "UPDATE users SET username = $2, display_name = $3, phone = $4, gender = $5, \
-                   birth_date = $6, join_date = $7, standing = $8, post = $9, committee = $10, \
-                   group_id = $11, version = $12 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(&m.username)
-            .bind(&m.name)
-            .bind(m.phone.clone())
-            .bind(m.gender.map(|g| g.as_str().to_owned()))
-            .bind(m.birth_date.map(|d| d.to_string()))
-            .bind(m.join_date.map(|d| d.to_string()))
-            .bind(m.standing.as_str())
-            .bind(m.post.clone())
-            .bind(i32::from(committee))
-            .bind(group.map(str::to_owned))
-            .bind(version)
-            .execute(&mut *tx)
-            .await?;
-            id.to_owned()
+    let saved = match user_id {
+        None => insert_member(&mut tx, &branch.id, &m, committee, group, now).await,
+        Some(id) => update_member(&mut tx, id, &m, committee, group).await,
+    };
+    let id = match saved {
+        Ok(id) => id,
+        // The constraint decides (also between two secretaries saving at once).
+        Err(e) if is_unique_violation(&e, USER_UNIQUE) => {
+            return Ok(Err(to_field_errors(vec![taken_message(&m.username)])));
         }
+        Err(e) => return Err(e.into()),
     };
     tx.commit().await?;
     Ok(Ok(id))
+}
+
+/// Writes the edited fields of a member.
+async fn update_member(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: &str,
+    m: &MemberRow,
+    committee: bool,
+    group: Option<&str>,
+) -> Result<String, sqlx::Error> {
+    let version = next_version(tx).await?;
+    sqlx::query(
+        "UPDATE users SET username = $2, display_name = $3, phone = $4, gender = $5, \
+           birth_date = $6, join_date = $7, standing = $8, post = $9, committee = $10, \
+           group_id = $11, version = $12 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&m.username)
+    .bind(&m.name)
+    .bind(m.phone.clone())
+    .bind(m.gender.map(|g| g.as_str().to_owned()))
+    .bind(m.birth_date.map(|d| d.to_string()))
+    .bind(m.join_date.map(|d| d.to_string()))
+    .bind(m.standing.as_str())
+    .bind(m.post.clone())
+    .bind(i32::from(committee))
+    .bind(group.map(str::to_owned))
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id.to_owned())
 }
 
 /// Deactivates (or reactivates) a member. A deactivated member signs in no more and is taken

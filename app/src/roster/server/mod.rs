@@ -11,7 +11,7 @@ pub use import::{commit_import, load_import, preview};
 pub use invites::{INVITE_TTL_MS, accept_invite, create_invites};
 pub use members::{member, members, save_member, set_active};
 pub use table::{MAX_FILE_BYTES, read_table};
-pub use users::{NewUser, insert_user};
+pub use users::{NewUser, USER_UNIQUE, insert_user};
 
 use super::MemberView;
 use crate::auth::CurrentUser;
@@ -22,22 +22,25 @@ use crate::org::server::{Branch, organised_branch};
 use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
+/// Whether a username or phone number is in use, for the import's preview to show before
+/// anything is written (the writes themselves are guarded by the unique constraints).
 async fn taken(
     tx: &mut Transaction<'static, Any>,
     username: &str,
     phone: Option<&str>,
-    except: Option<&str>,
 ) -> Result<bool, AppError> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE (username = $1 OR phone = $2) AND id <> $3",
-    )
-    .bind(username)
-    // No phone binds NULL, which equals nothing.
-    .bind(phone.map(str::to_owned))
-    .bind(except.unwrap_or(""))
-    .fetch_one(&mut **tx)
-    .await?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1 OR phone = $2")
+        .bind(username)
+        // No phone binds NULL, which equals nothing.
+        .bind(phone.map(str::to_owned))
+        .fetch_one(&mut **tx)
+        .await?;
     Ok(n > 0)
+}
+
+/// The message for a username or phone number another account holds.
+fn taken_message(username: &str) -> String {
+    format!("用户名或手机号“{username}”已有人使用")
 }
 
 async fn insert_member(
@@ -47,7 +50,7 @@ async fn insert_member(
     committee: bool,
     group_id: Option<&str>,
     now: i64,
-) -> Result<String, AppError> {
+) -> Result<String, sqlx::Error> {
     let id = Uuid::now_v7().to_string();
     let version = next_version(tx).await?;
     let birth_date = m.birth_date.map(|d| d.to_string());

@@ -1,7 +1,6 @@
 //! The one place a user row is written: the roster's imports and forms, the demo school and the
 //! test fixtures all go through [`insert_user`].
 
-use crate::error::AppError;
 use sqlx::AnyConnection;
 
 /// A user as first stored. Dates are `YYYY-MM-DD`; an empty `password_hash` is an account not
@@ -51,8 +50,12 @@ impl Default for NewUser<'_> {
     }
 }
 
-/// Writes one active user.
-pub async fn insert_user(conn: &mut AnyConnection, u: &NewUser<'_>) -> Result<(), AppError> {
+/// The unique constraints of a user row: a username and a phone number belong to one account.
+pub const USER_UNIQUE: &[&str] = &["users_username_key", "users_phone"];
+
+/// Writes one active user. A username or phone number already taken is refused by the
+/// database ([`USER_UNIQUE`]; see `crate::db::is_unique_violation`).
+pub async fn insert_user(conn: &mut AnyConnection, u: &NewUser<'_>) -> Result<(), sqlx::Error> {
     let text = |s: Option<&str>| s.map(str::to_owned);
     sqlx::query(
         "INSERT INTO users (id, org_id, username, display_name, password_hash, role, active, \
