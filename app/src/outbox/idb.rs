@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 
 const DB_NAME: &str = "xingqi";
-/// Bump with a new `if old < N` step in `upgrade`.
-const DB_VERSION: u32 = 2;
+/// One more with each entry of `VERSIONS`.
+const DB_VERSION: u32 = VERSIONS.len() as u32;
 /// v1: records waiting, and records acknowledged.
 const OUTBOX: &str = "outbox";
 const SENT: &str = "sent";
@@ -34,23 +34,20 @@ impl<E: std::fmt::Display> From<E> for StoreError {
     }
 }
 
+/// The object stores each version adds, with their key paths: one upgrade step per version.
+const VERSIONS: [&[(&str, &str)]; 2] = [
+    &[(OUTBOX, "id"), (SENT, "id")],
+    &[(META, "key"), (ACTIVITIES, "id")],
+];
+
 fn upgrade(event: VersionChangeEvent, db: Database) -> indexed_db_futures::Result<()> {
-    let old = event.old_version() as u32;
-    if old < 1 {
-        db.create_object_store(OUTBOX)
-            .with_key_path(KeyPath::One("id"))
-            .build()?;
-        db.create_object_store(SENT)
-            .with_key_path(KeyPath::One("id"))
-            .build()?;
-    }
-    if old < 2 {
-        db.create_object_store(META)
-            .with_key_path(KeyPath::One("key"))
-            .build()?;
-        db.create_object_store(ACTIVITIES)
-            .with_key_path(KeyPath::One("id"))
-            .build()?;
+    let old = event.old_version() as usize;
+    for stores in VERSIONS.iter().skip(old) {
+        for (name, key) in stores.iter() {
+            db.create_object_store(name)
+                .with_key_path(KeyPath::One(key))
+                .build()?;
+        }
     }
     Ok(())
 }

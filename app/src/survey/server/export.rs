@@ -133,6 +133,22 @@ pub async fn open_qr_png(
     }
 }
 
+/// A campaign's results as a download named after its title.
+fn download(results: &CampaignResults, ext: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                attachment(&results.info.title, ext),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// `GET /surveys/{id}/export.csv`: raw counts and figures, UTF-8 with a BOM so Excel reads it.
 pub async fn export_csv(
     State(state): State<AppState>,
@@ -152,18 +168,7 @@ pub async fn export_csv(
     let Ok(bytes) = out.into_inner() else {
         return AppError::Internal.into_response();
     };
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                attachment(&results.info.title, "csv"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    download(&results, "csv", "text/csv; charset=utf-8", bytes)
 }
 
 /// `GET /surveys/{id}/export.xlsx`: the same table as a workbook.
@@ -193,21 +198,12 @@ pub async fn export_xlsx(
         }
     }
     match book.save_to_buffer() {
-        Ok(bytes) => (
-            StatusCode::OK,
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    attachment(&results.info.title, "xlsx"),
-                ),
-            ],
+        Ok(bytes) => download(
+            &results,
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             bytes,
-        )
-            .into_response(),
+        ),
         Err(e) => {
             tracing::error!(error = %e, "writing the survey workbook");
             AppError::Internal.into_response()
