@@ -19,7 +19,7 @@ pub fn TopBar(user: CurrentUser) -> impl IntoView {
                 </Show>
             </nav>
             <div class="who">
-                <span class="who-name">{user.display_name.clone()}</span>
+                <span class="who-name" role="group" aria-label="当前用户">{user.display_name.clone()}</span>
                 <span class="who-role">{user.role.label()}</span>
                 <SignOutButton/>
             </div>

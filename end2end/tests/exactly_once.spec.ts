@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { args, executablePath } from '../launch';
-import { organiserScreen, signIn } from './helpers';
+import { organiserScreen, signedInName, signIn, todaysThemeDay } from './helpers';
 
 const PUSH = '**/api/v1/sync/push';
 
@@ -21,7 +21,7 @@ test('offline check-in survives a browser restart and a lost acknowledgement, st
   let page = phone.pages()[0] ?? await phone.newPage();
   await signIn(page, 'm4-02', /\/me$/);
   await expect(page.getByText('本页已可离线打开')).toBeVisible();
-  const card = () => page.getByRole('region', { name: '今天' }).getByRole('article').first();
+  const card = () => todaysThemeDay(page);
   const topic = (await card().getByRole('heading').textContent())!.trim();
   const organiser = await organiserScreen(browser, 'sec4', topic);
 
@@ -64,7 +64,7 @@ test('offline check-in survives a browser restart and a lost acknowledgement, st
   expect(retry.results).toEqual([{ id: lost.ids[0], status: 'duplicate' }]);
 
   // The secretary's record counts the member once.
-  const name = (await page.locator('.who-name').textContent())!.trim();
+  const name = (await signedInName(page).textContent())!.trim();
   const sec = organiser.page;
   await sec.getByRole('link', { name: '‹ 返回活动记录' }).click();
   await expect(sec.getByRole('row', { name: new RegExp(`^${name} `) })).toContainText('实到');

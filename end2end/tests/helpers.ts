@@ -21,12 +21,22 @@ export async function memberPage(browser: Browser, username: string) {
   return { context, page };
 }
 
-/** Today's first activity on the member's page: its card and topic. */
+/** The card of today's 主题党日 on the member's page: the demo holds one in every branch, in
+ *  progress now, whatever else falls on the day. */
+export function todaysThemeDay(page: Page) {
+  return page.getByRole('region', { name: '今天' }).getByRole('article')
+    .filter({ has: page.getByText('主题党日', { exact: true }) });
+}
+
+/** Today's 主题党日 on the member's page: its card and topic. */
 export async function todaysActivity(page: Page) {
-  const card = page.getByRole('region', { name: '今天' }).getByRole('article').first();
+  const card = todaysThemeDay(page);
   const topic = (await card.getByRole('heading').textContent())!.trim();
   return { card, topic };
 }
+
+/** The name of whoever is signed in, as the top bar shows it. */
+export const signedInName = (page: Page) => page.getByLabel('当前用户', { exact: true });
 
 /** The organiser's screen of an activity of `secretary`'s branch: the code and the QR link. */
 export async function organiserScreen(browser: Browser, secretary: string, topic: string) {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { args, executablePath } from '../launch';
-import { organiserScreen, signIn } from './helpers';
+import { organiserScreen, signIn, todaysActivity } from './helpers';
 
 test('the app is installable and precaches this build under one versioned cache', async ({ baseURL, request }) => {
   // First, with service workers blocked, leave a cache behind as an older build would have.
@@ -58,7 +58,7 @@ test('the organiser\'s code keeps changing with the network gone', async ({ brow
   const context = await browser.newContext();
   const member = await context.newPage();
   await signIn(member, 'm3-02', /\/me$/);
-  const topic = (await member.getByRole('region', { name: '今天' }).getByRole('article').first().getByRole('heading').textContent())!.trim();
+  const { topic } = await todaysActivity(member);
   await context.close();
 
   const organiser = await organiserScreen(browser, 'sec3', topic);

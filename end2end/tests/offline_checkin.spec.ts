@@ -2,7 +2,7 @@
 // the phone, survives a reload, reaches the server when the network is back, and shows in the
 // secretary's figure.
 import { test, expect } from '@playwright/test';
-import { memberPage, organiserScreen, signIn, todaysActivity } from './helpers';
+import { memberPage, organiserScreen, signedInName, signIn, todaysActivity, todaysThemeDay } from './helpers';
 
 test('a code typed offline reaches the secretary\'s participation figure', async ({ browser }) => {
   // Unauthenticated: the member page sends to sign-in and back.
@@ -12,7 +12,7 @@ test('a code typed offline reaches the secretary\'s participation figure', async
   await anon.close();
 
   const { context: member, page } = await memberPage(browser, 'm1-01');
-  const memberName = (await page.locator('.who-name').textContent())!.trim();
+  const memberName = (await signedInName(page).textContent())!.trim();
   const { card, topic } = await todaysActivity(page);
   const organiser = await organiserScreen(browser, 'sec1', topic);
   const code = await organiser.readCode();
@@ -41,7 +41,7 @@ test('a code typed offline reaches the secretary\'s participation figure', async
   await expect(row.getByText('实到 1')).toBeVisible();
   await row.getByText('出席名单').click();
   await expect(row.getByText(memberName)).toBeVisible();
-  await expect(sec.getByText('请假不算出席').first()).toBeVisible();
+  await expect(sec.getByRole('region', { name: '全年党员参与率' }).getByText('请假不算出席')).toBeVisible();
   await row.getByRole('link', { name: topic }).click();
   await expect(sec.getByRole('row', { name: new RegExp(`^${memberName} `) })).toContainText('输入签到码');
 
@@ -74,8 +74,11 @@ test('a QR code scanned offline opens the cached page and checks in', async ({ b
 
 test('leave asked on the phone is approved and shows as 请假, not presence', async ({ browser }) => {
   const { context: member, page } = await memberPage(browser, 'm3-01');
-  const upcoming = page.getByRole('region', { name: '即将开始' }).getByRole('article').first();
-  const topic = (await upcoming.getByRole('heading').textContent())!.trim();
+  const ahead = page.getByRole('region', { name: '即将开始' });
+  // Any 主题党日 ahead will do: the branch holds one every month.
+  const themeDays = ahead.getByRole('article').filter({ has: page.getByText('主题党日', { exact: true }) });
+  const topic = (await themeDays.first().getByRole('heading').textContent())!.trim();
+  const upcoming = ahead.getByRole('article').filter({ hasText: topic });
   await member.setOffline(true);
   await upcoming.getByRole('button', { name: '请假' }).click();
   await upcoming.getByLabel('请假事由').fill('带学生参加市里的比赛');
@@ -112,9 +115,10 @@ test.describe('with JavaScript off', () => {
     await signIn(page, 'sec2', /\/branch$/);
     await expect(page.getByRole('heading', { level: 1, name: '第二党支部' })).toBeVisible();
     await expect(page.getByTestId('year-rate')).toHaveText(/^\d+\.\d%$/);
-    await expect(page.getByText(/达到 ≥90% 的要求|未达到 ≥90% 的要求/).first()).toBeVisible();
+    await expect(page.getByRole('region', { name: '全年党员参与率' }).getByText(/达到 ≥90% 的要求|未达到 ≥90% 的要求/)).toBeVisible();
     const held = page.getByRole('region', { name: '今年已开展的活动' });
-    await held.getByRole('article').nth(1).getByRole('link').click();
+    // January's 支委会: held early every year, unlike today's 主题党日 not yet over.
+    await held.getByRole('link', { name: '1月支委会：研究本月党建工作', exact: true }).click();
     await expect(page.getByRole('cell', { name: '应到' })).toBeVisible();
     await expect(page.getByTestId('activity-rate')).toContainText('%');
   });
@@ -122,9 +126,9 @@ test.describe('with JavaScript off', () => {
 
 test('a record the server refuses stays on the phone with its reason until dismissed', async ({ page }) => {
   await signIn(page, 'm4-01', /\/me$/);
-  await expect(page.getByRole('button', { name: '签到' }).first()).toBeEnabled();
-  // A code typed wrong: the phone keeps the refused record and says why.
   const { card } = await todaysActivity(page);
+  await expect(card.getByRole('button', { name: '签到' })).toBeEnabled();
+  // A code typed wrong: the phone keeps the refused record and says why.
   await card.getByLabel('签到码').fill('12345');
   await card.getByRole('button', { name: '签到' }).click();
   await expect(card.getByText('签到码是 6 位数字')).toBeVisible();
@@ -141,7 +145,7 @@ test('a record the server refuses stays on the phone with its reason until dismi
 
 test('a phone whose offline store was wiped under it says so', async ({ page }) => {
   await signIn(page, 'm4-03', /\/me$/);
-  await expect(page.getByRole('button', { name: '签到' }).first()).toBeEnabled();
+  await expect(todaysThemeDay(page).getByRole('button', { name: '签到' })).toBeEnabled();
   // The browser clears the site's IndexedDB (storage pressure, a cleaning app) but not the
   // small mirror the app keeps of its device number.
   await page.evaluate(() => { indexedDB.deleteDatabase('xingqi'); });

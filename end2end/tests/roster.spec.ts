@@ -2,7 +2,7 @@
 // a good one is previewed and imported, a new member gets an invite code, sets a password and
 // signs in; and an activity scheduled through the form reaches that member's phone.
 import { test, expect } from '@playwright/test';
-import { signIn } from './helpers';
+import { signedInName, signIn } from './helpers';
 
 const HEAD = '支部,姓名,用户名,手机号,性别,出生日期,入党日期,党员类别,有职/无职,职务\n';
 
@@ -35,8 +35,8 @@ test('a roster file is checked, imported whole, and its member invited in', asyn
 
   // An invite code, shown once; the new member sets a password and signs in.
   await row.getByRole('button', { name: '邀请码' }).click();
-  const slip = page.locator('.slip').filter({ hasText: '新党员甲' });
-  const code = (await slip.locator('.slip-code').textContent())!.trim();
+  const slip = page.getByRole('region', { name: '邀请码', exact: true }).getByRole('article', { name: '新党员甲' });
+  const code = (await slip.getByLabel('邀请码').textContent())!.trim();
   expect(code).toMatch(/^[2-9A-Z]{5}-[2-9A-Z]{5}$/);
 
   const phone = await browser.newPage();
@@ -52,7 +52,7 @@ test('a roster file is checked, imported whole, and its member invited in', asyn
   await phone.getByLabel('密码').fill('mima-2026');
   await phone.getByRole('button', { name: '登录' }).click();
   await expect(phone).toHaveURL(/\/me$/);
-  await expect(phone.locator('.who-name')).toHaveText('新党员甲');
+  await expect(signedInName(phone)).toHaveText('新党员甲');
 
   // The code is used up.
   const again = await browser.newPage();

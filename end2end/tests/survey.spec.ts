@@ -39,8 +39,10 @@ test('a parent answers with JavaScript off, once per code, and the count moves',
   await invites.getByRole('button', { name: '生成' }).click();
   await expect(page.getByText('邀请码已发 3 个，已用 0 个。')).toBeVisible();
   await page.getByRole('link', { name: '打印邀请码纸条' }).click();
-  await expect(page.locator('.slip')).toHaveCount(3);
-  const code = (await page.locator('.slip-code').first().textContent())!.trim();
+  const slips = page.getByRole('list', { name: '未使用的邀请码' }).getByRole('listitem');
+  await expect(slips).toHaveCount(3);
+  // The three slips are alike: any one's code will do.
+  const code = (await slips.first().getByLabel('邀请码').textContent())!.trim();
   const campaignUrl = page.url().replace(/\/slips$/, '');
 
   // The parent's phone: WeChat on an old iPhone, no JavaScript.

@@ -22,13 +22,20 @@ pub(super) fn InviteSlips(invites: ServerAction<CreateInvites>) -> impl IntoView
                         <button type="button" class="btn btn-small" onclick="window.print()">"打印"</button>
                     </p>
                     <div class="slips">
-                        {list.into_iter().map(|i: Invite| view! {
-                            <div class="slip">
-                                <p class="slip-name">{i.name.clone()}</p>
-                                <p>"用户名："<strong>{i.username.clone()}</strong></p>
-                                <p>"邀请码："<strong class="slip-code">{i.code.clone()}</strong></p>
-                                <p class="slip-note">{format!("请在 {} 前打开 星旗 → “用邀请码设置密码”", format_full(i.expires_at))}</p>
-                            </div>
+                        {list.into_iter().enumerate().map(|(n, i): (usize, Invite)| {
+                            // Each slip is named by its member, and its code by the label before it.
+                            let (name_id, code_id) = (format!("invite-{n}-name"), format!("invite-{n}-code"));
+                            view! {
+                                <article class="slip" aria-labelledby=name_id.clone()>
+                                    <p class="slip-name" id=name_id.clone()>{i.name.clone()}</p>
+                                    <p>"用户名："<strong>{i.username.clone()}</strong></p>
+                                    <p>
+                                        <label for=code_id.clone()>"邀请码："</label>
+                                        <output id=code_id.clone()><strong class="slip-code">{i.code.clone()}</strong></output>
+                                    </p>
+                                    <p class="slip-note">{format!("请在 {} 前打开 星旗 → “用邀请码设置密码”", format_full(i.expires_at))}</p>
+                                </article>
+                            }
                         }).collect_view()}
                     </div>
                 </section>

@@ -39,7 +39,7 @@ fn SlipsView(sheet: SlipSheet) -> impl IntoView {
                 <li class="slip">
                     <p class="slip-name">{title.clone()}" · "{s.audience.label()}</p>
                     <div class="qr" inner_html=svg></div>
-                    <p class="slip-code">{s.code.clone()}</p>
+                    <p class="slip-code"><output aria-label="邀请码">{s.code.clone()}</output></p>
                     <p class="slip-link">{url.clone()}</p>
                     <p class="slip-note">"微信扫码作答，或打开 "{sheet.origin.clone()}"/survey 输入邀请码。匿名，仅可作答一次。"</p>
                 </li>
@@ -49,12 +49,12 @@ fn SlipsView(sheet: SlipSheet) -> impl IntoView {
     view! {
         <main class="page">
             <p class="crumbs no-print"><a href=back>"‹ 返回测评"</a></p>
-            <h1 class="no-print">"未使用的邀请码"</h1>
+            <h1 id="slips-h" class="no-print">"未使用的邀请码"</h1>
             <Show when=move || empty>
                 <p class="empty">"没有未使用的邀请码。请先在测评页面生成。"</p>
             </Show>
             <p class="no-print"><button class="btn btn-primary" onclick="window.print()">"打印"</button></p>
-            <ul class="slips">{slips}</ul>
+            <ul class="slips" aria-labelledby="slips-h">{slips}</ul>
         </main>
     }
 }
