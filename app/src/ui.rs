@@ -1,7 +1,7 @@
 //! Pieces every page uses: the top bar, loading and error states.
 
 use crate::auth::{CurrentUser, SignOutButton};
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use leptos::prelude::*;
 
 /// The top bar: who is signed in and where they can go.
@@ -70,5 +70,21 @@ pub fn reload_after(succeeded: impl Fn() -> bool + Send + Sync + 'static) {
                 reload.run();
             }
         });
+    }
+}
+
+/// The field errors a form's server action came back with (none before it has run): what a
+/// form shows beside its fields.
+pub fn field_errors<S>(action: ServerAction<S>) -> impl Fn() -> Vec<FieldError> + Copy
+where
+    S: leptos::server_fn::ServerFn<Output = Vec<FieldError>> + Clone + Send + Sync + 'static,
+    S::Error: Clone + Send + Sync + 'static,
+{
+    move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
     }
 }

@@ -56,6 +56,18 @@ thread_local! {
     static DB: RefCell<Option<Database>> = const { RefCell::new(None) };
 }
 
+/// Opens the database and a read-write transaction over `stores` as `$db` and `$tx` (a macro,
+/// not a function: the transaction borrows the database it belongs to).
+macro_rules! writing {
+    ($db:ident, $tx:ident, $stores:expr) => {
+        let $db = db().await?;
+        let $tx = $db
+            .transaction($stores)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+    };
+}
+
 async fn db() -> Result<Database, StoreError> {
     if let Some(db) = DB.with(|c| c.borrow().clone()) {
         return Ok(db);
@@ -104,11 +116,7 @@ fn mirror_write(d: &Device) {
 
 /// Reads (or makes) the device identity, noticing a wiped store.
 pub async fn device(new_id: impl FnOnce() -> String) -> Result<DeviceOpened, StoreError> {
-    let db = db().await?;
-    let tx = db
-        .transaction(META)
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    writing!(db, tx, META);
     let store = tx.object_store(META)?;
     let found: Option<Device> = store.get(DEVICE_KEY).serde()?.await?;
     let opened = match found {
@@ -147,11 +155,7 @@ pub async fn device(new_id: impl FnOnce() -> String) -> Result<DeviceOpened, Sto
 
 /// Moves the numbering past `high_water` (the server saw numbers this store no longer knows).
 pub async fn skip_past(high_water: i64) -> Result<(), StoreError> {
-    let db = db().await?;
-    let tx = db
-        .transaction(META)
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    writing!(db, tx, META);
     let store = tx.object_store(META)?;
     let found: Option<Device> = store.get(DEVICE_KEY).serde()?.await?;
     if let Some(mut d) = found
@@ -168,11 +172,7 @@ pub async fn skip_past(high_water: i64) -> Result<(), StoreError> {
 /// Numbers a new record and puts it in the outbox, in one transaction: a record is either
 /// saved with its number, or not saved at all.
 pub async fn add(make: impl FnOnce(&Device) -> OutboxEntry) -> Result<OutboxEntry, StoreError> {
-    let db = db().await?;
-    let tx = db
-        .transaction([META, OUTBOX])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    writing!(db, tx, [META, OUTBOX]);
     let meta = tx.object_store(META)?;
     let mut device: Device = meta
         .get(DEVICE_KEY)
@@ -215,11 +215,7 @@ async fn all<T: serde::de::DeserializeOwned>(store: &str) -> Result<Vec<T>, Stor
 /// Applies the server's answers in one transaction: a stored record moves from the outbox to
 /// `sent`; a refused one stays in the outbox with its reason.
 pub async fn settle(outcomes: Vec<(OutboxEntry, Settled)>) -> Result<(), StoreError> {
-    let db = db().await?;
-    let tx = db
-        .transaction([OUTBOX, SENT])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    writing!(db, tx, [OUTBOX, SENT]);
     let outbox = tx.object_store(OUTBOX)?;
     let sent = tx.object_store(SENT)?;
     for (entry, outcome) in outcomes {
@@ -249,11 +245,7 @@ pub async fn settle(outcomes: Vec<(OutboxEntry, Settled)>) -> Result<(), StoreEr
 
 /// Removes a refused record the member has read about.
 pub async fn dismiss(id: &str) -> Result<(), StoreError> {
-    let db = db().await?;
-    let tx = db
-        .transaction(OUTBOX)
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    writing!(db, tx, OUTBOX);
     let store = tx.object_store(OUTBOX)?;
     let entry: Option<OutboxEntry> = store.get(id).serde()?.await?;
     // Only refused records can be dismissed: a waiting one must reach the server.
@@ -266,11 +258,7 @@ pub async fn dismiss(id: &str) -> Result<(), StoreError> {
 
 /// Keeps pulled activities and the new cursor.
 pub async fn save_pulled(activities: &[PulledActivity], cursor: i64) -> Result<(), StoreError> {
-    let db = db().await?;
-    let tx = db
-        .transaction([META, ACTIVITIES])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
+    writing!(db, tx, [META, ACTIVITIES]);
     let store = tx.object_store(ACTIVITIES)?;
     for a in activities {
         store.put(a).serde()?.await?;

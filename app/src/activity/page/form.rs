@@ -55,13 +55,7 @@ fn ActivityFormView(ctx: FormContext, activity_id: Option<String>) -> impl IntoV
     let action = ServerAction::<SaveActivity>::new();
     let editing = activity_id.is_some();
     let activity_id = activity_id.unwrap_or_default();
-    let errors = move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-    };
+    let errors = crate::ui::field_errors(action);
     let error_of = move |field: &'static str| {
         move || {
             errors()

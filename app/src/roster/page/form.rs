@@ -39,13 +39,7 @@ pub fn MemberFormPage() -> impl IntoView {
 #[component]
 fn MemberFormView(list: MemberList, member: Option<MemberView>) -> impl IntoView {
     let action = ServerAction::<SaveMember>::new();
-    let errors = move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-    };
+    let errors = crate::ui::field_errors(action);
     let heading = if member.is_some() {
         "编辑党员信息"
     } else {

@@ -154,21 +154,14 @@ pub async fn export_csv(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Viewer(viewer): Viewer,
-) -> Response {
-    let results = match results_for(&state, &viewer, &id).await {
-        Ok(r) => r,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, AppError> {
+    let results = results_for(&state, &viewer, &id).await?;
     let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     for row in export_rows(&results) {
-        if out.write_record(&row).is_err() {
-            return AppError::Internal.into_response();
-        }
+        out.write_record(&row).map_err(|_| AppError::Internal)?;
     }
-    let Ok(bytes) = out.into_inner() else {
-        return AppError::Internal.into_response();
-    };
-    download(&results, "csv", "text/csv; charset=utf-8", bytes)
+    let bytes = out.into_inner().map_err(|_| AppError::Internal)?;
+    Ok(download(&results, "csv", "text/csv; charset=utf-8", bytes))
 }
 
 /// `GET /surveys/{id}/export.xlsx`: the same table as a workbook.
@@ -176,10 +169,11 @@ pub async fn export_xlsx(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Viewer(viewer): Viewer,
-) -> Response {
-    let results = match results_for(&state, &viewer, &id).await {
-        Ok(r) => r,
-        Err(e) => return e.into_response(),
+) -> Result<Response, AppError> {
+    let results = results_for(&state, &viewer, &id).await?;
+    let failed = |e: rust_xlsxwriter::XlsxError| {
+        tracing::error!(error = %e, "writing the survey workbook");
+        AppError::Internal
     };
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
@@ -188,25 +182,18 @@ pub async fn export_xlsx(
         for (c, cell) in row.iter().enumerate() {
             let (r, c) = (r as u32, c as u16);
             // Counts as numbers, so the sheet can sum them.
-            let written = match cell.parse::<f64>() {
+            match cell.parse::<f64>() {
                 Ok(n) if r > 0 => sheet.write_number(r, c, n).map(|_| ()),
                 _ => sheet.write_string(r, c, cell).map(|_| ()),
-            };
-            if written.is_err() {
-                return AppError::Internal.into_response();
             }
+            .map_err(failed)?;
         }
     }
-    match book.save_to_buffer() {
-        Ok(bytes) => download(
-            &results,
-            "xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            bytes,
-        ),
-        Err(e) => {
-            tracing::error!(error = %e, "writing the survey workbook");
-            AppError::Internal.into_response()
-        }
-    }
+    let bytes = book.save_to_buffer().map_err(failed)?;
+    Ok(download(
+        &results,
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    ))
 }
