@@ -28,8 +28,8 @@ LAYERS = [
 ]
 LAYER_OF = {m: i for i, layer in enumerate(LAYERS) for m in layer}
 
-PATH_RE = re.compile(r"\bcrate::([a-z_][a-z0-9_]*)((?:::[a-z_][a-z0-9_]*)*)")
-GROUP_RE = re.compile(r"\buse\s+crate::\{([^;]*)\};", re.S)
+PATH_RE = re.compile(r"\b((?:crate|(?:super::)+|self::))([a-z_][a-z0-9_]*)((?:::[a-z_][a-z0-9_]*)*)")
+GROUP_RE = re.compile(r"\buse\s+((?:crate|(?:super::)+|self))::\{([^;]*)\};", re.S)
 
 
 def module_of(path):
@@ -62,17 +62,39 @@ def resolve(segments):
     return best
 
 
-def references(lines):
+def module_path(path):
+    """The module a file defines, as segments below the crate: a/b.rs and a/b/mod.rs are a::b."""
+    rel = list(path.relative_to(APP).with_suffix("").parts)
+    if rel[-1] in ("mod", "lib"):
+        rel = rel[:-1]
+    return rel
+
+
+def absolute(head, here):
+    """The crate-relative segments a path head (`crate`, `self::`, `super::super::`) stands for."""
+    if head == "crate":
+        return []
+    if head in ("self", "self::"):
+        return list(here)
+    ups = head.count("super")
+    return list(here[: len(here) - ups]) if ups <= len(here) else []
+
+
+def references(lines, path):
+    """Every path the file names, as crate-relative segments."""
+    here = module_path(path)
     text = "\n".join(l.split("//")[0] for l in lines)
     refs = []
     for m in PATH_RE.finditer(text):
-        refs.append([m.group(1)] + [s for s in m.group(2).split("::") if s])
+        head = m.group(1)
+        refs.append(absolute(head, here) + [m.group(2)] + [s for s in m.group(3).split("::") if s])
     for m in GROUP_RE.finditer(text):
-        for item in re.split(r",(?![^{]*})", m.group(1)):
+        base = absolute(m.group(1), here)
+        for item in re.split(r",(?![^{]*})", m.group(2)):
             item = item.strip()
             if item:
-                refs.append(re.findall(r"[a-z_][a-z0-9_]*", item.split("{")[0]))
-    return refs
+                refs.append(base + re.findall(r"[a-z_][a-z0-9_]*", item.split("{")[0]))
+    return [r for r in refs if r]
 
 
 def find_cycle(graph):
@@ -111,7 +133,7 @@ def main():
         if module not in LAYER_OF:
             problems.append(f"{rel}: module `{module}` has no layer in scripts/check_structure.py")
             continue
-        for segments in references(lines):
+        for segments in references(lines, path):
             target = segments[0]
             if target == module or target not in LAYER_OF:
                 pass
@@ -123,7 +145,12 @@ def main():
                         f"(layers, lowest first: {LAYERS})"
                     )
             target_file = resolve(segments)
-            if target_file and target_file != path:
+            # A module's own file naming its children (`pub use child::…`) is its facade, not
+            # a dependency: only edges that leave the module's subtree count.
+            is_parent = path.name in ("mod.rs", "lib.rs") and target_file is not None and (
+                module_path(target_file)[: len(module_path(path))] == module_path(path)
+            )
+            if target_file and target_file != path and not is_parent:
                 file_graph.setdefault(str(rel), set()).add(str(target_file.relative_to(ROOT)))
     cycle = find_cycle(module_graph)
     if cycle:

@@ -3,8 +3,8 @@
 //! joins the two — the answer row has no code, person, device, address or time, and its key is
 //! a hash of the phone's record id.
 
+use super::codes::code_hash;
 use super::entry::{Refusal, open_on, today};
-use super::invites::code_hash;
 use super::sha256_hex;
 use super::store::campaign_row_on;
 use crate::db::{Db, Once, Seen};

@@ -1,7 +1,7 @@
 //! What a respondent's link opens: the campaign behind a one-time code or an open-link token,
 //! whether it takes answers today, and why not ([`Refusal`], worded for the respondent).
 
-use super::invites::code_hash;
+use super::codes::code_hash;
 use super::store::campaign_row;
 use crate::db::Db;
 use crate::domain::ballot::{Audience, BallotError};

@@ -1,6 +1,6 @@
 //! The organiser's downloads: the results as CSV or XLSX, and the open link's QR code as PNG.
 
-use super::http::origin_of;
+use super::origin_of;
 use super::results::results;
 use super::store::campaign_for_organiser;
 use crate::auth::CurrentUser;

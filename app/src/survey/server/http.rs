@@ -4,9 +4,9 @@
 //! the whole app.
 
 use super::answer::{Credential, Outcome, Submission, submit};
+use super::codes::normalise_code;
 use super::entry::Refusal;
 pub use super::export::{export_csv, export_rows, export_xlsx, open_qr_png, qr_png};
-use super::invites::normalise_code;
 use crate::domain::ballot::Audience;
 use crate::state::AppState;
 use crate::survey::{ANSWER_POST_PATH, DEVICE_COOKIE, code_path, open_path};
@@ -29,20 +29,6 @@ pub fn routes() -> Router<AppState> {
         .route("/surveys/{id}/export.csv", get(export_csv))
         .route("/surveys/{id}/export.xlsx", get(export_xlsx))
         .route("/surveys/{id}/qr.png", get(open_qr_png))
-}
-
-/// `scheme://host` of a request (behind a proxy, its `X-Forwarded-Proto`), for absolute links
-/// in QR codes.
-pub fn origin_of(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:3000");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("http");
-    format!("{scheme}://{host}")
 }
 
 /// Reads one cookie's value from the request.

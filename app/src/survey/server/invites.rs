@@ -1,50 +1,16 @@
-//! One-time codes (printed slips and personal links) and open-link tokens: making them,
-//! listing the unused ones, and the hash a code is stored under.
+//! One-time codes (printed slips and personal links) of a campaign: issuing them and listing
+//! the unused ones.
 
-use super::sha256_hex;
+use super::codes::{code_hash, new_code};
 use super::store::campaign_for_organiser;
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::ballot::Audience;
 use crate::error::AppError;
 use crate::survey::{CampaignInfo, InviteSlip};
-use rand::Rng;
 
 /// The most one-time codes one request may make.
 pub const MAX_INVITES_PER_BATCH: u32 = 500;
-
-/// A code as typed on a slip: case, spaces and dashes don't matter.
-pub fn normalise_code(code: &str) -> String {
-    code.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
-}
-
-/// The key a code is stored and looked up under.
-pub(super) fn code_hash(code: &str) -> String {
-    sha256_hex(normalise_code(code).as_bytes())
-}
-
-const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-
-/// A new slip code: 8 characters from 32 (40 bits), shown as `ABCD-EFGH`.
-pub fn new_code() -> String {
-    let mut rng = rand::rngs::OsRng;
-    let chars: String = (0..8)
-        .map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char)
-        .collect();
-    format!("{}-{}", &chars[..4], &chars[4..])
-}
-
-/// A new open-link token: 22 characters (≈ 110 bits).
-pub fn new_token() -> String {
-    let mut rng = rand::rngs::OsRng;
-    (0..22)
-        .map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char)
-        .collect::<String>()
-        .to_ascii_lowercase()
-}
 
 /// Makes `count` one-time codes for `audience`.
 pub async fn create_invites(

@@ -1,7 +1,8 @@
 //! The server side of the surveys (feature `ssr`), one concern per file:
 //!
 //! - [`store`]: campaigns — who may run one, creating, renaming, revising, reading back;
-//! - [`invites`]: one-time codes and open-link tokens;
+//! - [`codes`]: one-time codes and open-link tokens as values (made, typed, hashed);
+//! - [`invites`]: a campaign's one-time codes, issued and listed;
 //! - [`entry`]: what a respondent's link opens, and why an answer is refused;
 //! - [`answer`]: the anonymity-critical answer path ([`submit`], [`store_pushed`], [`restamp`]);
 //! - [`results`]: the counts the figures are computed from (the figures are in
@@ -12,6 +13,7 @@
 //! their paths.
 
 pub mod answer;
+pub mod codes;
 pub mod entry;
 pub mod export;
 pub mod http;
@@ -19,16 +21,14 @@ pub mod invites;
 pub mod results;
 pub mod store;
 
-pub use self::http::origin_of;
 pub use crate::domain::figures::group_figures;
 pub use answer::{
     Credential, Outcome, Submission, answer_key, device_hash, restamp, store_pushed, submit,
     submit_in,
 };
+pub use codes::{new_code, new_token, normalise_code};
 pub use entry::{Entry, Refusal, entry_by_code, entry_by_token, open_on};
-pub use invites::{
-    MAX_INVITES_PER_BATCH, create_invites, new_code, new_token, normalise_code, unused_invites,
-};
+pub use invites::{MAX_INVITES_PER_BATCH, create_invites, unused_invites};
 pub use results::{results, tallies};
 pub use store::{
     campaign_for_organiser, campaigns, change_details, create_campaign, may_run, revise_campaign,
@@ -40,4 +40,18 @@ use sha2::{Digest, Sha256};
 /// The hex SHA-256 every stored key of the surveys is made with.
 fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
+}
+
+/// `scheme://host` of a request (behind a proxy, its `X-Forwarded-Proto`), for absolute links
+/// in QR codes.
+pub fn origin_of(headers: &::http::HeaderMap) -> String {
+    let host = headers
+        .get(::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:3000");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("http");
+    format!("{scheme}://{host}")
 }

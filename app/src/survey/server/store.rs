@@ -1,7 +1,7 @@
 //! Campaign storage: who may run a campaign, creating it, its name and dates, new versions of
 //! its definition, and reading campaigns back.
 
-use super::invites::new_token;
+use super::codes::new_token;
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::ballot::Definition;
