@@ -6,6 +6,7 @@ pub mod demo;
 pub mod files;
 pub mod offline;
 pub mod roster;
+pub mod same_site;
 pub mod storage;
 pub mod sync;
 pub mod telemetry;
@@ -43,7 +44,9 @@ pub fn app_router(state: AppState) -> Router {
         .route("/auth/logout", post(logout_handler))
         .route(
             app::sync::protocol::PUSH_PATH,
-            post(sync::push).layer(DefaultBodyLimit::max(app::sync::protocol::MAX_BODY_BYTES)),
+            post(sync::push)
+                .layer(DefaultBodyLimit::max(app::sync::protocol::MAX_BODY_BYTES))
+                .layer(middleware::from_fn(same_site::json_only)),
         )
         .route(app::sync::protocol::PULL_PATH, get(sync::pull))
         .route(app::sync::protocol::OPENAPI_PATH, get(sync::openapi))
@@ -74,6 +77,7 @@ pub fn app_router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), guard_pages))
+        .layer(middleware::from_fn(same_site::refuse_cross_site))
         .layer(middleware::from_fn(app::survey::http::device_cookie))
         .layer(middleware::from_fn(move |req, next| {
             offline::cache_headers(hashed, req, next)

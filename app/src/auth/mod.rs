@@ -25,13 +25,21 @@ pub struct CurrentUser {
 /// Where to go after signing in: `next` when it is a path on this site, else the user's home.
 pub fn landing_path(next: Option<&str>, role: Role) -> String {
     match next {
-        // "//host" and "/\host" would leave the site.
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") => {
-            p.to_owned()
-        }
+        Some(p) if is_site_path(p) => p.to_owned(),
         _ if role.runs_branches() => "/branch".to_owned(),
         _ => "/me".to_owned(),
     }
+}
+
+/// A path on this site and nothing else: it starts with one `/`, and has no backslash (browsers
+/// read `/\host` as `//host`), no control character (browsers drop tabs and line breaks, so
+/// `/\t/host` becomes `//host`; a line break would also split the redirect's header) and no
+/// space or other character a URL must escape.
+fn is_site_path(p: &str) -> bool {
+    p.starts_with('/')
+        && !p.starts_with("//")
+        && p.len() <= 2048
+        && p.chars().all(|c| c.is_ascii_graphic() && c != '\\')
 }
 
 #[cfg(test)]
@@ -46,6 +54,28 @@ mod tests {
         assert_eq!(
             landing_path(Some("https://evil.example"), Role::Member),
             "/me"
+        );
+        for sneaky in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/%0a",
+            "/a\r\nSet-Cookie: x=1",
+            "/ /evil.example",
+            "/foo\\bar",
+            "/\u{7f}",
+            "/我的活动",
+            "",
+        ] {
+            let expected = if sneaky == "/%0a" { "/%0a" } else { "/me" };
+            assert_eq!(
+                landing_path(Some(sneaky), Role::Member),
+                expected,
+                "{sneaky:?}"
+            );
+        }
+        assert_eq!(
+            landing_path(Some("/me?checkin=abc&x=%E6%88%91#top"), Role::Member),
+            "/me?checkin=abc&x=%E6%88%91#top"
         );
         assert_eq!(landing_path(None, Role::Secretary), "/branch");
         assert_eq!(landing_path(None, Role::Admin), "/branch");

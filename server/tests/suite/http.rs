@@ -367,7 +367,117 @@ on_both_backends!(
     bad_bodies_get_clear_errors_and_store_nothing,
     server_functions_check_the_role_and_the_branch,
     responses_are_compressed_for_slow_networks,
+    requests_from_another_site_change_nothing,
 );
+
+/// A page on another site cannot act through a member's browser: sign-in, server functions,
+/// pushes and sign-out from another origin are refused before they run; a push that does not
+/// say it is JSON (what a plain form sends) is refused; the same requests from this site pass;
+/// and the page to go to after sign-in is always a path on this site.
+async fn requests_from_another_site_change_nothing(db: &Db) {
+    let f = fixture(db).await;
+    let base = serve(db).await;
+    let evil = [("origin", "https://evil.example")];
+    let cross = [("sec-fetch-site", "cross-site")];
+    let own_origin = base.clone();
+    let login = |c: &reqwest::Client, headers: &[(&'static str, &str)]| {
+        let mut req = c.post(format!("{base}/auth/login")).form(&[
+            ("username", "m1a"),
+            ("password", PASSWORD),
+            ("next", ""),
+        ]);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.send()
+    };
+    for headers in [&evil[..], &cross[..]] {
+        let c = client();
+        let res = login(&c, headers).await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{headers:?}");
+        assert!(
+            res.headers().get("set-cookie").is_none(),
+            "no session from another site"
+        );
+    }
+    let c = client();
+    let res = login(
+        &c,
+        &[
+            ("origin", own_origin.as_str()),
+            ("sec-fetch-site", "same-origin"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "this site signs in");
+
+    let member = sign_in(&base, "m1a").await;
+    let record = serde_json::json!({ "records": [f.checkin_now(v7(), &f.today, &f.m1a)] });
+    for (k, v) in [evil[0], cross[0]] {
+        let res = member
+            .post(format!("{base}/api/v1/sync/push"))
+            .header(k, v)
+            .json(&record)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        let res = member
+            .post(format!("{base}/api/my_activities"))
+            .header(k, v)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    }
+    let res = member
+        .post(format!("{base}/api/v1/sync/push"))
+        .header("content-type", "text/plain")
+        .body(record.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        checkins(db).await,
+        0,
+        "nothing pushed from another site is stored"
+    );
+    let res = member
+        .post(format!("{base}/auth/logout"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "nor signed out");
+    let r = push(&member, &base, vec![f.checkin_now(v7(), &f.today, &f.m1a)]).await;
+    assert_eq!(
+        r.results[0].status,
+        PushStatus::Accepted,
+        "still signed in, from this site"
+    );
+
+    for sneaky in [
+        "/\t/evil.example",
+        "/\\evil.example",
+        "//evil.example",
+        "/a\r\nSet-Cookie: x=1",
+    ] {
+        let res = client()
+            .post(format!("{base}/auth/login"))
+            .form(&[
+                ("username", "m1a"),
+                ("password", PASSWORD),
+                ("next", sneaky),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), "/me", "{sneaky:?}");
+    }
+}
 
 /// Pages and API answers go out brotli- or gzip-compressed to whoever accepts it (phones on a
 /// weak signal), and plain to whoever doesn't.
