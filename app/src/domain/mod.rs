@@ -9,6 +9,7 @@ pub mod participation;
 pub mod proof;
 pub mod role;
 pub mod roster;
+pub mod spreadsheet;
 pub mod survey;
 pub mod time;
 pub mod todo;

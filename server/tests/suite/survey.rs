@@ -831,6 +831,58 @@ async fn organisers_export_the_counts_and_figures(db: &Db) {
         .await
         .unwrap();
     assert_eq!(res.status(), 403);
+
+    // Question text an organiser typed that a spreadsheet would run as a formula is exported
+    // as text: escaped in the CSV, a string cell (never a formula) in the workbook.
+    sqlx::query(
+        "UPDATE survey_versions SET definition = REPLACE(definition, '\"text\":\"', \
+         '\"text\":\"=HYPERLINK(1)') WHERE campaign_id = $1",
+    )
+    .bind(&id)
+    .execute(db.pool())
+    .await
+    .unwrap();
+    let csv = web
+        .get(format!("{base}/surveys/{id}/export.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let questions: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert!(!questions.is_empty());
+    assert!(
+        questions.iter().all(|q| q.starts_with("'=HYPERLINK(1)")),
+        "{questions:?}"
+    );
+    let bytes = web
+        .get(format!("{base}/surveys/{id}/export.xlsx"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    assert!(
+        book.worksheet_formula("测评结果")
+            .unwrap()
+            .rows()
+            .all(|r| r.iter().all(String::is_empty))
+    );
+    let sheet = book.worksheet_range("测评结果").unwrap();
+    assert!(
+        sheet
+            .rows()
+            .skip(1)
+            .all(|r| matches!(&r[1], calamine::Data::String(s) if s.starts_with("=HYPERLINK(1)"))),
+        "question cells are strings"
+    );
 }
 
 async fn push_json(

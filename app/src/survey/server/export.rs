@@ -6,6 +6,7 @@ use super::store::campaign_for_organiser;
 use crate::auth::CurrentUser;
 use crate::auth::server::Viewer;
 use crate::domain::figures::{interval_text, value_text};
+use crate::domain::spreadsheet::neutralise_formula;
 use crate::domain::survey::Verdict;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -149,7 +150,8 @@ fn download(results: &CampaignResults, ext: &str, content_type: &str, bytes: Vec
         .into_response()
 }
 
-/// `GET /surveys/{id}/export.csv`: raw counts and figures, UTF-8 with a BOM so Excel reads it.
+/// `GET /surveys/{id}/export.csv`: raw counts and figures, UTF-8 with a BOM so Excel reads it;
+/// no text cell runs as a formula. (The workbook writes text as string cells, never formulas.)
 pub async fn export_csv(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -158,7 +160,8 @@ pub async fn export_csv(
     let results = results_for(&state, &viewer, &id).await?;
     let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     for row in export_rows(&results) {
-        out.write_record(&row).map_err(|_| AppError::Internal)?;
+        let row = row.iter().map(|cell| neutralise_formula(cell));
+        out.write_record(row).map_err(|_| AppError::Internal)?;
     }
     let bytes = out.into_inner().map_err(|_| AppError::Internal)?;
     Ok(download(&results, "csv", "text/csv; charset=utf-8", bytes))
