@@ -78,6 +78,7 @@ pub fn app_router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), guard_pages))
         .layer(middleware::from_fn(same_site::refuse_cross_site))
+        .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(app::survey::http::device_cookie))
         .layer(middleware::from_fn(move |req, next| {
             offline::cache_headers(hashed, req, next)
@@ -87,6 +88,24 @@ pub fn app_router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Headers every response carries: no page of xingqi may be framed by another site, no
+/// response is read as another type than it says, and links out carry only the origin.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "strict-origin-when-cross-origin"),
+        ("x-frame-options", "DENY"),
+        ("content-security-policy", "frame-ancestors 'none'"),
+    ] {
+        headers
+            .entry(name)
+            .or_insert(http::HeaderValue::from_static(value));
+    }
+    res
 }
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> Response {

@@ -353,5 +353,11 @@ pub async fn logout_handler(State(state): State<AppState>, headers: HeaderMap) -
         SET_COOKIE,
         session_cookie("", state.config.secure_cookies, 0),
     );
+    // The pages the service worker kept for this member go with the session; never "storage",
+    // which would also erase records the outbox has not sent yet.
+    res.headers_mut().insert(
+        http::HeaderName::from_static("clear-site-data"),
+        HeaderValue::from_static("\"cache\", \"cookies\""),
+    );
     res
 }

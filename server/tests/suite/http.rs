@@ -457,6 +457,23 @@ async fn requests_from_another_site_change_nothing(db: &Db) {
         PushStatus::Accepted,
         "still signed in, from this site"
     );
+    let res = member.get(format!("{base}/me")).send().await.unwrap();
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("content-security-policy", "frame-ancestors 'none'"),
+        ("referrer-policy", "strict-origin-when-cross-origin"),
+    ] {
+        assert_eq!(res.headers()[name], value, "{name} on every page");
+    }
+    let res = member
+        .post(format!("{base}/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["clear-site-data"], "\"cache\", \"cookies\"");
+    let res = member.get(format!("{base}/me")).send().await.unwrap();
+    assert_eq!(location(&res), "/login?next=/me", "signed out");
 
     for sneaky in [
         "/\t/evil.example",
