@@ -21,7 +21,16 @@ pub async fn preview(
     now: i64,
 ) -> Result<String, AppError> {
     let branch = organised_branch(db, viewer, branch_id).await?;
-    let table = read_table(file_name, bytes).map_err(AppError::Invalid)?;
+    // Unpacking and parsing a workbook is CPU work: off the async workers, so one upload
+    // never stalls the requests around it.
+    let (name, data) = (file_name.to_owned(), bytes.to_vec());
+    let table = tokio::task::spawn_blocking(move || read_table(&name, &data))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "reading a roster file failed");
+            AppError::Internal
+        })?
+        .map_err(AppError::Invalid)?;
     let today = date_of(now).unwrap_or_default();
     let mut rows = check_table(&table, today).map_err(AppError::Invalid)?;
     let mut tx = db.begin_write().await?;
