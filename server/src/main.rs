@@ -2,6 +2,11 @@
 
 use clap::Parser;
 
+/// mimalloc reuses the memory a finished argon2 hash frees; with the system allocator every
+/// sign-in left about 19 MiB behind.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     server::telemetry::init();

@@ -49,8 +49,21 @@ impl fmt::Debug for Password {
     }
 }
 
+/// How many argon2 computations run at once. Each takes about 19 MiB and tens of
+/// milliseconds; a burst of sign-ins (or bogus ones) waits in line for these instead of taking
+/// the server's memory from about 100 MB to gigabytes. A bound on this process's own memory,
+/// so it lives in the process (rate limits per address and account belong in the database).
+const HASHING_AT_ONCE: usize = 4;
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHING_AT_ONCE);
+
+/// A turn to hash: waits while [`HASHING_AT_ONCE`] hashes run.
+async fn hashing_turn() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+    HASHING.acquire().await.map_err(|_| AppError::Internal)
+}
+
 /// Hashes with argon2id (the crate's defaults) off the async threads: it takes tens of ms.
 pub async fn hash_password(password: Password) -> Result<String, AppError> {
+    let _turn = hashing_turn().await?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -69,6 +82,7 @@ pub async fn hash_password(password: Password) -> Result<String, AppError> {
 }
 
 async fn verify_password(password: Password, hash: String) -> Result<bool, AppError> {
+    let _turn = hashing_turn().await?;
     tokio::task::spawn_blocking(move || match PasswordHash::new(&hash) {
         Ok(parsed) => Argon2::default()
             .verify_password(password.0.as_bytes(), &parsed)
@@ -146,8 +160,10 @@ pub async fn sign_in(
     .bind(username)
     .fetch_optional(db.pool())
     .await?;
-    let Some(row) = row else {
-        // Spend the same time as a real check, so response times don't reveal usernames.
+    // An unknown username and an account not yet activated (no password: its member sets
+    // one with an invite code) answer exactly like a wrong password, after the same work, so
+    // neither the answer nor its time tells which usernames exist.
+    let Some(row) = row.filter(|r| !r.password_hash.is_empty()) else {
         hash_password(password).await?;
         return Err(AppError::BadCredentials);
     };

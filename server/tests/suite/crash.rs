@@ -7,9 +7,8 @@ use crate::common;
 use app::outbox::settle_plan;
 use app::sync::protocol::PushResponse;
 use common::phone::Phone;
-use common::{KillOnDrop, TestDb};
+use common::{TestDb, free_port, start_server as start, wait_up};
 use sqlx::Row;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -19,46 +18,11 @@ const KILLS: usize = 24;
 /// How many phones push while it is.
 const PHONES: usize = 6;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// The whole test fails by name if it has not finished in five minutes (it takes seconds).
 async fn within(test: impl std::future::Future<Output = ()>) {
     tokio::time::timeout(Duration::from_secs(300), test)
         .await
         .expect("the SIGKILL test did not finish within 300 s");
-}
-
-fn start(url: &str, port: u16) -> KillOnDrop {
-    let child = Command::new(env!("CARGO_BIN_EXE_xingqi"))
-        .arg("--demo")
-        .env("DATABASE_URL", url)
-        .env("XINGQI_ADDR", format!("127.0.0.1:{port}"))
-        .env("LEPTOS_OUTPUT_NAME", "xingqi")
-        .env("RUST_LOG", "off")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server starts");
-    KillOnDrop(child)
-}
-
-async fn wait_up(base: &str) {
-    let c = reqwest::Client::new();
-    for _ in 0..600 {
-        if let Ok(r) = c.get(format!("{base}/healthz")).send().await
-            && r.status().is_success()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not come up at {base}");
 }
 
 async fn signed_in(base: &str, username: &str) -> reqwest::Client {

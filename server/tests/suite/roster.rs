@@ -238,6 +238,15 @@ async fn members_are_kept_by_hand_and_invited(db: &Db) {
     let m = list.members.iter().find(|m| m.id == id).unwrap();
     assert_eq!(m.name, "周八（改）");
     assert!(!m.activated, "no password yet");
+    // An account not yet activated answers a sign-in exactly like a wrong password.
+    for password in ["", "pass-1234"] {
+        assert_eq!(
+            sign_in(db, "zhouba", Password::new(password), 60_000)
+                .await
+                .unwrap_err(),
+            AppError::BadCredentials
+        );
+    }
 
     // An invite code sets the first password, once.
     let invites = create_invites(db, &f.sec1, &f.branch1, std::slice::from_ref(&id), now)

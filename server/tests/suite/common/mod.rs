@@ -591,3 +591,42 @@ pub fn run_within(
         }
     }
 }
+
+/// A free port on the loopback interface.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The real `xingqi` binary serving `url` with the demo school on `port`, killed when the
+/// returned guard is dropped.
+pub fn start_server(url: &str, port: u16) -> KillOnDrop {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_xingqi"))
+        .arg("--demo")
+        .env("DATABASE_URL", url)
+        .env("XINGQI_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_OUTPUT_NAME", "xingqi")
+        .env("RUST_LOG", "off")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the server starts");
+    KillOnDrop(child)
+}
+
+/// Waits (30 s at most) until the server at `base` answers its health check.
+pub async fn wait_up(base: &str) {
+    let c = reqwest::Client::new();
+    for _ in 0..600 {
+        if let Ok(r) = c.get(format!("{base}/healthz")).send().await
+            && r.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the server did not come up at {base}");
+}
