@@ -34,7 +34,8 @@ pub struct Config {
     )]
     pub demo_password: SecretString,
 
-    /// Mark the session cookie `Secure`; set it when xingqi is served over HTTPS.
+    /// Cookies are `Secure` except on `localhost` and loopback addresses; this makes them
+    /// `Secure` there too.
     #[arg(long, env = "XINGQI_SECURE_COOKIES")]
     pub secure_cookies: bool,
 

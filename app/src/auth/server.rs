@@ -334,9 +334,35 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
+/// Whether a cookie set in answer to this request must be `Secure`: always, unless the
+/// request came to this machine itself (`localhost` or a loopback address), where browsers
+/// serve plain HTTP and would drop a Secure cookie — development, the tests, the demo.
+/// `XINGQI_SECURE_COOKIES` makes them Secure there too.
+pub fn secure_cookies_for(headers: &HeaderMap, forced: bool) -> bool {
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let name = host
+        .rsplit_once(':')
+        .filter(|(h, port)| !h.is_empty() && port.chars().all(|c| c.is_ascii_digit()))
+        .map_or(host, |(h, _)| h);
+    let name = name.trim_start_matches('[').trim_end_matches(']');
+    let loopback = name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    forced || !loopback
+}
+
 /// `POST /auth/login`: the sign-in form. Redirects to where the user was going, or back to the
 /// form with a reason.
-pub async fn login_handler(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Response {
+pub async fn login_handler(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let secure = secure_cookies_for(&headers, state.config.secure_cookies);
     let username = form.username.trim();
     if username.is_empty() || form.password.0.is_empty() {
         return back_to_login("empty", form.next.as_deref());
@@ -346,10 +372,8 @@ pub async fn login_handler(State(state): State<AppState>, Form(form): Form<Login
         Ok((token, user)) => {
             let to = landing_path(form.next.as_deref(), user.role);
             let mut res = Redirect::to(&to).into_response();
-            res.headers_mut().append(
-                SET_COOKIE,
-                session_cookie(&token, state.config.secure_cookies, ttl),
-            );
+            res.headers_mut()
+                .append(SET_COOKIE, session_cookie(&token, secure, ttl));
             res
         }
         Err(AppError::BadCredentials) => back_to_login("credentials", form.next.as_deref()),
@@ -367,7 +391,11 @@ pub async fn logout_handler(State(state): State<AppState>, headers: HeaderMap) -
     let mut res = Redirect::to("/login?signed_out=1").into_response();
     res.headers_mut().append(
         SET_COOKIE,
-        session_cookie("", state.config.secure_cookies, 0),
+        session_cookie(
+            "",
+            secure_cookies_for(&headers, state.config.secure_cookies),
+            0,
+        ),
     );
     // The pages the service worker kept for this member go with the session; never "storage",
     // which would also erase records the outbox has not sent yet.
@@ -376,4 +404,44 @@ pub async fn logout_handler(State(state): State<AppState>, headers: HeaderMap) -
         HeaderValue::from_static("\"cache\", \"cookies\""),
     );
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_secure_except_on_this_machine() {
+        let with_host = |host: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(http::header::HOST, HeaderValue::from_static(host));
+            h
+        };
+        for local in [
+            "127.0.0.1:3107",
+            "localhost",
+            "LOCALHOST:3000",
+            "[::1]:3000",
+            "[::1]",
+            "127.8.9.10",
+        ] {
+            assert!(!secure_cookies_for(&with_host(local), false), "{local}");
+            assert!(
+                secure_cookies_for(&with_host(local), true),
+                "{local} forced"
+            );
+        }
+        for public in [
+            "xingqi.example.cn",
+            "xingqi.example.cn:8443",
+            "192.168.1.20:3000",
+            "localhost.evil.example",
+        ] {
+            assert!(secure_cookies_for(&with_host(public), false), "{public}");
+        }
+        assert!(
+            secure_cookies_for(&HeaderMap::new(), false),
+            "no Host: Secure"
+        );
+    }
 }

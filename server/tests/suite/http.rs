@@ -475,6 +475,19 @@ async fn requests_from_another_site_change_nothing(db: &Db) {
     let res = member.get(format!("{base}/me")).send().await.unwrap();
     assert_eq!(location(&res), "/login?next=/me", "signed out");
 
+    // The session cookie is Secure wherever xingqi is not reached on this machine itself.
+    for (host, secure) in [("xingqi.example.cn", true), ("127.0.0.1", false)] {
+        let res = client()
+            .post(format!("{base}/auth/login"))
+            .header("host", host)
+            .form(&[("username", "m1a"), ("password", PASSWORD), ("next", "")])
+            .send()
+            .await
+            .unwrap();
+        let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert_eq!(cookie.contains("; Secure"), secure, "{host}: {cookie}");
+    }
+
     for sneaky in [
         "/\t/evil.example",
         "/\\evil.example",

@@ -54,11 +54,13 @@ pub async fn device_cookie(req: Request, next: Next) -> Response {
     let wants = req.method() == http::Method::GET
         && req.uri().path().starts_with("/survey/open/")
         && cookie(req.headers(), DEVICE_COOKIE).is_none();
+    let secure = crate::auth::server::secure_cookies_for(req.headers(), false);
     let mut res = next.run(req).await;
     if wants {
         let value = format!(
-            "{DEVICE_COOKIE}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax",
-            Uuid::new_v4().simple()
+            "{DEVICE_COOKIE}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{}",
+            Uuid::new_v4().simple(),
+            if secure { "; Secure" } else { "" }
         );
         if let Ok(v) = HeaderValue::from_str(&value) {
             res.headers_mut().append(header::SET_COOKIE, v);
