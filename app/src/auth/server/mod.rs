@@ -17,6 +17,9 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::fmt;
 
+mod viewer;
+pub use viewer::{Viewer, current_user, user_from_headers, viewer_context};
+
 pub const SESSION_COOKIE: &str = "xingqi_session";
 
 /// A password on its way to be hashed or checked; never printed.
@@ -228,69 +231,6 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .filter_map(Result::ok)
         .find(|c| c.name() == SESSION_COOKIE)
         .map(|c| c.value().to_owned())
-}
-
-/// The signed-in user of a request, or `Unauthorized`.
-pub async fn user_from_headers(db: &Db, headers: &HeaderMap) -> Result<CurrentUser, AppError> {
-    match session_token(headers) {
-        Some(token) => user_for_token(db, &token)
-            .await?
-            .ok_or(AppError::Unauthorized),
-        None => Err(AppError::Unauthorized),
-    }
-}
-
-/// The signed-in viewer of a request, as an axum extractor: a handler that takes it runs only
-/// for a signed-in user, and every other request gets 401 with the app's error body. Take
-/// `Option<Viewer>` where anonymous requests are welcome too. The one way a plain handler
-/// learns who is asking.
-pub struct Viewer(pub CurrentUser);
-
-impl axum::extract::FromRequestParts<AppState> for Viewer {
-    type Rejection = AppError;
-
-    async fn from_request_parts(
-        parts: &mut http::request::Parts,
-        state: &AppState,
-    ) -> Result<Self, AppError> {
-        user_from_headers(&state.db, &parts.headers)
-            .await
-            .map(Viewer)
-    }
-}
-
-impl axum::extract::OptionalFromRequestParts<AppState> for Viewer {
-    type Rejection = AppError;
-
-    /// `None` for a request without a valid session; a storage failure stays an error.
-    async fn from_request_parts(
-        parts: &mut http::request::Parts,
-        state: &AppState,
-    ) -> Result<Option<Self>, AppError> {
-        match user_from_headers(&state.db, &parts.headers).await {
-            Ok(user) => Ok(Some(Viewer(user))),
-            Err(AppError::Unauthorized) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-}
-
-/// The application state and the signed-in viewer, from inside a server function, with the
-/// error already shaped for the response: the one way a server function learns who is asking.
-pub async fn viewer_context() -> Result<(AppState, CurrentUser), AppError> {
-    let state = crate::state::app_state()?;
-    let viewer = current_user().await.map_err(AppError::respond)?;
-    Ok((state, viewer))
-}
-
-/// The signed-in user, from inside a server function.
-pub async fn current_user() -> Result<CurrentUser, AppError> {
-    let state = crate::state::app_state()?;
-    let parts = leptos::prelude::use_context::<http::request::Parts>().ok_or_else(|| {
-        tracing::error!("request parts missing from the Leptos context");
-        AppError::Internal
-    })?;
-    user_from_headers(&state.db, &parts.headers).await
 }
 
 fn session_cookie(value: &str, secure: bool, max_age_ms: i64) -> HeaderValue {
