@@ -36,6 +36,9 @@ export default defineConfig({
       LEPTOS_ENV: 'PROD',
       LEPTOS_HASH_FILES: 'true',
       RUST_LOG: 'warn',
+      // The journeys sign the same demo accounts in many times within minutes; the limits
+      // themselves are tested over HTTP (server/tests/suite/limits.rs).
+      XINGQI_RATE_LIMITS: 'x20',
     },
   },
 });

@@ -19,8 +19,8 @@ MAX_LINES = 400
 # Lower layers first. A module may use modules of its own layer or of any layer below it.
 LAYERS = [
     ["domain", "error"],                               # pure rules and the one error type
-    ["db", "state"],                                   # storage handle, application state
-    ["auth", "org", "ui"],                             # who is asking, where they may act
+    ["db", "state", "guard"],                          # storage, application state, limits
+    ["auth", "org", "ui", "audit"],                    # who is asking, where they may act, the log
     ["sync", "outbox"],                                # the protocol, server and phone sides
     ["activity", "leave", "checkin", "roster", "survey"],  # features
     ["branch", "records"],                             # figures over features; the protocol seam

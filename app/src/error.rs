@@ -27,9 +27,21 @@ pub enum AppError {
     Invalid(String),
     #[error("服务器出错了，请稍后再试")]
     Internal,
+    /// Too many requests of this kind from this address or account: wait this many seconds.
+    #[error("操作太频繁，请 {}后再试", wait_label(*.0))]
+    TooMany(u32),
     /// The request never got a server answer (offline, timeout) or the answer was unreadable.
     #[error("无法连接服务器：{0}")]
     Transport(String),
+}
+
+/// A wait in words: "30 秒", "5 分钟", "2 小时".
+pub fn wait_label(seconds: u32) -> String {
+    match seconds {
+        0..=59 => format!("{} 秒", seconds.max(1)),
+        60..=3599 => format!("{} 分钟", seconds.div_ceil(60)),
+        _ => format!("{} 小时", seconds.div_ceil(3600)),
+    }
 }
 
 impl FromServerFnError for AppError {
@@ -59,6 +71,7 @@ mod ssr {
                 AppError::NotFound => StatusCode::NOT_FOUND,
                 AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+                AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
                 AppError::Transport(_) => StatusCode::BAD_GATEWAY,
             }
         }
@@ -72,6 +85,7 @@ mod ssr {
                 AppError::NotFound => "not_found",
                 AppError::Invalid(_) => "invalid",
                 AppError::Internal => "internal",
+                AppError::TooMany(_) => "too_many_requests",
                 AppError::Transport(_) => "transport",
             }
         }
@@ -93,8 +107,13 @@ mod ssr {
                         .and_then(|v| v.to_str().ok())
                         .is_some_and(|v| v.contains("text/html"))
             });
-            if !form_post && let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                res.set_status(self.status());
+            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                if !form_post {
+                    res.set_status(self.status());
+                }
+                if let Some((name, value)) = self.retry_after() {
+                    res.insert_header(name, value);
+                }
             }
             self
         }
@@ -107,10 +126,42 @@ mod ssr {
         }
     }
 
+    impl AppError {
+        /// `Retry-After` for an over-limit request.
+        pub fn retry_after(&self) -> Option<(http::HeaderName, http::HeaderValue)> {
+            match self {
+                AppError::TooMany(s) => Some((http::header::RETRY_AFTER, (*s).into())),
+                _ => None,
+            }
+        }
+    }
+
     impl IntoResponse for AppError {
         fn into_response(self) -> Response {
             let body = serde_json::json!({ "error": self.code(), "message": self.to_string() });
-            (self.status(), axum::Json(body)).into_response()
+            let mut res = (self.status(), axum::Json(body)).into_response();
+            if let Some((name, value)) = self.retry_after() {
+                res.headers_mut().insert(name, value);
+            }
+            res
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_read_as_words() {
+        assert_eq!(wait_label(0), "1 秒");
+        assert_eq!(wait_label(59), "59 秒");
+        assert_eq!(wait_label(60), "1 分钟");
+        assert_eq!(wait_label(61), "2 分钟");
+        assert_eq!(wait_label(3600), "1 小时");
+        assert_eq!(
+            AppError::TooMany(90).to_string(),
+            "操作太频繁，请 2 分钟后再试"
+        );
     }
 }

@@ -6,6 +6,7 @@
 #![recursion_limit = "256"]
 
 pub mod activity;
+pub mod audit;
 pub mod auth;
 pub mod branch;
 pub mod checkin;
@@ -23,6 +24,8 @@ pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod guard;
 #[cfg(feature = "ssr")]
 pub mod state;
 
@@ -54,6 +57,18 @@ const OFFLINE_SCRIPT: &str = r#"(function () {
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    // The page's policy names this response's nonce: only scripts rendered with it run.
+    #[cfg(feature = "ssr")]
+    {
+        let res = use_context::<leptos_axum::ResponseOptions>();
+        if let (Some(nonce), Some(res)) = (&nonce, res)
+            && let Ok(value) =
+                http::HeaderValue::from_str(&domain::csp::page_policy(&nonce.to_string()))
+        {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">
@@ -68,7 +83,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HashedStylesheet id="leptos" options=options.clone()/>
                 <HydrationScripts options/>
-                <script>{OFFLINE_SCRIPT}</script>
+                <script nonce=nonce>{OFFLINE_SCRIPT}</script>
                 <MetaTags/>
             </head>
             <body>
@@ -90,6 +105,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=StaticSegment("login") view=auth::LoginPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("me") view=checkin::MyActivitiesPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("audit") view=audit::AuditPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("branch") view=branch::BranchesPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id") view=branch::BranchPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id/activities/new") view=activity::ActivityNewPage ssr=SsrMode::Async/>

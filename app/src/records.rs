@@ -25,16 +25,12 @@ impl RecordStore for Features {
             at: sender.at,
         };
         match (&record.body, sender.member) {
-            (RecordBody::SurveyAnswer(body), _) => {
-                crate::survey::server::store_pushed(
-                    tx,
-                    record.id,
-                    body,
-                    sender.survey_device,
-                    sender.at,
-                )
-                .await
-            }
+            // Answers never enter a batch's transaction: `push_as` takes them out first.
+            (RecordBody::SurveyAnswer(_), _) => Ok(PushResult::rejected(
+                Some(record.id.to_string()),
+                RejectCode::Malformed,
+                "答卷须单独提交",
+            )),
             (_, None) => Ok(PushResult::rejected(
                 Some(record.id.to_string()),
                 RejectCode::SignInRequired,
@@ -49,18 +45,7 @@ impl RecordStore for Features {
         }
     }
 
-    async fn after_commit<'a>(&'a self, db: &'a Db, stored: &'a [Record]) {
-        let mut campaigns: Vec<String> = Vec::new();
-        for record in stored {
-            if let RecordBody::SurveyAnswer(body) = &record.body
-                && !campaigns.contains(&body.campaign_id)
-            {
-                campaigns.push(body.campaign_id.clone());
-            }
-        }
-        // The answers are stored; a failure here is logged and the next answer's pass covers it.
-        let _ = crate::survey::server::restamp(db, &campaigns).await;
-    }
+    async fn after_commit<'a>(&'a self, _db: &'a Db, _stored: &'a [Record]) {}
 }
 
 /// Stores a pushed batch for `member` in one transaction and answers one result per record,
@@ -71,20 +56,59 @@ pub async fn push(
     device: Option<DeviceRef>,
     records: Vec<serde_json::Value>,
 ) -> Result<PushResponse, AppError> {
-    push_with(db, &Features, Some(member), device, records, None).await
+    push_as(db, Some(member), device, records).await
 }
 
-/// [`push`] for a signed-in member or for nobody: without a session only survey answers are
-/// stored (each let in by its code, or by the open link and `survey_device`, the browser's
-/// device cookie); anything else is rejected with `sign_in_required`. Survey answers never
-/// move a device's high-water mark, and an anonymous push records no device at all, so no
-/// stored device row or time points at an answer.
+/// [`push`] for a signed-in member or for nobody. Survey answers are taken out of the batch
+/// and stored each in a transaction of its own, with no session, member or device — so no
+/// row about a person is written in a transaction that stores an answer, and no stored device
+/// row or time points at one; they are let in by their code or open-link mark alone. The rest
+/// of the batch (a member's records; rejected with `sign_in_required` without a member) is
+/// stored in one transaction. Results come back in the order the records were sent.
 pub async fn push_as(
     db: &Db,
     member: Option<&CurrentUser>,
     device: Option<DeviceRef>,
     records: Vec<serde_json::Value>,
-    survey_device: Option<&str>,
 ) -> Result<PushResponse, AppError> {
-    push_with(db, &Features, member, device, records, survey_device).await
+    let is_answer = |raw: &serde_json::Value| {
+        raw.get("kind").and_then(|k| k.as_str()) == Some(crate::sync::protocol::KIND_SURVEY_ANSWER)
+    };
+    let (answers, rest): (Vec<_>, Vec<_>) = records
+        .into_iter()
+        .enumerate()
+        .partition(|(_, raw)| is_answer(raw));
+    let (rest_at, rest): (Vec<usize>, Vec<_>) = rest.into_iter().unzip();
+    let mut response = if rest.is_empty() {
+        PushResponse {
+            results: Vec::new(),
+            device: None,
+        }
+    } else {
+        push_with(db, &Features, member, device, rest).await?
+    };
+    let mut results: Vec<(usize, PushResult)> = rest_at
+        .into_iter()
+        .zip(std::mem::take(&mut response.results))
+        .collect();
+    let now = crate::db::now_ms();
+    for (at, raw) in answers {
+        let result = match Record::parse(raw) {
+            Err(rejected) => rejected,
+            Ok(Record {
+                id,
+                body: RecordBody::SurveyAnswer(body),
+                ..
+            }) => crate::survey::server::store_pushed(db, id, &body, now).await?,
+            Ok(record) => PushResult::rejected(
+                Some(record.id.to_string()),
+                RejectCode::Malformed,
+                "记录类型与内容不符",
+            ),
+        };
+        results.push((at, result));
+    }
+    results.sort_by_key(|(at, _)| *at);
+    response.results = results.into_iter().map(|(_, r)| r).collect();
+    Ok(response)
 }

@@ -19,10 +19,20 @@ pub struct RuntimeConfig {
     pub secure_cookies: bool,
     /// How long a sign-in lasts, in milliseconds.
     pub session_ttl_ms: i64,
+    /// How long a sign-in may sit unused before it ends, in milliseconds.
+    pub session_idle_ms: i64,
     /// Where uploaded files (activity photos) are kept.
     pub data_dir: std::path::PathBuf,
     /// The minimum frequency of each kind of activity.
     pub cadence: Vec<crate::domain::cadence::Rule>,
+    /// How many requests of each kind one address or account may make.
+    pub limits: crate::domain::limits::Limits,
+    /// Proxies whose `X-Forwarded-For` names the client (`crate::guard::client`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How many years the audit log keeps its entries.
+    pub audit_years: u32,
+    /// Where people reach xingqi, when the deployment says (`XINGQI_PUBLIC_URL`).
+    pub public_url: Option<crate::domain::public_url::PublicUrl>,
 }
 
 impl Default for RuntimeConfig {
@@ -30,8 +40,13 @@ impl Default for RuntimeConfig {
         Self {
             secure_cookies: false,
             session_ttl_ms: 30 * 24 * 3_600_000,
+            session_idle_ms: 14 * 24 * 3_600_000,
             data_dir: "xingqi-data".into(),
             cadence: crate::domain::cadence::DEFAULT_RULES.to_vec(),
+            limits: crate::domain::limits::Limits::default(),
+            trusted_proxies: Vec::new(),
+            public_url: None,
+            audit_years: 5,
         }
     }
 }

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 #[component]
 pub fn TopBar(user: CurrentUser) -> impl IntoView {
     let runs = user.role.runs_branches();
+    let audits = user.role == crate::domain::role::Role::Admin;
     view! {
         <header class="topbar">
             <a class="brand" href="/">"★ 星旗"</a>
@@ -16,6 +17,9 @@ pub fn TopBar(user: CurrentUser) -> impl IntoView {
                 <Show when=move || runs>
                     <a href="/branch">"支部"</a>
                     <a href="/surveys">"测评"</a>
+                </Show>
+                <Show when=move || audits>
+                    <a href="/audit">"审计"</a>
                 </Show>
             </nav>
             <div class="who">
@@ -86,5 +90,13 @@ where
             .get()
             .and_then(Result::ok)
             .unwrap_or_default()
+    }
+}
+
+/// Opens the browser's print dialog (a button's action; the policy allows no inline handler).
+pub fn print_page() {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().print();
     }
 }

@@ -29,6 +29,16 @@ test('a code typed offline reaches the secretary\'s participation figure', async
   await expect(reloaded.getByText('待同步')).toBeVisible();
   await expect(page.getByText('1 条记录待同步')).toBeVisible();
 
+  // Signing out now asks first: the record is still only on this phone. Cancelled, nothing
+  // changes.
+  const asked = page.waitForEvent('dialog');
+  await page.getByRole('button', { name: '退出' }).click();
+  const dialog = await asked;
+  expect(dialog.message()).toContain('还有 1 条记录没有提交到服务器');
+  await dialog.dismiss();
+  await expect(signedInName(page)).toBeVisible();
+  await expect(reloaded.getByText('待同步')).toBeVisible();
+
   // Back online: pushed, acknowledged after commit, shown as synced.
   await member.setOffline(false);
   await expect(reloaded.getByText('已同步')).toBeVisible();
@@ -59,6 +69,11 @@ test('a QR code scanned offline opens the cached page and checks in', async ({ b
   // The phone's camera opens the QR's link; there is no network in the classroom.
   await member.setOffline(true);
   await page.goto(url);
+  // The link only fills the check-in in: nothing is recorded until the member taps 签到.
+  const scanned = page.getByRole('region', { name: '扫码签到' });
+  await expect(scanned).toBeVisible();
+  await expect(page.getByText('条记录待同步')).toHaveCount(0);
+  await scanned.getByRole('button', { name: '签到' }).click();
   await expect(page.getByText('已扫码签到')).toBeVisible();
   const card = page.getByRole('region', { name: '今天' }).getByRole('article').filter({ hasText: topic });
   await expect(card.getByText('待同步')).toBeVisible();

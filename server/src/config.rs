@@ -53,7 +53,51 @@ pub struct Config {
     )]
     pub cadence: std::vec::Vec<app::domain::cadence::Rule>,
 
+    /// Rate limits over the defaults, as `name=N/window,…` (e.g. `sign_in_account=5/15m`), or
+    /// `xN` to multiply every limit (the fuzzer and the benchmarks use `x1000`). Names:
+    /// sign_in_address, sign_in_account, invite_address, answer_address, mark_address,
+    /// code_address, push_address, push_account.
+    #[arg(
+        long,
+        env = "XINGQI_RATE_LIMITS",
+        default_value = "",
+        value_parser = app::domain::limits::parse_limits
+    )]
+    pub rate_limits: app::domain::limits::Limits,
+
+    /// Where people reach xingqi (`https://xingqi.example.cn`): decides the cross-site check,
+    /// whether cookies are `Secure` and every absolute link the server prints. Without it,
+    /// each request's own `Host` is used.
+    #[arg(long, env = "XINGQI_PUBLIC_URL", value_parser = app::domain::public_url::PublicUrl::parse)]
+    pub public_url: Option<app::domain::public_url::PublicUrl>,
+
+    /// Reverse proxies (IP addresses, comma-separated) whose `X-Forwarded-For` names the
+    /// client; without one, the connection's own address is the client's.
+    #[arg(
+        long,
+        env = "XINGQI_TRUSTED_PROXIES",
+        default_value = "",
+        value_parser = parse_proxies
+    )]
+    pub trusted_proxies: Proxies,
+
+    /// How many years the audit log keeps its entries.
+    #[arg(long, env = "XINGQI_AUDIT_YEARS", default_value_t = 5)]
+    pub audit_years: u32,
+
     /// How long a sign-in lasts, in days.
     #[arg(long, env = "XINGQI_SESSION_DAYS", default_value_t = 30)]
     pub session_days: u32,
+
+    /// A sign-in unused for this many hours ends before its time (the idle timeout).
+    #[arg(long, env = "XINGQI_SESSION_IDLE_HOURS", default_value_t = 14 * 24)]
+    pub session_idle_hours: u32,
+}
+
+/// The trusted proxies, as one value for clap.
+#[derive(Clone, Debug, Default)]
+pub struct Proxies(pub Vec<std::net::IpAddr>);
+
+fn parse_proxies(s: &str) -> Result<Proxies, String> {
+    app::guard::client::parse_proxies(s).map(Proxies)
 }

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod files;
 pub mod offline;
 pub mod roster;
+pub mod routes;
 pub mod same_site;
 pub mod storage;
 pub mod sync;
@@ -13,16 +14,16 @@ pub mod telemetry;
 
 use anyhow::Context;
 use app::auth::landing_path;
-use app::auth::server::{login_handler, logout_handler, user_from_headers};
+use app::auth::server::user_from_headers;
 use app::error::AppError;
 use app::state::{AppState, RuntimeConfig};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use secrecy::ExposeSecret;
@@ -35,33 +36,11 @@ pub fn app_router(state: AppState) -> Router {
     let leptos_options = state.leptos_options.clone();
     let app_files = offline::app_files(&leptos_options);
     let hashed = leptos_options.hash_files;
-    Router::new()
-        .route(
-            "/sw.js",
-            get(move || async move { offline::service_worker(&app_files) }),
-        )
-        .route("/auth/login", post(login_handler))
-        .route("/auth/logout", post(logout_handler))
-        .route(
-            app::sync::protocol::PUSH_PATH,
-            post(sync::push)
-                .layer(DefaultBodyLimit::max(app::sync::protocol::MAX_BODY_BYTES))
-                .layer(middleware::from_fn(same_site::json_only)),
-        )
-        .route(app::sync::protocol::PULL_PATH, get(sync::pull))
-        .route(app::sync::protocol::OPENAPI_PATH, get(sync::openapi))
-        .route(
-            "/activity/{id}/photos",
-            post(files::upload).layer(DefaultBodyLimit::max(files::UPLOAD_LIMIT)),
-        )
-        .route("/photos/{id}", get(files::serve))
-        .route(
-            "/branch/{id}/members/import",
-            post(roster::upload).layer(DefaultBodyLimit::max(roster::UPLOAD_LIMIT)),
-        )
-        .route("/auth/invite", post(roster::accept))
-        .merge(app::survey::http::routes())
-        .route("/healthz", get(|| async { "ok" }))
+    let mut router = Router::new();
+    for r in routes::table(app_files) {
+        router = router.route(r.path, r.handler);
+    }
+    router
         .route(
             "/api/{*fn_name}",
             post(server_fn_handler).get(server_fn_handler),
@@ -77,9 +56,11 @@ pub fn app_router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), guard_pages))
-        .layer(middleware::from_fn(same_site::refuse_cross_site))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            same_site::refuse_cross_site,
+        ))
         .layer(middleware::from_fn(security_headers))
-        .layer(middleware::from_fn(app::survey::http::device_cookie))
         .layer(middleware::from_fn(move |req, next| {
             offline::cache_headers(hashed, req, next)
         }))
@@ -88,6 +69,14 @@ pub fn app_router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The router as the listener serves it: each request knows the address it came from (rate
+/// limits count by it).
+pub fn into_service(
+    router: Router,
+) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, std::net::SocketAddr> {
+    router.into_make_service_with_connect_info::<std::net::SocketAddr>()
 }
 
 /// Headers every response carries: no page of xingqi may be framed by another site, no
@@ -99,11 +88,17 @@ async fn security_headers(req: Request, next: Next) -> Response {
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "strict-origin-when-cross-origin"),
         ("x-frame-options", "DENY"),
-        ("content-security-policy", "frame-ancestors 'none'"),
     ] {
         headers
             .entry(name)
             .or_insert(http::HeaderValue::from_static(value));
+    }
+    // Pages set their own policy with their nonce (the shell); everything else gets the
+    // policy without inline scripts.
+    if let Ok(policy) = http::HeaderValue::from_str(&app::domain::csp::default_policy()) {
+        headers
+            .entry(http::header::CONTENT_SECURITY_POLICY)
+            .or_insert(policy);
     }
     res
 }
@@ -118,13 +113,20 @@ async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) ->
 /// home. Server functions and the sync API check the session themselves (401).
 async fn guard_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let protected = ["/me", "/branch", "/activity", "/member", "/surveys"]
-        .iter()
-        .any(|p| path == *p || path.starts_with(&format!("{p}/")));
+    let protected = [
+        "/me",
+        "/branch",
+        "/activity",
+        "/member",
+        "/surveys",
+        "/audit",
+    ]
+    .iter()
+    .any(|p| path == *p || path.starts_with(&format!("{p}/")));
     if req.method() != http::Method::GET || !(protected || path == "/") {
         return next.run(req).await;
     }
-    match user_from_headers(&state.db, req.headers()).await {
+    match user_from_headers(&state, req.headers()).await {
         Ok(user) if path == "/" => Redirect::to(&landing_path(None, user.role)).into_response(),
         Ok(_) => next.run(req).await,
         Err(AppError::Unauthorized) if path == "/" => Redirect::to("/login").into_response(),
@@ -163,8 +165,13 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
         config: RuntimeConfig {
             secure_cookies: config.secure_cookies,
             session_ttl_ms: i64::from(config.session_days) * 24 * 3_600_000,
+            session_idle_ms: i64::from(config.session_idle_hours) * 3_600_000,
             data_dir: config.data_dir.clone(),
             cadence: config.cadence.clone(),
+            limits: config.rate_limits.clone(),
+            trusted_proxies: config.trusted_proxies.0.clone(),
+            public_url: config.public_url.clone(),
+            audit_years: config.audit_years.max(1),
         },
     };
     let listener = tokio::net::TcpListener::bind(addr)
@@ -173,7 +180,7 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     let local = listener.local_addr()?;
     tracing::info!("xingqi is serving at http://{local}");
     println!("星旗 xingqi 已启动：http://{local}");
-    axum::serve(listener, app_router(state.clone()))
+    axum::serve(listener, into_service(app_router(state.clone())))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     state.db.close().await;

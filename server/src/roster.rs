@@ -2,6 +2,7 @@
 //! without JavaScript) and the form with which an invited member sets a first password.
 
 use app::auth::server::{Password, Viewer};
+use app::domain::limits::Bucket;
 use app::error::AppError;
 use app::roster::server::{MAX_FILE_BYTES, accept_invite, preview};
 use app::state::AppState;
@@ -26,6 +27,10 @@ pub async fn upload(
         ))
         .into_response()
     };
+    // Who may import is decided before a byte of the file is read.
+    if let Err(e) = app::org::server::organised_branch(&state.db, &viewer, &branch).await {
+        return e.into_response();
+    }
     let mut file = None;
     loop {
         match form.next_field().await {
@@ -69,23 +74,26 @@ pub struct InviteForm {
 }
 
 /// `POST /auth/invite`: sets the first password, then the member signs in as usual.
-pub async fn accept(State(state): State<AppState>, Form(form): Form<InviteForm>) -> Response {
+pub async fn accept(
+    State(state): State<AppState>,
+    client: app::guard::ClientAddr,
+    Form(form): Form<InviteForm>,
+) -> Response {
     let back = |code: &str| Redirect::to(&format!("/invite?error={code}")).into_response();
-    if form.password.len() < 8 {
-        return back("short");
+    let limits = &state.config.limits;
+    let now = app::db::now_ms();
+    match app::guard::count(&state.db, limits, Bucket::InviteAddress, &client.0, now).await {
+        Ok(()) => {}
+        Err(AppError::TooMany(wait)) => return app::guard::too_many_page(wait, "/invite"),
+        Err(e) => return e.into_response(),
+    }
+    if let Some(weak) = form.password.weakness(&[form.username.as_str()]) {
+        return back(weak.code());
     }
     if !form.password.same_as(&form.confirm) {
         return back("mismatch");
     }
-    match accept_invite(
-        &state.db,
-        &form.username,
-        &form.code,
-        form.password,
-        app::db::now_ms(),
-    )
-    .await
-    {
+    match accept_invite(&state.db, &form.username, &form.code, form.password, now).await {
         Ok(()) => Redirect::to("/login?activated=1").into_response(),
         Err(AppError::Invalid(_)) => back("invalid"),
         Err(e) => e.into_response(),

@@ -2,7 +2,9 @@
 //! description of both.
 
 use app::auth::server::Viewer;
+use app::domain::limits::Bucket;
 use app::error::AppError;
+use app::guard::ClientAddr;
 use app::state::AppState;
 use app::sync::protocol::{
     DeviceRef, DeviceState, MAX_RECORDS, PullResponse, PulledActivity, PushBatch, PushResponse,
@@ -12,7 +14,6 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use http::HeaderMap;
 use serde::Deserialize;
 use utoipa::OpenApi;
 
@@ -27,15 +28,24 @@ use utoipa::OpenApi;
         (status = 401, description = "Not signed in (the session cookie is missing or expired), and the batch holds more than survey answers"),
         (status = 413, description = "The body is larger than 256 KB"),
         (status = 422, description = "Not a push batch (bad JSON, `records` not an array, more than 100 records)"),
+        (status = 429, description = "Too many pushes (or survey answers) from this address or account; `Retry-After` says how many seconds to wait"),
     )
 )]
 pub async fn push(
     State(state): State<AppState>,
     member: Option<Viewer>,
-    headers: HeaderMap,
+    client: ClientAddr,
     body: Bytes,
 ) -> Response {
     let member = member.map(|Viewer(m)| m);
+    let (limits, now) = (&state.config.limits, app::db::now_ms());
+    let mut keys = vec![(Bucket::PushAddress, client.0.as_str())];
+    if let Some(m) = &member {
+        keys.push((Bucket::PushAccount, m.id.as_str()));
+    }
+    if let Err(e) = app::guard::count_many(&state.db, limits, &keys, now).await {
+        return e.into_response();
+    }
     let request: app::sync::protocol::PushRequest = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(e) => {
@@ -52,16 +62,23 @@ pub async fn push(
     if member.is_none() && !anonymous_ok {
         return AppError::Unauthorized.into_response();
     }
-    let survey_device = app::survey::http::device_cookie_value(&headers);
-    match app::records::push_as(
-        &state.db,
-        member.as_ref(),
-        request.device,
-        request.records,
-        survey_device.as_deref(),
-    )
-    .await
-    {
+    // Survey answers count against the address like answers from the form.
+    let answers = request
+        .records
+        .iter()
+        .filter(|r| {
+            r.get("kind").and_then(|k| k.as_str()) == Some(app::sync::protocol::KIND_SURVEY_ANSWER)
+        })
+        .count();
+    if answers > 0 {
+        let n = i64::try_from(answers).unwrap_or(i64::MAX);
+        let counted =
+            app::guard::count_by(&state.db, limits, Bucket::AnswerAddress, &client.0, n, now);
+        if let Err(e) = counted.await {
+            return e.into_response();
+        }
+    }
+    match app::records::push_as(&state.db, member.as_ref(), request.device, request.records).await {
         Ok(response) => Json(response).into_response(),
         Err(e) => e.into_response(),
     }

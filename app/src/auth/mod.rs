@@ -5,7 +5,7 @@ mod page;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-pub use page::{LoginPage, SignOutButton};
+pub use page::{LoginPage, SignOutButton, UnsentRecords, unsent_warning};
 
 use crate::domain::role::Role;
 use serde::{Deserialize, Serialize};

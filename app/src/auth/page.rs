@@ -57,11 +57,45 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
+/// How many of the signed-in member's records wait unsent on this phone: provided by the
+/// outbox (a layer above), read by the sign-out button to warn before it signs out.
+#[derive(Clone, Copy)]
+pub struct UnsentRecords(pub Signal<usize>);
+
+/// The warning before signing out with records still unsent.
+pub fn unsent_warning(n: usize) -> String {
+    format!(
+        "这部手机上还有 {n} 条记录没有提交到服务器。\n退出后它们仍保存在这部手机上，您再次登录后会自动提交；         但在那之前请不要清除浏览器数据，否则记录会丢失。\n确定现在退出吗？"
+    )
+}
+
 #[component]
 pub fn SignOutButton() -> impl IntoView {
+    let unsent = use_context::<UnsentRecords>();
+    // With records still on the phone, ask first (the plain form signs out at once without
+    // JavaScript, when there is no outbox either).
+    let confirm = move |ev: leptos::ev::SubmitEvent| {
+        let n = unsent.map_or(0, |u| u.0.get_untracked());
+        #[cfg(feature = "hydrate")]
+        if n > 0
+            && !window()
+                .confirm_with_message(&unsent_warning(n))
+                .unwrap_or(false)
+        {
+            ev.prevent_default();
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, n);
+    };
+    let title = move || {
+        unsent
+            .map(|u| u.0.get())
+            .filter(|n| *n > 0)
+            .map(|n| format!("还有 {n} 条记录未提交"))
+    };
     view! {
-        <form method="post" action="/auth/logout" class="inline-form">
-            <button type="submit" class="btn btn-link">"退出"</button>
+        <form method="post" action="/auth/logout" class="inline-form" on:submit=confirm>
+            <button type="submit" class="btn btn-link" title=title>"退出"</button>
         </form>
     }
 }

@@ -13,8 +13,9 @@ use crate::sync::server::{Received, seen_result};
 use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
-/// Wrong codes a member may send for one activity before code check-in stops for them there.
-/// Ten typos is generous; ten guesses at a six-digit code that changes every 30 s are not.
+/// Failed codes (wrong, expired, or from outside the activity) a member may send for one
+/// activity before code check-in stops for them there. Ten typos is generous; ten guesses at a
+/// six-digit code that changes every 30 s are not.
 pub const MAX_WRONG_CODES: i64 = 10;
 
 /// How many upcoming activities "我的活动" lists after today's.
@@ -113,6 +114,9 @@ pub async fn store_checkin(
         return Ok(seen_result(id, seen));
     }
     let reject = |code, reason: &str| Ok(PushResult::rejected(Some(id_text.clone()), code, reason));
+    if let Some(why) = crate::domain::proof::clock_ahead(body.device_time, ctx.at) {
+        return reject(RejectCode::ClockAhead, &why);
+    }
     if body.member_id.to_string() != ctx.member.id {
         return reject(RejectCode::NotYours, "只能为自己签到");
     }
@@ -139,14 +143,18 @@ pub async fn store_checkin(
         starts_at: activity.starts_at,
         ends_at: activity.ends_at,
     };
+    // The member's wrong-code counter, locked before it is read: the upsert takes the row's
+    // lock (PostgreSQL; SQLite's write lock is held already), so two batches sent at once
+    // cannot both read nine and both try a tenth and eleventh code.
     let failures: i64 = sqlx::query_scalar(
-        "SELECT failures FROM proof_failures WHERE activity_id = $1 AND user_id = $2",
+        "INSERT INTO proof_failures (activity_id, user_id, failures) VALUES ($1, $2, 0) \
+         ON CONFLICT (activity_id, user_id) DO UPDATE SET failures = proof_failures.failures \
+         RETURNING failures",
     )
     .bind(&activity.id)
     .bind(&ctx.member.id)
-    .fetch_optional(&mut **tx)
-    .await?
-    .unwrap_or(0);
+    .fetch_one(&mut **tx)
+    .await?;
     if failures >= MAX_WRONG_CODES {
         return reject(
             RejectCode::TooManyWrongCodes,
@@ -161,18 +169,16 @@ pub async fn store_checkin(
                 ProofError::OutsideWindow => RejectCode::ProofOutsideWindow,
                 ProofError::Expired => RejectCode::ProofExpired,
             };
-            if e == ProofError::WrongCode {
-                // Kept in the batch's transaction even though the record is not stored.
-                sqlx::query(
-                    "INSERT INTO proof_failures (activity_id, user_id, failures) VALUES ($1, $2, 1) \
-                     ON CONFLICT (activity_id, user_id) \
-                     DO UPDATE SET failures = proof_failures.failures + 1",
-                )
-                .bind(&activity.id)
-                .bind(&ctx.member.id)
-                .execute(&mut **tx)
-                .await?;
-            }
+            // Every failed code counts — wrong, expired or outside the activity — kept in the
+            // batch's transaction even though the record is not stored.
+            sqlx::query(
+                "UPDATE proof_failures SET failures = failures + 1 \
+                 WHERE activity_id = $1 AND user_id = $2",
+            )
+            .bind(&activity.id)
+            .bind(&ctx.member.id)
+            .execute(&mut **tx)
+            .await?;
             return reject(code, e.reason());
         }
     };

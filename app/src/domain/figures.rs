@@ -13,6 +13,10 @@ pub struct QuestionFigure {
     pub text: String,
     pub tally: Tally,
     pub figure: Figure,
+    /// Fewer people than the campaign's minimum group answered this in this group: the counts
+    /// are withheld (zeros) so none can be tied to a person.
+    #[serde(default)]
+    pub suppressed: bool,
 }
 
 /// The figures of one group: an audience, the masses combined, or everyone.
@@ -47,6 +51,7 @@ pub fn group_figures(
                     text: q.text.clone(),
                     figure: figure(&tally, &def.convention, def.min_group),
                     tally,
+                    suppressed: false,
                 }
             })
             .collect(),
@@ -68,6 +73,32 @@ pub fn group_figures(
         out.push(group("all", "党员和群众合计", &def.audiences));
     }
     out
+}
+
+/// `n` as a reader of an open campaign sees it: rounded down to a multiple of the minimum
+/// group `k`, so the count moves only once `k` more people have answered and no single answer
+/// can be timed.
+pub fn step_down(n: u32, k: u32) -> u32 {
+    let k = k.max(1);
+    n / k * k
+}
+
+/// A count, or `None` when fewer than `k` (but some) people stand behind it.
+pub fn at_least_group(n: u32, k: u32) -> Option<u32> {
+    (n == 0 || n >= k.max(1)).then_some(n)
+}
+
+/// Withholds the counts of every question that fewer than the minimum group answered in its
+/// group: the tally becomes zeros, the figure "too few", and the question is marked suppressed.
+pub fn suppress_small(groups: &mut [GroupFigures], def: &Definition) {
+    for q in groups.iter_mut().flat_map(|g| g.questions.iter_mut()) {
+        let answered = q.tally.counts.iter().sum::<u32>() + q.tally.dont_know;
+        if at_least_group(answered, def.min_group).is_none() {
+            q.tally = Tally::empty(&def.scale);
+            q.figure = figure(&q.tally, &def.convention, def.min_group);
+            q.suppressed = true;
+        }
+    }
 }
 
 /// A rate as text with one decimal, rounded down so that "90.0%" always meets a 90 % bar.
@@ -189,6 +220,45 @@ mod tests {
         // A question nobody answered in a group still has its (empty) counts.
         let secretary = &groups[0].questions[1];
         assert_eq!(secretary.tally, Tally::empty(&def.scale));
+    }
+
+    #[test]
+    fn small_counts_are_withheld_and_open_counts_move_in_steps() {
+        assert_eq!(step_down(0, 5), 0);
+        assert_eq!(step_down(4, 5), 0);
+        assert_eq!(step_down(5, 5), 5);
+        assert_eq!(step_down(14, 5), 10);
+        assert_eq!(step_down(7, 0), 7);
+        assert_eq!(at_least_group(0, 5), Some(0));
+        assert_eq!(at_least_group(4, 5), None);
+        assert_eq!(at_least_group(5, 5), Some(5));
+
+        let mut def = Definition::seed("x");
+        def.min_group = 5;
+        let tallies: HashMap<(Audience, String), Tally> = [
+            ((Audience::Members, "org".to_owned()), tally(&[3, 1, 0], 0)),
+            ((Audience::Staff, "org".to_owned()), tally(&[3, 1, 0], 1)),
+        ]
+        .into_iter()
+        .collect();
+        let mut groups = group_figures(&def, &tallies);
+        suppress_small(&mut groups, &def);
+        let org = |key: &str| {
+            groups
+                .iter()
+                .find(|g| g.key == key)
+                .and_then(|g| g.questions.iter().find(|q| q.key == "org"))
+                .cloned()
+                .unwrap()
+        };
+        // Four members: withheld. Five staff (one 不了解): shown. Nobody: nothing to hide.
+        assert!(org("members").suppressed);
+        assert_eq!(org("members").tally, Tally::empty(&def.scale));
+        assert_eq!(org("members").figure.star, Verdict::NoData);
+        assert!(!org("staff").suppressed);
+        assert_eq!(org("staff").tally, tally(&[3, 1, 0], 1));
+        assert!(!org("parents").suppressed);
+        assert_eq!(org("all").tally, tally(&[6, 2, 0], 1));
     }
 
     #[test]

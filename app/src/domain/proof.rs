@@ -19,6 +19,21 @@ pub const SKEW_TOLERANCE_MS: i64 = 3 * 60_000;
 /// How early before the start and how late after the end a check-in still counts.
 pub const WINDOW_TOLERANCE_MS: i64 = 30 * 60_000;
 
+/// How far ahead of the server's clock a phone's clock may run: a record made "later" than it
+/// arrived is from a phone whose clock is wrong (or was set forward to reuse a code).
+pub const CLOCK_AHEAD_TOLERANCE_MS: i64 = SKEW_TOLERANCE_MS;
+
+/// Why a record stamped `device_time` that arrived at `received_at` (server clock) is refused:
+/// the phone's clock runs ahead by more than [`CLOCK_AHEAD_TOLERANCE_MS`]. Says by how many
+/// minutes, rounded up.
+pub fn clock_ahead(device_time: i64, received_at: i64) -> Option<String> {
+    let ahead = device_time - received_at;
+    (ahead > CLOCK_AHEAD_TOLERANCE_MS).then(|| {
+        let minutes = (ahead + 59_999) / 60_000;
+        format!("手机时间比服务器快约 {minutes} 分钟：请把手机设为自动校时后重新操作")
+    })
+}
+
 /// The 30-second step an instant falls in.
 pub fn step_of(ms: i64) -> i64 {
     ms.div_euclid(STEP_MS)
@@ -289,5 +304,24 @@ mod tests {
             // A typed code may match a neighbouring step by chance; it is still inside the window.
             prop_assert!(verify(&window(), shown_at + skew, &typed).is_ok());
         }
+    }
+
+    #[test]
+    fn a_clock_ahead_beyond_the_tolerance_is_named() {
+        let now = 1_800_000_000_000;
+        assert_eq!(clock_ahead(now, now), None);
+        assert_eq!(
+            clock_ahead(now - 86_400_000, now),
+            None,
+            "late is not ahead"
+        );
+        assert_eq!(clock_ahead(now + CLOCK_AHEAD_TOLERANCE_MS, now), None);
+        let reason = clock_ahead(now + CLOCK_AHEAD_TOLERANCE_MS + 1, now).unwrap();
+        assert!(reason.contains("快约 4 分钟"), "{reason}");
+        assert!(
+            clock_ahead(now + 3_600_000, now)
+                .unwrap()
+                .contains("60 分钟")
+        );
     }
 }

@@ -37,6 +37,9 @@ pub async fn store_request(
         return Ok(seen_result(id, seen));
     }
     let reject = |code, reason: &str| Ok(PushResult::rejected(Some(id_text.clone()), code, reason));
+    if let Some(why) = crate::domain::proof::clock_ahead(body.device_time, ctx.at) {
+        return reject(RejectCode::ClockAhead, &why);
+    }
     if body.member_id.to_string() != ctx.member.id {
         return reject(RejectCode::NotYours, "只能为自己请假");
     }

@@ -323,15 +323,25 @@ pub fn push_body(device_id: Option<&str>, records: &[OutboxEntry]) -> String {
     )
 }
 
-/// The records to push next: the member's waiting ones, oldest number first, one batch.
+/// The records to push next, oldest number first, one batch: either the member's records or
+/// anonymous ones (survey answers), never both — an anonymous batch is sent without the
+/// session or the device ([`is_anonymous`]), so nothing on the way ties an answer to a person.
 pub fn next_batch(all: Vec<OutboxEntry>, member: &str) -> Vec<OutboxEntry> {
     let mut waiting: Vec<_> = all
         .into_iter()
         .filter(|e| e.rejected.is_none() && (e.member_id.is_empty() || e.member_id == member))
         .collect();
     waiting.sort_by_key(|e| (e.seq, e.created_at));
+    let anonymous = is_anonymous(&waiting[..waiting.len().min(1)]);
+    waiting.retain(|e| e.member_id.is_empty() == anonymous);
     waiting.truncate(crate::sync::protocol::MAX_RECORDS);
     waiting
+}
+
+/// Whether a batch holds only anonymous records (survey answers): sent without credentials
+/// and without the device.
+pub fn is_anonymous(batch: &[OutboxEntry]) -> bool {
+    !batch.is_empty() && batch.iter().all(|e| e.member_id.is_empty())
 }
 
 /// What a leave status reads as on the member's page.
@@ -349,10 +359,66 @@ pub fn leave_text(server: Option<LeaveStatus>, local: Option<&LocalStatus>) -> O
 pub fn provide_outbox() {
     let outbox = Outbox::new();
     provide_context(outbox);
+    // The sign-out button (a layer below) warns while records wait unsent.
+    provide_context(crate::auth::UnsentRecords(Signal::derive(move || {
+        outbox.pending()
+    })));
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| engine::start(outbox));
 }
 
 pub fn use_outbox() -> Outbox {
     expect_context::<Outbox>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: &str, member: &str, seq: i64) -> OutboxEntry {
+        OutboxEntry {
+            id: id.into(),
+            record: format!("{{\"id\":\"{id}\"}}"),
+            kind: if member.is_empty() {
+                "survey_answer"
+            } else {
+                "checkin"
+            }
+            .into(),
+            activity_id: String::new(),
+            member_id: member.into(),
+            seq,
+            label: String::new(),
+            created_at: seq,
+            rejected: None,
+        }
+    }
+
+    #[test]
+    fn answers_and_a_members_records_never_share_a_batch() {
+        let all = vec![
+            entry("c1", "m1", 1),
+            entry("a1", "", 0),
+            entry("c2", "m1", 2),
+            entry("o1", "m2", 3),
+            entry("a2", "", 0),
+        ];
+        let ids = |b: &[OutboxEntry]| b.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+        // Answers carry no number, so they sort first and go alone, without credentials.
+        let first = next_batch(all.clone(), "m1");
+        assert_eq!(ids(&first), ["a1", "a2"]);
+        assert!(is_anonymous(&first));
+        let rest: Vec<_> = all
+            .into_iter()
+            .filter(|e| !e.member_id.is_empty())
+            .collect();
+        let second = next_batch(rest, "m1");
+        assert_eq!(ids(&second), ["c1", "c2"], "another member's records stay");
+        assert!(!is_anonymous(&second));
+        assert!(!is_anonymous(&[]));
+        assert!(
+            push_body(None, &first).starts_with("{\"device\":null,"),
+            "an anonymous batch names no device"
+        );
+    }
 }

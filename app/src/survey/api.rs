@@ -38,27 +38,27 @@ pub async fn load_results(campaign_id: String) -> Result<CampaignResults, AppErr
     let mut results = super::server::results(&state.db, &viewer, &campaign_id, crate::db::now_ms())
         .await
         .map_err(AppError::respond)?;
-    results.origin = request_origin().await;
+    results.origin = request_origin(&state).await;
     Ok(results)
 }
 
 /// `scheme://host` of the request, for absolute links in QR codes.
 #[cfg(feature = "ssr")]
-async fn request_origin() -> String {
+async fn request_origin(state: &crate::state::AppState) -> String {
     let headers: http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
-    super::server::origin_of(&headers)
+    super::server::origin_of(&state.config, &headers)
 }
 
 #[server(endpoint = "survey_slips")]
 pub async fn load_slips(campaign_id: String) -> Result<SlipSheet, AppError> {
     let (state, viewer) = crate::auth::server::viewer_context().await?;
-    let (info, slips) = super::server::unused_invites(&state.db, &viewer, &campaign_id)
+    let (info, slips) = super::server::invite_slips(&state.db, &viewer, &campaign_id)
         .await
         .map_err(AppError::respond)?;
     Ok(SlipSheet {
         info,
         slips,
-        origin: request_origin().await,
+        origin: request_origin(&state).await,
     })
 }
 
@@ -158,6 +158,10 @@ pub enum AnswerGate {
         audience: Option<Audience>,
         /// A fresh record id for this form (a UUIDv7): a resubmitted form is stored once.
         record_id: String,
+        /// On the open link, the server-signed mark this phone answers with (one answer per
+        /// mark); `None` for a code.
+        #[serde(default)]
+        mark: Option<String>,
     },
     Closed {
         title: String,
@@ -168,15 +172,33 @@ pub enum AnswerGate {
 /// `code` is a one-time code, or `open:<token>` for an open link.
 #[server(endpoint = "survey_entry")]
 pub async fn load_answer_gate(code: String) -> Result<AnswerGate, AppError> {
+    use crate::domain::limits::Bucket;
     let state = crate::state::app_state()?;
     let now = crate::db::now_ms();
+    // Guessing codes stops at the limit of wrong ones from one address.
+    let client = crate::guard::ClientAddr::of_context(&state.config.trusted_proxies);
+    let limits = &state.config.limits;
+    crate::guard::check(&state.db, limits, Bucket::CodeAddress, &client.0, now)
+        .await
+        .map_err(AppError::respond)?;
     let entry = match code.strip_prefix("open:") {
         Some(token) => super::server::entry_by_token(&state.db, token, now).await,
         None => super::server::entry_by_code(&state.db, &code, now).await,
     }
     .map_err(AppError::respond)?;
+    if let Err(super::server::Refusal::UnknownCode | super::server::Refusal::UnknownCampaign) =
+        &entry
+    {
+        crate::guard::count(&state.db, limits, Bucket::CodeAddress, &client.0, now)
+            .await
+            .map_err(AppError::respond)?;
+    }
     Ok(match entry {
         Ok(e) => AnswerGate::Open {
+            mark: match code.strip_prefix("open:") {
+                Some(_) => Some(open_link_mark(&state, &client, now).await?),
+                None => None,
+            },
             info: Box::new(e.info),
             audience: e.audience,
             record_id: uuid::Uuid::now_v7().to_string(),
@@ -194,4 +216,39 @@ pub async fn load_answer_gate(code: String) -> Result<AnswerGate, AppError> {
             }
         }
     })
+}
+
+/// The open-link mark of the phone asking: the one its cookie holds if the server signed it,
+/// or a new one — counted against the address (`mark_address`), so a script that drops its
+/// cookies gets only so many — kept in the cookie for next time.
+#[cfg(feature = "ssr")]
+async fn open_link_mark(
+    state: &crate::state::AppState,
+    client: &crate::guard::ClientAddr,
+    now: i64,
+) -> Result<String, AppError> {
+    use super::server::{is_valid_mark, issue_mark, mark_cookie, mark_set_cookie};
+    let parts = leptos::prelude::use_context::<http::request::Parts>();
+    let kept = parts.as_ref().and_then(|p| mark_cookie(&p.headers));
+    if let Some(mark) = kept
+        && is_valid_mark(&state.db, &mark)
+            .await
+            .map_err(AppError::respond)?
+    {
+        return Ok(mark);
+    }
+    let bucket = crate::domain::limits::Bucket::MarkAddress;
+    crate::guard::count(&state.db, &state.config.limits, bucket, &client.0, now)
+        .await
+        .map_err(AppError::respond)?;
+    let mark = issue_mark(&state.db).await.map_err(AppError::respond)?;
+    let secure = parts
+        .as_ref()
+        .is_some_and(|p| crate::auth::server::secure_cookies(&state.config, &p.headers));
+    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(value) = http::HeaderValue::from_str(&mark_set_cookie(&mark, secure))
+    {
+        res.append_header(http::header::SET_COOKIE, value);
+    }
+    Ok(mark)
 }

@@ -66,7 +66,7 @@ pub struct CampaignDetails {
     pub closes_on: String,
 }
 
-/// The print sheet of a campaign's unused codes.
+/// The print sheet of a campaign's codes (used or not, without saying which).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SlipSheet {
     pub info: CampaignInfo,
@@ -74,7 +74,7 @@ pub struct SlipSheet {
     pub origin: String,
 }
 
-/// One unused one-time code, for the print sheet.
+/// One one-time code, for the print sheet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteSlip {
     pub code: String,
@@ -87,15 +87,26 @@ pub struct CampaignResults {
     pub info: CampaignInfo,
     /// `https://host` as the request reached the server, for links and QR codes.
     pub origin: String,
-    /// Answers received per audience.
-    pub responses: Vec<(Audience, u32)>,
+    /// While the campaign takes answers its figures and per-group counts are withheld (they
+    /// would let a reader time one person's answer); the counts below move in steps of the
+    /// minimum group. Everything is shown once the campaign has closed.
+    pub withheld: bool,
+    /// Answers of the current version (while withheld: rounded down to a multiple of the
+    /// minimum group).
+    pub total: u32,
+    /// Answers received per audience; `None` where withheld or fewer than the minimum group.
+    pub responses: Vec<(Audience, Option<u32>)>,
     pub invites_issued: u32,
+    /// Codes used (while withheld: in steps of the minimum group).
     pub invites_used: u32,
     /// "进行中", or why the campaign takes no answers now.
     pub open_state: String,
     pub groups: Vec<GroupFigures>,
     /// Answers given under earlier versions of the definition: counted apart, not in `groups`.
     pub earlier_versions_answers: u32,
+    /// Of the current version's answers, those let in by the open link: they count, but nobody
+    /// can attribute them, so a reader is shown how much of a rate rests on them.
+    pub open_answers: u32,
 }
 
 impl CampaignResults {
@@ -116,5 +127,5 @@ pub fn open_path(token: &str) -> String {
 
 /// Where the answer form posts (works without JavaScript).
 pub const ANSWER_POST_PATH: &str = "/survey/answer";
-/// The cookie that limits an open link to one answer per device.
+/// The cookie that keeps the open link's server-signed mark on a phone (one answer per mark).
 pub const DEVICE_COOKIE: &str = "xq_survey_device";

@@ -55,7 +55,8 @@ pub enum RecordBody {
     /// "I can't come": a member asks for leave (请假).
     LeaveRequest(LeaveRequestBody),
     /// An anonymous answer to a satisfaction survey (满意度测评). Needs no sign-in: the
-    /// one-time code, or the open link with the browser's device cookie, lets it in.
+    /// one-time code, or the open link with the mark its form was given, lets it in. Stored in a
+    /// transaction of its own, apart from the rest of the batch and from any session.
     SurveyAnswer(SurveyAnswerBody),
 }
 
@@ -80,9 +81,12 @@ pub struct SurveyAnswerBody {
     /// The one-time code of a slip or personal link…
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// …or the open link's token (the device cookie travels with the request).
+    /// …or the open link's token, with the server-signed mark the form was given (one answer
+    /// per mark and campaign).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mark: Option<String>,
     /// `members`, `staff`, `parents` or `others`; a code's own audience wins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
@@ -227,6 +231,8 @@ pub enum RejectCode {
     DeviceUsed,
     /// The answers don't fit the survey (missing, out of range, comment too long).
     BadAnswer,
+    /// The phone's clock runs ahead of the server's by more than the tolerance.
+    ClockAhead,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

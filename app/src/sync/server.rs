@@ -16,10 +16,8 @@ use std::future::Future;
 pub struct Sender<'a> {
     /// The signed-in member, if any. Only survey answers are taken without one.
     pub member: Option<&'a CurrentUser>,
-    /// The device the member's records came from (never used for survey answers).
+    /// The device the member's records came from.
     pub device: Option<String>,
-    /// The browser's open-link device cookie, for survey answers only.
-    pub survey_device: Option<&'a str>,
     /// When the batch arrived, in milliseconds.
     pub at: i64,
 }
@@ -73,12 +71,10 @@ pub async fn push_with(
     member: Option<&CurrentUser>,
     device: Option<DeviceRef>,
     records: Vec<serde_json::Value>,
-    survey_device: Option<&str>,
 ) -> Result<PushResponse, AppError> {
     let sender = Sender {
         member,
         device: device.as_ref().map(|d| d.id.to_string()),
-        survey_device,
         at: now_ms(),
     };
     let mut tx = db.begin_write().await?;

@@ -4,12 +4,13 @@ use super::plan::Lcg;
 use app::db::Db;
 use uuid::Uuid;
 
-/// A satisfaction survey of the first branch, open now, with answers already in through
-/// one-time codes — given through the same path a respondent's phone uses.
+/// A satisfaction survey of the first branch that ran this term and closed ten days ago (so its
+/// results are published: an open campaign shows none), with answers given while it was open
+/// through one-time codes — the same path a respondent's phone uses.
 pub(super) async fn seed_survey(db: &Db, now: i64) -> anyhow::Result<()> {
     use app::domain::ballot::{Audience, Definition};
     use app::survey::server::{
-        Credential, Submission, create_campaign, create_invites, submit, unused_invites,
+        Credential, Submission, create_campaign, create_invites, invite_slips, submit,
     };
     let (id, username, display_name, org_id, org_name): (String, String, String, String, String) =
         sqlx::query_as(
@@ -35,12 +36,14 @@ pub(super) async fn seed_survey(db: &Db, now: i64) -> anyhow::Result<()> {
         org_id: secretary.org_id.clone(),
         title: "党组织和支部书记满意度测评".into(),
         period: format!("{}年度", app::domain::time::year_of(now)),
-        opens_on: day(-7),
-        closes_on: day(14),
+        opens_on: day(-40),
+        closes_on: day(-10),
         definition: Definition::seed(&secretary.org_name),
         open_link: true,
     };
-    let id = create_campaign(db, &secretary, &campaign, now).await?;
+    // The answers come in while it is open, three weeks ago.
+    let then = now - 21 * 86_400_000;
+    let id = create_campaign(db, &secretary, &campaign, then).await?;
     let mut rng = Lcg(4_095);
     for (audience, issued, answered) in [
         (Audience::Members, 12, 9),
@@ -48,7 +51,7 @@ pub(super) async fn seed_survey(db: &Db, now: i64) -> anyhow::Result<()> {
         (Audience::Parents, 80, 47),
     ] {
         create_invites(db, &secretary, &id, audience, issued).await?;
-        let (_, slips) = unused_invites(db, &secretary, &id).await?;
+        let (_, slips) = invite_slips(db, &secretary, &id).await?;
         let codes = slips
             .into_iter()
             .filter(|s| s.audience == audience)
@@ -75,7 +78,7 @@ pub(super) async fn seed_survey(db: &Db, now: i64) -> anyhow::Result<()> {
                 choices,
                 comment: None,
             };
-            submit(db, &answer, now).await?;
+            submit(db, &answer, then).await?;
         }
     }
     Ok(())

@@ -5,8 +5,11 @@
 #[macro_use]
 mod common;
 
+mod audit;
 mod crash;
 mod http;
+mod limits;
+mod matrix;
 mod process;
 mod roster;
 mod storage;

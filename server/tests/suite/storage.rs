@@ -69,10 +69,10 @@ async fn sessions_follow_the_password(db: &Db) {
         .unwrap();
     assert_eq!(user, f.m1a);
     assert_eq!(
-        user_for_token(db, &token).await.unwrap(),
+        user_for_token(db, &token, IDLE).await.unwrap(),
         Some(f.m1a.clone())
     );
-    assert_eq!(user_for_token(db, "forged").await.unwrap(), None);
+    assert_eq!(user_for_token(db, "forged", IDLE).await.unwrap(), None);
     // Only a hash of the token is stored.
     assert_eq!(
         count(
@@ -85,13 +85,42 @@ async fn sessions_follow_the_password(db: &Db) {
     );
 
     sign_out(db, &token).await.unwrap();
-    assert_eq!(user_for_token(db, &token).await.unwrap(), None);
+    assert_eq!(user_for_token(db, &token, IDLE).await.unwrap(), None);
 
     let (expired, _) = sign_in(db, "m1a", Password::new(PASSWORD), -1)
         .await
         .unwrap();
-    assert_eq!(user_for_token(db, &expired).await.unwrap(), None);
+    assert_eq!(user_for_token(db, &expired, IDLE).await.unwrap(), None);
+
+    // The idle timeout: a session unused for longer ends before it expires; each use moves
+    // the idle clock on.
+    let (idle, _) = sign_in(db, "m1a", Password::new(PASSWORD), 60_000)
+        .await
+        .unwrap();
+    let hour = 3_600_000;
+    let set_seen = |ago: i64| {
+        sqlx::query("UPDATE sessions SET created_at = $1, last_seen_at = $1 WHERE user_id = $2")
+            .bind(now_ms() - ago)
+            .bind(f.m1a.id.clone())
+            .execute(db.pool())
+    };
+    set_seen(2 * hour).await.unwrap();
+    assert_eq!(
+        user_for_token(db, &idle, 3 * hour).await.unwrap(),
+        Some(f.m1a.clone()),
+        "used two hours ago, three allowed"
+    );
+    let seen: i64 = sqlx::query_scalar("SELECT last_seen_at FROM sessions WHERE user_id = $1")
+        .bind(&f.m1a.id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert!(now_ms() - seen < 60_000, "the use was written");
+    set_seen(4 * hour).await.unwrap();
+    assert_eq!(user_for_token(db, &idle, 3 * hour).await.unwrap(), None);
 }
+
+const IDLE: i64 = 14 * 24 * 3_600_000;
 
 async fn a_record_is_stored_once(db: &Db) {
     let f = fixture(db).await;
@@ -212,9 +241,15 @@ async fn proofs_are_checked_when_the_record_arrives(db: &Db) {
         ),
         // This activity's code, replayed 20 minutes after it was shown.
         (
+            json!({"method": "qr", "step": step - 40, "code": mine(step - 40)}),
+            shown,
+            Some(RejectCode::ProofExpired),
+        ),
+        // The phone's clock set 20 minutes forward (to reuse a code "later"): refused as such.
+        (
             json!({"method": "qr", "step": step, "code": mine(step)}),
             shown + 20 * 60_000,
-            Some(RejectCode::ProofExpired),
+            Some(RejectCode::ClockAhead),
         ),
         // This activity's code from a step far outside its window.
         (
@@ -284,7 +319,8 @@ async fn the_branch_figure_counts_members_not_records(db: &Db) {
 
 async fn approved_leave_is_excused_never_present(db: &Db) {
     let f = fixture(db).await;
-    let asked = f.starts[&f.next_week] - 24 * 3_600_000;
+    // Asked a minute ago (a phone's time is never ahead of the server's by much).
+    let asked = now_ms() - 60_000;
     let leave = v7();
     let r = push(
         db,
@@ -838,7 +874,48 @@ on_both_backends!(
     guessing_codes_stops_after_ten_wrong_ones,
     records_stored_before_content_hashes_still_know_their_retries,
     the_same_leave_request_pushed_twice_at_once_is_stored_once,
+    records_from_a_clock_running_ahead_are_refused_with_the_reason,
 );
+
+/// A phone whose clock runs ahead of the server's by more than the tolerance (set forward to
+/// reuse a code, or simply wrong) has its check-ins and leave requests refused with the
+/// reason, and nothing is stored; within the tolerance they are taken as before.
+async fn records_from_a_clock_running_ahead_are_refused_with_the_reason(db: &Db) {
+    let f = fixture(db).await;
+    let now = app::db::now_ms();
+    let ahead = now + 10 * 60_000;
+    let results = push(
+        db,
+        &f.m1a,
+        vec![
+            f.checkin(v7(), &f.today, &f.m1a, ahead),
+            f.leave(v7(), &f.next_week, &f.m1a, "外出培训", ahead),
+        ],
+    )
+    .await;
+    for r in &results {
+        assert_eq!(r.status, PushStatus::Rejected, "{r:?}");
+        assert_eq!(r.code, Some(RejectCode::ClockAhead));
+        assert!(
+            r.reason.as_deref().unwrap().contains("快约 10 分钟"),
+            "{r:?}"
+        );
+    }
+    assert_eq!(all_checkins(db).await, 0);
+    let leave: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM leave_requests")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(leave, 0);
+    // A minute ahead is a clock's ordinary drift.
+    let results = push(
+        db,
+        &f.m1b,
+        vec![f.leave(v7(), &f.next_week, &f.m1b, "外出培训", now + 60_000)],
+    )
+    .await;
+    assert_eq!(results[0].status, PushStatus::Accepted, "{results:?}");
+}
 
 /// Ten wrong codes from a member for one activity, and code check-in stops for them there —
 /// even with the right code — while others check in as before. Guessing a six-digit code that
@@ -885,7 +962,7 @@ async fn guessing_codes_stops_after_ten_wrong_ones(db: &Db) {
 async fn records_stored_before_content_hashes_still_know_their_retries(db: &Db) {
     let f = fixture(db).await;
     let (checkin, leave) = (v7(), v7());
-    let asked = f.starts[&f.next_week] - 3_600_000;
+    let asked = now_ms() - 3_600_000;
     let first_checkin = f.checkin_now(checkin, &f.today, &f.m1a);
     let first_leave = f.leave(leave, &f.next_week, &f.m1a, "外出培训", asked);
     let r = push(db, &f.m1a, vec![first_checkin.clone(), first_leave.clone()]).await;
@@ -926,7 +1003,7 @@ async fn records_stored_before_content_hashes_still_know_their_retries(db: &Db) 
 /// other is a conflict — never two acceptances for one stored row.
 async fn the_same_leave_request_pushed_twice_at_once_is_stored_once(db: &Db) {
     let f = fixture(db).await;
-    let asked = f.starts[&f.next_week] - 3_600_000;
+    let asked = now_ms() - 3_600_000;
     for _ in 0..8 {
         let id = v7();
         let a = f.leave(id, &f.next_week, &f.m1a, "外出培训", asked);

@@ -9,7 +9,7 @@ use app::domain::survey::Verdict;
 use app::error::AppError;
 use app::survey::server::{
     Credential, Outcome, Refusal, Submission, change_details, create_campaign, create_invites,
-    results, submit, unused_invites,
+    issue_mark, results, submit,
 };
 use app::survey::{CampaignDetails, NewCampaign};
 use common::{Fixture, client as browser, fixture, serve, v7};
@@ -25,34 +25,63 @@ fn day(offset_days: i64) -> String {
         .to_string()
 }
 
+/// A campaign of branch 1. Its minimum group is 1, so the tests can count single answers;
+/// the suppression of small groups has its own test.
 fn campaign(f: &Fixture, opens: i64, closes: i64) -> NewCampaign {
+    let mut definition = Definition::seed("第一党支部");
+    definition.min_group = 1;
     NewCampaign {
         org_id: f.branch1.clone(),
         title: "2026年度满意度测评".into(),
         period: "2026年度".into(),
         opens_on: day(opens),
         closes_on: day(closes),
-        definition: Definition::seed("第一党支部"),
+        definition,
         open_link: true,
     }
 }
 
-async fn open_campaign(db: &Db, f: &Fixture) -> String {
+/// A moment after the test campaigns (open until tomorrow) have closed: their results are
+/// withheld until then.
+fn after_close(now: i64) -> i64 {
+    now + 3 * DAY_MS
+}
+
+/// Ends a campaign yesterday, for tests that read its results over HTTP.
+pub(crate) async fn close_campaign(db: &Db, id: &str) {
+    sqlx::query("UPDATE survey_campaigns SET opens_on = $2, closes_on = $3 WHERE id = $1")
+        .bind(id)
+        .bind(day(-3))
+        .bind(day(-1))
+        .execute(db.pool())
+        .await
+        .unwrap();
+}
+
+pub(crate) async fn open_campaign(db: &Db, f: &Fixture) -> String {
     create_campaign(db, &f.sec1, &campaign(f, -1, 1), app::db::now_ms())
         .await
         .unwrap()
 }
 
-async fn codes(db: &Db, f: &Fixture, id: &str, audience: Audience, n: u32) -> Vec<String> {
+/// `n` new codes for `audience` (the ones not used yet, newest batch included).
+pub(crate) async fn codes(
+    db: &Db,
+    f: &Fixture,
+    id: &str,
+    audience: Audience,
+    n: u32,
+) -> Vec<String> {
     create_invites(db, &f.sec1, id, audience, n).await.unwrap();
-    unused_invites(db, &f.sec1, id)
-        .await
-        .unwrap()
-        .1
-        .into_iter()
-        .filter(|s| s.audience == audience)
-        .map(|s| s.code)
-        .collect()
+    sqlx::query_scalar(
+        "SELECT code FROM survey_invites WHERE campaign_id = $1 AND audience = $2 AND used = 0 \
+         ORDER BY code",
+    )
+    .bind(id)
+    .bind(audience.key())
+    .fetch_all(db.pool())
+    .await
+    .unwrap()
 }
 
 fn choices(org: u8, secretary: u8) -> BTreeMap<String, u8> {
@@ -73,7 +102,7 @@ fn by_code(campaign: &str, code: &str, org: u8, secretary: u8) -> Submission {
     }
 }
 
-async fn answers_stored(db: &Db) -> i64 {
+pub(crate) async fn answers_stored(db: &Db) -> i64 {
     sqlx::query("SELECT COUNT(*) AS n FROM survey_answers")
         .fetch_one(db.pool())
         .await
@@ -112,7 +141,7 @@ async fn a_code_answers_once_and_a_retry_is_a_duplicate(db: &Db) {
         Outcome::Rejected(Refusal::UnknownCode)
     );
     assert_eq!(answers_stored(db).await, 2);
-    let r = results(db, &f.sec1, &id, now).await.unwrap();
+    let r = results(db, &f.sec1, &id, after_close(now)).await.unwrap();
     let parents = r.group("parents").unwrap();
     assert_eq!(parents.questions[0].tally.counts, vec![1, 1, 0]);
     assert_eq!(parents.questions[1].tally.counts, vec![1, 1, 0]);
@@ -151,7 +180,7 @@ async fn refused_answers_store_nothing_and_keep_the_code(db: &Db) {
     let mut fine = by_code(&id, &code, 0, 3);
     fine.comment = Some("很".repeat(500));
     assert_eq!(submit(db, &fine, now).await.unwrap(), Outcome::Accepted);
-    let r = results(db, &f.sec1, &id, now).await.unwrap();
+    let r = results(db, &f.sec1, &id, after_close(now)).await.unwrap();
     assert_eq!(r.group("staff").unwrap().questions[1].tally.dont_know, 1);
 }
 
@@ -325,53 +354,98 @@ async fn the_open_link_takes_one_answer_per_device(db: &Db) {
         .open_token
         .unwrap();
     let now = app::db::now_ms();
-    let open = |device: &str, audience: Option<Audience>| Submission {
+    let open = |mark: &str, audience: Option<Audience>| Submission {
         id: v7(),
         campaign_id: id.clone(),
         version: 1,
         credential: Credential::Open {
             token: token.clone(),
-            device: device.to_owned(),
+            mark: mark.to_owned(),
         },
         audience,
         choices: choices(0, 0),
         comment: None,
     };
-    let phone_a = open("a", Some(Audience::Parents));
+    let (a, b, c) = (
+        issue_mark(db).await.unwrap(),
+        issue_mark(db).await.unwrap(),
+        issue_mark(db).await.unwrap(),
+    );
+    assert_ne!(a, b);
+    let phone_a = open(&a, Some(Audience::Parents));
     assert_eq!(submit(db, &phone_a, now).await.unwrap(), Outcome::Accepted);
     assert_eq!(submit(db, &phone_a, now).await.unwrap(), Outcome::Duplicate);
     assert_eq!(
-        submit(db, &open("a", Some(Audience::Parents)), now)
+        submit(db, &open(&a, Some(Audience::Parents)), now)
             .await
             .unwrap(),
         Outcome::Rejected(Refusal::DeviceUsed)
     );
     assert_eq!(
-        submit(db, &open("b", Some(Audience::Staff)), now)
+        submit(db, &open(&b, Some(Audience::Staff)), now)
             .await
             .unwrap(),
         Outcome::Accepted
     );
+    // Marks the server did not sign: none, made up, or a signed one with another nonce.
+    let (nonce, signature) = c.split_once('.').unwrap();
+    let forged = [
+        String::new(),
+        "a".into(),
+        format!("{}.{signature}", "0".repeat(32)),
+        format!("{nonce}.{}", "f".repeat(32)),
+    ];
+    for mark in &forged {
+        assert_eq!(
+            submit(db, &open(mark, Some(Audience::Staff)), now)
+                .await
+                .unwrap(),
+            Outcome::Rejected(Refusal::NoDevice),
+            "{mark}"
+        );
+    }
     assert_eq!(
-        submit(db, &open("", Some(Audience::Staff)), now)
-            .await
-            .unwrap(),
-        Outcome::Rejected(Refusal::NoDevice)
-    );
-    assert_eq!(
-        submit(db, &open("c", None), now).await.unwrap(),
+        submit(db, &open(&c, None), now).await.unwrap(),
         Outcome::Rejected(Refusal::NoAudience)
     );
-    let mut wrong_token = open("d", Some(Audience::Staff));
+    let mut wrong_token = open(&c, Some(Audience::Staff));
     wrong_token.credential = Credential::Open {
         token: "nope".into(),
-        device: "d".into(),
+        mark: c.clone(),
     };
     assert_eq!(
         submit(db, &wrong_token, now).await.unwrap(),
         Outcome::Rejected(Refusal::UnknownCampaign)
     );
     assert_eq!(answers_stored(db).await, 2);
+    // The stored uses are keyed hashes of campaign and nonce: neither the mark nor its nonce.
+    let uses: Vec<String> = sqlx::query_scalar("SELECT device_hash FROM survey_open_uses")
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(uses.len(), 2);
+    for u in &uses {
+        assert!(!u.contains(a.split_once('.').unwrap().0) && !u.contains(&b[..32]));
+    }
+    // The same mark answers another campaign of the same link-giver once more: salted apart.
+    let other = create_campaign(db, &f.sec1, &campaign(&f, -1, 1), now)
+        .await
+        .unwrap();
+    let other_token = app::survey::server::campaign_for_organiser(db, &f.sec1, &other)
+        .await
+        .unwrap()
+        .open_token
+        .unwrap();
+    let mut elsewhere = open(&a, Some(Audience::Parents));
+    elsewhere.campaign_id = other.clone();
+    elsewhere.credential = Credential::Open {
+        token: other_token,
+        mark: a.clone(),
+    };
+    assert_eq!(
+        submit(db, &elsewhere, now).await.unwrap(),
+        Outcome::Accepted
+    );
 }
 
 /// Anonymity: nothing stored with an answer names the code, the person, the device, the
@@ -412,11 +486,21 @@ async fn no_stored_path_leads_from_an_answer_to_a_code_or_a_person(db: &Db) {
             "version",
             "audience",
             "comment",
-            "content_hash"
+            "content_hash",
+            "via"
         ]
     );
     let (choice_cols, _) = columns("survey_choices").await;
     assert_eq!(choice_cols, ["answer_id", "question", "choice"]);
+    // On SQLite the answer tables keep no insertion order: there is no rowid to read.
+    if db.backend() == app::db::Backend::Sqlite {
+        for table in ["survey_answers", "survey_choices"] {
+            let rowid = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT rowid FROM {table}")))
+                .fetch_all(db.pool())
+                .await;
+            assert!(rowid.is_err(), "{table} has a rowid");
+        }
+    }
 
     // No value stored with the answer is the record id, a code, a user, or near the time.
     let secrets = [
@@ -470,8 +554,10 @@ async fn no_stored_path_leads_from_an_answer_to_a_code_or_a_person(db: &Db) {
 
 async fn figures_follow_the_stored_counts(db: &Db) {
     let f = fixture(db).await;
-    let id = open_campaign(db, &f).await;
     let now = app::db::now_ms();
+    let mut new = campaign(&f, -1, 1);
+    new.definition.min_group = 10;
+    let id = create_campaign(db, &f.sec1, &new, now).await.unwrap();
     // Parents: 满意 × 12, 基本满意 × 6, 不满意 × 2, 不了解 × 1 on the organisation question:
     // valid 20, satisfied 18 → exactly 90 %.
     let parents = codes(db, &f, &id, Audience::Parents, 21).await;
@@ -486,7 +572,7 @@ async fn figures_follow_the_stored_counts(db: &Db) {
     for code in codes(db, &f, &id, Audience::Staff, 3).await {
         submit(db, &by_code(&id, &code, 0, 0), now).await.unwrap();
     }
-    let r = results(db, &f.sec1, &id, now).await.unwrap();
+    let r = results(db, &f.sec1, &id, after_close(now)).await.unwrap();
     let org = &r.group("parents").unwrap().questions[0];
     assert_eq!(
         (org.tally.counts.clone(), org.tally.dont_know),
@@ -496,7 +582,11 @@ async fn figures_follow_the_stored_counts(db: &Db) {
     assert_eq!(org.figure.star, Verdict::Met);
     assert_eq!(org.figure.red_flag, Verdict::NotMet);
     let staff = &r.group("staff").unwrap().questions[0];
-    assert_eq!(staff.figure.star, Verdict::TooFew);
+    assert_eq!(
+        staff.figure.star,
+        Verdict::NoData,
+        "withheld: too few to show anything"
+    );
     assert_eq!(staff.figure.value, None);
     // The masses combined: 23 valid on the organisation, 21 satisfied.
     let masses = &r.group("masses").unwrap().questions[0];
@@ -509,10 +599,17 @@ async fn figures_follow_the_stored_counts(db: &Db) {
     assert_eq!(secretary.figure.star, Verdict::Met);
     let (lo, _) = secretary.figure.interval.unwrap();
     assert!((lo - 0.862).abs() < 0.001, "{lo}");
+    // Three staff are fewer than the minimum group: their count is withheld too.
     assert_eq!(
         r.responses,
-        vec![(Audience::Staff, 3), (Audience::Parents, 21)]
+        vec![
+            (Audience::Members, Some(0)),
+            (Audience::Staff, None),
+            (Audience::Parents, Some(21)),
+            (Audience::Others, Some(0)),
+        ]
     );
+    assert!(staff.suppressed);
 }
 
 async fn only_organisers_of_the_organisation_read_a_campaign(db: &Db) {
@@ -589,6 +686,7 @@ on_both_backends!(
     a_revised_campaign_counts_its_versions_apart,
     closed_campaigns_and_old_forms_are_refused_over_http,
     no_transaction_id_ties_an_answer_to_its_code_on_postgres,
+    small_counts_and_live_figures_are_withheld,
     a_revision_racing_another_is_refused_with_a_reason,
 );
 
@@ -609,7 +707,7 @@ async fn signed_in(base: &str, username: &str) -> reqwest::Client {
     web
 }
 
-fn hidden(html: &str, name: &str) -> String {
+pub(crate) fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html
         .find(&marker)
@@ -712,7 +810,8 @@ async fn the_form_works_without_javascript(db: &Db) {
     assert_eq!(go.headers()["location"], "/survey/AAAABBBB");
 }
 
-/// The open link gives each phone a cookie and takes one answer from it.
+/// The open link gives each phone a server-signed mark (kept in a cookie, written into the
+/// form) and takes one answer with it.
 async fn the_open_link_over_http_limits_each_phone(db: &Db) {
     let f = fixture(db).await;
     let id = open_campaign(db, &f).await;
@@ -743,6 +842,7 @@ async fn the_open_link_over_http_limits_each_phone(db: &Db) {
                     ("version", hidden(&html, "version")),
                     ("code", String::new()),
                     ("open", token.clone()),
+                    ("mark", hidden(&html, "mark")),
                     ("audience", "parents".into()),
                     ("q_org", "0".into()),
                     ("q_secretary", "0".into()),
@@ -786,6 +886,7 @@ async fn organisers_export_the_counts_and_figures(db: &Db) {
     {
         submit(db, &by_code(&id, code, org, 0), now).await.unwrap();
     }
+    close_campaign(db, &id).await;
     let base = serve(db).await;
     let web = signed_in(&base, "sec1").await;
     let csv = web
@@ -805,7 +906,7 @@ async fn organisers_export_the_counts_and_figures(db: &Db) {
         .find(|l| l.starts_with("家长,您对第一党支部"))
         .unwrap();
     assert!(
-        parents_org.contains(",1,1,0,1,2,—,—,样本过少，仅列人数,"),
+        parents_org.contains(",1,1,0,1,2,100.0%,34.2%–100.0%,"),
         "{parents_org}"
     );
     let xlsx = web
@@ -850,9 +951,11 @@ async fn organisers_export_the_counts_and_figures(db: &Db) {
         .text()
         .await
         .unwrap();
+    // Every row but the header and the closing note names a question.
     let questions: Vec<&str> = csv
         .lines()
         .skip(1)
+        .filter(|l| !l.starts_with("全部,"))
         .map(|l| l.split(',').nth(1).unwrap())
         .collect();
     assert!(!questions.is_empty());
@@ -880,6 +983,7 @@ async fn organisers_export_the_counts_and_figures(db: &Db) {
         sheet
             .rows()
             .skip(1)
+            .filter(|r| r[0] != "全部")
             .all(|r| matches!(&r[1], calamine::Data::String(s) if s.starts_with("=HYPERLINK(1)"))),
         "question cells are strings"
     );
@@ -966,6 +1070,7 @@ async fn a_revised_campaign_counts_its_versions_apart(db: &Db) {
     let first_id = first.id;
     assert_eq!(submit(db, &first, now).await.unwrap(), Outcome::Accepted);
     let mut def = Definition::seed("第一党支部");
+    def.min_group = 1;
     def.questions.push(app::domain::ballot::Question {
         key: "q3".into(),
         text: "您对家校沟通是否满意？".into(),
@@ -1003,7 +1108,7 @@ async fn a_revised_campaign_counts_its_versions_apart(db: &Db) {
         submit(db, &first_again, now).await.unwrap(),
         Outcome::Duplicate
     );
-    let r = results(db, &f.sec1, &id, now).await.unwrap();
+    let r = results(db, &f.sec1, &id, after_close(now)).await.unwrap();
     assert_eq!(r.info.version, 2);
     assert_eq!(r.earlier_versions_answers, 1);
     let parents = r.group("parents").unwrap();
@@ -1101,7 +1206,7 @@ async fn no_transaction_id_ties_an_answer_to_its_code_on_postgres(db: &Db) {
     let f = fixture(db).await;
     let id = open_campaign(db, &f).await;
     let now = app::db::now_ms();
-    let code = codes(db, &f, &id, Audience::Staff, 3).await;
+    let code = codes(db, &f, &id, Audience::Staff, 4).await;
     let token = app::survey::server::campaign_for_organiser(db, &f.sec1, &id)
         .await
         .unwrap()
@@ -1119,7 +1224,7 @@ async fn no_transaction_id_ties_an_answer_to_its_code_on_postgres(db: &Db) {
         version: 1,
         credential: Credential::Open {
             token,
-            device: "phone-1".into(),
+            mark: issue_mark(db).await.unwrap(),
         },
         audience: Some(Audience::Parents),
         choices: choices(1, 1),
@@ -1138,6 +1243,25 @@ async fn no_transaction_id_ties_an_answer_to_its_code_on_postgres(db: &Db) {
     )
     .await;
     assert_eq!(statuses(&body), ["accepted"]);
+    // A member answering while signed in, in the same batch as a check-in from a device: the
+    // answer is stored apart, and no row about the member shares its transaction.
+    let member = signed_in(&base, "m1a").await;
+    let res = member
+        .post(format!("{base}/api/v1/sync/push"))
+        .json(&serde_json::json!({
+            "device": { "id": v7() },
+            "records": [
+                f.checkin_now(v7(), &f.today, &f.m1a),
+                { "id": v7(), "kind": "survey_answer",
+                  "body": { "campaign_id": id, "version": 1, "code": code[3],
+                            "choices": { "org": 0, "secretary": 1 } } },
+            ]
+        }))
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(statuses(&body), ["accepted", "accepted"], "{body}");
     let xmins = |sql: &'static str| async move {
         sqlx::query(sql)
             .fetch_all(db.pool())
@@ -1153,11 +1277,91 @@ async fn no_transaction_id_ties_an_answer_to_its_code_on_postgres(db: &Db) {
         xmins("SELECT xmin::text AS x FROM survey_open_uses").await,
     ]
     .concat();
-    assert_eq!((answers.len(), spent.len()), (4, 4));
+    let personal = [
+        xmins("SELECT xmin::text AS x FROM devices").await,
+        xmins("SELECT xmin::text AS x FROM checkins").await,
+        xmins("SELECT xmin::text AS x FROM sessions").await,
+    ]
+    .concat();
+    assert_eq!((answers.len(), spent.len()), (5, 5));
+    assert!(personal.len() >= 3, "{personal:?}");
     for a in &answers {
         assert!(
             !spent.contains(a),
             "answer xmin {a} matches a spent code or device"
         );
+        assert!(
+            !personal.contains(a),
+            "answer xmin {a} matches a member's device, check-in or session"
+        );
     }
+}
+
+/// What the rated secretary sees while the campaign runs: only the number of answers, in steps
+/// of the minimum group — no figure, no count per audience or option, no exact count of used
+/// codes — so no answer can be timed to a person. After the close, every group with fewer
+/// answers than the minimum is still withheld, on the page, in the JSON and in the exports.
+async fn small_counts_and_live_figures_are_withheld(db: &Db) {
+    let f = fixture(db).await;
+    let now = app::db::now_ms();
+    let mut new = campaign(&f, -1, 1);
+    new.definition.min_group = 5;
+    let id = create_campaign(db, &f.sec1, &new, now).await.unwrap();
+    let staff = codes(db, &f, &id, Audience::Staff, 7).await;
+    let parents = codes(db, &f, &id, Audience::Parents, 3).await;
+    for code in staff.iter().chain(&parents) {
+        assert_eq!(
+            submit(db, &by_code(&id, code, 0, 0), now).await.unwrap(),
+            Outcome::Accepted
+        );
+    }
+    // Open: ten answers read as "10 or more"; seven staff and three parents are not told.
+    let live = results(db, &f.sec1, &id, now).await.unwrap();
+    assert!(live.withheld);
+    assert_eq!(live.total, 10);
+    assert!(live.groups.is_empty());
+    assert!(live.responses.iter().all(|(_, n)| n.is_none()));
+    assert_eq!(live.invites_used, 10);
+    // One more answer moves nothing a reader sees.
+    let extra = codes(db, &f, &id, Audience::Staff, 1).await.remove(0);
+    submit(db, &by_code(&id, &extra, 1, 1), now).await.unwrap();
+    let later = results(db, &f.sec1, &id, now).await.unwrap();
+    assert_eq!((later.total, later.invites_used), (10, 10));
+
+    // Closed: eight staff are shown, three parents are withheld.
+    let closed = results(db, &f.sec1, &id, after_close(now)).await.unwrap();
+    assert!(!closed.withheld);
+    assert_eq!(closed.total, 11);
+    let count = |a: Audience| closed.responses.iter().find(|(x, _)| *x == a).unwrap().1;
+    assert_eq!(count(Audience::Staff), Some(8));
+    assert_eq!(count(Audience::Parents), None);
+    assert_eq!(count(Audience::Members), Some(0));
+    let q = &closed.group("parents").unwrap().questions[0];
+    assert!(q.suppressed);
+    assert_eq!(q.tally.counts, vec![0, 0, 0]);
+    assert!(!closed.group("staff").unwrap().questions[0].suppressed);
+    assert_eq!(
+        closed.group("staff").unwrap().questions[0].tally.counts,
+        vec![7, 1, 0]
+    );
+    // The exports agree: no count of the small group at all.
+    let rows = app::survey::http::export_rows(&closed);
+    let parents_row = rows.iter().find(|r| r[0] == "家长").unwrap();
+    assert_eq!(&parents_row[2..7], ["—", "—", "—", "—", "—"]);
+    // And over HTTP while open: the page and its data say nothing more.
+    let base = serve(db).await;
+    let web = signed_in(&base, "sec1").await;
+    let html = web
+        .get(format!("{base}/surveys/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("已收到 10 份以上") && html.contains("测评结束后公布"),
+        "{html}"
+    );
+    assert!(!html.contains("已收到 11") && !html.contains("\"total\":11"));
 }

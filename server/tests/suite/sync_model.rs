@@ -377,7 +377,7 @@ async fn new_world(url: &str) -> (World, String) {
         .await
         .unwrap();
     }
-    let (_, slips) = app::survey::server::unused_invites(&db, &secretary, &campaign)
+    let (_, slips) = app::survey::server::invite_slips(&db, &secretary, &campaign)
         .await
         .unwrap();
     let secret = (0..secret.len())

@@ -83,7 +83,7 @@ fn RecordView(record: ActivityRecord) -> impl IntoView {
                     <A href=qr_href.clone() attr:class="btn btn-primary">"出示签到码"</A>
                     <A href=edit_href.clone() attr:class="btn">"编辑"</A>
                 </Show>
-                <button type="button" class="btn" onclick="window.print()">"打印"</button>
+                <button type="button" class="btn" on:click=|_| crate::ui::print_page()>"打印"</button>
             </div>
             <table class="record-table">
                 <tbody>

@@ -134,11 +134,11 @@ pub async fn mark(
     }
     let mut tx = db.begin_write().await?;
     let roll = roll_of(&mut tx, activity_id).await?;
-    let before = roll
+    let entry = roll
         .iter()
         .find(|e| e.user_id == user_id)
-        .ok_or_else(|| AppError::Invalid("该党员不在本次活动的应到名单中".into()))?
-        .state;
+        .ok_or_else(|| AppError::Invalid("该党员不在本次活动的应到名单中".into()))?;
+    let (before, name) = (entry.state, entry.name.clone());
     sqlx::query(
         "INSERT INTO attendance_marks (id, activity_id, user_id, mark, before_state, after_state, \
            note, marked_by, marked_at) VALUES ($1, $2, $3, $4, $5, '', $6, $7, $8)",
@@ -168,6 +168,24 @@ pub async fn mark(
     .bind(user_id)
     .execute(&mut *tx)
     .await?;
+    let school = crate::audit::server::school_of(&mut tx, &loaded.branch.id).await?;
+    let act = crate::audit::server::Act {
+        action: crate::audit::Action::RecordCorrection,
+        school_id: &school,
+        branch_id: Some(&loaded.branch.id),
+        target: format!("{}：{}", loaded.row.topic, name),
+        detail: format!(
+            "{}（{} → {}）{}",
+            mark.label(),
+            before.label(),
+            after.label(),
+            Some(note.trim())
+                .filter(|n| !n.is_empty())
+                .map(|n| format!("，备注：{n}"))
+                .unwrap_or_default()
+        ),
+    };
+    crate::audit::server::record(&mut tx, viewer, act, now).await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -1,12 +1,13 @@
-//! Server side of sign-in: password hashing, sessions and the handlers of the sign-in form.
+//! Server side of sign-in: sessions, the handlers of the sign-in form, and (in [`password`]) passwords.
 
 use super::{CurrentUser, landing_path};
 use crate::db::{Db, now_ms};
+use crate::domain::limits::Bucket;
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::guard::ClientAddr;
 use crate::state::AppState;
-use argon2::password_hash::{SaltString, rand_core::OsRng};
-use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use argon2::password_hash::rand_core::OsRng;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,89 +16,14 @@ use http::{HeaderMap, HeaderValue};
 use rand::RngCore;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use std::fmt;
 
+mod password;
 mod viewer;
+use password::verify_password;
+pub use password::{Password, hash_password};
 pub use viewer::{Viewer, current_user, user_from_headers, viewer_context};
 
 pub const SESSION_COOKIE: &str = "xingqi_session";
-
-/// A password on its way to be hashed or checked; never printed.
-#[derive(Clone, Deserialize)]
-#[serde(transparent)]
-pub struct Password(String);
-
-impl Password {
-    pub fn new(p: impl Into<String>) -> Self {
-        Self(p.into())
-    }
-
-    /// Its length in characters.
-    pub fn len(&self) -> usize {
-        self.0.chars().count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn same_as(&self, other: &Password) -> bool {
-        self.0 == other.0
-    }
-}
-
-impl fmt::Debug for Password {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Password(***)")
-    }
-}
-
-/// How many argon2 computations run at once. Each takes about 19 MiB and tens of
-/// milliseconds; a burst of sign-ins (or bogus ones) waits in line for these instead of taking
-/// the server's memory from about 100 MB to gigabytes. A bound on this process's own memory,
-/// so it lives in the process (rate limits per address and account belong in the database).
-const HASHING_AT_ONCE: usize = 4;
-static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHING_AT_ONCE);
-
-/// A turn to hash: waits while [`HASHING_AT_ONCE`] hashes run.
-async fn hashing_turn() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
-    HASHING.acquire().await.map_err(|_| AppError::Internal)
-}
-
-/// Hashes with argon2id (the crate's defaults) off the async threads: it takes tens of ms.
-pub async fn hash_password(password: Password) -> Result<String, AppError> {
-    let _turn = hashing_turn().await?;
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.0.as_bytes(), &salt)
-            .map(|h| h.to_string())
-    })
-    .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "hashing task failed");
-        AppError::Internal
-    })?
-    .map_err(|e| {
-        tracing::error!(error = %e, "hashing failed");
-        AppError::Internal
-    })
-}
-
-async fn verify_password(password: Password, hash: String) -> Result<bool, AppError> {
-    let _turn = hashing_turn().await?;
-    tokio::task::spawn_blocking(move || match PasswordHash::new(&hash) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.0.as_bytes(), &parsed)
-            .is_ok(),
-        Err(e) => {
-            tracing::error!(error = %e, "stored password hash is unreadable");
-            false
-        }
-    })
-    .await
-    .map_err(|_| AppError::Internal)
-}
 
 fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -197,20 +123,51 @@ pub async fn sign_in(
     Ok((token, user))
 }
 
-/// The user of a live session, if the token names one.
-pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<CurrentUser>, AppError> {
-    let row: Option<UserRow> = sqlx::query_as(concat!(
+/// How stale a session's last use may get before it is written again: at most one write a
+/// minute per session, however many requests it makes.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    seen: i64,
+}
+
+/// The user of a live session, if the token names one: not expired, and used within
+/// `idle_ms` (the idle timeout). Each use moves the idle clock on.
+pub async fn user_for_token(
+    db: &Db,
+    token: &str,
+    idle_ms: i64,
+) -> Result<Option<CurrentUser>, AppError> {
+    let now = now_ms();
+    let hash = token_hash(token);
+    let row: Option<SessionRow> = sqlx::query_as(concat!(
         "SELECT ",
         user_columns!(),
-        " FROM sessions s JOIN users u ON u.id = s.user_id \
+        ", COALESCE(s.last_seen_at, s.created_at) AS seen \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
          JOIN organisations o ON o.id = u.org_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1"
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1 \
+           AND COALESCE(s.last_seen_at, s.created_at) > $3"
     ))
-    .bind(token_hash(token))
-    .bind(now_ms())
+    .bind(&hash)
+    .bind(now)
+    .bind(now - idle_ms)
     .fetch_optional(db.pool())
     .await?;
-    row.map(UserRow::into_user).transpose()
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    if now - row.seen > TOUCH_EVERY_MS {
+        sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
+            .bind(&hash)
+            .bind(now)
+            .execute(db.pool())
+            .await?;
+    }
+    row.user.into_user().map(Some)
 }
 
 pub async fn sign_out(db: &Db, token: &str) -> Result<(), AppError> {
@@ -295,17 +252,45 @@ pub fn secure_cookies_for(headers: &HeaderMap, forced: bool) -> bool {
     forced || !loopback
 }
 
+/// [`secure_cookies_for`] under the deployment's settings: with a public address set
+/// (`XINGQI_PUBLIC_URL`), cookies are Secure exactly when that address is https.
+pub fn secure_cookies(config: &crate::state::RuntimeConfig, headers: &HeaderMap) -> bool {
+    match &config.public_url {
+        Some(public) => public.is_https() || config.secure_cookies,
+        None => secure_cookies_for(headers, config.secure_cookies),
+    }
+}
+
 /// `POST /auth/login`: the sign-in form. Redirects to where the user was going, or back to the
 /// form with a reason.
 pub async fn login_handler(
     State(state): State<AppState>,
+    client: ClientAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let secure = secure_cookies_for(&headers, state.config.secure_cookies);
+    let secure = secure_cookies(&state.config, &headers);
     let username = form.username.trim();
-    if username.is_empty() || form.password.0.is_empty() {
+    if username.is_empty() || form.password.is_empty() {
         return back_to_login("empty", form.next.as_deref());
+    }
+    // Counted before any hashing: guessing stops at the limit, from one address or at one
+    // account from many.
+    let account = username.to_lowercase();
+    let keys = [
+        (Bucket::SignInAddress, client.0.as_str()),
+        (Bucket::SignInAccount, account.as_str()),
+    ];
+    match crate::guard::count_many(&state.db, &state.config.limits, &keys, now_ms()).await {
+        Ok(()) => {}
+        Err(AppError::TooMany(wait)) => {
+            let back = match form.next.as_deref().filter(|n| !n.is_empty()) {
+                Some(next) => format!("/login?next={}", urlencode(next)),
+                None => "/login".to_owned(),
+            };
+            return crate::guard::too_many_page(wait, &back);
+        }
+        Err(_) => return back_to_login("server", form.next.as_deref()),
     }
     let ttl = state.config.session_ttl_ms;
     match sign_in(&state.db, username, form.password, ttl).await {
@@ -331,11 +316,7 @@ pub async fn logout_handler(State(state): State<AppState>, headers: HeaderMap) -
     let mut res = Redirect::to("/login?signed_out=1").into_response();
     res.headers_mut().append(
         SET_COOKIE,
-        session_cookie(
-            "",
-            secure_cookies_for(&headers, state.config.secure_cookies),
-            0,
-        ),
+        session_cookie("", secure_cookies(&state.config, &headers), 0),
     );
     // The pages the service worker kept for this member go with the session; never "storage",
     // which would also erase records the outbox has not sent yet.

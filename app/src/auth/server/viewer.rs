@@ -3,15 +3,18 @@
 
 use super::{session_token, user_for_token};
 use crate::auth::CurrentUser;
-use crate::db::Db;
 use crate::error::AppError;
 use crate::state::AppState;
 use http::HeaderMap;
 
-/// The signed-in user of a request, or `Unauthorized`.
-pub async fn user_from_headers(db: &Db, headers: &HeaderMap) -> Result<CurrentUser, AppError> {
+/// The signed-in user of a request, or `Unauthorized` (no session, or one that expired or sat
+/// idle too long).
+pub async fn user_from_headers(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<CurrentUser, AppError> {
     match session_token(headers) {
-        Some(token) => user_for_token(db, &token)
+        Some(token) => user_for_token(&state.db, &token, state.config.session_idle_ms)
             .await?
             .ok_or(AppError::Unauthorized),
         None => Err(AppError::Unauthorized),
@@ -31,9 +34,7 @@ impl axum::extract::FromRequestParts<AppState> for Viewer {
         parts: &mut http::request::Parts,
         state: &AppState,
     ) -> Result<Self, AppError> {
-        user_from_headers(&state.db, &parts.headers)
-            .await
-            .map(Viewer)
+        user_from_headers(state, &parts.headers).await.map(Viewer)
     }
 }
 
@@ -45,7 +46,7 @@ impl axum::extract::OptionalFromRequestParts<AppState> for Viewer {
         parts: &mut http::request::Parts,
         state: &AppState,
     ) -> Result<Option<Self>, AppError> {
-        match user_from_headers(&state.db, &parts.headers).await {
+        match user_from_headers(state, &parts.headers).await {
             Ok(user) => Ok(Some(Viewer(user))),
             Err(AppError::Unauthorized) => Ok(None),
             Err(e) => Err(e),
@@ -68,5 +69,5 @@ pub async fn current_user() -> Result<CurrentUser, AppError> {
         tracing::error!("request parts missing from the Leptos context");
         AppError::Internal
     })?;
-    user_from_headers(&state.db, &parts.headers).await
+    user_from_headers(&state, &parts.headers).await
 }

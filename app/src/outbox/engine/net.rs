@@ -16,14 +16,20 @@ pub(super) enum NetError {
     Server(String),
 }
 
+/// One request; `credentials: false` sends no cookie at all (anonymous survey answers).
 pub(super) async fn fetch_text(
     method: &str,
     url: &str,
     body: Option<String>,
+    credentials: bool,
 ) -> Result<String, NetError> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
-    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    init.set_credentials(if credentials {
+        web_sys::RequestCredentials::SameOrigin
+    } else {
+        web_sys::RequestCredentials::Omit
+    });
     if let Some(body) = body {
         init.set_body(&JsValue::from_str(&body));
         let headers = web_sys::Headers::new().map_err(|_| NetError::Network)?;
@@ -69,7 +75,7 @@ pub(super) async fn pull(outbox: Outbox) {
         Some(c) => format!("{PULL_PATH}?cursor={c}"),
         None => PULL_PATH.to_owned(),
     };
-    let Ok(text) = fetch_text("GET", &url, None).await else {
+    let Ok(text) = fetch_text("GET", &url, None, true).await else {
         return;
     };
     let Ok(response) = serde_json::from_str::<PullResponse>(&text) else {

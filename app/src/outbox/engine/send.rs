@@ -4,7 +4,7 @@
 use super::net::{NetError, fetch_text};
 use super::{WIPED, idb, now_ms, reload};
 use crate::outbox::retry::Backoff;
-use crate::outbox::{Connection, Outbox, next_batch, push_body, settle_plan};
+use crate::outbox::{Connection, Outbox, is_anonymous, next_batch, push_body, settle_plan};
 use crate::sync::protocol::{PUSH_PATH, PushResponse};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -50,8 +50,10 @@ pub async fn sync(outbox: Outbox) {
             }
             break;
         }
-        let body = push_body(device.as_deref(), &waiting);
-        match fetch_text("POST", PUSH_PATH, Some(body)).await {
+        // Survey answers go on their own, without the session cookie or the device.
+        let anonymous = is_anonymous(&waiting);
+        let body = push_body(device.as_deref().filter(|_| !anonymous), &waiting);
+        match fetch_text("POST", PUSH_PATH, Some(body), !anonymous).await {
             Ok(text) => {
                 let response: PushResponse = match serde_json::from_str(&text) {
                     Ok(r) => r,

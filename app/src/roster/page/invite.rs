@@ -19,7 +19,7 @@ pub(super) fn InviteSlips(invites: ServerAction<CreateInvites>) -> impl IntoView
                 <section class="invites" aria-label="邀请码">
                     <p class="alert alert-success no-print">
                         {format!("已生成 {} 个邀请码（只显示这一次，可打印后剪开分发）。", list.len())}
-                        <button type="button" class="btn btn-small" onclick="window.print()">"打印"</button>
+                        <button type="button" class="btn btn-small" on:click=|_| crate::ui::print_page()>"打印"</button>
                     </p>
                     <div class="slips">
                         {list.into_iter().enumerate().map(|(n, i): (usize, Invite)| {
@@ -45,8 +45,10 @@ pub(super) fn InviteSlips(invites: ServerAction<CreateInvites>) -> impl IntoView
 }
 
 fn invite_error(code: &str) -> Option<&'static str> {
+    if let Some(w) = crate::domain::password::Weakness::from_code(code) {
+        return Some(w.message());
+    }
     match code {
-        "short" => Some("密码至少 8 位。"),
         "mismatch" => Some("两次输入的密码不一致。"),
         "invalid" => Some("邀请码无效、已用过或已过期；请向支部书记重新索取。"),
         _ => None,
@@ -70,7 +72,7 @@ pub fn InvitePage() -> impl IntoView {
             <form method="post" action="/auth/invite" class="card form">
                 <label class="field"><span>"用户名或手机号"</span><input name="username" autocomplete="username" autocapitalize="off" required/></label>
                 <label class="field"><span>"邀请码"</span><input name="code" autocapitalize="characters" autocomplete="one-time-code" required/></label>
-                <label class="field"><span>"新密码（至少 8 位）"</span><input type="password" name="password" autocomplete="new-password" minlength="8" required/></label>
+                <label class="field"><span>"新密码（至少 8 位，不能是用户名或常见密码）"</span><input type="password" name="password" autocomplete="new-password" minlength="8" required/></label>
                 <label class="field"><span>"再输入一次"</span><input type="password" name="confirm" autocomplete="new-password" minlength="8" required/></label>
                 <button type="submit" class="btn btn-primary btn-block">"设置密码"</button>
             </form>

@@ -158,6 +158,15 @@ pub async fn commit_import(
         .bind(now)
         .execute(&mut *tx)
         .await?;
+    let school = crate::audit::server::school_of(&mut tx, &branch.id).await?;
+    let act = crate::audit::server::Act {
+        action: crate::audit::Action::RosterImport,
+        school_id: &school,
+        branch_id: Some(&branch.id),
+        target: branch.name.clone(),
+        detail: format!("从“{}”导入 {} 名党员", row.file_name, members.len()),
+    };
+    crate::audit::server::record(&mut tx, viewer, act, now).await?;
     tx.commit().await?;
     Ok(members.len())
 }

@@ -2,6 +2,8 @@
 
 use super::super::Invite;
 use super::members::members;
+use crate::audit::Action;
+use crate::audit::server::Act;
 use crate::auth::CurrentUser;
 use crate::auth::server::{Password, hash_password};
 use crate::db::Db;
@@ -42,6 +44,7 @@ pub async fn create_invites(
 ) -> Result<Vec<Invite>, AppError> {
     let list = members(db, viewer, branch_id).await?;
     let mut tx = db.begin_write().await?;
+    let school = crate::audit::server::school_of(&mut tx, branch_id).await?;
     let mut invites = Vec::new();
     for id in user_ids {
         let m = list
@@ -53,6 +56,33 @@ pub async fn create_invites(
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        // A code for an account that has a password is a reset: audited, and every session of
+        // the account ends now (whoever holds the code sets the next password).
+        let activated: Option<String> =
+            sqlx::query_scalar("SELECT id FROM users WHERE id = $1 AND password_hash <> ''")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let action = if activated.is_some() {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            Action::PasswordReset
+        } else {
+            Action::Invite
+        };
+        let act = Act {
+            action,
+            school_id: &school,
+            branch_id: Some(branch_id),
+            target: format!("{}（{}）", m.name, m.username),
+            detail: match action {
+                Action::PasswordReset => "已登录的设备全部退出；凭新激活码设置新密码".into(),
+                _ => "凭激活码设置首次密码".into(),
+            },
+        };
+        crate::audit::server::record(&mut tx, viewer, act, now).await?;
         let code = new_code();
         sqlx::query(
             "INSERT INTO invites (code_hash, user_id, created_by, created_at, expires_at) \
@@ -86,8 +116,8 @@ pub async fn accept_invite(
     now: i64,
 ) -> Result<(), AppError> {
     let invalid = || AppError::Invalid("邀请码无效、已用过或已过期；请向支部书记重新索取".into());
-    let user_id: Option<String> = sqlx::query_scalar(
-        "SELECT i.user_id FROM invites i JOIN users u ON u.id = i.user_id \
+    let found: Option<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT i.user_id, u.username, u.phone FROM invites i JOIN users u ON u.id = i.user_id \
          WHERE i.code_hash = $1 AND (u.username = $2 OR u.phone = $2) AND u.active = 1 \
            AND i.used_at IS NULL AND i.expires_at > $3",
     )
@@ -96,9 +126,12 @@ pub async fn accept_invite(
     .bind(now)
     .fetch_optional(db.pool())
     .await?;
-    let Some(user_id) = user_id else {
+    let Some((user_id, username, phone)) = found else {
         return Err(invalid());
     };
+    if let Some(weak) = password.weakness(&[&username, phone.as_deref().unwrap_or_default()]) {
+        return Err(AppError::Invalid(weak.message().into()));
+    }
     let hash = hash_password(password).await?;
     let mut tx = db.begin_write().await?;
     let used =
@@ -114,6 +147,11 @@ pub async fn accept_invite(
     sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
         .bind(&user_id)
         .bind(hash)
+        .execute(&mut *tx)
+        .await?;
+    // A new password ends every earlier sign-in of the account.
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(&user_id)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;

@@ -115,6 +115,23 @@ pub async fn save_member(
         }
         Err(e) => return Err(e.into()),
     };
+    let school = crate::audit::server::school_of(&mut tx, &branch.id).await?;
+    let act = crate::audit::server::Act {
+        action: crate::audit::Action::MemberEdit,
+        school_id: &school,
+        branch_id: Some(&branch.id),
+        target: format!("{}（{}）", m.name, m.username),
+        detail: format!(
+            "{}{}",
+            if user_id.is_some() {
+                "修改信息"
+            } else {
+                "添加党员"
+            },
+            if committee { "；支委" } else { "" }
+        ),
+    };
+    crate::audit::server::record(&mut tx, viewer, act, now).await?;
     tx.commit().await?;
     Ok(Ok(id))
 }
@@ -159,7 +176,7 @@ pub async fn set_active(
     active: bool,
     now: i64,
 ) -> Result<(), AppError> {
-    let (_, m) = organised_member(db, viewer, user_id).await?;
+    let (branch, m) = organised_member(db, viewer, user_id).await?;
     if m.id == viewer.id && !active {
         return Err(AppError::Invalid("不能停用自己的账号".into()));
     }
@@ -185,6 +202,20 @@ pub async fn set_active(
         .execute(&mut *tx)
         .await?;
     }
+    let school = crate::audit::server::school_of(&mut tx, &branch.id).await?;
+    let act = crate::audit::server::Act {
+        action: crate::audit::Action::MemberActive,
+        school_id: &school,
+        branch_id: Some(&branch.id),
+        target: format!("{}（{}）", m.name, m.username),
+        detail: if active {
+            "启用账号"
+        } else {
+            "停用账号，已登录的设备全部退出"
+        }
+        .into(),
+    };
+    crate::audit::server::record(&mut tx, viewer, act, now).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -25,9 +25,10 @@ pub fn AnswerPage() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(AnswerGate::Open { info, audience, record_id }) => {
+                    Ok(AnswerGate::Open { info, audience, record_id, mark }) => {
                         let credential = key();
-                        view! { <AnswerForm info=*info audience=audience record_id=record_id credential=credential/> }.into_any()
+                        let mark = mark.unwrap_or_default();
+                        view! { <AnswerForm info=*info audience=audience record_id=record_id credential=credential mark=mark/> }.into_any()
                     }
                     Ok(AnswerGate::Closed { title, message }) => view! {
                         <main class="page survey">
@@ -49,6 +50,8 @@ fn AnswerForm(
     audience: Option<Audience>,
     record_id: String,
     credential: String,
+    /// The open link's server-signed mark (empty for a code).
+    mark: String,
 ) -> impl IntoView {
     let query = use_query_map();
     let error = move || query.read().get("error");
@@ -119,7 +122,7 @@ fn AnswerForm(
     let on_submit = {
         let keys: Vec<String> = def.questions.iter().map(|q| q.key.clone()).collect();
         let (campaign_id, version) = (info.id.clone(), info.version);
-        let (code, open) = (code.clone(), open.clone());
+        let (code, open, mark) = (code.clone(), open.clone(), mark.clone());
         let record_id = record_id.clone();
         let label = format!("满意度测评：{}", info.title);
         move |ev: leptos::ev::SubmitEvent| {
@@ -150,6 +153,7 @@ fn AnswerForm(
                     version,
                     code: (!code.is_empty()).then(|| code.clone()),
                     open_token: (!open.is_empty()).then(|| open.clone()),
+                    mark: (!open.is_empty()).then(|| mark.clone()),
                     audience: Audience::parse(&get("audience")),
                     choices,
                     comment: (!comment.trim().is_empty()).then_some(comment),
@@ -165,6 +169,7 @@ fn AnswerForm(
                 version,
                 &code,
                 &open,
+                &mark,
                 &record_id,
                 &label,
             );
@@ -228,6 +233,7 @@ fn AnswerForm(
                 <input type="hidden" name="version" value=info.version.to_string()/>
                 <input type="hidden" name="code" value=code/>
                 <input type="hidden" name="open" value=open/>
+                <input type="hidden" name="mark" value=mark/>
                 {who}
                 {questions}
                 {comment}

@@ -32,19 +32,38 @@ pub fn CampaignPage() -> impl IntoView {
 fn CampaignView(results: CampaignResults) -> impl IntoView {
     let info = results.info.clone();
     let def = info.definition.clone();
-    let total: u32 = results.responses.iter().map(|(_, n)| n).sum();
-    let responses = def
-        .audiences
-        .iter()
-        .map(|a| {
-            let n = results
-                .responses
-                .iter()
-                .find(|(x, _)| x == a)
-                .map_or(0, |(_, n)| *n);
-            view! { <li><span class="figure-label">{a.label()}</span>" "<strong>{n}</strong>" 份"</li> }
-        })
-        .collect_view();
+    let total = results.total;
+    let k = def.min_group;
+    let responses = (!results.withheld).then(|| {
+        results
+            .responses
+            .iter()
+            .map(|(a, n)| {
+                let n = n.map_or_else(|| format!("少于 {k}"), |n| n.to_string());
+                view! { <li><span class="figure-label">{a.label()}</span>" "<strong>{n}</strong>" 份"</li> }
+            })
+            .collect_view()
+    });
+    let stepped = results.withheld && k > 1;
+    let received = match (stepped, total < k) {
+        (true, true) => format!("已收到不足 {k} 份"),
+        (true, false) => format!("已收到 {total} 份以上"),
+        (false, _) => format!("已收到 {total} 份"),
+    };
+    let codes_line = if stepped {
+        format!("邀请码已发 {} 个。", results.invites_issued)
+    } else {
+        format!(
+            "邀请码已发 {} 个，已用 {} 个。",
+            results.invites_issued, results.invites_used
+        )
+    };
+    let withheld_note = results.withheld.then(|| {
+        format!(
+            "测评进行中：为保护匿名，结果在 {} 测评结束后公布；进行中的份数每满 {k} 份更新一次，各对象的份数也在结束后公布。",
+            info.closes_on
+        )
+    });
     let open_url = info.open_path().map(|p| format!("{}{}", results.origin, p));
     let slips = format!("/surveys/{}/slips", info.id);
     let edit = format!("/surveys/{}/edit", info.id);
@@ -53,6 +72,16 @@ fn CampaignView(results: CampaignResults) -> impl IntoView {
             "以下为第 {} 版问卷的结果；此前版本的 {} 份答卷另行保存，不计入。",
             info.version, results.earlier_versions_answers
         )
+    });
+    // Open-link answers count, but nobody can attribute them: the reader sees how many.
+    let open_note = (info.open_token.is_some() || results.open_answers > 0).then(|| {
+        view! {
+            <p class="hint-left open-share">{format!(
+                "其中经开放链接提交 {} 份（约占 {}）：开放链接无法核实作答人身份，只能限制每部手机、每个网络地址的作答次数。",
+                results.open_answers,
+                share(results.open_answers, total)
+            )}</p>
+        }
     });
     let export = format!("/surveys/{}/export.csv", info.id);
     let export_xlsx = format!("/surveys/{}/export.xlsx", info.id);
@@ -70,9 +99,11 @@ fn CampaignView(results: CampaignResults) -> impl IntoView {
             <h1>{info.title.clone()}</h1>
             <p class="hint-left">{period_text(&info)}" · "{results.open_state.clone()}</p>
             <section class="card" aria-labelledby="responses-h">
-                <h2 id="responses-h">"已收到 "{total}" 份"</h2>
-                <ul class="figure-counts">{responses}</ul>
-                <p class="hint-left">{format!("邀请码已发 {} 个，已用 {} 个。", results.invites_issued, results.invites_used)}</p>
+                <h2 id="responses-h">{received}</h2>
+                {withheld_note.clone().map(|n| view! { <p class="alert alert-info">{n}</p> })}
+                {responses.map(|r| view! { <ul class="figure-counts">{r}</ul> })}
+                <p class="hint-left">{codes_line}</p>
+                {open_note}
             </section>
             {open_url.map(|url| view! { <OpenLink url=url campaign_id=info.id.clone()/> })}
             <InviteMaker campaign_id=info.id.clone() audiences=def.audiences.clone()/>
@@ -85,10 +116,22 @@ fn CampaignView(results: CampaignResults) -> impl IntoView {
             <section aria-labelledby="figures-h">
                 <h2 id="figures-h">"测评结果"</h2>
                 {version_note.map(|n| view! { <p class="alert alert-info">{n}</p> })}
-                <p class="rule-note">{convention}"。“不了解”不计入有效票。区间为 95% 置信区间；“有把握”指区间下限也达到标准。有效票少于 "{def.min_group}" 的组只列人数。"</p>
+                <p class="rule-note">{convention}"。“不了解”不计入有效票。区间为 95% 置信区间；“有把握”指区间下限也达到标准。有效票少于 "{def.min_group}" 的不计算结果；作答少于 "{def.min_group}" 人的组不显示票数。"</p>
                 {groups}
             </section>
         </main>
+    }
+}
+
+/// `part` of `total` as a whole percentage ("—" of nothing).
+fn share(part: u32, total: u32) -> String {
+    if total == 0 {
+        "—".into()
+    } else {
+        format!(
+            "{}%",
+            (u64::from(part) * 100 + u64::from(total) / 2) / u64::from(total)
+        )
     }
 }
 
@@ -169,7 +212,11 @@ fn GroupView(
                 <article class="q-figure" aria-label=q.text.clone()>
                     <h4>{q.text.clone()}</h4>
                     <p class="q-value"><strong>{value_text(&f, &convention)}</strong>" "<small>{interval}</small></p>
-                    <ul class="q-counts">{counts}<li>"有效票 "<b>{f.valid}</b></li></ul>
+                    {if q.suppressed {
+                        view! { <p class="q-counts">"作答人数少于最小样本量，为保护匿名不显示票数。"</p> }.into_any()
+                    } else {
+                        view! { <ul class="q-counts">{counts}<li>"有效票 "<b>{f.valid}</b></li></ul> }.into_any()
+                    }}
                     <p class="q-verdicts">
                         <span class=verdict_class(f.star)>{format!("≥ 90%：{}", f.star.label())}</span>
                         <span class=verdict_class(f.red_flag)>{format!("≥ 95%：{}", f.red_flag.label())}</span>

@@ -76,7 +76,7 @@ pub(super) fn DefinitionFields(def: crate::domain::ballot::Definition) -> impl I
         </fieldset>
         <label class="field"><span>"权重（加权得分时填写，从最满意到最不满意，如 100/80/60/30/0；留空用默认）"</span><input name="form[weights]" inputmode="numeric" value=weights/></label>
         <label class="field"><span>"其他问题（可选，每行一个；“对党组织”和“对支部书记”的满意度总会问）"</span><textarea name="form[extra_questions]" rows="3">{extra}</textarea></label>
-        <label class="field"><span>"最小样本量（有效票少于此数只显示人数）"</span><input name="form[min_group]" inputmode="numeric" value=def.min_group.to_string()/></label>
+        <label class="field"><span>"最小样本量（作答少于此数的组不显示票数；测评进行中的份数按此步长更新）"</span><input name="form[min_group]" inputmode="numeric" value=def.min_group.to_string()/></label>
         <label class="check"><input type="checkbox" name="form[comment]" value="on" checked=def.comment/>"收集意见建议（选填文字）"</label>
     }
 }

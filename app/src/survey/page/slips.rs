@@ -1,4 +1,5 @@
-//! `/surveys/:id/slips`: the print sheet of unused one-time codes.
+//! `/surveys/:id/slips`: the print sheet of a campaign's one-time codes (used or not, so the
+//! sheet does not change when someone answers).
 
 use super::param;
 use crate::survey::{SlipSheet, code_path, load_slips};
@@ -49,11 +50,12 @@ fn SlipsView(sheet: SlipSheet) -> impl IntoView {
     view! {
         <main class="page">
             <p class="crumbs no-print"><a href=back>"‹ 返回测评"</a></p>
-            <h1 id="slips-h" class="no-print">"未使用的邀请码"</h1>
+            <h1 id="slips-h" class="no-print">"邀请码纸条"</h1>
+            <p class="hint-left no-print">"列出本次测评的全部邀请码，不标明哪些已用：为保护匿名，这里看不出谁何时作答。已用过的邀请码再次发放会提示“已使用”。"</p>
             <Show when=move || empty>
-                <p class="empty">"没有未使用的邀请码。请先在测评页面生成。"</p>
+                <p class="empty">"还没有邀请码。请先在测评页面生成。"</p>
             </Show>
-            <p class="no-print"><button class="btn btn-primary" onclick="window.print()">"打印"</button></p>
+            <p class="no-print"><button class="btn btn-primary" on:click=|_| crate::ui::print_page()>"打印"</button></p>
             <ul class="slips" aria-labelledby="slips-h">{slips}</ul>
         </main>
     }

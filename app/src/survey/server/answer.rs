@@ -1,10 +1,14 @@
 //! The answer path, where the anonymity rule is enforced: [`submit`] consumes the code (or the
-//! device's open-link use) and stores the answer in one transaction, and writes nothing that
-//! joins the two — the answer row has no code, person, device, address or time, and its key is
-//! a hash of the phone's record id.
+//! open-link mark's use) and stores the answer in one transaction of its own, and writes
+//! nothing that joins the two — the answer row has no code, person, device, address or time,
+//! and its key is a hash of the phone's record id. Nothing about a person (a session, a device
+//! row, a member's record) is ever written in an answer's transaction: the answer path reads
+//! no session or device cookie, and a pushed batch's answers are stored apart from the rest of
+//! the batch ([`store_pushed`]).
 
 use super::codes::code_hash;
 use super::entry::{Refusal, open_on, today};
+use super::mark::mark_use;
 use super::sha256_hex;
 use super::store::campaign_row_on;
 use crate::db::{Db, Once, Seen};
@@ -13,11 +17,12 @@ use crate::error::AppError;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-/// How a respondent is let in: a one-time code, or the open link from a device.
+/// How a respondent is let in: a one-time code, or the open link with the server-signed mark
+/// the form was given ([`super::mark`]).
 #[derive(Clone, Debug)]
 pub enum Credential {
     Code(String),
-    Open { token: String, device: String },
+    Open { token: String, mark: String },
 }
 
 /// An answer as it arrives, from the form or through sync.
@@ -45,12 +50,12 @@ pub enum Outcome {
     Rejected(Refusal),
 }
 
-/// Stores a pushed survey answer in the batch's transaction: the protocol's view of [`submit`].
+/// Stores a pushed survey answer in a transaction of its own — never the batch's, which may
+/// move a member's device row: the protocol's view of [`submit`].
 pub async fn store_pushed(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    db: &Db,
     id: Uuid,
     body: &crate::sync::protocol::SurveyAnswerBody,
-    device: Option<&str>,
     now: i64,
 ) -> Result<crate::sync::protocol::PushResult, AppError> {
     use crate::sync::protocol::{PushResult, PushStatus, RejectCode};
@@ -58,7 +63,7 @@ pub async fn store_pushed(
         (Some(code), None) => Credential::Code(code.clone()),
         (None, Some(token)) => Credential::Open {
             token: token.clone(),
-            device: device.unwrap_or_default().to_owned(),
+            mark: body.mark.clone().unwrap_or_default(),
         },
         _ => {
             return Ok(PushResult::rejected(
@@ -77,7 +82,7 @@ pub async fn store_pushed(
         choices: body.choices.clone(),
         comment: body.comment.clone(),
     };
-    Ok(match submit_in(tx, &submission, now).await? {
+    Ok(match submit(db, &submission, now).await? {
         Outcome::Accepted => PushResult::stored(id, PushStatus::Accepted),
         Outcome::Duplicate => PushResult::stored(id, PushStatus::Duplicate),
         Outcome::Conflict => PushResult::conflict(id),
@@ -91,11 +96,6 @@ pub async fn store_pushed(
 /// moment it was made.
 pub fn answer_key(id: &Uuid) -> String {
     sha256_hex(format!("survey-answer:{id}").as_bytes())
-}
-
-/// The hash of a device cookie, as the open-link limit keeps it.
-pub fn device_hash(device: &str) -> String {
-    sha256_hex(format!("survey-device:{device}").as_bytes())
 }
 
 /// Whether an answer is stored under `key` already (a retry), before its content is known.
@@ -156,8 +156,13 @@ async fn definition_of(
 /// Stores an answer exactly once. The credential is consumed and the answer written in one
 /// transaction, with nothing stored that joins them.
 pub async fn submit(db: &Db, s: &Submission, now: i64) -> Result<Outcome, AppError> {
+    // The mark's stored use needs the server's key, read before the write transaction begins.
+    let open_use = match &s.credential {
+        Credential::Open { mark, .. } => mark_use(db, &s.campaign_id, mark).await?,
+        Credential::Code(_) => None,
+    };
     let mut tx = db.begin_write().await?;
-    let outcome = submit_in(&mut tx, s, now).await?;
+    let outcome = submit_in(&mut tx, s, open_use.as_deref(), now).await?;
     if outcome == Outcome::Accepted {
         tx.commit().await?;
         // The answer is stored; a failure here is logged and the next answer's pass covers it.
@@ -197,11 +202,12 @@ struct CodeRow {
     campaign_id: String,
 }
 
-/// [`submit`] inside the caller's transaction (a pushed batch). Writes only when the outcome
-/// is `Accepted`, so a refusal leaves the rest of the batch as it was.
+/// [`submit`] inside its transaction, with the open-link mark's stored use (`None`: no mark
+/// the server signed). Writes only when the outcome is `Accepted`.
 pub async fn submit_in(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     s: &Submission,
+    open_use: Option<&str>,
     now: i64,
 ) -> Result<Outcome, AppError> {
     let key = answer_key(&s.id);
@@ -271,19 +277,19 @@ pub async fn submit_in(
         .execute(&mut **tx)
         .await?
         .rows_affected(),
-        Credential::Open { token, device } => {
+        Credential::Open { token, .. } => {
             if info.open_token.as_deref() != Some(token.as_str()) {
                 return Ok(Outcome::Rejected(Refusal::UnknownCampaign));
             }
-            if device.trim().is_empty() {
+            let Some(open_use) = open_use else {
                 return Ok(Outcome::Rejected(Refusal::NoDevice));
-            }
+            };
             sqlx::query(
                 "INSERT INTO survey_open_uses (campaign_id, device_hash) VALUES ($1, $2) \
                  ON CONFLICT (campaign_id, device_hash) DO NOTHING",
             )
             .bind(&info.id)
-            .bind(device_hash(device))
+            .bind(open_use)
             .execute(&mut **tx)
             .await?
             .rows_affected()
@@ -301,15 +307,20 @@ pub async fn submit_in(
         }));
     }
     let insert = sqlx::query(
-        "INSERT INTO survey_answers (id_hash, campaign_id, version, audience, comment, content_hash) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id_hash) DO NOTHING",
+        "INSERT INTO survey_answers \
+           (id_hash, campaign_id, version, audience, comment, content_hash, via) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id_hash) DO NOTHING",
     )
     .bind(&key)
     .bind(&info.id)
     .bind(s.version)
     .bind(ballot.audience.key())
     .bind(ballot.comment.as_deref())
-    .bind(&content);
+    .bind(&content)
+    .bind(match s.credential {
+        Credential::Code(_) => "code",
+        Credential::Open { .. } => "open",
+    });
     if let Some(seen) = once.insert(tx, insert).await? {
         // The same record id stored by a concurrent push with another credential.
         return Ok(seen_before(seen));

@@ -69,7 +69,12 @@ impl std::fmt::Display for Refusal {
             Refusal::UnknownCode => write!(f, "邀请码不正确，请核对纸条或链接"),
             Refusal::UsedCode => write!(f, "这个邀请码已经使用过了，每个邀请码只能作答一次"),
             Refusal::DeviceUsed => write!(f, "这部手机已经通过此链接作答过了"),
-            Refusal::NoDevice => write!(f, "请允许浏览器保存 Cookie 后重新打开链接"),
+            Refusal::NoDevice => {
+                write!(
+                    f,
+                    "请从问卷链接重新打开本页后作答（需允许浏览器保存 Cookie）"
+                )
+            }
             Refusal::NoAudience => write!(f, "请选择您的身份"),
             Refusal::Ballot(e) => write!(f, "{e}"),
         }

@@ -37,12 +37,19 @@ pub fn export_rows(r: &CampaignResults) -> Vec<Vec<String>> {
     for g in &r.groups {
         for q in &g.questions {
             let mut row = vec![g.label.clone(), q.text.clone()];
+            // A group too small to show: no count at all, not zeros.
+            let count = |n: u32| {
+                if q.suppressed {
+                    "—".to_owned()
+                } else {
+                    n.to_string()
+                }
+            };
             row.extend(
-                (0..def.scale.len())
-                    .map(|i| q.tally.counts.get(i).copied().unwrap_or(0).to_string()),
+                (0..def.scale.len()).map(|i| count(q.tally.counts.get(i).copied().unwrap_or(0))),
             );
-            row.push(q.tally.dont_know.to_string());
-            row.push(q.figure.valid.to_string());
+            row.push(count(q.tally.dont_know));
+            row.push(count(q.figure.valid));
             row.push(value_text(&q.figure, &def.convention));
             row.push(interval_text(&q.figure, &def.convention));
             row.push(verdict(q.figure.star));
@@ -51,6 +58,25 @@ pub fn export_rows(r: &CampaignResults) -> Vec<Vec<String>> {
             rows.push(row);
         }
     }
+    // Open-link answers count in the figures above; the reader sees how many there are.
+    let total = r.total;
+    let width = rows[0].len();
+    let mut note = vec![
+        "全部".to_owned(),
+        if r.withheld {
+            format!(
+                "测评进行中：结果在 {} 结束后公布（已收到 {total} 份以上）",
+                r.info.closes_on
+            )
+        } else {
+            format!(
+                "共 {total} 份，其中经开放链接提交 {} 份（开放链接无法核实作答人身份）",
+                r.open_answers
+            )
+        },
+    ];
+    note.resize(width, String::new());
+    rows.push(note);
     rows
 }
 
@@ -117,7 +143,7 @@ pub async fn open_qr_png(
     let Some(path) = info.open_path() else {
         return AppError::NotFound.into_response();
     };
-    match qr_png(&format!("{}{path}", origin_of(&headers)), 10) {
+    match qr_png(&format!("{}{path}", origin_of(&state.config, &headers)), 10) {
         Ok(bytes) => (
             StatusCode::OK,
             [

@@ -1,7 +1,6 @@
 //! The survey's plain HTTP routes: the answer form's POST (works with JavaScript off), the
-//! code-entry redirect, the open link's device cookie, and (in [`export`](super::export)) the
-//! exports and the QR image. The server mounts [`routes`] and layers [`device_cookie`] over
-//! the whole app.
+//! code-entry redirect, and (in [`export`](super::export)) the exports and the QR image. The
+//! server mounts [`routes`].
 
 use super::answer::{Credential, Outcome, Submission, submit};
 use super::codes::normalise_code;
@@ -9,64 +8,23 @@ use super::entry::Refusal;
 pub use super::export::{export_csv, export_rows, export_xlsx, open_qr_png, qr_png};
 use crate::domain::ballot::Audience;
 use crate::state::AppState;
-use crate::survey::{ANSWER_POST_PATH, DEVICE_COOKIE, code_path, open_path};
+use crate::survey::{ANSWER_POST_PATH, code_path, open_path};
 use axum::Form;
-use axum::Router;
-use axum::extract::{Query, Request, State};
-use axum::middleware::Next;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use http::{HeaderMap, HeaderValue, header};
+use axum::routing::{MethodRouter, get, post};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
-/// The survey's own routes, for the server's router (the device cookie is a layer over the
-/// whole app: see [`device_cookie`]).
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(ANSWER_POST_PATH, post(answer))
-        .route("/survey/go", get(go))
-        .route("/surveys/{id}/export.csv", get(export_csv))
-        .route("/surveys/{id}/export.xlsx", get(export_xlsx))
-        .route("/surveys/{id}/qr.png", get(open_qr_png))
-}
-
-/// Reads one cookie's value from the request.
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
-}
-
-/// The open link's device cookie of a request, if the browser sent one.
-pub fn device_cookie_value(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, DEVICE_COOKIE)
-}
-
-/// Gives a phone opening an open link a random device cookie, the basis of the one answer per
-/// device limit. The cookie is never stored; only a hash of it, apart from any answer.
-pub async fn device_cookie(req: Request, next: Next) -> Response {
-    let wants = req.method() == http::Method::GET
-        && req.uri().path().starts_with("/survey/open/")
-        && cookie(req.headers(), DEVICE_COOKIE).is_none();
-    let secure = crate::auth::server::secure_cookies_for(req.headers(), false);
-    let mut res = next.run(req).await;
-    if wants {
-        let value = format!(
-            "{DEVICE_COOKIE}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{}",
-            Uuid::new_v4().simple(),
-            if secure { "; Secure" } else { "" }
-        );
-        if let Ok(v) = HeaderValue::from_str(&value) {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
-    res
+/// The survey's own routes (methods, path, handler), for the server's route table.
+pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
+    vec![
+        ("POST", ANSWER_POST_PATH, post(answer)),
+        ("GET", "/survey/go", get(go)),
+        ("GET", "/surveys/{id}/export.csv", get(export_csv)),
+        ("GET", "/surveys/{id}/export.xlsx", get(export_xlsx)),
+        ("GET", "/surveys/{id}/qr.png", get(open_qr_png)),
+    ]
 }
 
 /// `GET /survey/go?code=…`: the code typed from a paper slip.
@@ -113,7 +71,7 @@ fn read_form(pairs: Vec<(String, String)>) -> Posted {
 /// answer goes back to the form with the reason and the answers as they were given.
 pub async fn answer(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    client: crate::guard::ClientAddr,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let posted = read_form(pairs.clone());
@@ -149,10 +107,21 @@ pub async fn answer(
     } else {
         Credential::Open {
             token: open.to_owned(),
-            device: cookie(&headers, DEVICE_COOKIE).unwrap_or_default(),
+            // The mark the form was given, from the form: no cookie is read on this path.
+            mark: get("mark").to_owned(),
         }
     };
     let comment = Some(get("comment").to_owned()).filter(|c| !c.trim().is_empty());
+    // Counted in its own statement, before (and apart from) the answer's transaction.
+    let (limits, now) = (&state.config.limits, crate::db::now_ms());
+    let bucket = crate::domain::limits::Bucket::AnswerAddress;
+    match crate::guard::count(&state.db, limits, bucket, &client.0, now).await {
+        Ok(()) => {}
+        Err(crate::error::AppError::TooMany(wait)) => {
+            return crate::guard::too_many_page(wait, &form_path);
+        }
+        Err(e) => return e.into_response(),
+    }
     let submission = Submission {
         id,
         campaign_id: get("campaign").to_owned(),
@@ -162,7 +131,7 @@ pub async fn answer(
         choices: posted.choices.clone(),
         comment,
     };
-    match submit(&state.db, &submission, crate::db::now_ms()).await {
+    match submit(&state.db, &submission, now).await {
         Ok(Outcome::Accepted) => Redirect::to("/survey/done").into_response(),
         Ok(Outcome::Duplicate) => Redirect::to("/survey/done?again=1").into_response(),
         Ok(Outcome::Conflict) => back("这份答卷之前已用不同的内容提交过，请刷新页面后重新作答"),

@@ -3,6 +3,7 @@
 
 use super::codes::{code_hash, new_code};
 use super::store::campaign_for_organiser;
+use crate::audit::Action;
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::ballot::Audience;
@@ -48,6 +49,8 @@ pub async fn create_invites(
         .await?;
         made += u32::try_from(done.rows_affected()).unwrap_or(0);
     }
+    let detail = format!("{}：{made} 个", audience.label());
+    super::store::audit_campaign(&mut tx, viewer, &info, Action::SurveyCodes, detail).await?;
     tx.commit().await?;
     Ok(made)
 }
@@ -58,15 +61,17 @@ struct SlipRow {
     audience: String,
 }
 
-/// The unused codes of a campaign, for the print sheet and personal links.
-pub async fn unused_invites(
+/// Every code of a campaign, used or not and without saying which, for the print sheet and
+/// personal links: a list that lost a code the moment it was used would tell the organiser
+/// (who is being rated) when the person handed that code answered.
+pub async fn invite_slips(
     db: &Db,
     viewer: &CurrentUser,
     campaign_id: &str,
 ) -> Result<(CampaignInfo, Vec<InviteSlip>), AppError> {
     let info = campaign_for_organiser(db, viewer, campaign_id).await?;
     let rows: Vec<SlipRow> = sqlx::query_as(
-        "SELECT code, audience FROM survey_invites WHERE campaign_id = $1 AND used = 0 \
+        "SELECT code, audience FROM survey_invites WHERE campaign_id = $1 \
          ORDER BY audience, code",
     )
     .bind(campaign_id)

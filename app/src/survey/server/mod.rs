@@ -5,6 +5,7 @@
 //! - [`invites`]: a campaign's one-time codes, issued and listed;
 //! - [`entry`]: what a respondent's link opens, and why an answer is refused;
 //! - [`answer`]: the anonymity-critical answer path ([`submit`], [`store_pushed`], [`restamp`]);
+//! - [`mark`]: the open link's server-signed, single-use mark;
 //! - [`results`]: the counts the figures are computed from (the figures are in
 //!   [`crate::domain::figures`]);
 //! - [`http`] and [`export`]: the plain HTTP routes the server mounts.
@@ -18,17 +19,18 @@ pub mod entry;
 pub mod export;
 pub mod http;
 pub mod invites;
+pub mod mark;
 pub mod results;
 pub mod store;
 
 pub use crate::domain::figures::group_figures;
 pub use answer::{
-    Credential, Outcome, Submission, answer_key, device_hash, restamp, store_pushed, submit,
-    submit_in,
+    Credential, Outcome, Submission, answer_key, restamp, store_pushed, submit, submit_in,
 };
 pub use codes::{new_code, new_token, normalise_code};
 pub use entry::{Entry, Refusal, entry_by_code, entry_by_token, open_on};
-pub use invites::{MAX_INVITES_PER_BATCH, create_invites, unused_invites};
+pub use invites::{MAX_INVITES_PER_BATCH, create_invites, invite_slips};
+pub use mark::{is_valid_mark, issue_mark, mark_cookie, mark_set_cookie, mark_use};
 pub use results::{results, tallies};
 pub use store::{
     campaign_for_organiser, campaigns, change_details, create_campaign, may_run, revise_campaign,
@@ -42,9 +44,13 @@ fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// `scheme://host` of a request (behind a proxy, its `X-Forwarded-Proto`), for absolute links
-/// in QR codes.
-pub fn origin_of(headers: &::http::HeaderMap) -> String {
+/// `scheme://host` people reach xingqi at, for absolute links in QR codes: the deployment's
+/// public address when set, else the request's `Host` (behind a proxy, its
+/// `X-Forwarded-Proto`).
+pub fn origin_of(config: &crate::state::RuntimeConfig, headers: &::http::HeaderMap) -> String {
+    if let Some(public) = &config.public_url {
+        return public.origin();
+    }
     let host = headers
         .get(::http::header::HOST)
         .and_then(|h| h.to_str().ok())

@@ -5,7 +5,7 @@ use super::store::campaign_for_organiser;
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::ballot::Audience;
-use crate::domain::figures::group_figures;
+use crate::domain::figures::{at_least_group, group_figures, step_down, suppress_small};
 use crate::domain::survey::Tally;
 use crate::error::AppError;
 use crate::survey::{CampaignInfo, CampaignResults};
@@ -98,7 +98,35 @@ pub async fn results(
         Err(r @ Refusal::NotYetOpen(_)) | Err(r @ Refusal::Closed(_)) => r.to_string(),
         Err(r) => r.to_string(),
     };
-    let groups = group_figures(&info.definition, &tallies);
+    // Until the campaign closes, nothing that moves with one answer is shown (see
+    // `CampaignResults::withheld`): the secretary being rated cannot time a person's answer.
+    let withheld = today(now).as_str() <= info.closes_on.as_str();
+    let k = info.definition.min_group;
+    let mut groups = if withheld {
+        Vec::new()
+    } else {
+        group_figures(&info.definition, &tallies)
+    };
+    suppress_small(&mut groups, &info.definition);
+    let total: u32 = responses.values().sum();
+    let shown = |n: u32| if withheld { step_down(n, k) } else { n };
+    let responses = info
+        .definition
+        .audiences
+        .iter()
+        .map(|a| {
+            let n = responses.get(a).copied().unwrap_or(0);
+            (*a, if withheld { None } else { at_least_group(n, k) })
+        })
+        .collect();
+    let open_answers: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) AS n FROM survey_answers \
+         WHERE campaign_id = $1 AND version = $2 AND via = 'open'",
+    )
+    .bind(campaign_id)
+    .bind(info.version)
+    .fetch_one(db.pool())
+    .await?;
     let earlier: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) AS n FROM survey_answers WHERE campaign_id = $1 AND version <> $2",
     )
@@ -107,12 +135,15 @@ pub async fn results(
     .fetch_one(db.pool())
     .await?;
     Ok(CampaignResults {
-        earlier_versions_answers: u32::try_from(earlier).unwrap_or(0),
+        earlier_versions_answers: shown(u32::try_from(earlier).unwrap_or(0)),
+        open_answers: shown(u32::try_from(open_answers).unwrap_or(0)),
         viewer: viewer.clone(),
         origin: String::new(),
-        responses: responses.into_iter().collect(),
+        withheld,
+        total: shown(total),
+        responses,
         invites_issued: u32::try_from(invites.issued).unwrap_or(0),
-        invites_used: u32::try_from(invites.used).unwrap_or(0),
+        invites_used: shown(u32::try_from(invites.used).unwrap_or(0)),
         open_state,
         groups,
         info,

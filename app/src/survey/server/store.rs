@@ -2,6 +2,7 @@
 //! its definition, and reading campaigns back.
 
 use super::codes::new_token;
+use crate::audit::Action;
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::ballot::Definition;
@@ -110,7 +111,7 @@ pub async fn change_details(
     campaign_id: &str,
     details: &CampaignDetails,
 ) -> Result<(), AppError> {
-    campaign_for_organiser(db, viewer, campaign_id).await?;
+    let info = campaign_for_organiser(db, viewer, campaign_id).await?;
     let d = details.checked()?;
     let mut tx = db.begin_write().await?;
     sqlx::query(
@@ -124,8 +125,33 @@ pub async fn change_details(
     .bind(&d.closes_on)
     .execute(&mut *tx)
     .await?;
+    let detail = format!(
+        "{}（{}），{} 至 {}",
+        d.title, d.period, d.opens_on, d.closes_on
+    );
+    audit_campaign(&mut tx, viewer, &info, Action::CampaignChange, detail).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Logs an act on a campaign in the audit log, in the act's transaction.
+pub(super) async fn audit_campaign(
+    conn: &mut sqlx::AnyConnection,
+    viewer: &CurrentUser,
+    info: &CampaignInfo,
+    action: Action,
+    detail: String,
+) -> Result<(), AppError> {
+    let school = crate::audit::server::school_of(conn, &info.org_id).await?;
+    let branch = (school != info.org_id).then_some(info.org_id.as_str());
+    let act = crate::audit::server::Act {
+        action,
+        school_id: &school,
+        branch_id: branch,
+        target: info.title.clone(),
+        detail,
+    };
+    crate::audit::server::record(conn, viewer, act, crate::db::now_ms()).await
 }
 
 /// Creates a campaign with its first definition; returns its id.
@@ -294,6 +320,8 @@ pub async fn revise_campaign(
         .bind(next)
         .execute(&mut *tx)
         .await?;
+    let detail = format!("第 {current} 版改为第 {next} 版（两版问卷均保存在测评中）");
+    audit_campaign(&mut tx, viewer, &info, Action::CampaignRevision, detail).await?;
     tx.commit().await?;
     Ok(next)
 }

@@ -485,28 +485,41 @@ pub async fn serve(db: &Db) -> String {
 
 /// [`serve`] with uploads kept in `data_dir`.
 pub async fn serve_with_data(db: &Db, data_dir: &std::path::Path) -> String {
+    serve_with_config(
+        db,
+        RuntimeConfig {
+            data_dir: data_dir.to_owned(),
+            ..RuntimeConfig::default()
+        },
+    )
+    .await
+}
+
+/// [`serve`] with the given settings (rate limits, trusted proxies…).
+pub async fn serve_with_config(db: &Db, config: RuntimeConfig) -> String {
     let state = AppState {
         leptos_options: LeptosOptions::builder()
             .output_name("xingqi")
             .site_root("target/site")
             .build(),
         db: db.clone(),
-        config: RuntimeConfig {
-            data_dir: data_dir.to_owned(),
-            ..RuntimeConfig::default()
-        },
+        config,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, server::app_router(state)).await });
+    tokio::spawn(async move {
+        axum::serve(listener, server::into_service(server::app_router(state))).await
+    });
     format!("http://{addr}")
 }
 
-/// A browser-like HTTP client: keeps cookies, does not follow redirects.
+/// A browser-like HTTP client: keeps cookies, does not follow redirects, and gives up on a
+/// request after 60 s (a request that hangs fails with its URL instead of the whole test).
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .unwrap()
 }
@@ -610,6 +623,8 @@ pub fn start_server(url: &str, port: u16) -> KillOnDrop {
         .env("XINGQI_ADDR", format!("127.0.0.1:{port}"))
         .env("LEPTOS_OUTPUT_NAME", "xingqi")
         .env("RUST_LOG", "off")
+        // These tests are about memory and crashes; the limits have their own (limits.rs).
+        .env("XINGQI_RATE_LIMITS", "x100")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -629,4 +644,33 @@ pub async fn wait_up(base: &str) {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("the server did not come up at {base}");
+}
+
+/// Another account for a test that needs more roles than the fixture has: `username` with the
+/// fixture's password, `role` in organisation `org` (made first when `new_school` names one).
+pub async fn extra_user(
+    db: &Db,
+    username: &'static str,
+    role: Role,
+    org: &str,
+    new_school: Option<&str>,
+) -> CurrentUser {
+    if let Some(name) = new_school {
+        self::org(db, org, None, "school", name, 9).await;
+    }
+    let hash = password_hash().await;
+    user(
+        db,
+        &hash,
+        NewUser {
+            username,
+            name: username,
+            role,
+            org,
+            org_name: new_school.unwrap_or(""),
+            committee: false,
+            group: None,
+        },
+    )
+    .await
 }

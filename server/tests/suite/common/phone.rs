@@ -6,7 +6,7 @@
 use app::db::now_ms;
 use app::domain::ballot::Audience;
 use app::domain::proof::{Proof, code, step_of};
-use app::outbox::{OutboxEntry, Settled, next_batch, push_body};
+use app::outbox::{OutboxEntry, Settled, is_anonymous, next_batch, push_body};
 use app::sync::protocol::{CheckinBody, LeaveRequestBody, Record, RecordBody, SurveyAnswerBody};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -139,21 +139,22 @@ impl Phone {
         });
     }
 
-    /// Saves a check-in to `activity` in the outbox: with the code shown now, or (`valid`
-    /// false) with one replayed from ten minutes ago, which the server refuses as expired. A
-    /// replay, not a wrong code: wrong codes are limited per member and activity (tested in
-    /// `storage.rs`), and these histories send far more refusals than that limit.
+    /// Saves a check-in to `activity` in the outbox with the code shown now: for this member,
+    /// or (`valid` false) in another member's name, which the server refuses. Not a failed
+    /// code: failed codes are limited per member and activity (tested in `storage.rs`), and
+    /// these histories send far more refusals than that limit.
     pub fn check_in(&mut self, activity: &str, secret: &[u8], valid: bool) {
         let now = now_ms();
-        let step = if valid {
-            step_of(now)
-        } else {
-            step_of(now) - 20
-        };
+        let step = step_of(now);
         let code = code(secret, activity, step);
+        let member = if valid {
+            Uuid::parse_str(&self.member_id).unwrap()
+        } else {
+            Uuid::now_v7()
+        };
         let body = RecordBody::Checkin(CheckinBody {
             activity_id: Uuid::parse_str(activity).unwrap(),
-            member_id: Uuid::parse_str(&self.member_id).unwrap(),
+            member_id: member,
             device_time: now,
             proof: Proof::Qr { step, code },
         });
@@ -179,6 +180,7 @@ impl Phone {
             version: 1,
             code: Some(code.to_owned()),
             open_token: None,
+            mark: None,
             audience: Some(Audience::Staff),
             choices: [("org".to_owned(), 0), ("secretary".to_owned(), 1)]
                 .into_iter()
@@ -192,7 +194,9 @@ impl Phone {
     pub fn batch(&self) -> Option<(Vec<OutboxEntry>, String)> {
         let batch = next_batch(self.outbox.clone(), &self.member_id);
         (!batch.is_empty()).then(|| {
-            let body = push_body(Some(&self.device), &batch);
+            // Survey answers go without the device, as the real outbox sends them.
+            let device = Some(self.device.as_str()).filter(|_| !is_anonymous(&batch));
+            let body = push_body(device, &batch);
             (batch, body)
         })
     }

@@ -1,0 +1,159 @@
+//! Counting requests against the deployment's [`Limits`](crate::domain::limits::Limits) in the
+//! database: one fixed window per bucket and key (an address or an account), so every server
+//! process on the same database counts together. Keys are stored as keyed hashes, never as
+//! addresses or usernames, and a counter is written in its own statement — never in the
+//! transaction of what it guards, so no counter row shares a transaction with a survey answer.
+
+use super::secret::{keyed_hash, server_secret};
+use crate::db::Db;
+use crate::domain::limits::{Bucket, Limits, verdict};
+use crate::error::AppError;
+use rand::Rng;
+
+/// The name of the salt that hides rate-limit keys.
+const KEY_SALT: &str = "rate-limit-key";
+
+/// Counts one request of `bucket` by `key` at `now` (ms): `Err(AppError::TooMany)` with the
+/// seconds to wait once the window holds more than the limit. Refused requests count too, so
+/// hammering does not shorten the wait.
+pub async fn count(
+    db: &Db,
+    limits: &Limits,
+    bucket: Bucket,
+    key: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    count_by(db, limits, bucket, key, 1, now).await
+}
+
+/// [`count`] for `n` requests at once (the survey answers of one pushed batch).
+pub async fn count_by(
+    db: &Db,
+    limits: &Limits,
+    bucket: Bucket,
+    key: &str,
+    n: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    let limit = limits.of(bucket);
+    let key_hash = hidden_key(db, bucket, key).await?;
+    let (hits, window_start): (i64, i64) = sqlx::query_as(
+        "INSERT INTO rate_counts (bucket, key_hash, window_start, hits) VALUES ($1, $2, $3, $5) \
+         ON CONFLICT (bucket, key_hash) DO UPDATE SET \
+           hits = CASE WHEN rate_counts.window_start <= $4 OR rate_counts.window_start > $3 \
+                  THEN $5 ELSE rate_counts.hits + $5 END, \
+           window_start = CASE WHEN rate_counts.window_start <= $4 OR rate_counts.window_start > $3 \
+                  THEN $3 ELSE rate_counts.window_start END \
+         RETURNING hits, window_start",
+    )
+    .bind(bucket.key())
+    .bind(&key_hash)
+    .bind(now)
+    .bind(now - limit.window_ms())
+    .bind(n.max(1))
+    .fetch_one(db.pool())
+    .await?;
+    if rand::rngs::OsRng.gen_ratio(1, 256) {
+        prune(db, limits, now).await?;
+    }
+    verdict(limit, hits, window_start, now).map_err(|retry_after_s| {
+        tracing::info!(bucket = bucket.key(), retry_after_s, "rate limit reached");
+        AppError::TooMany(retry_after_s)
+    })
+}
+
+/// Whether `key` is over the limit of `bucket` already, without counting this request: for
+/// limits that count only failures (a wrong code), checked before the lookup.
+pub async fn check(
+    db: &Db,
+    limits: &Limits,
+    bucket: Bucket,
+    key: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let limit = limits.of(bucket);
+    let key_hash = hidden_key(db, bucket, key).await?;
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT hits, window_start FROM rate_counts WHERE bucket = $1 AND key_hash = $2",
+    )
+    .bind(bucket.key())
+    .bind(&key_hash)
+    .fetch_optional(db.pool())
+    .await?;
+    match row {
+        Some((hits, start)) if start > now - limit.window_ms() && start <= now => {
+            // The next request would be hits + 1.
+            verdict(limit, hits + 1, start, now).map_err(AppError::TooMany)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The stored form of a key: a keyed hash, so the table holds no address or username.
+async fn hidden_key(db: &Db, bucket: Bucket, key: &str) -> Result<String, AppError> {
+    let salt = server_secret(db, KEY_SALT).await?;
+    Ok(keyed_hash(
+        &salt,
+        format!("{}:{key}", bucket.key()).as_bytes(),
+    ))
+}
+
+/// Counts one request in each of several buckets (an address and an account, say); refused
+/// if any is over, with the longest wait.
+pub async fn count_many(
+    db: &Db,
+    limits: &Limits,
+    keys: &[(Bucket, &str)],
+    now: i64,
+) -> Result<(), AppError> {
+    let mut wait = None;
+    for (bucket, key) in keys {
+        match count(db, limits, *bucket, key, now).await {
+            Ok(()) => {}
+            Err(AppError::TooMany(s)) => wait = wait.max(Some(s)),
+            Err(e) => return Err(e),
+        }
+    }
+    wait.map_or(Ok(()), |s| Err(AppError::TooMany(s)))
+}
+
+/// Forgets counters whose window ended longer ago than the longest window.
+async fn prune(db: &Db, limits: &Limits, now: i64) -> Result<(), AppError> {
+    let longest = Bucket::ALL
+        .into_iter()
+        .map(|b| limits.of(b).window_ms())
+        .max()
+        .unwrap_or(0);
+    sqlx::query("DELETE FROM rate_counts WHERE window_start < $1")
+        .bind(now - 2 * longest)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// The answer to an over-limit request from a browser form: 429 with `Retry-After` and a small
+/// page that says how long to wait and links back to `back` (a path on this site).
+pub fn too_many_page(retry_after_s: u32, back: &str) -> axum::response::Response {
+    use axum::response::{Html, IntoResponse};
+    let wait = crate::error::wait_label(retry_after_s);
+    let back = escape(back);
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>操作太频繁 · 星旗</title><link rel=\"stylesheet\" href=\"/pkg/xingqi.css\"></head>\
+         <body><main class=\"page narrow\"><h1>操作太频繁</h1>\
+         <p role=\"alert\">来自这里的请求太多了。为防止有人猜测密码或代答问卷，请 {wait}后再试。</p>\
+         <p><a class=\"button\" href=\"{back}\">返回</a></p></main></body></html>"
+    );
+    let mut res = (http::StatusCode::TOO_MANY_REQUESTS, Html(page)).into_response();
+    res.headers_mut()
+        .insert(http::header::RETRY_AFTER, retry_after_s.into());
+    res
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
