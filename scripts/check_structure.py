@@ -159,7 +159,7 @@ def main():
     if cycle:
         problems.append("import circle between files: " + " -> ".join(cycle))
 
-    for top in ("app", "server"):
+    for top in ("app", "domain", "server", "fuzz"):
         for path in sorted((ROOT / top).rglob("*.rs")):
             if "target" in path.parts or path.parent.name == "tests" or "tests" in path.relative_to(ROOT / top).parts:
                 continue

@@ -6,7 +6,8 @@
 # each step is skipped when the right version is already there, so a second run takes seconds.
 #
 #   scripts/setup.sh          tools to build and run (wasm target, cargo-leptos, wasm-bindgen, wasm-opt, sass)
-#   scripts/setup.sh --test   the same, plus Chromium and the Playwright packages for browser tests
+#   scripts/setup.sh --test   the same, plus Chromium and the Playwright packages for browser tests,
+#                             and cargo-fuzz with the nightly toolchain for the fuzzers
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,6 +18,7 @@ CARGO_LEPTOS_VERSION=0.3.11
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' "$root/Cargo.toml")
 BINARYEN_VERSION=132.0.0   # Debian's binaryen 108 breaks the release wasm; npm's 132 does not
 SASS_VERSION=1.108.2
+CARGO_FUZZ_VERSION=0.13.2
 
 mkdir -p "$TOOLS/bin" "$TOOLS/src"
 export PATH="$TOOLS/bin:$TOOLS/node/node_modules/.bin:$PATH"
@@ -58,6 +60,12 @@ if ! node_tool_ok binaryen "$BINARYEN_VERSION" || ! node_tool_ok sass "$SASS_VER
 fi
 
 if [ "${1:-}" = "--test" ]; then
+  # The fuzzers: cargo-fuzz, run on the nightly toolchain (with its address sanitizer).
+  install_crate cargo-fuzz "$CARGO_FUZZ_VERSION" cargo-fuzz "" ""
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    log "adding the nightly toolchain (for cargo-fuzz)"
+    rustup toolchain install nightly --profile minimal
+  fi
   if ! command -v chromium >/dev/null; then
     log "installing Debian's chromium for the browser tests"
     export DEBIAN_FRONTEND=noninteractive

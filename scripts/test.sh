@@ -40,17 +40,22 @@ step "structure: layers, import circles, file sizes"
 python3 scripts/check_structure.py
 
 step "lints: server build (ssr)"
+cargo clippy -p xingqi-domain --all-features --all-targets -- -D warnings
 cargo clippy -p app --features ssr --all-targets -- -D warnings
 cargo clippy -p server --all-targets --examples -- -D warnings
 
 step "lints: browser build (hydrate, wasm32)"
 cargo clippy -p app -p hydrate --features app/hydrate,hydrate/hydrate --target wasm32-unknown-unknown -- -D warnings
 
-step "unit and property tests (app)"
+step "unit and property tests (domain, app)"
+cargo test -p xingqi-domain --all-features
 cargo test -p app --features ssr
 
 step "storage, HTTP, protocol-model, SIGKILL and process tests on SQLite and PostgreSQL (server)"
 cargo test -p server -- "${skip_pg[@]}"
+
+step "fuzzing the decoders: roster files and survey answers (${XINGQI_FUZZ_SECONDS:-20} s each; scripts/fuzz.sh runs an hour)"
+scripts/fuzz.sh "${XINGQI_FUZZ_SECONDS:-20}"
 
 step "release build (server + wasm)"
 cargo leptos build --release

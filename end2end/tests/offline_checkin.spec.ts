@@ -31,11 +31,10 @@ test('a code typed offline reaches the secretary\'s participation figure', async
 
   // Signing out now asks first: the record is still only on this phone. Cancelled, nothing
   // changes.
-  const asked = page.waitForEvent('dialog');
+  let asked = '';
+  page.once('dialog', (dialog) => { asked = dialog.message(); void dialog.dismiss(); });
   await page.getByRole('button', { name: '退出' }).click();
-  const dialog = await asked;
-  expect(dialog.message()).toContain('还有 1 条记录没有提交到服务器');
-  await dialog.dismiss();
+  expect(asked).toContain('还有 1 条记录没有提交到服务器');
   await expect(signedInName(page)).toBeVisible();
   await expect(reloaded.getByText('待同步')).toBeVisible();
 

@@ -72,8 +72,9 @@ pub fn InvitePage() -> impl IntoView {
             <form method="post" action="/auth/invite" class="card form">
                 <label class="field"><span>"用户名或手机号"</span><input name="username" autocomplete="username" autocapitalize="off" required/></label>
                 <label class="field"><span>"邀请码"</span><input name="code" autocapitalize="characters" autocomplete="one-time-code" required/></label>
-                <label class="field"><span>"新密码（至少 8 位，不能是用户名或常见密码）"</span><input type="password" name="password" autocomplete="new-password" minlength="8" required/></label>
+                <label class="field"><span>"新密码（至少 8 位）"</span><input type="password" name="password" autocomplete="new-password" minlength="8" required/></label>
                 <label class="field"><span>"再输入一次"</span><input type="password" name="confirm" autocomplete="new-password" minlength="8" required/></label>
+                <p class="hint-left">"密码不能包含用户名或手机号，不能是同一个字符重复或常见密码；只用数字时至少 10 位。"</p>
                 <button type="submit" class="btn btn-primary btn-block">"设置密码"</button>
             </form>
             <p class="hint"><a href="/login">"已有密码？去登录"</a></p>

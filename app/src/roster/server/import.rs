@@ -1,11 +1,11 @@
 //! Roster imports: a file checked into a preview, then confirmed all at once or not at all.
 
 use super::super::ImportPreview;
-use super::table::read_table;
 use super::{USER_UNIQUE, insert_member, taken, taken_message};
 use crate::auth::CurrentUser;
 use crate::db::{Db, is_unique_violation};
 use crate::domain::roster::{CheckedRow, MemberRow, check_table};
+use crate::domain::table::read_table;
 use crate::domain::time::date_of;
 use crate::error::AppError;
 use crate::org::server::{Branch, organised_branch};

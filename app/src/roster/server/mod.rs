@@ -4,13 +4,12 @@
 mod import;
 mod invites;
 mod members;
-mod table;
 mod users;
 
+pub use crate::domain::table::{MAX_FILE_BYTES, read_table};
 pub use import::{commit_import, load_import, preview};
 pub use invites::{INVITE_TTL_MS, accept_invite, create_invites};
 pub use members::{member, members, save_member, set_active};
-pub use table::{MAX_FILE_BYTES, read_table};
 pub use users::{NewUser, USER_UNIQUE, insert_user};
 
 use super::MemberView;

@@ -138,7 +138,7 @@ fn floor1(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::survey::Verdict;
+    use crate::survey::Verdict;
 
     fn tally(counts: &[u32], dont_know: u32) -> Tally {
         Tally {

@@ -372,7 +372,7 @@ pub fn figure(tally: &Tally, convention: &Convention, min_group: u32) -> Figure 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::figures::{interval_text, value_text};
+    use crate::figures::{interval_text, value_text};
     use proptest::prelude::*;
 
     const THREE: Scale = Scale {

@@ -138,8 +138,8 @@ pub fn wiped_phones(names: &[String]) -> Option<Todo> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::cadence::{DEFAULT_RULES, Held, check};
-    use crate::domain::time::parse_local_datetime;
+    use crate::cadence::{DEFAULT_RULES, Held, check};
+    use crate::time::parse_local_datetime;
 
     fn at(s: &str) -> i64 {
         parse_local_datetime(s).unwrap()

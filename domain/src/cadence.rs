@@ -273,7 +273,7 @@ pub fn participation_by_period(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::time::parse_local_datetime;
+    use crate::time::parse_local_datetime;
     use proptest::prelude::*;
 
     fn at(s: &str) -> i64 {
