@@ -83,7 +83,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="apple-mobile-web-app-title" content="星旗"/>
                 <AutoReload options=options.clone()/>
                 <HashedStylesheet id="leptos" options=options.clone()/>
-                <HydrationScripts options/>
+                {use_context::<survey::StaticPage>().is_none().then(|| view! { <HydrationScripts options/> })}
                 <script nonce=nonce>{OFFLINE_SCRIPT}</script>
                 <MetaTags/>
             </head>

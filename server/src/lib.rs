@@ -1,6 +1,7 @@
 //! The xingqi server: builds the state once, mounts the Leptos app, the sign-in handlers and the
 //! sync API on one axum router, and serves it.
 
+pub mod answer_form;
 pub mod config;
 pub mod demo;
 pub mod files;

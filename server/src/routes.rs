@@ -56,6 +56,11 @@ pub fn table(app_files: offline::AppFiles) -> Vec<Route> {
         ),
         route("POST", "/auth/invite", post(roster::accept)),
         route("GET", "/healthz", get(|| async { "ok" })),
+        route(
+            "POST",
+            app::survey::ANSWER_POST_PATH,
+            post(crate::answer_form::answer_form),
+        ),
     ];
     routes.extend(
         app::survey::http::routes()

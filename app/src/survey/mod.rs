@@ -125,6 +125,30 @@ pub fn open_path(token: &str) -> String {
     format!("/survey/open/{token}")
 }
 
+/// A no-JS answer the server refused: the form is rendered again in the POST's response with
+/// the answers as they were given and the reason — never echoed into a URL, where the answers
+/// (a comment, say) would sit in logs and browser history.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RefusedAnswer {
+    /// The form's fields as posted (`q_…`, `audience`, `comment`).
+    pub fields: Vec<(String, String)>,
+    pub error: String,
+}
+
+impl RefusedAnswer {
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// Renders a page with no hydration scripts: a plain form, the same with JavaScript on or off
+/// (the refused-answer page).
+#[derive(Clone, Copy, Debug)]
+pub struct StaticPage;
+
 /// Where the answer form posts (works without JavaScript).
 pub const ANSWER_POST_PATH: &str = "/survey/answer";
 /// The cookie that keeps the open link's server-signed mark on a phone (one answer per mark).

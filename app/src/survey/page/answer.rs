@@ -54,7 +54,15 @@ fn AnswerForm(
     mark: String,
 ) -> impl IntoView {
     let query = use_query_map();
-    let error = move || query.read().get("error");
+    // A refused no-JS answer comes back rendered with its values; otherwise the URL's.
+    let refused = use_context::<crate::survey::RefusedAnswer>();
+    let error = {
+        let refused = refused.clone();
+        move || match &refused {
+            Some(r) => Some(r.error.clone()),
+            None => query.read().get("error"),
+        }
+    };
     let def = info.definition.clone();
     let steps = def.questions.len() + usize::from(audience.is_none());
     let choices = def.scale.choices();
@@ -62,7 +70,10 @@ fn AnswerForm(
         Some(t) => (String::new(), t.to_owned()),
         None => (credential.clone(), String::new()),
     };
-    let prior = move |name: &str| query.read().get(name);
+    let prior = move |name: &str| match &refused {
+        Some(r) => r.get(name),
+        None => query.read().get(name),
+    };
     let who = audience.map_or_else(
         || {
             let options = def

@@ -1,6 +1,7 @@
-//! The survey's plain HTTP routes: the answer form's POST (works with JavaScript off), the
-//! code-entry redirect, and (in [`export`](super::export)) the exports and the QR image. The
-//! server mounts [`routes`].
+//! The survey's plain HTTP routes: the code-entry redirect and (in [`export`](super::export))
+//! the exports and the QR image, which the server mounts from [`routes`]; and [`answer`], the
+//! answer form's POST (works with JavaScript off), whose refusals the server renders as the
+//! form again (`server/src/answer_form.rs`).
 
 use super::answer::{Credential, Outcome, Submission, submit};
 use super::codes::normalise_code;
@@ -8,18 +9,16 @@ use super::entry::Refusal;
 pub use super::export::{export_csv, export_rows, export_xlsx, open_qr_png, qr_png};
 use crate::domain::ballot::Audience;
 use crate::state::AppState;
-use crate::survey::{ANSWER_POST_PATH, code_path, open_path};
-use axum::Form;
-use axum::extract::{Query, State};
+use crate::survey::{code_path, open_path};
+use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
 /// The survey's own routes (methods, path, handler), for the server's route table.
 pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
     vec![
-        ("POST", ANSWER_POST_PATH, post(answer)),
         ("GET", "/survey/go", get(go)),
         ("GET", "/surveys/{id}/export.csv", get(export_csv)),
         ("GET", "/surveys/{id}/export.xlsx", get(export_xlsx)),
@@ -67,13 +66,23 @@ fn read_form(pairs: Vec<(String, String)>) -> Posted {
     }
 }
 
-/// `POST /survey/answer` (form): stores the answer once and shows the thanks page; a refused
-/// answer goes back to the form with the reason and the answers as they were given.
+/// What a posted answer form comes to: a response (stored, a duplicate, over the limit, a
+/// server error), or a refusal for the server to render as the form again, at `form_path`.
+pub enum Answered {
+    Done(Response),
+    Refused {
+        form_path: String,
+        refused: crate::survey::RefusedAnswer,
+    },
+}
+
+/// `POST /survey/answer` (form): stores the answer once; the thanks page, or a refusal with the
+/// reason and the answers as they were given (the server renders the form again with them).
 pub async fn answer(
-    State(state): State<AppState>,
+    state: &AppState,
     client: crate::guard::ClientAddr,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+    pairs: Vec<(String, String)>,
+) -> Answered {
     let posted = read_form(pairs.clone());
     let get = |k: &str| posted.fields.get(k).map(String::as_str).unwrap_or("");
     let (code, open) = (get("code").trim(), get("open").trim());
@@ -82,16 +91,16 @@ pub async fn answer(
     } else {
         open_path(open)
     };
-    let back = |message: &str| {
-        // The answers go back with the reason, so nothing the respondent entered is lost.
-        let mut query = url_encode_pairs(
-            pairs
+    let back = |message: &str| Answered::Refused {
+        form_path: form_path.clone(),
+        refused: crate::survey::RefusedAnswer {
+            fields: pairs
                 .iter()
-                .filter(|(k, _)| k.starts_with("q_") || k == "comment" || k == "audience"),
-        );
-        query.push_str("&error=");
-        query.push_str(&crate::auth::server::urlencode(message));
-        Redirect::to(&format!("{form_path}?{query}")).into_response()
+                .filter(|(k, _)| k.starts_with("q_") || k == "comment" || k == "audience")
+                .cloned()
+                .collect(),
+            error: message.to_owned(),
+        },
     };
     let Ok(id) = Uuid::parse_str(get("record_id")) else {
         return back("表单已失效，请刷新页面后重新作答");
@@ -118,9 +127,9 @@ pub async fn answer(
     match crate::guard::count(&state.db, limits, bucket, &client.0, now).await {
         Ok(()) => {}
         Err(crate::error::AppError::TooMany(wait)) => {
-            return crate::guard::too_many_page(wait, &form_path);
+            return Answered::Done(crate::guard::too_many_page(wait, &form_path));
         }
-        Err(e) => return e.into_response(),
+        Err(e) => return Answered::Done(e.into_response()),
     }
     let submission = Submission {
         id,
@@ -132,27 +141,16 @@ pub async fn answer(
         comment,
     };
     match submit(&state.db, &submission, now).await {
-        Ok(Outcome::Accepted) => Redirect::to("/survey/done").into_response(),
-        Ok(Outcome::Duplicate) => Redirect::to("/survey/done?again=1").into_response(),
+        Ok(Outcome::Accepted) => Answered::Done(Redirect::to("/survey/done").into_response()),
+        Ok(Outcome::Duplicate) => {
+            Answered::Done(Redirect::to("/survey/done?again=1").into_response())
+        }
         Ok(Outcome::Conflict) => back("这份答卷之前已用不同的内容提交过，请刷新页面后重新作答"),
         Ok(Outcome::Rejected(r @ (Refusal::Ballot(_) | Refusal::NoAudience))) => {
             back(&r.to_string())
         }
         // The code, the device or the campaign won't take an answer: the form page says why.
         Ok(Outcome::Rejected(r)) => back(&r.to_string()),
-        Err(e) => e.into_response(),
+        Err(e) => Answered::Done(e.into_response()),
     }
-}
-
-fn url_encode_pairs<'a>(pairs: impl Iterator<Item = &'a (String, String)>) -> String {
-    pairs
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                crate::auth::server::urlencode(k),
-                crate::auth::server::urlencode(v)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("&")
 }
