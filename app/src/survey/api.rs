@@ -103,7 +103,7 @@ pub async fn revise_campaign(campaign_id: String, form: CampaignForm) -> Result<
     let definition = form
         .definition(&info.org_name)
         .map_err(|m| AppError::Invalid(m).respond())?;
-    let version = super::server::revise_campaign(
+    let revised = super::server::revise_campaign(
         &state.db,
         &viewer,
         &campaign_id,
@@ -113,7 +113,28 @@ pub async fn revise_campaign(campaign_id: String, form: CampaignForm) -> Result<
     .await
     .map_err(AppError::respond)?;
     leptos_axum::redirect(&format!("/surveys/{campaign_id}"));
-    Ok(version)
+    // The version in force (unchanged while the revision waits for the 总支).
+    Ok(match revised {
+        super::server::Revised::Applied(v) => v,
+        super::server::Revised::AwaitingApproval => info.version,
+    })
+}
+
+/// The 总支 approves or refuses a secretary's revision of a campaign with answers.
+#[server(endpoint = "survey_revision_decide")]
+pub async fn decide_revision(campaign_id: String, approve: bool) -> Result<(), AppError> {
+    let (state, viewer) = crate::auth::server::viewer_context().await?;
+    super::server::decide_revision(
+        &state.db,
+        &viewer,
+        &campaign_id,
+        approve,
+        crate::db::now_ms(),
+    )
+    .await
+    .map_err(AppError::respond)?;
+    leptos_axum::redirect(&format!("/surveys/{campaign_id}"));
+    Ok(())
 }
 
 /// Renames a campaign or moves its dates; the browser goes back to its page.

@@ -107,6 +107,15 @@ pub struct CampaignResults {
     /// Of the current version's answers, those let in by the open link: they count, but nobody
     /// can attribute them, so a reader is shown how much of a rate rests on them.
     pub open_answers: u32,
+    /// A secretary's revision waiting for the 总支's approval.
+    pub pending_revision: Option<PendingRevision>,
+}
+
+/// A revision of a campaign with answers, waiting for the 总支.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingRevision {
+    pub requested_by: String,
+    pub requested_at: i64,
 }
 
 impl CampaignResults {

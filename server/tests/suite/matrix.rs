@@ -48,6 +48,8 @@ enum Rule {
     Admins,
     /// The first branch's secretary and its school's admin.
     Organisers,
+    /// The first branch's school's admin alone (the 总支's decisions).
+    SchoolAdmin,
 }
 
 impl Rule {
@@ -58,6 +60,7 @@ impl Rule {
             Rule::Runners => !matches!(who, Who::Anonymous | Who::Member | Who::OtherMember),
             Rule::Admins => matches!(who, Who::Admin | Who::OtherAdmin),
             Rule::Organisers => matches!(who, Who::Secretary | Who::Admin),
+            Rule::SchoolAdmin => who == Who::Admin,
         }
     }
 }
@@ -400,6 +403,11 @@ fn rows(t: &Things) -> Vec<Row> {
                 ("details[closes_on]", "2031-01-01"),
             ]),
             Rule::Organisers,
+        ),
+        api(
+            "survey_revision_decide",
+            form(&[("campaign_id", campaign), ("approve", "false")]),
+            Rule::SchoolAdmin,
         ),
         api(
             "survey_invites",

@@ -707,6 +707,17 @@ async fn signed_in(base: &str, username: &str) -> reqwest::Client {
     web
 }
 
+/// The details of the school's audit log, newest first.
+async fn read_audit(db: &Db, admin: &app::auth::CurrentUser) -> Vec<String> {
+    app::audit::server::read(db, admin, 0, 5)
+        .await
+        .unwrap()
+        .entries
+        .into_iter()
+        .map(|e| e.detail)
+        .collect()
+}
+
 /// Whether the form in `html` has the radio `name` = `value` checked.
 pub(crate) fn checked(html: &str, name: &str, value: &str) -> bool {
     let marker = format!("name=\"{name}\" value=\"{value}\"");
@@ -1096,11 +1107,62 @@ async fn a_revised_campaign_counts_its_versions_apart(db: &Db) {
         revise(db, &f.m1a, &id, &def, now).await.unwrap_err(),
         AppError::Forbidden
     );
-    assert_eq!(revise(db, &f.sec1, &id, &def, now).await.unwrap(), 2);
+    // The campaign has an answer: the secretary being rated only asks; the 总支 decides.
+    use app::survey::server::{Revised, decide_revision};
+    assert_eq!(
+        revise(db, &f.sec1, &id, &def, now).await.unwrap(),
+        Revised::AwaitingApproval
+    );
+    let waiting = results(db, &f.sec1, &id, now).await.unwrap();
+    assert_eq!(waiting.info.version, 1, "nothing changed yet");
+    assert_eq!(waiting.pending_revision.unwrap().requested_by, "王书记");
+    assert_eq!(
+        decide_revision(db, &f.sec1, &id, true, now)
+            .await
+            .unwrap_err(),
+        AppError::Forbidden
+    );
+    assert_eq!(
+        decide_revision(db, &f.admin, &id, true, now).await.unwrap(),
+        Revised::Applied(2)
+    );
+    assert!(
+        results(db, &f.sec1, &id, now)
+            .await
+            .unwrap()
+            .pending_revision
+            .is_none()
+    );
+    assert!(matches!(
+        decide_revision(db, &f.admin, &id, true, now).await,
+        Err(AppError::Invalid(_))
+    ));
     assert!(matches!(
         revise(db, &f.sec1, &id, &def, now).await,
         Err(AppError::Invalid(_))
     ));
+    // A refused request changes nothing; the 总支's own revision applies at once.
+    let mut def3 = def.clone();
+    def3.questions.pop();
+    assert_eq!(
+        revise(db, &f.sec1, &id, &def3, now).await.unwrap(),
+        Revised::AwaitingApproval
+    );
+    assert_eq!(
+        decide_revision(db, &f.admin, &id, false, now)
+            .await
+            .unwrap(),
+        Revised::AwaitingApproval
+    );
+    assert_eq!(
+        results(db, &f.sec1, &id, now).await.unwrap().info.version,
+        2
+    );
+    let trail: Vec<String> = read_audit(db, &f.admin).await;
+    assert!(
+        trail.iter().any(|d| d.contains("驳回")) && trail.iter().any(|d| d.contains("批准")),
+        "{trail:?}"
+    );
     // A form still showing version 1 is refused, and its code is not spent.
     match submit(db, &by_code(&id, &code[1], 0, 0), now)
         .await

@@ -105,6 +105,9 @@ fn CampaignView(results: CampaignResults) -> impl IntoView {
                 <p class="hint-left">{codes_line}</p>
                 {open_note}
             </section>
+            {results.pending_revision.clone().map(|p| view! {
+                <PendingRevisionCard pending=p campaign_id=info.id.clone() approver=results.viewer.role == crate::domain::role::Role::Admin/>
+            })}
             {open_url.map(|url| view! { <OpenLink url=url campaign_id=info.id.clone()/> })}
             <InviteMaker campaign_id=info.id.clone() audiences=def.audiences.clone()/>
             <p class="actions">
@@ -132,6 +135,45 @@ fn share(part: u32, total: u32) -> String {
             "{}%",
             (u64::from(part) * 100 + u64::from(total) / 2) / u64::from(total)
         )
+    }
+}
+
+/// A secretary's revision waiting for the 总支: the 总支 approves or refuses it here.
+#[component]
+fn PendingRevisionCard(
+    pending: crate::survey::PendingRevision,
+    campaign_id: String,
+    approver: bool,
+) -> impl IntoView {
+    let action = ServerAction::<crate::survey::DecideRevision>::new();
+    let error = move || action.value().get().and_then(|r| r.err());
+    let when = crate::domain::time::to_local_datetime(pending.requested_at);
+    view! {
+        <section class="card" aria-labelledby="revision-h">
+            <h2 id="revision-h">"待总支批准的修改"</h2>
+            <p class="hint-left">{format!(
+                "{}于 {when} 提交了问卷修改。本测评已有答卷，修改须经总支批准后才生效。",
+                pending.requested_by
+            )}</p>
+            {approver.then(|| {
+                let (approve_id, refuse_id) = (campaign_id.clone(), campaign_id.clone());
+                view! {
+                    <p class="actions">
+                        <ActionForm action=action attr:class="inline-form">
+                            <input type="hidden" name="campaign_id" value=approve_id/>
+                            <input type="hidden" name="approve" value="true"/>
+                            <button type="submit" class="btn btn-primary">"批准修改"</button>
+                        </ActionForm>
+                        <ActionForm action=action attr:class="inline-form">
+                            <input type="hidden" name="campaign_id" value=refuse_id/>
+                            <input type="hidden" name="approve" value="false"/>
+                            <button type="submit" class="btn">"驳回"</button>
+                        </ActionForm>
+                    </p>
+                }
+            })}
+            {move || error().map(|e| view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> })}
+        </section>
     }
 }
 

@@ -21,6 +21,7 @@ pub mod http;
 pub mod invites;
 pub mod mark;
 pub mod results;
+pub mod revision;
 pub mod store;
 
 pub use crate::domain::figures::group_figures;
@@ -32,9 +33,9 @@ pub use entry::{Entry, Refusal, entry_by_code, entry_by_token, open_on};
 pub use invites::{MAX_INVITES_PER_BATCH, create_invites, invite_slips};
 pub use mark::{is_valid_mark, issue_mark, mark_cookie, mark_set_cookie, mark_use};
 pub use results::{results, tallies};
+pub use revision::{Revised, decide_revision, pending_revision, revise_campaign};
 pub use store::{
-    campaign_for_organiser, campaigns, change_details, create_campaign, may_run, revise_campaign,
-    runnable_orgs,
+    campaign_for_organiser, campaigns, change_details, create_campaign, may_run, runnable_orgs,
 };
 
 use sha2::{Digest, Sha256};

@@ -134,7 +134,9 @@ pub async fn results(
     .bind(info.version)
     .fetch_one(db.pool())
     .await?;
+    let pending_revision = super::revision::pending_revision(db, campaign_id).await?;
     Ok(CampaignResults {
+        pending_revision,
         earlier_versions_answers: shown(u32::try_from(earlier).unwrap_or(0)),
         open_answers: shown(u32::try_from(open_answers).unwrap_or(0)),
         viewer: viewer.clone(),

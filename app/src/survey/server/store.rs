@@ -281,63 +281,6 @@ pub async fn campaign_for_organiser(
     }
 }
 
-/// Changes what a campaign asks or how it counts: a new version of its definition, which new
-/// forms show from now on. Answers keep the version they were given under and are counted per
-/// version; a form still showing the old version is refused with `wrong_version` (the phone
-/// keeps that answer and says why).
-pub async fn revise_campaign(
-    db: &Db,
-    viewer: &CurrentUser,
-    campaign_id: &str,
-    definition: &Definition,
-    now: i64,
-) -> Result<i64, AppError> {
-    let info = campaign_for_organiser(db, viewer, campaign_id).await?;
-    definition.check().map_err(AppError::Invalid)?;
-    if *definition == info.definition {
-        return Err(AppError::Invalid("问卷没有改动".into()));
-    }
-    let json = serde_json::to_string(definition).map_err(|_| AppError::Internal)?;
-    let mut tx = db.begin_write().await?;
-    let current: i64 = sqlx::query_scalar("SELECT version FROM survey_campaigns WHERE id = $1")
-        .bind(campaign_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let next = current + 1;
-    sqlx::query(
-        "INSERT INTO survey_versions (campaign_id, version, definition, created_at) \
-         VALUES ($1, $2, $3, $4)",
-    )
-    .bind(campaign_id)
-    .bind(next)
-    .bind(json)
-    .bind(now)
-    .execute(&mut *tx)
-    .await
-    .map_err(revised_meanwhile)?;
-    sqlx::query("UPDATE survey_campaigns SET version = $2 WHERE id = $1")
-        .bind(campaign_id)
-        .bind(next)
-        .execute(&mut *tx)
-        .await?;
-    let detail = format!("第 {current} 版改为第 {next} 版（两版问卷均保存在测评中）");
-    audit_campaign(&mut tx, viewer, &info, Action::CampaignRevision, detail).await?;
-    tx.commit().await?;
-    Ok(next)
-}
-
-/// Two organisers saving a revision at once (possible on PostgreSQL; SQLite's write lock
-/// orders them): both read the same version and both claim the next one. The key of
-/// `survey_versions` lets one in; the other is told, not shown a server error.
-fn revised_meanwhile(e: sqlx::Error) -> AppError {
-    match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            AppError::Invalid("问卷刚刚被他人修改过，请刷新页面后重新修改".into())
-        }
-        _ => e.into(),
-    }
-}
-
 /// The campaigns `viewer` runs, newest first.
 pub async fn campaigns(db: &Db, viewer: &CurrentUser) -> Result<Vec<CampaignInfo>, AppError> {
     let orgs = runnable_orgs(db, viewer).await?;
