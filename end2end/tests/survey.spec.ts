@@ -1,5 +1,6 @@
 // Satisfaction surveys: a secretary starts a campaign and prints codes; a parent answers on a
-// phone with JavaScript off; another answers from the open link with it on; the figures move.
+// phone with JavaScript off (the page withholds results while the campaign runs); another
+// answers from the open link with it on.
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { signIn } from './helpers';
@@ -33,7 +34,7 @@ async function startCampaign(browser: Browser, minGroup?: string) {
   return { context, page };
 }
 
-test('a parent answers with JavaScript off, once per code, and the count moves', async ({ browser }) => {
+test('a parent answers with JavaScript off, once per code, and the secretary cannot time it', async ({ browser }) => {
   const { context, page } = await startCampaign(browser);
   const invites = page.getByRole('region', { name: '一次性邀请码' });
   await invites.getByLabel('对象').selectOption('parents');
