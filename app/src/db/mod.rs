@@ -24,6 +24,9 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// Server secrets read from this database (`crate::guard::secret`): made once and never
+    /// changed, so each process reads each one once.
+    secrets: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>>,
 }
 
 impl Db {
@@ -55,7 +58,11 @@ impl Db {
             options = options.max_connections(16);
         }
         let pool = options.connect(url).await?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            secrets: Default::default(),
+        })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -64,6 +71,23 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// A server secret this process has read already.
+    pub fn cached_secret(&self, name: &str) -> Option<Vec<u8>> {
+        self.secrets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(name)
+            .cloned()
+    }
+
+    /// Remembers a server secret read from the database.
+    pub fn cache_secret(&self, name: &str, value: &[u8]) {
+        self.secrets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(name.to_owned(), value.to_vec());
     }
 
     /// Begins a transaction that will write. On SQLite it takes the write lock up front

@@ -1,6 +1,7 @@
 //! Secrets the server makes for itself — the key that signs open-link device marks, the salt
 //! that hides rate-limit keys — kept in the database so that every process on it uses the same
-//! ones (a restart or a second process does not invalidate a mark already handed out).
+//! ones (a restart or a second process does not invalidate a mark already handed out). Once
+//! made a secret never changes, so each process reads it once and keeps it.
 
 use crate::db::Db;
 use crate::error::AppError;
@@ -10,6 +11,15 @@ use sha2::Sha256;
 
 /// The named secret (32 random bytes), made by whichever process asks first.
 pub async fn server_secret(db: &Db, name: &str) -> Result<Vec<u8>, AppError> {
+    if let Some(known) = db.cached_secret(name) {
+        return Ok(known);
+    }
+    let value = read_or_make(db, name).await?;
+    db.cache_secret(name, &value);
+    Ok(value)
+}
+
+async fn read_or_make(db: &Db, name: &str) -> Result<Vec<u8>, AppError> {
     let read = || {
         sqlx::query_scalar::<_, String>("SELECT value FROM server_secrets WHERE name = $1")
             .bind(name.to_owned())
