@@ -529,11 +529,29 @@ pub fn v7() -> Uuid {
 }
 
 /// Runs a test body, failing it by name if it has not finished in two minutes (each takes
-/// seconds), so a hang shows as a failure instead of stalling the whole run.
-pub async fn within_limit(body: impl std::future::Future<Output = ()>) {
-    tokio::time::timeout(std::time::Duration::from_secs(120), body)
+/// seconds), so a hang shows as a failure instead of stalling the whole run. On a hang it
+/// prints what the test's PostgreSQL sessions were doing (a lock wait shows there), to find the
+/// rare hang seen in CI.
+pub async fn within_limit(db: &Db, body: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(std::time::Duration::from_secs(120), body)
         .await
-        .expect("the test did not finish within 120 s");
+        .is_err()
+    {
+        if db.backend() == app::db::Backend::Postgres {
+            let sessions: Vec<(String, String, String, String)> = sqlx::query_as(
+                "SELECT COALESCE(state, ''), COALESCE(wait_event_type, ''), \
+                   COALESCE(wait_event, ''), LEFT(query, 200) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            .fetch_all(db.pool())
+            .await
+            .unwrap_or_default();
+            for s in sessions {
+                eprintln!("HUNG TEST: PostgreSQL session {s:?}");
+            }
+        }
+        panic!("the test did not finish within 120 s");
+    }
 }
 
 /// Declares `mod sqlite` and `mod postgres`, each with one `#[tokio::test]` per listed test
@@ -546,7 +564,7 @@ macro_rules! on_both_backends {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $test() {
                     let t = $crate::common::TestDb::sqlite().await;
-                    $crate::common::within_limit(super::$test(&t.db)).await;
+                    $crate::common::within_limit(&t.db, super::$test(&t.db)).await;
                     t.finish().await;
                 }
             )*
@@ -556,7 +574,7 @@ macro_rules! on_both_backends {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $test() {
                     let t = $crate::common::TestDb::postgres().await;
-                    $crate::common::within_limit(super::$test(&t.db)).await;
+                    $crate::common::within_limit(&t.db, super::$test(&t.db)).await;
                     t.finish().await;
                 }
             )*
