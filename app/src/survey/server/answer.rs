@@ -163,7 +163,11 @@ pub async fn submit(db: &Db, s: &Submission, now: i64) -> Result<Outcome, AppErr
     };
     let mut tx = db.begin_write().await?;
     let outcome = submit_in(&mut tx, s, open_use.as_deref(), now).await?;
-    if outcome == Outcome::Accepted {
+    if outcome != Outcome::Accepted {
+        // Nothing was written: end the transaction now rather than leave its rollback to the
+        // pool (on SQLite it holds the write lock until then).
+        tx.rollback().await?;
+    } else {
         tx.commit().await?;
         // The answer is stored; a failure here is logged and the next answer's pass covers it.
         let _ = restamp(db, std::slice::from_ref(&s.campaign_id)).await;

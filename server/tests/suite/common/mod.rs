@@ -529,28 +529,30 @@ pub fn v7() -> Uuid {
 }
 
 /// Runs a test body, failing it by name if it has not finished in two minutes (each takes
-/// seconds), so a hang shows as a failure instead of stalling the whole run. On a hang it
-/// prints what the test's PostgreSQL sessions were doing (a lock wait shows there), to find the
-/// rare hang seen in CI.
+/// seconds), so a hang shows as a failure instead of stalling the whole run. When the body
+/// fails or hangs on PostgreSQL it first prints what the test's database sessions were doing
+/// (a lock wait or an idle transaction shows there), to find the rare hang seen in CI.
 pub async fn within_limit(db: &Db, body: impl std::future::Future<Output = ()>) {
-    if tokio::time::timeout(std::time::Duration::from_secs(120), body)
+    use futures::FutureExt;
+    let run = std::panic::AssertUnwindSafe(body).catch_unwind();
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(120), run).await;
+    if !matches!(outcome, Ok(Ok(()))) && db.backend() == app::db::Backend::Postgres {
+        let sessions: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT COALESCE(state, ''), COALESCE(wait_event_type, ''), \
+               COALESCE(wait_event, ''), COALESCE(LEFT(query, 200), '') FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .fetch_all(db.pool())
         .await
-        .is_err()
-    {
-        if db.backend() == app::db::Backend::Postgres {
-            let sessions: Vec<(String, String, String, String)> = sqlx::query_as(
-                "SELECT COALESCE(state, ''), COALESCE(wait_event_type, ''), \
-                   COALESCE(wait_event, ''), LEFT(query, 200) FROM pg_stat_activity \
-                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
-            )
-            .fetch_all(db.pool())
-            .await
-            .unwrap_or_default();
-            for s in sessions {
-                eprintln!("HUNG TEST: PostgreSQL session {s:?}");
-            }
+        .unwrap_or_default();
+        for s in sessions {
+            eprintln!("FAILED TEST'S POSTGRESQL SESSION: {s:?}");
         }
-        panic!("the test did not finish within 120 s");
+    }
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(_) => panic!("the test did not finish within 120 s"),
     }
 }
 
