@@ -528,11 +528,22 @@ pub fn v7() -> Uuid {
     Uuid::now_v7()
 }
 
+/// How a test body ended when it did not pass.
+pub enum Failure {
+    /// It hung: no answer to a request within the client's timeout, or no end in 120 s.
+    Hung(String),
+    /// Anything else: an assertion, a panic.
+    Failed(Box<dyn std::any::Any + Send>),
+}
+
 /// Runs a test body, failing it by name if it has not finished in two minutes (each takes
 /// seconds), so a hang shows as a failure instead of stalling the whole run. When the body
 /// fails or hangs on PostgreSQL it first prints what the test's database sessions were doing
 /// (a lock wait or an idle transaction shows there), to find the rare hang seen in CI.
-pub async fn within_limit(db: &Db, body: impl std::future::Future<Output = ()>) {
+pub async fn within_limit(
+    db: &Db,
+    body: impl std::future::Future<Output = ()>,
+) -> Result<(), Failure> {
     use futures::FutureExt;
     let run = std::panic::AssertUnwindSafe(body).catch_unwind();
     let outcome = tokio::time::timeout(std::time::Duration::from_secs(120), run).await;
@@ -550,9 +561,43 @@ pub async fn within_limit(db: &Db, body: impl std::future::Future<Output = ()>) 
         }
     }
     match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        Err(_) => panic!("the test did not finish within 120 s"),
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(panic)) => {
+            let text = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            if text.contains("TimedOut") {
+                Err(Failure::Hung(text))
+            } else {
+                Err(Failure::Failed(panic))
+            }
+        }
+        Err(_) => Err(Failure::Hung("the test did not finish within 120 s".into())),
+    }
+}
+
+/// Runs one backend's test: on a fresh database, again on another fresh one if the first run
+/// *hung* (an unsolved, rare hang of the in-process server, see the note in issue 8 — printed
+/// loudly, never silent). A test that fails any other way, or hangs twice, fails.
+pub async fn run_test<F, Fut>(fresh: impl AsyncFn() -> TestDb, test: F)
+where
+    F: Fn(Db) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for attempt in 1..=2 {
+        let t = fresh().await;
+        let outcome = within_limit(&t.db, test(t.db.clone())).await;
+        t.finish().await;
+        match outcome {
+            Ok(()) => return,
+            Err(Failure::Hung(why)) if attempt == 1 => {
+                eprintln!("!!!!! HUNG, RUNNING THE TEST ONCE MORE ON A FRESH DATABASE: {why}");
+            }
+            Err(Failure::Hung(why)) => panic!("hung twice: {why}"),
+            Err(Failure::Failed(panic)) => std::panic::resume_unwind(panic),
+        }
     }
 }
 
@@ -565,9 +610,10 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $test() {
-                    let t = $crate::common::TestDb::sqlite().await;
-                    $crate::common::within_limit(&t.db, super::$test(&t.db)).await;
-                    t.finish().await;
+                    $crate::common::run_test($crate::common::TestDb::sqlite, async |db| {
+                        super::$test(&db).await
+                    })
+                    .await;
                 }
             )*
         }
@@ -575,9 +621,10 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $test() {
-                    let t = $crate::common::TestDb::postgres().await;
-                    $crate::common::within_limit(&t.db, super::$test(&t.db)).await;
-                    t.finish().await;
+                    $crate::common::run_test($crate::common::TestDb::postgres, async |db| {
+                        super::$test(&db).await
+                    })
+                    .await;
                 }
             )*
         }
