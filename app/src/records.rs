@@ -23,6 +23,7 @@ impl RecordStore for Features {
             device: sender.device.clone(),
             seq: record.seq,
             at: sender.at,
+            receipt_key: &sender.receipt_key,
         };
         match (&record.body, sender.member) {
             // Answers never enter a batch's transaction: `push_as` takes them out first.

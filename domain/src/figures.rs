@@ -147,6 +147,16 @@ mod tests {
         }
     }
 
+    /// The figure of the question `org` in the group `key`.
+    fn org_question(groups: &[GroupFigures], key: &str) -> QuestionFigure {
+        groups
+            .iter()
+            .find(|g| g.key == key)
+            .and_then(|g| g.questions.iter().find(|q| q.key == "org"))
+            .cloned()
+            .unwrap()
+    }
+
     fn keys(groups: &[GroupFigures]) -> Vec<&str> {
         groups.iter().map(|g| g.key.as_str()).collect()
     }
@@ -197,14 +207,7 @@ mod tests {
         .into_iter()
         .collect();
         let groups = group_figures(&def, &tallies);
-        let org = |key: &str| {
-            groups
-                .iter()
-                .find(|g| g.key == key)
-                .and_then(|g| g.questions.iter().find(|q| q.key == "org"))
-                .cloned()
-                .unwrap()
-        };
+        let org = |key: &str| org_question(&groups, key);
         assert_eq!(org("staff").tally, tally(&[5, 3, 2], 1));
         assert_eq!(org("others").tally, tally(&[0, 0, 0], 0));
         assert_eq!(org("masses").tally, tally(&[15, 3, 2], 3));
@@ -243,14 +246,7 @@ mod tests {
         .collect();
         let mut groups = group_figures(&def, &tallies);
         suppress_small(&mut groups, &def);
-        let org = |key: &str| {
-            groups
-                .iter()
-                .find(|g| g.key == key)
-                .and_then(|g| g.questions.iter().find(|q| q.key == "org"))
-                .cloned()
-                .unwrap()
-        };
+        let org = |key: &str| org_question(&groups, key);
         // Four members: withheld. Five staff (one 不了解): shown. Nobody: nothing to hide.
         assert!(org("members").suppressed);
         assert_eq!(org("members").tally, Tally::empty(&def.scale));

@@ -13,6 +13,7 @@ pub mod participation;
 pub mod password;
 pub mod proof;
 pub mod public_url;
+pub mod replay;
 pub mod role;
 pub mod roster;
 pub mod spreadsheet;

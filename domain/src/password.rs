@@ -60,17 +60,18 @@ impl Weakness {
         }
     }
 
+    /// Every weakness, in the order they are judged.
+    pub const ALL: [Weakness; 6] = [
+        Weakness::TooShort,
+        Weakness::TooLong,
+        Weakness::Repeated,
+        Weakness::LikeUsername,
+        Weakness::ShortDigits,
+        Weakness::Common,
+    ];
+
     pub fn from_code(code: &str) -> Option<Self> {
-        [
-            Weakness::TooShort,
-            Weakness::TooLong,
-            Weakness::Repeated,
-            Weakness::LikeUsername,
-            Weakness::ShortDigits,
-            Weakness::Common,
-        ]
-        .into_iter()
-        .find(|w| w.code() == code)
+        Self::ALL.into_iter().find(|w| w.code() == code)
     }
 
     pub fn message(self) -> &'static str {
@@ -138,14 +139,7 @@ mod tests {
         assert_eq!(weakness("红旗飘飘五星闪耀", &names), None);
         assert_eq!(weakness("correct horse", &names), None);
         assert_eq!(weakness("2026113012", &names), None, "ten digits");
-        for w in [
-            Weakness::TooShort,
-            Weakness::TooLong,
-            Weakness::Repeated,
-            Weakness::LikeUsername,
-            Weakness::ShortDigits,
-            Weakness::Common,
-        ] {
+        for w in Weakness::ALL {
             assert_eq!(Weakness::from_code(w.code()), Some(w));
         }
     }

@@ -178,6 +178,7 @@ async fn main() -> anyhow::Result<()> {
                                         step,
                                         code: code(&secret, &activity, step),
                                     },
+                                    synced: None,
                                 }),
                             }
                         })

@@ -81,6 +81,22 @@ pub async fn save_minutes(id: String, minutes: String) -> Result<(), AppError> {
         .map_err(AppError::respond)
 }
 
+/// Confirms (`confirm` true) or refuses every held check-in (待确认) of an activity.
+#[server(endpoint = "review_checkins")]
+pub async fn review_checkins(activity_id: String, confirm: bool) -> Result<(), AppError> {
+    let (state, viewer) = context().await?;
+    super::server::review_held(
+        &state.db,
+        &viewer,
+        &activity_id,
+        confirm,
+        crate::db::now_ms(),
+    )
+    .await
+    .map(|_| ())
+    .map_err(AppError::respond)
+}
+
 /// Sets a member's attendance by hand (`present`, `excused`, `absent`, or `auto`).
 #[server(endpoint = "mark_attendance")]
 pub async fn mark_attendance(

@@ -29,6 +29,8 @@ pub struct RollEntry {
     pub state: AttendanceState,
     /// How they checked in ("qr", "code", "app"), if they did.
     pub checkin_method: Option<String>,
+    /// A check-in held for the secretary (待确认) or refused by them; it does not count.
+    pub checkin_review: Option<crate::sync::protocol::CheckinReview>,
     pub leave: Option<LeaveStatus>,
     pub leave_reason: Option<String>,
     /// The state was set by hand.

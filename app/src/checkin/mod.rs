@@ -22,8 +22,10 @@ pub struct MemberActivity {
     pub starts_at: i64,
     pub ends_at: i64,
     pub place: String,
-    /// The server holds a check-in of this member for it.
+    /// The server holds a check-in of this member for it that counts.
     pub checked_in: bool,
+    /// A check-in of this member held for the secretary (待确认), or refused by them.
+    pub checkin_review: Option<crate::sync::protocol::CheckinReview>,
     /// The member's leave request for it, if any (the most favourable when several).
     pub leave: Option<LeaveStatus>,
 }

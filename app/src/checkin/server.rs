@@ -2,13 +2,15 @@
 //! checked.
 
 use super::{MemberActivity, MyActivities};
+use crate::activity::server::{Claim, claimed_target};
 use crate::auth::CurrentUser;
 use crate::db::{Db, Once};
 use crate::domain::activity::ActivityKind;
 use crate::domain::proof::{ProofError, Window, verify};
+use crate::domain::replay::{self, Held, read_receipt};
 use crate::domain::time::day_bounds_ms;
 use crate::error::AppError;
-use crate::sync::protocol::{CheckinBody, PushResult, PushStatus, RejectCode};
+use crate::sync::protocol::{CheckinBody, CheckinReview, PushResult, PushStatus, RejectCode};
 use crate::sync::server::{Received, seen_result};
 use sqlx::{Any, Transaction};
 use uuid::Uuid;
@@ -31,6 +33,7 @@ struct MemberActivityRow {
     ends_at: i64,
     place: String,
     checked_in: i64,
+    checkin_review: Option<String>,
     leave: Option<i64>,
 }
 
@@ -44,6 +47,7 @@ impl From<MemberActivityRow> for MemberActivity {
             ends_at: r.ends_at,
             place: r.place,
             checked_in: r.checked_in > 0,
+            checkin_review: r.checkin_review.as_deref().and_then(CheckinReview::parse),
             leave: r
                 .leave
                 .map(crate::domain::attendance::LeaveStatus::from_rank),
@@ -60,8 +64,10 @@ pub async fn member_activities(
     let (day_start, day_end) = day_bounds_ms(now);
     let rows: Vec<MemberActivityRow> = sqlx::query_as(
         "SELECT a.id, a.kind, a.topic, a.starts_at, a.ends_at, a.place, \
-           (SELECT COUNT(*) FROM checkins c WHERE c.activity_id = a.id AND c.user_id = e.user_id) \
-             AS checked_in, \
+           (SELECT COUNT(*) FROM checkins c WHERE c.activity_id = a.id AND c.user_id = e.user_id \
+             AND (c.review IS NULL OR c.review = 'confirmed')) AS checked_in, \
+           (SELECT MIN(c.review) FROM checkins c WHERE c.activity_id = a.id \
+             AND c.user_id = e.user_id AND c.review IN ('pending', 'refused')) AS checkin_review, \
            (SELECT MAX(CASE l.status WHEN 'approved' THEN 3 WHEN 'pending' THEN 2 ELSE 1 END) \
              FROM leave_requests l WHERE l.activity_id = a.id AND l.user_id = e.user_id) AS leave \
          FROM activities a JOIN activity_expected e ON e.activity_id = a.id \
@@ -114,21 +120,15 @@ pub async fn store_checkin(
         return Ok(seen_result(id, seen));
     }
     let reject = |code, reason: &str| Ok(PushResult::rejected(Some(id_text.clone()), code, reason));
-    if let Some(why) = crate::domain::proof::clock_ahead(body.device_time, ctx.at) {
-        return reject(RejectCode::ClockAhead, &why);
-    }
-    if body.member_id.to_string() != ctx.member.id {
-        return reject(RejectCode::NotYours, "只能为自己签到");
-    }
-    let activity = match crate::activity::server::load_target(
-        tx,
-        &body.activity_id.to_string(),
-        &ctx.member.id,
-    )
-    .await?
-    {
+    let claim = Claim {
+        member_id: body.member_id,
+        activity_id: body.activity_id,
+        device_time: body.device_time,
+        not_yours: "只能为自己签到",
+    };
+    let activity = match claimed_target(tx, ctx, &claim).await? {
         Ok(a) => a,
-        Err((code, reason)) => return reject(code, reason),
+        Err((code, reason)) => return reject(code, &reason),
     };
     let secret = hex::decode(&activity.proof_secret).unwrap_or_default();
     if secret.is_empty() {
@@ -182,10 +182,17 @@ pub async fn store_checkin(
             return reject(code, e.reason());
         }
     };
+    // A late check-in the phone cannot show was made offline is stored but held
+    // (`domain::replay`): it counts once the secretary confirms it.
+    let receipt_at = body
+        .synced
+        .as_deref()
+        .and_then(|r| read_receipt(ctx.receipt_key, &ctx.member.id, r));
+    let held = replay::held(body.device_time, ctx.at, receipt_at);
     let insert = sqlx::query(
         "INSERT INTO checkins (id, activity_id, user_id, device_time, method, received_at, \
-           proof_step, device_id, device_seq, content_hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
+           proof_step, device_id, device_seq, content_hash, review, held_because) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING",
     )
     .bind(&id_text)
     .bind(&activity.id)
@@ -196,9 +203,14 @@ pub async fn store_checkin(
     .bind(step)
     .bind(ctx.device.clone())
     .bind(ctx.seq)
-    .bind(&once.content_hash);
+    .bind(&once.content_hash)
+    .bind(held.map(|_| "pending"))
+    .bind(held.map(Held::code));
     Ok(match once.insert(tx, insert).await? {
-        None => PushResult::stored(id, PushStatus::Accepted),
+        None => match held {
+            None => PushResult::stored(id, PushStatus::Accepted),
+            Some(why) => PushResult::held(id, why.reason()),
+        },
         Some(seen) => seen_result(id, seen),
     })
 }

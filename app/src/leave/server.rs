@@ -1,6 +1,7 @@
 //! Storage of leave requests and the secretary's decisions.
 
 use super::LeaveItem;
+use crate::activity::server::{Claim, claimed_target};
 use crate::auth::CurrentUser;
 use crate::db::{Db, Once, now_ms};
 use crate::domain::attendance::LeaveStatus;
@@ -37,27 +38,21 @@ pub async fn store_request(
         return Ok(seen_result(id, seen));
     }
     let reject = |code, reason: &str| Ok(PushResult::rejected(Some(id_text.clone()), code, reason));
-    if let Some(why) = crate::domain::proof::clock_ahead(body.device_time, ctx.at) {
-        return reject(RejectCode::ClockAhead, &why);
-    }
-    if body.member_id.to_string() != ctx.member.id {
-        return reject(RejectCode::NotYours, "只能为自己请假");
-    }
     if reason.is_empty() {
         return reject(RejectCode::BadReason, "请写明请假事由");
     }
     if reason.chars().count() > MAX_REASON_CHARS {
         return reject(RejectCode::BadReason, "请假事由太长（最多 500 字）");
     }
-    let target = match crate::activity::server::load_target(
-        tx,
-        &body.activity_id.to_string(),
-        &ctx.member.id,
-    )
-    .await?
-    {
+    let claim = Claim {
+        member_id: body.member_id,
+        activity_id: body.activity_id,
+        device_time: body.device_time,
+        not_yours: "只能为自己请假",
+    };
+    let target = match claimed_target(tx, ctx, &claim).await? {
         Ok(t) => t,
-        Err((code, why)) => return reject(code, why),
+        Err((code, why)) => return reject(code, &why),
     };
     if body.device_time > target.ends_at {
         return reject(

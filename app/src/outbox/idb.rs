@@ -90,6 +90,9 @@ pub struct Device {
     /// The pull cursor.
     #[serde(default)]
     pub cursor: Option<i64>,
+    /// The newest sync receipt from a pull, put on each check-in made (`domain::replay`).
+    #[serde(default)]
+    pub receipt: Option<String>,
 }
 
 /// What opening the device's identity found.
@@ -129,6 +132,7 @@ pub async fn device(new_id: impl FnOnce() -> String) -> Result<DeviceOpened, Sto
                         device_id,
                         next_seq,
                         cursor: None,
+                        receipt: None,
                     };
                     (DeviceOpened::Wiped(d.clone()), d)
                 }
@@ -138,6 +142,7 @@ pub async fn device(new_id: impl FnOnce() -> String) -> Result<DeviceOpened, Sto
                         device_id: new_id(),
                         next_seq: 1,
                         cursor: None,
+                        receipt: None,
                     };
                     (DeviceOpened::New(d.clone()), d)
                 }
@@ -220,12 +225,13 @@ pub async fn settle(outcomes: Vec<(OutboxEntry, Settled)>) -> Result<(), StoreEr
     let sent = tx.object_store(SENT)?;
     for (entry, outcome) in outcomes {
         match outcome {
-            Settled::Stored { acked_at } => {
+            Settled::Stored { acked_at, held } => {
                 let done = SentEntry {
                     id: entry.id.clone(),
                     activity_id: entry.activity_id.clone(),
                     acked_at,
                     kind: entry.kind.clone(),
+                    held,
                 };
                 sent.put(&done).serde()?.await?;
                 outbox.delete(entry.id.as_str()).await?;
@@ -256,8 +262,12 @@ pub async fn dismiss(id: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Keeps pulled activities and the new cursor.
-pub async fn save_pulled(activities: &[PulledActivity], cursor: i64) -> Result<(), StoreError> {
+/// Keeps pulled activities, the new cursor and the sync receipt.
+pub async fn save_pulled(
+    activities: &[PulledActivity],
+    cursor: i64,
+    receipt: Option<String>,
+) -> Result<(), StoreError> {
     writing!(db, tx, [META, ACTIVITIES]);
     let store = tx.object_store(ACTIVITIES)?;
     for a in activities {
@@ -267,6 +277,9 @@ pub async fn save_pulled(activities: &[PulledActivity], cursor: i64) -> Result<(
     let found: Option<Device> = meta.get(DEVICE_KEY).serde()?.await?;
     if let Some(mut d) = found {
         d.cursor = Some(cursor);
+        if receipt.is_some() {
+            d.receipt = receipt;
+        }
         meta.put(&d).serde()?.await?;
     }
     tx.commit().await?;

@@ -66,6 +66,9 @@ pub struct SentEntry {
     pub acked_at: i64,
     #[serde(default = "checkin_kind")]
     pub kind: String,
+    /// Stored but held for the secretary (`pending_review`): 待确认.
+    #[serde(default)]
+    pub held: bool,
 }
 
 /// What the page shows for one activity, from the phone's side.
@@ -75,6 +78,8 @@ pub enum LocalStatus {
     Pending,
     /// Acknowledged by the server: 已同步.
     Synced,
+    /// Stored by the server but held for the secretary's confirmation: 待确认.
+    Held,
     /// Refused by the server, with the reason.
     Rejected(String),
 }
@@ -156,12 +161,19 @@ impl Outbox {
                 .min_by_key(|s| !matches!(s, LocalStatus::Pending))
         });
         from_outbox.or_else(|| {
-            self.sent
-                .with(|s| {
-                    s.iter()
-                        .any(|e| e.kind == KIND_CHECKIN && e.activity_id == activity_id)
-                })
-                .then_some(LocalStatus::Synced)
+            self.sent.with(|s| {
+                s.iter()
+                    .filter(|e| e.kind == KIND_CHECKIN && e.activity_id == activity_id)
+                    .map(|e| {
+                        if e.held {
+                            LocalStatus::Held
+                        } else {
+                            LocalStatus::Synced
+                        }
+                    })
+                    // One check-in that counts outranks a held one.
+                    .min_by_key(|s| matches!(s, LocalStatus::Held))
+            })
         })
     }
 
@@ -277,8 +289,8 @@ impl Outbox {
 /// What the server's answer means for one waiting record.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Settled {
-    /// The server holds it: move it from the outbox to `sent`.
-    Stored { acked_at: i64 },
+    /// The server holds it: move it from the outbox to `sent` (`held`: 待确认).
+    Stored { acked_at: i64, held: bool },
     /// Refused (conflict or rejected): keep it in the outbox, with the reason, until dismissed.
     Refused(Rejection),
 }
@@ -297,7 +309,10 @@ pub fn settle_plan(
                 .iter()
                 .find(|r| r.id.as_deref() == Some(entry.id.as_str()))?;
             let settled = if result.status.is_stored() {
-                Settled::Stored { acked_at }
+                Settled::Stored {
+                    acked_at,
+                    held: result.status == crate::sync::protocol::PushStatus::PendingReview,
+                }
             } else {
                 Settled::Refused(Rejection {
                     code: result
@@ -350,7 +365,7 @@ pub fn leave_text(server: Option<LeaveStatus>, local: Option<&LocalStatus>) -> O
         (Some(LocalStatus::Pending), _) => Some("请假申请待同步".into()),
         (Some(LocalStatus::Rejected(r)), _) => Some(format!("请假申请未被接受：{r}")),
         (_, Some(s)) => Some(format!("请假{}", s.label())),
-        (Some(LocalStatus::Synced), None) => Some("请假待审批".into()),
+        (Some(LocalStatus::Synced | LocalStatus::Held), None) => Some("请假待审批".into()),
         (None, None) => None,
     }
 }

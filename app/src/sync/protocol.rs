@@ -108,6 +108,11 @@ pub struct CheckinBody {
     /// The code from the organiser's screen: scanned (with its step) or typed.
     #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub proof: Proof,
+    /// The newest sync receipt (`PullResponse::receipt`) the phone held when the member
+    /// checked in: a late check-in without one from before its moment is held for the
+    /// secretary (`pending_review`; see `domain::replay`). Not part of the stored content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub synced: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,6 +178,10 @@ pub enum PushStatus {
     Accepted,
     /// Stored before with the same content: also a success.
     Duplicate,
+    /// Stored, but held until the branch's secretary confirms it (a late check-in the phone
+    /// could not show was made offline); `reason` says why. The phone drops it from its
+    /// outbox, like `accepted`, and shows 待确认.
+    PendingReview,
     /// Stored before with *other* content; the stored one stays. Keep and show.
     Conflict,
     /// Not stored; `code` and `reason` say why. Keep and show.
@@ -182,7 +191,7 @@ pub enum PushStatus {
 impl PushStatus {
     /// Whether the server holds the record, so the phone may drop it from its outbox.
     pub fn is_stored(self) -> bool {
-        matches!(self, Self::Accepted | Self::Duplicate)
+        matches!(self, Self::Accepted | Self::Duplicate | Self::PendingReview)
     }
 }
 
@@ -266,6 +275,16 @@ impl PushResult {
         }
     }
 
+    /// Stored but held for the secretary, with the reason shown on the phone.
+    pub fn held(id: Uuid, reason: &str) -> Self {
+        Self {
+            id: Some(id.to_string()),
+            status: PushStatus::PendingReview,
+            code: None,
+            reason: Some(reason.to_owned()),
+        }
+    }
+
     pub fn conflict(id: Uuid) -> Self {
         Self {
             id: Some(id.to_string()),
@@ -314,10 +333,33 @@ pub struct PulledActivity {
     pub status: String,
     /// Whether the pulling member is among the 应到.
     pub expected: bool,
+    /// The server holds a check-in of this member that counts (not held, not refused).
     pub checked_in: bool,
+    /// A check-in of this member held for the secretary, or refused by them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkin_review: Option<CheckinReview>,
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub leave: Option<LeaveStatus>,
     pub version: i64,
+}
+
+/// Where a held check-in stands: waiting for the secretary (待确认), or refused by them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CheckinReview {
+    Pending,
+    Refused,
+}
+
+impl CheckinReview {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pending" => Some(Self::Pending),
+            "refused" => Some(Self::Refused),
+            _ => None,
+        }
+    }
 }
 
 /// A member of the organiser's branch, as pulled.
@@ -341,6 +383,10 @@ pub struct PullResponse {
     /// Present for secretaries and admins: the members of the branches they run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roster: Option<Vec<RosterEntry>>,
+    /// The sync receipt: the server's time now, signed for this member. The phone keeps the
+    /// newest and puts it on each check-in it makes (`CheckinBody::synced`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
 }
 
 #[cfg(test)]

@@ -2,13 +2,14 @@
 //! and the pull of reference data.
 
 use super::protocol::{
-    DeviceRef, DeviceState, PullResponse, PulledActivity, PushResponse, PushResult, PushStatus,
-    Record, RosterEntry,
+    CheckinReview, DeviceRef, DeviceState, PullResponse, PulledActivity, PushResponse, PushResult,
+    PushStatus, Record, RosterEntry,
 };
 use crate::auth::CurrentUser;
 use crate::db::{Db, Seen, now_ms};
 use crate::domain::activity::ActivityKind;
 use crate::error::AppError;
+use crate::guard::server_secret;
 use sqlx::{Any, Transaction};
 use std::future::Future;
 
@@ -20,7 +21,12 @@ pub struct Sender<'a> {
     pub device: Option<String>,
     /// When the batch arrived, in milliseconds.
     pub at: i64,
+    /// The key of sync receipts ([`RECEIPT_KEY`]), to read the one a check-in carries.
+    pub receipt_key: Vec<u8>,
 }
+
+/// The name of the key that signs sync receipts, in `server_secrets`.
+pub const RECEIPT_KEY: &str = "sync_receipt";
 
 /// The answer for a record whose id was stored already: its own retry, or a conflict.
 pub fn seen_result(id: uuid::Uuid, seen: Seen) -> PushResult {
@@ -36,6 +42,7 @@ pub struct Received<'a> {
     pub device: Option<String>,
     pub seq: Option<i64>,
     pub at: i64,
+    pub receipt_key: &'a [u8],
 }
 
 /// The one seam between the protocol and the features: how each kind of record is stored.
@@ -72,10 +79,15 @@ pub async fn push_with(
     device: Option<DeviceRef>,
     records: Vec<serde_json::Value>,
 ) -> Result<PushResponse, AppError> {
+    let receipt_key = match member {
+        Some(_) => server_secret(db, RECEIPT_KEY).await?,
+        None => Vec::new(),
+    };
     let sender = Sender {
         member,
         device: device.as_ref().map(|d| d.id.to_string()),
         at: now_ms(),
+        receipt_key,
     };
     let mut tx = db.begin_write().await?;
     let mut results = Vec::with_capacity(records.len());
@@ -93,7 +105,10 @@ pub async fn push_with(
                 };
                 max_seq = max_seq.max(seq);
                 let result = store.store(&mut tx, &record, &sender).await?;
-                if result.status == PushStatus::Accepted {
+                if matches!(
+                    result.status,
+                    PushStatus::Accepted | PushStatus::PendingReview
+                ) {
                     if seq > 0 {
                         accepted_seqs.push(seq);
                     }
@@ -182,6 +197,7 @@ struct PulledRow {
     version: i64,
     expected: i64,
     checked_in: i64,
+    checkin_review: Option<String>,
     leave: Option<i64>,
 }
 
@@ -198,6 +214,7 @@ impl From<PulledRow> for PulledActivity {
             status: r.status,
             expected: r.expected > 0,
             checked_in: r.checked_in > 0,
+            checkin_review: r.checkin_review.as_deref().and_then(CheckinReview::parse),
             leave: r
                 .leave
                 .map(crate::domain::attendance::LeaveStatus::from_rank),
@@ -244,8 +261,10 @@ pub async fn pull(
            a.version, \
            (SELECT COUNT(*) FROM activity_expected e \
              WHERE e.activity_id = a.id AND e.user_id = $1) AS expected, \
-           (SELECT COUNT(*) FROM checkins c \
-             WHERE c.activity_id = a.id AND c.user_id = $1) AS checked_in, \
+           (SELECT COUNT(*) FROM checkins c WHERE c.activity_id = a.id AND c.user_id = $1 \
+             AND (c.review IS NULL OR c.review = 'confirmed')) AS checked_in, \
+           (SELECT MIN(c.review) FROM checkins c WHERE c.activity_id = a.id AND c.user_id = $1 \
+             AND c.review IN ('pending', 'refused')) AS checkin_review, \
            (SELECT MAX(CASE l.status WHEN 'approved' THEN 3 WHEN 'pending' THEN 2 ELSE 1 END) \
              FROM leave_requests l WHERE l.activity_id = a.id AND l.user_id = $1) AS leave \
          FROM activities a \
@@ -290,9 +309,15 @@ pub async fn pull(
     } else {
         None
     };
+    let key = server_secret(db, RECEIPT_KEY).await?;
     Ok(PullResponse {
         cursor: next,
         activities,
         roster,
+        receipt: Some(crate::domain::replay::mint_receipt(
+            &key,
+            &member.id,
+            now_ms(),
+        )),
     })
 }

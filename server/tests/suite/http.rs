@@ -308,7 +308,13 @@ async fn pull_and_the_protocol_description_are_served(db: &Db) {
     let statuses = &spec["components"]["schemas"]["PushStatus"]["enum"];
     assert_eq!(
         *statuses,
-        serde_json::json!(["accepted", "duplicate", "conflict", "rejected"])
+        serde_json::json!([
+            "accepted",
+            "duplicate",
+            "pending_review",
+            "conflict",
+            "rejected"
+        ])
     );
 }
 

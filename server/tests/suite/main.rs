@@ -11,6 +11,7 @@ mod http;
 mod limits;
 mod matrix;
 mod process;
+mod replay;
 mod roster;
 mod storage;
 mod survey;

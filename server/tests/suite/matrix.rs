@@ -342,6 +342,11 @@ fn rows(t: &Things) -> Vec<Row> {
             ]),
             Rule::Organisers,
         ),
+        api(
+            "review_checkins",
+            form(&[("activity_id", today), ("confirm", "true")]),
+            Rule::Organisers,
+        ),
         api("activity_proof", form(&[("id", today)]), Rule::Organisers),
         api("my_activities", Body::None, Rule::SignedIn),
         api("audit_log", form(&[("page", "0")]), Rule::Admins),

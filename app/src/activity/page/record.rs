@@ -3,7 +3,7 @@
 
 use super::minutes::{Minutes, Photos};
 use super::param;
-use super::roll::{MarkLog, RollEditor};
+use super::roll::{HeldCheckins, MarkLog, RollEditor};
 use crate::activity::{ActivityRecord, CancelActivity, RollEntry, load_activity_record};
 use crate::domain::attendance::AttendanceState;
 use crate::domain::time::{format_full, format_time};
@@ -104,6 +104,7 @@ fn RecordView(record: ActivityRecord) -> impl IntoView {
                 </tbody>
             </table>
             <Show when=move || held && !cancelled>
+                <HeldCheckins activity_id=for_roll.id.clone() roll=for_roll.roll.clone()/>
                 <RollEditor record=for_roll.clone()/>
             </Show>
             <Minutes record=record.clone()/>

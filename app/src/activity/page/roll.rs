@@ -1,10 +1,47 @@
 //! Attendance by hand, and the log of every mark made.
 
-use crate::activity::{ActivityRecord, MarkAttendance, MarkEntry};
+use crate::activity::{ActivityRecord, MarkAttendance, MarkEntry, ReviewCheckins, RollEntry};
 use crate::domain::attendance::Mark;
 use crate::domain::time::format_full;
+use crate::sync::protocol::CheckinReview;
 use crate::ui::{ErrorPanel, reload_after};
 use leptos::prelude::*;
+
+/// Check-ins held because they arrived late without proof that the phone was offline
+/// (`domain::replay`): the secretary confirms or refuses them all in one action.
+#[component]
+pub(super) fn HeldCheckins(activity_id: String, roll: Vec<RollEntry>) -> impl IntoView {
+    let action = ServerAction::<ReviewCheckins>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
+    let held: Vec<String> = roll
+        .into_iter()
+        .filter(|e| e.checkin_review == Some(CheckinReview::Pending))
+        .map(|e| e.name)
+        .collect();
+    (!held.is_empty()).then(|| {
+        let (confirm_id, refuse_id) = (activity_id.clone(), activity_id);
+        view! {
+            <section class="card held no-print" aria-labelledby="held-checkins-h">
+                <h2 id="held-checkins-h">{format!("待确认的签到（{} 人）", held.len())}</h2>
+                <p>{held.join("、")}</p>
+                <p class="hint-left">"这些签到在活动结束后很久才上传，手机无法证明签到时处于离线状态（可能是会后用照片补签）。确认后计入出席；不予确认则不计入，可再手动标记。"</p>
+                {move || action.value().get().and_then(Result::err).map(|e| view! { <ErrorPanel error=e/> })}
+                <div class="actions">
+                    <ActionForm action=action attr:class="inline-form">
+                        <input type="hidden" name="activity_id" value=confirm_id/>
+                        <input type="hidden" name="confirm" value="true"/>
+                        <button type="submit" class="btn btn-primary">"全部确认"</button>
+                    </ActionForm>
+                    <ActionForm action=action attr:class="inline-form">
+                        <input type="hidden" name="activity_id" value=refuse_id/>
+                        <input type="hidden" name="confirm" value="false"/>
+                        <button type="submit" class="btn">"全部不予确认"</button>
+                    </ActionForm>
+                </div>
+            </section>
+        }
+    })
+}
 
 /// Attendance by hand: one small form per member, so it works without JavaScript too.
 #[component]
@@ -22,9 +59,11 @@ pub(super) fn RollEditor(record: ActivityRecord) -> impl IntoView {
                 (Some(m), _) if m == "qr" => "扫码签到".to_owned(),
                 (Some(m), _) if m == "code" => "输入签到码".to_owned(),
                 (Some(_), _) => "手机签到".to_owned(),
-                (None, _) => match e.leave {
-                    Some(l) => format!("请假{}", l.label()),
-                    None => String::new(),
+                (None, _) => match (e.checkin_review, e.leave) {
+                    (Some(CheckinReview::Pending), _) => "签到待确认".to_owned(),
+                    (Some(CheckinReview::Refused), _) => "签到未被确认".to_owned(),
+                    (None, Some(l)) => format!("请假{}", l.label()),
+                    (None, None) => String::new(),
                 },
             };
             let state_class = format!("state state-{}", e.state.as_str());

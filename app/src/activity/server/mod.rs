@@ -11,9 +11,9 @@ mod target;
 pub use insert::{NewActivity, insert_activity, set_expected};
 pub use photos::{MAX_PHOTO_BYTES, add_photo, photo};
 pub use record::{MAX_MINUTES_CHARS, proof_screen, record, save_minutes};
-pub use roll::{mark, rolls_of_branch};
+pub use roll::{mark, review_held, rolls_of_branch};
 pub use schedule::{cancel, create, form_context, new_proof_secret, update};
-pub use target::{Target, load_target};
+pub use target::{Claim, Refusal, Target, claimed_target};
 
 use super::Audience;
 use crate::auth::CurrentUser;

@@ -16,7 +16,11 @@ macro_rules! roll_select {
         concat!(
             "SELECT e.activity_id, e.user_id, u.display_name, \
                (SELECT MIN(c.method) FROM checkins c \
-                 WHERE c.activity_id = e.activity_id AND c.user_id = e.user_id) AS checkin_method, \
+                 WHERE c.activity_id = e.activity_id AND c.user_id = e.user_id \
+                 AND (c.review IS NULL OR c.review = 'confirmed')) AS checkin_method, \
+               (SELECT MIN(c.review) FROM checkins c \
+                 WHERE c.activity_id = e.activity_id AND c.user_id = e.user_id \
+                 AND c.review IN ('pending', 'refused')) AS checkin_review, \
                (SELECT MAX(CASE l.status WHEN 'approved' THEN 3 WHEN 'pending' THEN 2 ELSE 1 END) \
                  FROM leave_requests l \
                  WHERE l.activity_id = e.activity_id AND l.user_id = e.user_id) AS leave, \
@@ -39,6 +43,7 @@ struct RollRow {
     user_id: String,
     display_name: String,
     checkin_method: Option<String>,
+    checkin_review: Option<String>,
     leave: Option<i64>,
     leave_reason: Option<String>,
     latest_mark: Option<String>,
@@ -64,6 +69,10 @@ impl RollRow {
                 name: self.display_name,
                 state: state(facts),
                 checkin_method: method,
+                checkin_review: self
+                    .checkin_review
+                    .as_deref()
+                    .and_then(crate::sync::protocol::CheckinReview::parse),
                 leave,
                 leave_reason: self.leave_reason,
                 marked: latest_mark.is_some_and(|m| m != Mark::Auto),
@@ -188,4 +197,55 @@ pub async fn mark(
     crate::audit::server::record(&mut tx, viewer, act, now).await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// The secretary's one action on an activity's held check-ins (`domain::replay`): confirms
+/// them all (they count from now on) or refuses them all. Returns how many were decided. The
+/// activity's version moves so members' phones pull the outcome.
+pub async fn review_held(
+    db: &Db,
+    viewer: &CurrentUser,
+    activity_id: &str,
+    confirm: bool,
+    now: i64,
+) -> Result<u64, AppError> {
+    let loaded = load_organised(db, viewer, activity_id).await?;
+    let mut tx = db.begin_write().await?;
+    let decided = sqlx::query(
+        "UPDATE checkins SET review = $2, reviewed_by = $3, reviewed_at = $4 \
+         WHERE activity_id = $1 AND review = 'pending'",
+    )
+    .bind(activity_id)
+    .bind(if confirm { "confirmed" } else { "refused" })
+    .bind(&viewer.id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if decided == 0 {
+        tx.rollback().await?;
+        return Err(AppError::Invalid(
+            "没有待确认的签到（可能已由他人处理）".into(),
+        ));
+    }
+    let version = crate::db::next_version(&mut tx).await?;
+    sqlx::query("UPDATE activities SET version = $2 WHERE id = $1")
+        .bind(activity_id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+    let school = crate::audit::server::school_of(&mut tx, &loaded.branch.id).await?;
+    let act = crate::audit::server::Act {
+        action: crate::audit::Action::RecordCorrection,
+        school_id: &school,
+        branch_id: Some(&loaded.branch.id),
+        target: loaded.row.topic.clone(),
+        detail: format!(
+            "{}待确认的签到 {decided} 条",
+            if confirm { "确认" } else { "不予确认" }
+        ),
+    };
+    crate::audit::server::record(&mut tx, viewer, act, now).await?;
+    tx.commit().await?;
+    Ok(decided)
 }

@@ -2,7 +2,42 @@
 
 use crate::error::AppError;
 use crate::sync::protocol::RejectCode;
+use crate::sync::server::Received;
 use sqlx::{Any, Transaction};
+use std::borrow::Cow;
+use uuid::Uuid;
+
+/// Why a member's record about an activity is refused: its code and the reason shown.
+pub type Refusal = (RejectCode, Cow<'static, str>);
+
+/// What a member's record (a check-in, a leave request) says about whom and when.
+pub struct Claim {
+    pub member_id: Uuid,
+    pub activity_id: Uuid,
+    pub device_time: i64,
+    /// The reason shown when the record names another member ("只能为自己签到").
+    pub not_yours: &'static str,
+}
+
+/// The checks every member's record passes before its own: the phone's clock is not ahead of
+/// the server's, the record is the sender's own, and the activity is one they may answer.
+pub async fn claimed_target(
+    tx: &mut Transaction<'static, Any>,
+    ctx: &Received<'_>,
+    claim: &Claim,
+) -> Result<Result<Target, Refusal>, AppError> {
+    if let Some(why) = crate::domain::proof::clock_ahead(claim.device_time, ctx.at) {
+        return Ok(Err((RejectCode::ClockAhead, why.into())));
+    }
+    if claim.member_id.to_string() != ctx.member.id {
+        return Ok(Err((RejectCode::NotYours, claim.not_yours.into())));
+    }
+    Ok(
+        load_target(tx, &claim.activity_id.to_string(), &ctx.member.id)
+            .await?
+            .map_err(|(code, why)| (code, why.into())),
+    )
+}
 
 /// The activity a member's record is about, checked: it exists, is not cancelled, and the
 /// member is among its 应到.
@@ -16,7 +51,7 @@ pub struct Target {
     expected: i64,
 }
 
-pub async fn load_target(
+async fn load_target(
     tx: &mut Transaction<'static, Any>,
     activity_id: &str,
     member_id: &str,

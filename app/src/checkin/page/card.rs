@@ -6,7 +6,7 @@ use crate::domain::attendance::LeaveStatus;
 use crate::domain::proof::{Proof, normalise_typed_code};
 use crate::domain::time::{format_day_time, format_time};
 use crate::outbox::{LocalStatus, Outbox, leave_text, use_outbox};
-use crate::sync::protocol::MAX_REASON_CHARS;
+use crate::sync::protocol::{CheckinReview, MAX_REASON_CHARS};
 use leptos::prelude::*;
 
 #[component]
@@ -24,6 +24,7 @@ pub(super) fn ActivityCard(
         ends_at,
         place,
         checked_in,
+        checkin_review,
         leave,
     } = activity;
     let status = {
@@ -36,33 +37,55 @@ pub(super) fn ActivityCard(
     };
     let checked = {
         let status = status.clone();
-        move || checked_in || matches!(status(), Some(LocalStatus::Pending | LocalStatus::Synced))
+        move || {
+            checked_in
+                || checkin_review == Some(CheckinReview::Pending)
+                || matches!(
+                    status(),
+                    Some(LocalStatus::Pending | LocalStatus::Synced | LocalStatus::Held)
+                )
+        }
     };
     let state = {
         let (id, member_id, topic) = (id.clone(), member_id.clone(), topic.clone());
         move || {
-            match (status(), checked_in) {
-            (Some(LocalStatus::Pending), _) => view! {
+            match (status(), checked_in, checkin_review) {
+            (Some(LocalStatus::Pending), _, _) => view! {
                 <span class="badge badge-pending">"待同步"</span>
                 <span class="state-note">"已保存在手机上，联网后自动上传"</span>
             }
             .into_any(),
-            (Some(LocalStatus::Synced), _) | (None, true) => view! {
-                <span class="badge badge-synced">"已同步"</span>
-                <span class="state-note">"签到已记录"</span>
-            }
-            .into_any(),
-            (Some(LocalStatus::Rejected(reason)), _) => view! {
+            (Some(LocalStatus::Rejected(reason)), _, _) => view! {
                 <span class="badge badge-rejected">"签到未被接受"</span>
                 <span class="state-note">{reason}</span>
                 <CodeEntry outbox=outbox activity_id=id.clone() member_id=member_id.clone() label=topic.clone()/>
             }
             .into_any(),
-            (None, false) if today => view! {
+            (_, true, _) => view! {
+                <span class="badge badge-synced">"已同步"</span>
+                <span class="state-note">"签到已记录"</span>
+            }
+            .into_any(),
+            (_, false, Some(CheckinReview::Refused)) => view! {
+                <span class="badge badge-rejected">"签到未被确认"</span>
+                <span class="state-note">"支部书记没有确认这次签到，如有疑问请联系支部书记"</span>
+            }
+            .into_any(),
+            (Some(LocalStatus::Held), _, _) | (_, _, Some(CheckinReview::Pending)) => view! {
+                <span class="badge badge-pending">"待确认"</span>
+                <span class="state-note">"签到已上传，但上传时间比活动晚很久，支部书记确认后计入"</span>
+            }
+            .into_any(),
+            (Some(LocalStatus::Synced), _, _) => view! {
+                <span class="badge badge-synced">"已同步"</span>
+                <span class="state-note">"签到已记录"</span>
+            }
+            .into_any(),
+            (None, false, None) if today => view! {
                 <CodeEntry outbox=outbox activity_id=id.clone() member_id=member_id.clone() label=topic.clone()/>
             }
             .into_any(),
-            (None, false) => view! { <span class="badge">"未开始"</span> }.into_any(),
+            (None, false, None) => view! { <span class="badge">"未开始"</span> }.into_any(),
         }
         }
     };

@@ -39,6 +39,7 @@ fn from_pulled(p: &crate::sync::protocol::PulledActivity) -> MemberActivity {
         ends_at: p.ends_at,
         place: p.place.clone(),
         checked_in: p.checked_in,
+        checkin_review: p.checkin_review,
         leave: p.leave,
     }
 }

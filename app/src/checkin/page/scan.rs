@@ -27,7 +27,7 @@ pub(super) fn ScannedCheckin(member_id: String) -> impl IntoView {
             Some(_)
                 if matches!(
                     outbox.status_of(&activity),
-                    Some(LocalStatus::Pending | LocalStatus::Synced)
+                    Some(LocalStatus::Pending | LocalStatus::Synced | LocalStatus::Held)
                 ) =>
             {
                 message.set(Some((true, "您已签到过本次活动。".into())));

@@ -81,7 +81,7 @@ pub(super) async fn pull(outbox: Outbox) {
     let Ok(response) = serde_json::from_str::<PullResponse>(&text) else {
         return;
     };
-    if idb::save_pulled(&response.activities, response.cursor)
+    if idb::save_pulled(&response.activities, response.cursor, response.receipt)
         .await
         .is_ok()
         && let Ok(all) = idb::activities().await

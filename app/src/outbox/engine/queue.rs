@@ -36,6 +36,12 @@ fn save_as(
     spawn_local(async move {
         let numbered = !matches!(body, RecordBody::SurveyAnswer(_));
         let saved = idb::add(|device| {
+            let mut body = body;
+            // A check-in carries the newest sync receipt: with it, one that reaches the
+            // server late still shows the phone was offline since before it was made.
+            if let RecordBody::Checkin(c) = &mut body {
+                c.synced = device.receipt.clone();
+            }
             let record = Record {
                 id,
                 seq: numbered.then_some(device.next_seq),
@@ -91,6 +97,7 @@ pub fn check_in(
         member_id: member,
         device_time: now_ms(),
         proof,
+        synced: None,
     });
     save(outbox, KIND_CHECKIN, activity_id, member_id, label, body);
 }

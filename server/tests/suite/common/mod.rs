@@ -193,11 +193,29 @@ pub struct Fixture {
     /// Each activity's proof secret and start.
     pub secrets: HashMap<String, Vec<u8>>,
     pub starts: HashMap<String, i64>,
+    /// The key of sync receipts, to make the receipt an honest phone would carry.
+    pub receipt_key: Vec<u8>,
 }
 
 impl Fixture {
-    /// A check-in as a phone would push it, with the QR proof shown at `device_time`.
+    /// A check-in as an honest phone would push it, with the QR proof shown at `device_time`
+    /// and the sync receipt of a pull an hour before (the phone was offline since, however
+    /// late the record arrives).
     pub fn checkin(
+        &self,
+        id: Uuid,
+        activity: &str,
+        member: &CurrentUser,
+        device_time: i64,
+    ) -> serde_json::Value {
+        let receipt = self.receipt(member, device_time - 3_600_000);
+        let mut record = self.checkin_unsynced(id, activity, member, device_time);
+        record["body"]["synced"] = json!(receipt);
+        record
+    }
+
+    /// [`Fixture::checkin`] without a sync receipt (a new or wiped browser).
+    pub fn checkin_unsynced(
         &self,
         id: Uuid,
         activity: &str,
@@ -214,6 +232,11 @@ impl Fixture {
             device_time,
             json!({"method": "qr", "step": step, "code": code}),
         )
+    }
+
+    /// The sync receipt the server would have handed `member` at `at`.
+    pub fn receipt(&self, member: &CurrentUser, at: i64) -> String {
+        app::domain::replay::mint_receipt(&self.receipt_key, &member.id, at)
     }
 
     /// A check-in during the activity: a minute after its start, or now if that is sooner.
@@ -467,6 +490,9 @@ pub async fn fixture(db: &Db) -> Fixture {
         next_week,
         secrets,
         starts,
+        receipt_key: app::guard::server_secret(db, app::sync::server::RECEIPT_KEY)
+            .await
+            .expect("the receipt key"),
     }
 }
 

@@ -157,6 +157,7 @@ impl Phone {
             member_id: member,
             device_time: now,
             proof: Proof::Qr { step, code },
+            synced: None,
         });
         self.save(body, Kind::Checkin, valid, activity);
     }
