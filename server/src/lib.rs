@@ -2,6 +2,7 @@
 //! sync API on one axum router, and serves it.
 
 pub mod answer_form;
+pub mod api_doc;
 pub mod config;
 pub mod demo;
 pub mod files;

@@ -118,7 +118,7 @@ pub async fn pull(
     info(
         title = "xingqi sync protocol",
         version = "1",
-        description = "How a phone's outbox reaches the server. Records are facts with client-made UUIDv7 ids; the server stores each id once. Authentication: the `xingqi_session` cookie set by `POST /auth/login`."
+        description = "How a phone's outbox reaches the server (`/api/v1/sync/…`), and the server functions behind the pages (`POST /api/<endpoint>`, form-encoded arguments, JSON answers). Records are facts with client-made UUIDv7 ids; the server stores each id once. Authentication: the `xingqi_session` cookie set by `POST /auth/login`."
     ),
     paths(push, pull),
     components(schemas(
@@ -136,12 +136,17 @@ pub async fn pull(
         DeviceState,
         PullResponse,
         PulledActivity,
+        app::sync::protocol::CheckinReview,
         RosterEntry
     ))
 )]
 pub struct SyncApi;
 
-/// `GET /api/v1/openapi.json`
-pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(SyncApi::openapi())
+/// `GET /api/v1/openapi.json`: the sync protocol and every server function.
+pub async fn openapi() -> Json<serde_json::Value> {
+    let mut doc = serde_json::to_value(SyncApi::openapi()).unwrap_or_default();
+    if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        paths.extend(crate::api_doc::server_fn_paths());
+    }
+    Json(doc)
 }

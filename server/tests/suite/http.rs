@@ -316,6 +316,25 @@ async fn pull_and_the_protocol_description_are_served(db: &Db) {
             "rejected"
         ])
     );
+    // Every server function the server registers is described (form fields and all), and
+    // nothing described is missing from the server.
+    let registered: std::collections::BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    let described: std::collections::BTreeSet<String> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|p| !p.starts_with("/api/v1/"))
+        .cloned()
+        .collect();
+    assert_eq!(registered, described);
+    let review = &spec["paths"]["/api/review_checkins"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
+        ["schema"];
+    assert_eq!(
+        review["required"],
+        serde_json::json!(["activity_id", "confirm"])
+    );
 }
 
 async fn photos_are_kept_within_limits_and_shown_to_organisers(db: &Db) {

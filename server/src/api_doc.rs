@@ -1,0 +1,294 @@
+//! The server functions (`POST /api/<endpoint>`) in the OpenAPI description, beside the sync
+//! protocol: each with the form fields it reads, so a fuzzer (schemathesis) and other clients
+//! see every endpoint. The table is checked against the functions the server registers
+//! (`described_endpoints`, tested), so a new server function without a row fails the tests.
+
+use serde_json::{Map, Value, json};
+
+/// How a form field is read.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// Required text.
+    Text,
+    /// Text that may be left out.
+    Optional,
+    /// `true` or `false`.
+    Flag,
+    /// A whole number.
+    Number,
+}
+
+use Kind::{Flag, Number, Optional, Text};
+
+struct ServerFn {
+    endpoint: &'static str,
+    summary: &'static str,
+    /// Its form fields, in parts (a nested form is one part).
+    fields: &'static [&'static [(&'static str, Kind)]],
+}
+
+const ACTIVITY_FORM: [(&str, Kind); 8] = [
+    ("form[kind]", Text),
+    ("form[topic]", Text),
+    ("form[starts_at]", Text),
+    ("form[ends_at]", Text),
+    ("form[place]", Text),
+    ("form[chair]", Text),
+    ("form[recorder]", Text),
+    ("form[audience]", Text),
+];
+
+const MEMBER_FORM: [(&str, Kind); 10] = [
+    ("form[name]", Text),
+    ("form[username]", Text),
+    ("form[phone]", Text),
+    ("form[gender]", Text),
+    ("form[birth_date]", Text),
+    ("form[join_date]", Text),
+    ("form[standing]", Text),
+    ("form[post]", Text),
+    ("form[committee]", Optional),
+    ("form[group_id]", Text),
+];
+
+const CAMPAIGN_FORM: [(&str, Kind); 20] = [
+    ("form[org_id]", Text),
+    ("form[title]", Text),
+    ("form[period]", Text),
+    ("form[opens_on]", Text),
+    ("form[closes_on]", Text),
+    ("form[scale]", Text),
+    ("form[convention]", Text),
+    ("form[weights]", Optional),
+    ("form[audience_members]", Optional),
+    ("form[audience_staff]", Optional),
+    ("form[audience_parents]", Optional),
+    ("form[audience_others]", Optional),
+    ("form[extra_questions]", Optional),
+    ("form[comment]", Optional),
+    ("form[open_link]", Optional),
+    ("form[satisfied_very]", Optional),
+    ("form[satisfied_yes]", Optional),
+    ("form[satisfied_basic]", Optional),
+    ("form[satisfied_less]", Optional),
+    ("form[min_group]", Text),
+];
+
+const SERVER_FNS: &[ServerFn] = &[
+    ServerFn {
+        endpoint: "activity_record",
+        summary: "An activity's record (活动记录) with its roll",
+        fields: &[&[("id", Text)]],
+    },
+    ServerFn {
+        endpoint: "activity_form",
+        summary: "What the schedule or edit form of an activity starts from",
+        fields: &[&[("branch_id", Optional), ("activity_id", Optional)]],
+    },
+    ServerFn {
+        endpoint: "save_activity",
+        summary: "Schedules or edits an activity",
+        fields: &[
+            &[("branch_id", Text), ("activity_id", Optional)],
+            &ACTIVITY_FORM,
+        ],
+    },
+    ServerFn {
+        endpoint: "cancel_activity",
+        summary: "Cancels an activity, with the reason",
+        fields: &[&[("id", Text), ("reason", Text)]],
+    },
+    ServerFn {
+        endpoint: "save_minutes",
+        summary: "Keeps an activity's minutes",
+        fields: &[&[("id", Text), ("minutes", Text)]],
+    },
+    ServerFn {
+        endpoint: "review_checkins",
+        summary: "Confirms or refuses every held check-in (待确认) of an activity",
+        fields: &[&[("activity_id", Text), ("confirm", Flag)]],
+    },
+    ServerFn {
+        endpoint: "mark_attendance",
+        summary: "Sets a member's attendance by hand (present, excused, absent, auto)",
+        fields: &[&[
+            ("activity_id", Text),
+            ("user_id", Text),
+            ("mark", Text),
+            ("note", Text),
+        ]],
+    },
+    ServerFn {
+        endpoint: "activity_proof",
+        summary: "The organiser's check-in code screen",
+        fields: &[&[("id", Text)]],
+    },
+    ServerFn {
+        endpoint: "my_activities",
+        summary: "The signed-in member's activities of today and after",
+        fields: &[],
+    },
+    ServerFn {
+        endpoint: "members",
+        summary: "A branch's members",
+        fields: &[&[("branch_id", Text)]],
+    },
+    ServerFn {
+        endpoint: "member",
+        summary: "One member, for the edit form",
+        fields: &[&[("user_id", Text)]],
+    },
+    ServerFn {
+        endpoint: "save_member",
+        summary: "Adds or edits a member",
+        fields: &[&[("branch_id", Text), ("user_id", Optional)], &MEMBER_FORM],
+    },
+    ServerFn {
+        endpoint: "set_member_active",
+        summary: "Deactivates or reactivates a member",
+        fields: &[&[("user_id", Text), ("active", Flag)]],
+    },
+    ServerFn {
+        endpoint: "roster_import",
+        summary: "The preview of an uploaded roster file",
+        fields: &[&[("id", Text)]],
+    },
+    ServerFn {
+        endpoint: "commit_roster_import",
+        summary: "Imports a previewed roster file, all or nothing",
+        fields: &[&[("id", Text)]],
+    },
+    ServerFn {
+        endpoint: "create_invites",
+        summary: "One-time invitation codes (first password or audited reset)",
+        fields: &[&[("branch_id", Text), ("user_id", Optional)]],
+    },
+    ServerFn {
+        endpoint: "survey_list",
+        summary: "The satisfaction campaigns the viewer organises",
+        fields: &[],
+    },
+    ServerFn {
+        endpoint: "survey_results",
+        summary: "A campaign's results (withheld while it runs)",
+        fields: &[&[("campaign_id", Text)]],
+    },
+    ServerFn {
+        endpoint: "survey_slips",
+        summary: "A campaign's invitation code slips",
+        fields: &[&[("campaign_id", Text)]],
+    },
+    ServerFn {
+        endpoint: "survey_create",
+        summary: "Starts a campaign",
+        fields: &[&[], &CAMPAIGN_FORM],
+    },
+    ServerFn {
+        endpoint: "survey_revise",
+        summary: "Revises what a campaign asks (a new version; with answers, the 总支 approves)",
+        fields: &[&[("campaign_id", Text)], &CAMPAIGN_FORM],
+    },
+    ServerFn {
+        endpoint: "survey_revision_decide",
+        summary: "The 总支 approves or refuses a revision",
+        fields: &[&[("campaign_id", Text), ("approve", Flag)]],
+    },
+    ServerFn {
+        endpoint: "survey_details",
+        summary: "Renames a campaign or moves its dates",
+        fields: &[&[
+            ("campaign_id", Text),
+            ("details[title]", Text),
+            ("details[period]", Text),
+            ("details[opens_on]", Text),
+            ("details[closes_on]", Text),
+        ]],
+    },
+    ServerFn {
+        endpoint: "survey_invites",
+        summary: "Issues one-time survey codes for an audience",
+        fields: &[&[("campaign_id", Text), ("audience", Text), ("count", Text)]],
+    },
+    ServerFn {
+        endpoint: "survey_entry",
+        summary: "Where a survey code leads (no sign-in)",
+        fields: &[&[("code", Text)]],
+    },
+    ServerFn {
+        endpoint: "branch_overview",
+        summary: "A branch's figures, to-do list and activities",
+        fields: &[&[("branch_id", Text)]],
+    },
+    ServerFn {
+        endpoint: "my_branches",
+        summary: "The branches the viewer runs",
+        fields: &[],
+    },
+    ServerFn {
+        endpoint: "decide_leave",
+        summary: "Approves or declines a leave request",
+        fields: &[&[("id", Text), ("approve", Flag), ("note", Text)]],
+    },
+    ServerFn {
+        endpoint: "audit_log",
+        summary: "The 总支's audit log, a page at a time",
+        fields: &[&[("page", Number)]],
+    },
+];
+
+fn schema(kind: Kind) -> Value {
+    match kind {
+        Text | Optional => json!({"type": "string"}),
+        Flag => json!({"type": "string", "enum": ["true", "false"]}),
+        Number => json!({"type": "string", "pattern": "^[0-9]{1,9}$"}),
+    }
+}
+
+fn operation(f: &ServerFn) -> Value {
+    let fields = || f.fields.iter().flat_map(|part| part.iter());
+    let properties: Map<String, Value> = fields()
+        .map(|(name, kind)| ((*name).to_owned(), schema(*kind)))
+        .collect();
+    let required: Vec<&str> = fields()
+        .filter(|(_, kind)| !matches!(kind, Optional))
+        .map(|(name, _)| *name)
+        .collect();
+    json!({
+        "post": {
+            "tags": ["server functions"],
+            "summary": f.summary,
+            "operationId": f.endpoint,
+            "requestBody": {
+                "required": true,
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {"type": "object", "properties": properties, "required": required}
+                    }
+                }
+            },
+            "responses": {
+                "200": {"description": "The result, as JSON"},
+                "302": {"description": "A form posted by a browser (Accept: text/html) goes back to its page"},
+                "400": {"description": "The arguments could not be read"},
+                "401": {"description": "Not signed in"},
+                "403": {"description": "Signed in, but this is not the viewer's to read or change"},
+                "404": {"description": "No such record"},
+                "422": {"description": "Refused, with the reason (a bad field, a state that does not allow it)"},
+                "429": {"description": "Too many requests; `Retry-After` says how many seconds to wait"}
+            }
+        }
+    })
+}
+
+/// The OpenAPI path items of every server function.
+pub fn server_fn_paths() -> Map<String, Value> {
+    SERVER_FNS
+        .iter()
+        .map(|f| (format!("/api/{}", f.endpoint), operation(f)))
+        .collect()
+}
+
+/// The endpoints described, for the test that compares them with those registered.
+pub fn described_endpoints() -> Vec<&'static str> {
+    SERVER_FNS.iter().map(|f| f.endpoint).collect()
+}
