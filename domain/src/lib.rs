@@ -16,6 +16,7 @@ pub mod public_url;
 pub mod replay;
 pub mod role;
 pub mod roster;
+pub mod setup;
 pub mod spreadsheet;
 pub mod survey;
 #[cfg(feature = "files")]

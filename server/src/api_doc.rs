@@ -215,6 +215,11 @@ const SERVER_FNS: &[ServerFn] = &[
         fields: &[&[("code", Text)]],
     },
     ServerFn {
+        endpoint: "setup_state",
+        summary: "Whether the database still waits for its school (first run)",
+        fields: &[],
+    },
+    ServerFn {
         endpoint: "branch_overview",
         summary: "A branch's figures, to-do list and activities",
         fields: &[&[("branch_id", Text)]],

@@ -92,6 +92,33 @@ pub struct Config {
     /// A sign-in unused for this many hours ends before its time (the idle timeout).
     #[arg(long, env = "XINGQI_SESSION_IDLE_HOURS", default_value_t = 14 * 24)]
     pub session_idle_hours: u32,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What the binary does instead of serving.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Sets up the school in an empty database (for scripted installs) and prints its first
+    /// admin's invite code, then exits.
+    Setup(SetupArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SetupArgs {
+    /// The school's name (学校名称).
+    #[arg(long)]
+    pub school: String,
+    /// The name of its 党总支 (default: the school's name + 党总支).
+    #[arg(long, default_value = "")]
+    pub committee: String,
+    /// The first admin's name (姓名).
+    #[arg(long)]
+    pub admin_name: String,
+    /// The first admin's username.
+    #[arg(long)]
+    pub admin: String,
 }
 
 /// The trusted proxies, as one value for clap.

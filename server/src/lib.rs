@@ -10,6 +10,7 @@ pub mod offline;
 pub mod roster;
 pub mod routes;
 pub mod same_site;
+pub mod setup;
 pub mod storage;
 pub mod sync;
 pub mod telemetry;
@@ -160,6 +161,19 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     if config.demo {
         let report = demo::seed_if_empty(&db, config.demo_password.expose_secret()).await?;
         report.print(addr);
+    } else if let Some(token) = app::setup::server::issue_token(&db, app::db::now_ms()).await? {
+        let base = config
+            .public_url
+            .as_ref()
+            .map_or_else(|| format!("http://{addr}"), |u| u.origin());
+        let link = format!("{base}/setup?token={token}");
+        // Logged once: whoever can read the server's output sets the school up.
+        tracing::warn!(
+            "no school is set up yet; open the one-time set-up link printed on the console"
+        );
+        println!(
+            "\n  星旗还没有设置学校。请用浏览器打开下面的一次性设置链接（只显示这一次）：\n\n  {link}\n\n  也可以运行：xingqi setup --school 学校名称 --admin-name 姓名 --admin 用户名\n"
+        );
     }
     let state = AppState {
         leptos_options,

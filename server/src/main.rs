@@ -11,5 +11,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 async fn main() -> anyhow::Result<()> {
     server::telemetry::init();
     let config = server::config::Config::parse();
-    server::serve(config).await
+    match &config.command {
+        Some(server::config::Command::Setup(args)) => server::setup::run_cli(&config, args).await,
+        None => server::serve(config).await,
+    }
 }

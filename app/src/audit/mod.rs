@@ -36,10 +36,12 @@ pub enum Action {
     SurveyCodes,
     /// Attendance set by hand (a record corrected).
     RecordCorrection,
+    /// The school set up (first run), or its organisation tree changed.
+    OrgSetup,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::RoleChange,
         Action::Invite,
         Action::PasswordReset,
@@ -50,6 +52,7 @@ impl Action {
         Action::CampaignChange,
         Action::SurveyCodes,
         Action::RecordCorrection,
+        Action::OrgSetup,
     ];
 
     pub fn key(self) -> &'static str {
@@ -64,6 +67,7 @@ impl Action {
             Action::CampaignChange => "campaign_change",
             Action::SurveyCodes => "survey_codes",
             Action::RecordCorrection => "record_correction",
+            Action::OrgSetup => "org_setup",
         }
     }
 
@@ -83,6 +87,7 @@ impl Action {
             Action::CampaignChange => "修改测评名称或日期",
             Action::SurveyCodes => "生成测评邀请码",
             Action::RecordCorrection => "更正出席记录",
+            Action::OrgSetup => "设置学校与组织",
         }
     }
 }

@@ -270,6 +270,21 @@ fn rows(t: &Things) -> Vec<Row> {
             Body::Multipart,
             Rule::Organisers,
         ),
+        // A made-up set-up token: everyone is sent back to the form, nobody gets further.
+        row(
+            M::POST,
+            "/auth/setup",
+            "/auth/setup".into(),
+            form(&[
+                ("token", "made-up"),
+                ("school_name", "矩阵中学"),
+                ("admin_name", "矩阵"),
+                ("username", "matrix-admin"),
+                ("password", "a-long-password"),
+                ("confirm", "a-long-password"),
+            ]),
+            Rule::Anyone,
+        ),
         row(
             M::POST,
             "/auth/invite",
@@ -424,6 +439,7 @@ fn rows(t: &Things) -> Vec<Row> {
             Rule::Organisers,
         ),
         api("survey_entry", form(&[("code", &t.code)]), Rule::Anyone),
+        api("setup_state", Body::None, Rule::Anyone),
         api(
             "branch_overview",
             form(&[("branch_id", b1)]),
@@ -467,6 +483,7 @@ fn rows(t: &Things) -> Vec<Row> {
             Rule::Organisers,
         ),
         page("/invite", "/invite".into(), Rule::Anyone),
+        page("/setup", "/setup?token=x".into(), Rule::Anyone),
         page(
             "/activity/{id}",
             format!("/activity/{today}"),

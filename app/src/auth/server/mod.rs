@@ -100,13 +100,20 @@ pub async fn sign_in(
         return Err(AppError::BadCredentials);
     }
     let user = row.user.into_user()?;
+    let token = open_session(db, &user.id, ttl_ms).await?;
+    Ok((token, user))
+}
+
+/// Opens a session for `user_id` (after a checked password, or the school's set-up) and
+/// returns its token for the cookie; only the token's hash is stored.
+pub async fn open_session(db: &Db, user_id: &str, ttl_ms: i64) -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
-        .bind(&user.id)
+        .bind(user_id)
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -114,13 +121,13 @@ pub async fn sign_in(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(token_hash(&token))
-    .bind(&user.id)
+    .bind(user_id)
     .bind(now)
     .bind(now + ttl_ms)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok((token, user))
+    Ok(token)
 }
 
 /// How stale a session's last use may get before it is written again: at most one write a
@@ -190,7 +197,8 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .map(|c| c.value().to_owned())
 }
 
-fn session_cookie(value: &str, secure: bool, max_age_ms: i64) -> HeaderValue {
+/// The session cookie (empty `value` and no age: the cookie cleared).
+pub fn session_cookie(value: &str, secure: bool, max_age_ms: i64) -> HeaderValue {
     let cookie = cookie::Cookie::build((SESSION_COOKIE, value.to_owned()))
         .http_only(true)
         // Lax, not Strict: a member who opens xingqi from a WeChat link must arrive signed in.

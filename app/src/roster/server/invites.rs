@@ -34,6 +34,29 @@ fn code_hash(code: &str) -> String {
     hex::encode(Sha256::digest(normal.as_bytes()))
 }
 
+/// Stores a new invite code for `user_id`, made by `created_by`, and returns it (the only time
+/// it is seen: only its hash is kept).
+pub async fn store_invite(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+    created_by: &str,
+    now: i64,
+) -> Result<String, AppError> {
+    let code = new_code();
+    sqlx::query(
+        "INSERT INTO invites (code_hash, user_id, created_by, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(code_hash(&code))
+    .bind(user_id)
+    .bind(created_by)
+    .bind(now)
+    .bind(now + INVITE_TTL_MS)
+    .execute(&mut *conn)
+    .await?;
+    Ok(code)
+}
+
 /// New invite codes for `user_ids` of the branch (earlier unused codes stop working).
 pub async fn create_invites(
     db: &Db,
@@ -83,18 +106,7 @@ pub async fn create_invites(
             },
         };
         crate::audit::server::record(&mut tx, viewer, act, now).await?;
-        let code = new_code();
-        sqlx::query(
-            "INSERT INTO invites (code_hash, user_id, created_by, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(code_hash(&code))
-        .bind(id)
-        .bind(&viewer.id)
-        .bind(now)
-        .bind(now + INVITE_TTL_MS)
-        .execute(&mut *tx)
-        .await?;
+        let code = store_invite(&mut tx, id, &viewer.id, now).await?;
         invites.push(Invite {
             name: m.name.clone(),
             username: m.username.clone(),
@@ -142,6 +154,7 @@ pub async fn accept_invite(
             .await?
             .rows_affected();
     if used != 1 {
+        tx.rollback().await?;
         return Err(invalid());
     }
     sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")

@@ -8,7 +8,7 @@ mod users;
 
 pub use crate::domain::table::{MAX_FILE_BYTES, read_table};
 pub use import::{commit_import, load_import, preview};
-pub use invites::{INVITE_TTL_MS, accept_invite, create_invites};
+pub use invites::{INVITE_TTL_MS, accept_invite, create_invites, store_invite};
 pub use members::{member, members, save_member, set_active};
 pub use users::{NewUser, USER_UNIQUE, insert_user};
 
