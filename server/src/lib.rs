@@ -132,7 +132,14 @@ async fn guard_pages(State(state): State<AppState>, req: Request, next: Next) ->
     match user_from_headers(&state, req.headers()).await {
         Ok(user) if path == "/" => Redirect::to(&landing_path(None, user.role)).into_response(),
         Ok(_) => next.run(req).await,
-        Err(AppError::Unauthorized) if path == "/" => Redirect::to("/login").into_response(),
+        // A server without a school yet sends visitors to the set-up page (which asks for
+        // the link from the server's log); otherwise to sign in.
+        Err(AppError::Unauthorized) if path == "/" => {
+            match app::setup::server::needs_setup(&state.db).await {
+                Ok(true) => Redirect::to("/setup").into_response(),
+                _ => Redirect::to("/login").into_response(),
+            }
+        }
         Err(AppError::Unauthorized) => {
             // Keep the query: a scanned QR code's check-in must survive signing in.
             let target = req.uri().path_and_query().map_or(path, |p| p.as_str());

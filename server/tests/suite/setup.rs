@@ -119,7 +119,10 @@ async fn the_set_up_page_sets_up_the_school_and_signs_the_admin_in(db: &Db) {
         let c = c.clone();
         async move { c.get(url).send().await.unwrap().text().await.unwrap() }
     };
-    // Without the token the page says where to find it; the sign-in form is no way in.
+    // The front door of an empty server leads here; without the token the page says where to
+    // find it.
+    let res = c.get(format!("{base}/")).send().await.unwrap();
+    assert_eq!(location(&res), "/setup");
     let html = page(format!("{base}/setup")).await;
     assert!(html.contains("设置链接"), "{html}");
     assert!(!html.contains("name=\"school_name\""));
@@ -180,6 +183,12 @@ async fn the_set_up_page_sets_up_the_school_and_signs_the_admin_in(db: &Db) {
     );
     let res = c.get(format!("{base}/branch")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK, "the admin's page, signed in");
+    let res = client().get(format!("{base}/")).send().await.unwrap();
+    assert_eq!(
+        location(&res),
+        "/login",
+        "once set up, the front door is sign-in"
+    );
     let html = page(format!("{base}/setup?token={token}")).await;
     assert!(html.contains("学校已经设置好了"), "{html}");
     assert!(!html.contains("name=\"school_name\""));
