@@ -19,6 +19,7 @@ pub mod outbox;
 #[cfg(feature = "ssr")]
 pub mod records;
 pub mod roster;
+pub mod school;
 pub mod setup;
 pub mod survey;
 pub mod sync;
@@ -117,6 +118,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/member/:user/edit") view=roster::MemberFormPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("invite") view=roster::InvitePage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("setup") view=setup::SetupPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("school") view=school::SchoolPage ssr=SsrMode::Async/>
                 <Route path=path!("/activity/:id") view=activity::ActivityRecordPage ssr=SsrMode::Async/>
                 <Route path=path!("/activity/:id/edit") view=activity::ActivityEditPage ssr=SsrMode::Async/>
                 <Route path=path!("/activity/:id/qr") view=activity::ActivityQrPage ssr=SsrMode::Async/>

@@ -19,6 +19,7 @@ pub fn TopBar(user: CurrentUser) -> impl IntoView {
                     <a href="/surveys">"测评"</a>
                 </Show>
                 <Show when=move || audits>
+                    <a href="/school">"组织"</a>
                     <a href="/audit">"审计"</a>
                 </Show>
             </nav>

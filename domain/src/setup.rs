@@ -56,7 +56,9 @@ impl SetupError {
     }
 }
 
-fn name(s: &str) -> Option<String> {
+/// A name of a school, an organisation or a person: trimmed, not empty, at most
+/// [`MAX_NAME_CHARS`] characters, no control characters.
+pub fn checked_name(s: &str) -> Option<String> {
     let s = s.trim();
     (!s.is_empty() && s.chars().count() <= MAX_NAME_CHARS && !s.chars().any(char::is_control))
         .then(|| s.to_owned())
@@ -69,12 +71,12 @@ pub fn check_setup(
     admin_name: &str,
     admin_username: &str,
 ) -> Result<SchoolSetup, SetupError> {
-    let school_name = name(school_name).ok_or(SetupError::SchoolName)?;
+    let school_name = checked_name(school_name).ok_or(SetupError::SchoolName)?;
     let committee_name = match committee_name.trim() {
         "" => format!("{school_name}党总支"),
-        c => name(c).ok_or(SetupError::CommitteeName)?,
+        c => checked_name(c).ok_or(SetupError::CommitteeName)?,
     };
-    let admin_name = name(admin_name).ok_or(SetupError::AdminName)?;
+    let admin_name = checked_name(admin_name).ok_or(SetupError::AdminName)?;
     let admin_username = admin_username.trim();
     if !valid_username(admin_username) {
         return Err(SetupError::Username);

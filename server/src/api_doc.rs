@@ -215,6 +215,36 @@ const SERVER_FNS: &[ServerFn] = &[
         fields: &[&[("code", Text)]],
     },
     ServerFn {
+        endpoint: "school_tree",
+        summary: "The school's branches and 党小组 with their members (the 总支)",
+        fields: &[],
+    },
+    ServerFn {
+        endpoint: "school_add",
+        summary: "Adds a 党支部 (parent_id empty) or a 党小组 of a branch",
+        fields: &[&[("group", Flag), ("parent_id", Optional), ("name", Text)]],
+    },
+    ServerFn {
+        endpoint: "school_rename",
+        summary: "Renames a branch or 党小组",
+        fields: &[&[("id", Text), ("name", Text)]],
+    },
+    ServerFn {
+        endpoint: "school_move",
+        summary: "Moves a branch or 党小组 one place up or down",
+        fields: &[&[("id", Text), ("up", Flag)]],
+    },
+    ServerFn {
+        endpoint: "school_archive",
+        summary: "Archives a branch or 党小组 (or brings it back)",
+        fields: &[&[("id", Text), ("archived", Flag)]],
+    },
+    ServerFn {
+        endpoint: "school_secretary",
+        summary: "Appoints a branch member as secretary, or makes a secretary a member again",
+        fields: &[&[("user_id", Text), ("secretary", Flag)]],
+    },
+    ServerFn {
         endpoint: "setup_state",
         summary: "Whether the database still waits for its school (first run)",
         fields: &[],

@@ -52,6 +52,7 @@ pub async fn readable_branches(db: &Db, viewer: &CurrentUser) -> Result<Vec<Bran
         }
         Role::Admin => {
             "SELECT id, name, parent_id FROM organisations WHERE parent_id = $1 AND kind = 'branch' \
+             AND archived_at IS NULL \
              ORDER BY sort_order, name"
         }
     };

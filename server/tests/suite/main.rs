@@ -13,6 +13,7 @@ mod matrix;
 mod process;
 mod replay;
 mod roster;
+mod school;
 mod setup;
 mod storage;
 mod survey;

@@ -440,6 +440,32 @@ fn rows(t: &Things) -> Vec<Row> {
         ),
         api("survey_entry", form(&[("code", &t.code)]), Rule::Anyone),
         api("setup_state", Body::None, Rule::Anyone),
+        api("school_tree", Body::None, Rule::Admins),
+        api(
+            "school_add",
+            form(&[("group", "false"), ("parent_id", ""), ("name", "矩阵支部")]),
+            Rule::Admins,
+        ),
+        api(
+            "school_rename",
+            form(&[("id", &f.branch2), ("name", "第二党支部")]),
+            Rule::SchoolAdmin,
+        ),
+        api(
+            "school_move",
+            form(&[("id", &f.branch2), ("up", "false")]),
+            Rule::SchoolAdmin,
+        ),
+        api(
+            "school_archive",
+            form(&[("id", b1), ("archived", "true")]),
+            Rule::SchoolAdmin,
+        ),
+        api(
+            "school_secretary",
+            form(&[("user_id", &f.m1b.id), ("secretary", "false")]),
+            Rule::SchoolAdmin,
+        ),
         api(
             "branch_overview",
             form(&[("branch_id", b1)]),
@@ -484,6 +510,7 @@ fn rows(t: &Things) -> Vec<Row> {
         ),
         page("/invite", "/invite".into(), Rule::Anyone),
         page("/setup", "/setup?token=x".into(), Rule::Anyone),
+        page("/school", "/school".into(), Rule::Admins),
         page(
             "/activity/{id}",
             format!("/activity/{today}"),

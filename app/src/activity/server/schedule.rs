@@ -270,6 +270,7 @@ pub async fn form_context(
     };
     let groups: Vec<(String, String)> = sqlx::query_as(
         "SELECT id, name FROM organisations WHERE parent_id = $1 AND kind = 'group' \
+         AND archived_at IS NULL \
          ORDER BY sort_order, name",
     )
     .bind(&branch.id)

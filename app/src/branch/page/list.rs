@@ -29,7 +29,7 @@ pub fn BranchesPage() -> impl IntoView {
                             <main class="page">
                                 <h1>"各支部党员参与率"</h1>
                                 <Show when=move || empty>
-                                    <p class="empty">"您名下还没有支部。"</p>
+                                    <p class="empty">"您名下还没有支部。" <a href="/school">"去组织设置新增支部"</a></p>
                                 </Show>
                                 <div class="cards">
                                     {mine.branches.into_iter().map(|b| view! {

@@ -129,10 +129,13 @@ struct OrgUserRow {
 }
 
 async fn groups_of(db: &Db, branch_id: &str) -> Result<Vec<(String, String)>, AppError> {
-    Ok(sqlx::query_as("SELECT id, name FROM organisations WHERE parent_id = $1 AND kind = 'group' ORDER BY sort_order, name")
-        .bind(branch_id)
-        .fetch_all(db.pool())
-        .await?)
+    Ok(sqlx::query_as(
+        "SELECT id, name FROM organisations WHERE parent_id = $1 AND kind = 'group' \
+         AND archived_at IS NULL ORDER BY sort_order, name",
+    )
+    .bind(branch_id)
+    .fetch_all(db.pool())
+    .await?)
 }
 
 /// The member `user_id`, with the branch they belong to, if `viewer` runs it.

@@ -59,7 +59,8 @@ pub async fn runnable_orgs(
         }
         Role::Admin => {
             sqlx::query_as(
-                "SELECT id, name FROM organisations WHERE id = $1 OR parent_id = $1 \
+                "SELECT id, name FROM organisations \
+                 WHERE (id = $1 OR parent_id = $1) AND archived_at IS NULL \
                  ORDER BY CASE WHEN id = $1 THEN 0 ELSE 1 END, sort_order, name",
             )
             .bind(&viewer.org_id)
