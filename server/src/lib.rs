@@ -58,6 +58,7 @@ pub fn app_router(state: AppState) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(bad_arguments_are_the_clients))
         .layer(middleware::from_fn_with_state(state.clone(), guard_pages))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -110,6 +111,26 @@ async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) ->
     handle_server_fns_with_context(move || provide_context(state.clone()), req)
         .await
         .into_response()
+}
+
+/// Arguments a server function cannot read (a missing field, a malformed form) fail before
+/// its body runs, and server_fn answers those with 500 — a server error for a client's
+/// mistake. Such an answer (its body an `AppError::Invalid`) becomes `400 Bad Request`; a real
+/// server error stays 500.
+async fn bad_arguments_are_the_clients(req: Request, next: Next) -> Response {
+    let server_fn = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !server_fn || res.status() != http::StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    if let Ok(AppError::Invalid(_)) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = http::StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Pages for signed-in users send everyone else to the sign-in form, and `/` sends each user

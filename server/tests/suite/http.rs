@@ -383,7 +383,33 @@ async fn photos_are_kept_within_limits_and_shown_to_organisers(db: &Db) {
     );
 }
 
+/// A server function called with arguments it cannot read answers 400 with the reason (the
+/// client's mistake), never 500; schemathesis found these.
+async fn unreadable_arguments_are_the_clients_mistake(db: &Db) {
+    let _f = fixture(db).await;
+    let base = serve(db).await;
+    let c = sign_in(&base, "sec1").await;
+    for (endpoint, body) in [
+        ("survey_slips", ""),
+        ("survey_revision_decide", "campaign_id=x"),
+        ("save_activity", "branch_id=x&form=1&form[kind]=a"),
+        ("audit_log", "page=-1"),
+    ] {
+        let res = c
+            .post(format!("{base}/api/{endpoint}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{endpoint} {body}");
+        let reason: serde_json::Value = res.json().await.unwrap();
+        assert!(reason["Invalid"].is_string(), "{endpoint}: {reason}");
+    }
+}
+
 on_both_backends!(
+    unreadable_arguments_are_the_clients_mistake,
     pull_and_the_protocol_description_are_served,
     photos_are_kept_within_limits_and_shown_to_organisers,
     unauthenticated_requests_are_turned_away,
