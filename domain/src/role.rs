@@ -42,18 +42,16 @@ impl Role {
     }
 }
 
-/// Whether a user with `role` in organisation `user_org` may read the records of the branch
-/// `branch`, whose parent (the school 总支) is `branch_parent`.
-pub fn may_read_branch(
-    role: Role,
-    user_org: &str,
-    branch: &str,
-    branch_parent: Option<&str>,
-) -> bool {
+/// The one rule of who runs what: whether a user with `role` in organisation `user_org` may
+/// read and change the records of organisation `org`, whose parent is `org_parent`. A
+/// secretary runs their own branch; an admin (the 总支) runs their school and each of its
+/// branches; a member runs nothing (their own records are theirs by id, not by organisation).
+/// A 党小组 is run through its branch.
+pub fn may_organise(role: Role, user_org: &str, org: &str, org_parent: Option<&str>) -> bool {
     match role {
         Role::Member => false,
-        Role::Secretary => user_org == branch,
-        Role::Admin => branch_parent == Some(user_org),
+        Role::Secretary => user_org == org,
+        Role::Admin => user_org == org || org_parent == Some(user_org),
     }
 }
 
@@ -62,26 +60,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_secretary_reads_only_their_own_branch() {
-        assert!(may_read_branch(Role::Secretary, "b1", "b1", Some("s")));
-        assert!(!may_read_branch(Role::Secretary, "b1", "b2", Some("s")));
+    fn a_secretary_runs_only_their_own_branch() {
+        assert!(may_organise(Role::Secretary, "b1", "b1", Some("s")));
+        assert!(!may_organise(Role::Secretary, "b1", "b2", Some("s")));
+        assert!(
+            !may_organise(Role::Secretary, "b1", "s", None),
+            "not the school"
+        );
     }
 
     #[test]
-    fn an_admin_reads_the_branches_of_their_school_only() {
-        assert!(may_read_branch(Role::Admin, "s", "b2", Some("s")));
-        assert!(!may_read_branch(
-            Role::Admin,
-            "s",
-            "b9",
-            Some("other-school")
-        ));
-        assert!(!may_read_branch(Role::Admin, "s", "b9", None));
+    fn an_admin_runs_their_school_and_its_branches_only() {
+        assert!(may_organise(Role::Admin, "s", "s", None));
+        assert!(may_organise(Role::Admin, "s", "b2", Some("s")));
+        assert!(!may_organise(Role::Admin, "s", "b9", Some("other-school")));
+        assert!(!may_organise(Role::Admin, "s", "other-school", None));
+        assert!(
+            !may_organise(Role::Admin, "s", "g1", Some("b2")),
+            "a group, through its branch"
+        );
     }
 
     #[test]
-    fn a_member_reads_no_branch_page() {
-        assert!(!may_read_branch(Role::Member, "b1", "b1", Some("s")));
+    fn a_member_runs_nothing() {
+        assert!(!may_organise(Role::Member, "b1", "b1", Some("s")));
     }
 
     #[test]

@@ -3,7 +3,6 @@
 use super::{Action, AuditEntry, AuditLog};
 use crate::auth::CurrentUser;
 use crate::db::Db;
-use crate::domain::role::Role;
 use crate::error::AppError;
 
 /// Entries shown per page.
@@ -82,9 +81,7 @@ pub async fn read(
     page: u32,
     kept_years: u32,
 ) -> Result<AuditLog, AppError> {
-    if viewer.role != Role::Admin {
-        return Err(AppError::Forbidden);
-    }
+    crate::org::server::own_school(db, viewer).await?;
     prune(db, kept_years, crate::db::now_ms()).await?;
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT at, actor_name, action, target, detail, from_addr FROM audit_log \

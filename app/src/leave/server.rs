@@ -5,7 +5,7 @@ use crate::activity::server::{Claim, claimed_target};
 use crate::auth::CurrentUser;
 use crate::db::{Db, Once, now_ms};
 use crate::domain::attendance::LeaveStatus;
-use crate::domain::role::may_read_branch;
+use crate::domain::role::may_organise;
 use crate::error::AppError;
 use crate::sync::protocol::{
     LeaveRequestBody, MAX_REASON_CHARS, PushResult, PushStatus, RejectCode,
@@ -102,7 +102,7 @@ pub async fn decide(
     note: &str,
 ) -> Result<(), AppError> {
     let (branch, parent) = branch_of_request(db, id).await?;
-    if !may_read_branch(viewer.role, &viewer.org_id, &branch, parent.as_deref()) {
+    if !may_organise(viewer.role, &viewer.org_id, &branch, parent.as_deref()) {
         return Err(AppError::Forbidden);
     }
     let status = if approve {

@@ -2,7 +2,7 @@
 
 use crate::auth::CurrentUser;
 use crate::db::Db;
-use crate::domain::role::{Role, may_read_branch};
+use crate::domain::role::{Role, may_organise};
 use crate::error::AppError;
 
 /// A 党支部 row: its id, name and the 总支 above it.
@@ -13,13 +13,36 @@ pub struct Branch {
     pub parent_id: Option<String>,
 }
 
-async fn load_branch(db: &Db, id: &str) -> Result<Option<Branch>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT id, name, parent_id FROM organisations WHERE id = $1 AND kind = 'branch'",
-    )
-    .bind(id)
-    .fetch_optional(db.pool())
-    .await?)
+/// An organisation as the scope checks see it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Org {
+    pub id: String,
+    pub name: String,
+    /// `school`, `branch` or `group`.
+    pub kind: String,
+    pub parent_id: Option<String>,
+}
+
+/// **The scope check** every server function and handler goes through (directly or through
+/// [`organised_branch`] and [`own_school`]): the organisation `org_id`, if `viewer` runs it
+/// (`domain::role::may_organise`). Unknown: `NotFound`; someone else's: `Forbidden`.
+pub async fn organised(db: &Db, viewer: &CurrentUser, org_id: &str) -> Result<Org, AppError> {
+    let org: Org =
+        sqlx::query_as("SELECT id, name, kind, parent_id FROM organisations WHERE id = $1")
+            .bind(org_id)
+            .fetch_optional(db.pool())
+            .await?
+            .ok_or(AppError::NotFound)?;
+    if may_organise(
+        viewer.role,
+        &viewer.org_id,
+        &org.id,
+        org.parent_id.as_deref(),
+    ) {
+        Ok(org)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// The branch `branch_id`, if `viewer` runs it (its secretary, or an admin of its school).
@@ -28,16 +51,23 @@ pub async fn organised_branch(
     viewer: &CurrentUser,
     branch_id: &str,
 ) -> Result<Branch, AppError> {
-    let branch = load_branch(db, branch_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if may_read_branch(
-        viewer.role,
-        &viewer.org_id,
-        &branch.id,
-        branch.parent_id.as_deref(),
-    ) {
-        Ok(branch)
+    let org = organised(db, viewer, branch_id).await?;
+    if org.kind != "branch" {
+        return Err(AppError::NotFound);
+    }
+    Ok(Branch {
+        id: org.id,
+        name: org.name,
+        parent_id: org.parent_id,
+    })
+}
+
+/// The viewer's school, if they run it (its 总支's admin): the scope of the 总支's own acts
+/// (its audit log, its organisation tree, its decisions on revisions).
+pub async fn own_school(db: &Db, viewer: &CurrentUser) -> Result<Org, AppError> {
+    let org = organised(db, viewer, &viewer.org_id).await?;
+    if org.kind == "school" {
+        Ok(org)
     } else {
         Err(AppError::Forbidden)
     }

@@ -13,11 +13,9 @@ use crate::domain::setup::checked_name;
 use crate::error::AppError;
 use crate::org::server::{NewOrg, insert_org};
 
-fn school_admin(viewer: &CurrentUser) -> Result<&str, AppError> {
-    match viewer.role {
-        Role::Admin => Ok(&viewer.org_id),
-        _ => Err(AppError::Forbidden),
-    }
+/// The viewer's school, if they are its 总支 (the one scope check, `org::server::own_school`).
+async fn school_admin(db: &Db, viewer: &CurrentUser) -> Result<String, AppError> {
+    Ok(crate::org::server::own_school(db, viewer).await?.id)
 }
 
 #[derive(sqlx::FromRow)]
@@ -41,7 +39,8 @@ struct PersonRow {
 /// The viewer's school: its branches in order, each with its groups and active members
 /// (secretaries marked); archived ones after the rest.
 pub async fn tree(db: &Db, viewer: &CurrentUser) -> Result<SchoolTree, AppError> {
-    let school = school_admin(viewer)?;
+    let school = school_admin(db, viewer).await?;
+    let school = school.as_str();
     let rows: Vec<OrgRow> = sqlx::query_as(
         "SELECT id, parent_id, kind, name, archived_at FROM organisations \
          WHERE parent_id = $1 OR parent_id IN \
@@ -130,7 +129,7 @@ pub async fn add(
     name: &str,
     now: i64,
 ) -> Result<String, AppError> {
-    let school = school_admin(viewer)?.to_owned();
+    let school = school_admin(db, viewer).await?;
     let name =
         checked_name(name).ok_or_else(|| AppError::Invalid("请填写名称（最多 60 字）".into()))?;
     let parent = match kind {
@@ -181,7 +180,7 @@ pub async fn rename(
     name: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let school = school_admin(viewer)?.to_owned();
+    let school = school_admin(db, viewer).await?;
     let name =
         checked_name(name).ok_or_else(|| AppError::Invalid("请填写名称（最多 60 字）".into()))?;
     let org = own_org(db, &school, id).await?;
@@ -205,7 +204,7 @@ pub async fn rename(
 
 /// Moves a branch or group one place up (or down) among its siblings.
 pub async fn move_one(db: &Db, viewer: &CurrentUser, id: &str, up: bool) -> Result<(), AppError> {
-    let school = school_admin(viewer)?.to_owned();
+    let school = school_admin(db, viewer).await?;
     let org = own_org(db, &school, id).await?;
     let mut tx = db.begin_write().await?;
     let siblings: Vec<(String, i64)> = sqlx::query_as(
@@ -248,7 +247,7 @@ pub async fn archive(
     archived: bool,
     now: i64,
 ) -> Result<(), AppError> {
-    let school = school_admin(viewer)?.to_owned();
+    let school = school_admin(db, viewer).await?;
     let org = own_org(db, &school, id).await?;
     if archived && org.kind == "branch" {
         let members: i64 =
@@ -296,7 +295,7 @@ pub async fn set_secretary(
     secretary: bool,
     now: i64,
 ) -> Result<(), AppError> {
-    let school = school_admin(viewer)?.to_owned();
+    let school = school_admin(db, viewer).await?;
     let found: Option<(String, String, String, String)> = sqlx::query_as(
         "SELECT u.display_name, u.username, u.role, o.id FROM users u \
          JOIN organisations o ON o.id = u.org_id \

@@ -6,20 +6,16 @@ use crate::audit::Action;
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::ballot::Definition;
-use crate::domain::role::Role;
+use crate::domain::role::{Role, may_organise};
 use crate::error::AppError;
 use crate::survey::{CampaignDetails, CampaignInfo, NewCampaign};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-/// Whether `viewer` runs surveys for organisation `org` (whose parent is `parent`): a
-/// secretary for their own branch, an admin for their school and its branches.
+/// Whether `viewer` runs surveys for organisation `org` (whose parent is `parent`): the one
+/// rule, `domain::role::may_organise`.
 pub fn may_run(viewer: &CurrentUser, org: &str, parent: Option<&str>) -> bool {
-    match viewer.role {
-        Role::Member => false,
-        Role::Secretary => viewer.org_id == org,
-        Role::Admin => viewer.org_id == org || parent == Some(viewer.org_id.as_str()),
-    }
+    may_organise(viewer.role, &viewer.org_id, org, parent)
 }
 
 #[derive(sqlx::FromRow)]
