@@ -6,7 +6,7 @@ use super::{
     load_school_tree,
 };
 use crate::error::AppError;
-use crate::ui::{ErrorPanel, Loading, TopBar, reload_after};
+use crate::ui::{ErrorPanel, Loading, TopBar, provide_reload, reload_after};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -60,6 +60,7 @@ impl Actions {
 #[component]
 pub fn SchoolPage() -> impl IntoView {
     let data = Resource::new(|| (), |()| load_school_tree());
+    provide_reload(move || data.refetch());
     view! {
         <Title text="组织设置 · 星旗"/>
         <Suspense fallback=Loading>
