@@ -12,7 +12,7 @@ use app::domain::attendance::AttendanceState;
 use app::domain::role::Role;
 use app::error::AppError;
 use app::sync::protocol::{CheckinReview, PullResponse, PushResponse, PushResult, PushStatus};
-use common::{PASSWORD, client, extra_user, fixture, serve, v7};
+use common::{extra_user, fixture, serve, sign_in, v7};
 use reqwest::StatusCode;
 
 async fn push(db: &Db, member: &CurrentUser, records: Vec<serde_json::Value>) -> Vec<PushResult> {
@@ -185,18 +185,6 @@ async fn the_secretary_confirms_or_refuses_held_check_ins_in_one_action(db: &Db)
             .count(),
         1
     );
-}
-
-async fn sign_in(base: &str, username: &str) -> reqwest::Client {
-    let c = client();
-    let res = c
-        .post(format!("{base}/auth/login"))
-        .form(&[("username", username), ("password", PASSWORD), ("next", "")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    c
 }
 
 /// Over HTTP: the pull hands out a receipt; a check-in claiming a moment before it, arriving

@@ -10,7 +10,7 @@ use app::domain::role::Role;
 use app::error::AppError;
 use app::school::server::{add, archive, move_one, rename, set_secretary, tree};
 use app::school::{OrgKind, SchoolTree};
-use common::{PASSWORD, client, extra_user, fixture, serve};
+use common::{extra_user, fixture, serve, sign_in};
 use reqwest::StatusCode;
 
 fn names(tree: &SchoolTree) -> Vec<String> {
@@ -208,18 +208,6 @@ async fn nobody_else_touches_the_tree(db: &Db) {
         archive(db, &f.admin, &f.school, true, now).await,
         Err(AppError::NotFound)
     ));
-}
-
-async fn sign_in(base: &str, username: &str) -> reqwest::Client {
-    let c = client();
-    let res = c
-        .post(format!("{base}/auth/login"))
-        .form(&[("username", username), ("password", PASSWORD), ("next", "")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    c
 }
 
 /// Over HTTP: the page for the 总支, its forms as a browser without JavaScript posts them.

@@ -539,6 +539,23 @@ pub async fn serve_with_config(db: &Db, config: RuntimeConfig) -> String {
     format!("http://{addr}")
 }
 
+/// A client signed in as `username` (the fixture's password) through the sign-in form.
+pub async fn sign_in(base: &str, username: &str) -> reqwest::Client {
+    let c = client();
+    let res = c
+        .post(format!("{base}/auth/login"))
+        .form(&[("username", username), ("password", PASSWORD), ("next", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        reqwest::StatusCode::SEE_OTHER,
+        "{username} signs in"
+    );
+    c
+}
+
 /// A browser-like HTTP client: keeps cookies, does not follow redirects, and gives up on a
 /// request after 60 s (a request that hangs fails with its URL instead of the whole test).
 pub fn client() -> reqwest::Client {
