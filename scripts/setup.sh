@@ -41,8 +41,12 @@ install_crate() {
     curl -sSfL "https://static.crates.io/crates/$name/$name-$version.crate" | tar -xz -C "$TOOLS/src"
   fi
   if [ -n "$fix" ]; then (cd "$dir" && cargo update $fix); fi
+  # Built for build time, not speed: these tools do little work per run, and cargo-leptos' own
+  # profile (fat LTO, one codegen unit) alone took most of a fresh machine's set-up.
   # shellcheck disable=SC2086
-  cargo install --path "$dir" --locked --root "$TOOLS" $flags
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false \
+    cargo install --path "$dir" --locked --root "$TOOLS" $flags
 }
 # cargo-leptos' lock pins cargo-util-schemas 0.14.2, which needs rustc 1.96.
 install_crate cargo-leptos "$CARGO_LEPTOS_VERSION" cargo-leptos \

@@ -3,7 +3,7 @@
 
 use super::activity::ActivityKind;
 use super::participation::Attendance;
-use super::time::year_month;
+use super::time::{month_start_ms, year_month};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,19 +138,65 @@ pub fn format_rules(rules: &[Rule]) -> String {
         .join(",")
 }
 
-/// One activity as the figures need it.
+/// One activity that counts as held (its roll was taken), as the figures need it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Held {
+pub struct Held<'a> {
     pub kind: ActivityKind,
     pub starts_at: i64,
+    /// The 党小组 it was for, if its audience was one group.
+    pub group: Option<&'a str>,
+}
+
+/// A 党小组 of the branch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// A branch of at least this many full (正式) members has a committee (支部委员会); a smaller
+/// one elects no committee, and so has no 支委会 to hold (支部工作条例: 正式党员7人以上的党支部设立支部委员会).
+pub const COMMITTEE_FROM_FULL_MEMBERS: u32 = 7;
+
+/// What the rules need to know of the branch itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Shape {
+    /// Its 党小组 (not archived): the 党小组会 minimum holds for each of them.
+    pub groups: Vec<GroupRef>,
+    /// Its active full members.
+    pub full_members: u32,
+}
+
+impl Shape {
+    pub fn has_committee(&self) -> bool {
+        self.full_members >= COMMITTEE_FROM_FULL_MEMBERS
+    }
+
+    /// Whether `rule` applies to this branch: no 党小组会 rule without groups, no 支委会 rule
+    /// without a committee.
+    pub fn applies(&self, rule: &Rule) -> bool {
+        match rule.kind {
+            ActivityKind::GroupMeeting => !self.groups.is_empty(),
+            ActivityKind::Committee => self.has_committee(),
+            _ => true,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeriodCheck {
     pub name: String,
+    /// [starts_at, ends_at) of the period, ms.
+    pub starts_at: i64,
+    pub ends_at: i64,
+    /// Activities that count towards the rule. For 党小组会: each group's meetings up to the
+    /// minimum, summed, so `held >= required` exactly when every group met it.
     pub held: u32,
     pub required: u32,
     pub state: CheckState,
+    /// For 党小组会: the groups still short of the minimum in this period.
+    #[serde(default)]
+    pub short_groups: Vec<GroupRef>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,25 +219,58 @@ pub struct RuleCheck {
     pub on_track: bool,
 }
 
-/// Checks each rule over `year`, as of `now`. `groups` is how many 党小组 the branch has: the
-/// 党小组会 minimum counts per group, and a branch without groups has no such rule.
-pub fn check(rules: &[Rule], held: &[Held], year: i32, now: i64, groups: u32) -> Vec<RuleCheck> {
+impl Period {
+    /// [start, end) in ms of period `index` (0-based) of `year`, China time.
+    pub fn bounds(self, year: i32, index: u32) -> (i64, i64) {
+        let months = 12 / self.count();
+        let first = index * months + 1;
+        (
+            month_start_ms(year, first),
+            month_start_ms(year, first + months),
+        )
+    }
+}
+
+/// How many activities of one period count towards `rule`, and which groups fell short.
+fn count_period(rule: &Rule, held: &[&Held<'_>], shape: &Shape) -> (u32, u32, Vec<GroupRef>) {
+    if rule.kind != ActivityKind::GroupMeeting {
+        return (held.len() as u32, rule.min, Vec::new());
+    }
+    let mut counted = 0;
+    let mut short = Vec::new();
+    for g in &shape.groups {
+        let n = held
+            .iter()
+            .filter(|h| h.group == Some(g.id.as_str()))
+            .count() as u32;
+        counted += n.min(rule.min);
+        if n < rule.min {
+            short.push(g.clone());
+        }
+    }
+    (counted, rule.min * shape.groups.len() as u32, short)
+}
+
+/// Checks each rule that applies to the branch (`Shape::applies`) over `year`, as of `now`.
+/// `held` are the activities whose roll was taken; a 党小组会 counts only for its own group.
+pub fn check(
+    rules: &[Rule],
+    held: &[Held<'_>],
+    year: i32,
+    now: i64,
+    shape: &Shape,
+) -> Vec<RuleCheck> {
     let (now_year, now_month) = year_month(now).unwrap_or((year, 12));
     rules
         .iter()
-        .filter(|r| r.kind != ActivityKind::GroupMeeting || groups > 0)
+        .filter(|r| shape.applies(r))
         .map(|rule| {
-            let required = if rule.kind == ActivityKind::GroupMeeting {
-                rule.min * groups
-            } else {
-                rule.min
-            };
-            let mut counts = vec![0u32; rule.per.count() as usize];
+            let mut by_period: Vec<Vec<&Held<'_>>> = vec![Vec::new(); rule.per.count() as usize];
             for h in held.iter().filter(|h| h.kind == rule.kind) {
                 if let Some((y, m)) = year_month(h.starts_at)
                     && y == year
                 {
-                    counts[rule.per.of_month(m) as usize] += 1;
+                    by_period[rule.per.of_month(m) as usize].push(h);
                 }
             }
             let current = match now_year.cmp(&year) {
@@ -199,12 +278,13 @@ pub fn check(rules: &[Rule], held: &[Held], year: i32, now: i64, groups: u32) ->
                 std::cmp::Ordering::Equal => Some(rule.per.of_month(now_month)),
                 std::cmp::Ordering::Greater => Some(rule.per.count()),
             };
-            let periods: Vec<_> = counts
+            let periods: Vec<_> = by_period
                 .iter()
                 .enumerate()
-                .map(|(i, &n)| {
+                .map(|(i, in_period)| {
                     let i = i as u32;
-                    let state = if n >= required {
+                    let (held, required, short_groups) = count_period(rule, in_period, shape);
+                    let state = if held >= required {
                         CheckState::Met
                     } else {
                         match current {
@@ -213,11 +293,15 @@ pub fn check(rules: &[Rule], held: &[Held], year: i32, now: i64, groups: u32) ->
                             _ => CheckState::Future,
                         }
                     };
+                    let (starts_at, ends_at) = rule.per.bounds(year, i);
                     PeriodCheck {
                         name: rule.per.name(i),
-                        held: n,
+                        starts_at,
+                        ends_at,
+                        held,
                         required,
                         state,
+                        short_groups,
                     }
                 })
                 .collect();
@@ -229,6 +313,13 @@ pub fn check(rules: &[Rule], held: &[Held], year: i32, now: i64, groups: u32) ->
             }
         })
         .collect()
+}
+
+/// Whether an activity counts as held: its roll was taken — at least one member's check-in
+/// counts or someone was marked by hand, or the organiser closed the roll. A start time that
+/// has passed is not enough, so an activity under way does not pull the rate down.
+pub fn roll_taken(counted_checkins: u32, hand_marks: u32, roll_closed: bool) -> bool {
+    counted_checkins > 0 || hand_marks > 0 || roll_closed
 }
 
 /// Participation of one period (month or quarter) of the year.
@@ -280,10 +371,35 @@ mod tests {
         parse_local_datetime(s).unwrap()
     }
 
-    fn held(kind: ActivityKind, s: &str) -> Held {
+    fn held(kind: ActivityKind, s: &str) -> Held<'static> {
         Held {
             kind,
             starts_at: at(s),
+            group: None,
+        }
+    }
+
+    fn group_meeting(group: &'static str, s: &str) -> Held<'static> {
+        Held {
+            group: Some(group),
+            ..held(ActivityKind::GroupMeeting, s)
+        }
+    }
+
+    fn groups(ids: &[&str]) -> Vec<GroupRef> {
+        ids.iter()
+            .map(|id| GroupRef {
+                id: (*id).to_owned(),
+                name: format!("{id}组"),
+            })
+            .collect()
+    }
+
+    /// A branch with a committee and the given groups.
+    fn shape(group_ids: &[&str]) -> Shape {
+        Shape {
+            groups: groups(group_ids),
+            full_members: COMMITTEE_FROM_FULL_MEMBERS,
         }
     }
 
@@ -323,7 +439,7 @@ mod tests {
             held(ActivityKind::ThemeDay, "2026-01-15T14:30"),
             held(ActivityKind::ThemeDay, "2026-02-14T14:30"),
         ];
-        let c = &check(&[DEFAULT_RULES[0]], &h, 2026, now, 0)[0];
+        let c = &check(&[DEFAULT_RULES[0]], &h, 2026, now, &shape(&[]))[0];
         let states: Vec<_> = c.periods.iter().take(4).map(|p| p.state).collect();
         assert_eq!(
             states,
@@ -344,7 +460,7 @@ mod tests {
             held(ActivityKind::ThemeDay, "2026-01-15T14:30"),
             held(ActivityKind::ThemeDay, "2026-03-14T14:30"),
         ];
-        let c = &check(&[DEFAULT_RULES[0]], &h, 2026, now, 0)[0];
+        let c = &check(&[DEFAULT_RULES[0]], &h, 2026, now, &shape(&[]))[0];
         assert_eq!(c.periods[1].state, CheckState::Missed);
         assert!(!c.on_track);
     }
@@ -354,11 +470,13 @@ mod tests {
         let now = at("2026-05-10T10:00");
         let h = [
             held(ActivityKind::PartyLesson, "2026-02-24T15:00"),
-            held(ActivityKind::GroupMeeting, "2026-01-10T15:00"),
-            held(ActivityKind::GroupMeeting, "2026-01-11T15:00"),
-            held(ActivityKind::GroupMeeting, "2026-02-10T15:00"),
+            group_meeting("g1", "2026-01-10T15:00"),
+            group_meeting("g2", "2026-01-11T15:00"),
+            group_meeting("g1", "2026-02-10T15:00"),
+            group_meeting("g1", "2026-03-10T15:00"),
+            group_meeting("g1", "2026-03-20T15:00"),
         ];
-        let checks = check(&DEFAULT_RULES, &h, 2026, now, 2);
+        let checks = check(&DEFAULT_RULES, &h, 2026, now, &shape(&["g1", "g2"]));
         let lessons = checks
             .iter()
             .find(|c| c.rule.kind == ActivityKind::PartyLesson)
@@ -377,15 +495,28 @@ mod tests {
             .find(|c| c.rule.kind == ActivityKind::GroupMeeting)
             .unwrap();
         assert_eq!(
-            (groups.periods[0].required, groups.periods[0].state),
-            (2, CheckState::Met)
+            (
+                groups.periods[0].held,
+                groups.periods[0].required,
+                groups.periods[0].state
+            ),
+            (2, 2, CheckState::Met)
         );
         assert_eq!(
             groups.periods[1].state,
             CheckState::Missed,
             "one of two groups met in February"
         );
-        let without_groups = check(&DEFAULT_RULES, &h, 2026, now, 0);
+        assert_eq!(
+            groups.periods[1].short_groups,
+            super::tests::groups(&["g2"])
+        );
+        assert_eq!(
+            (groups.periods[2].held, groups.periods[2].state),
+            (1, CheckState::Missed),
+            "two meetings of the first group do not cover the second"
+        );
+        let without_groups = check(&DEFAULT_RULES, &h, 2026, now, &shape(&[]));
         assert!(
             without_groups
                 .iter()
@@ -394,8 +525,76 @@ mod tests {
     }
 
     #[test]
+    fn a_meeting_of_no_listed_group_covers_none() {
+        let now = at("2026-02-10T10:00");
+        let h = [
+            held(ActivityKind::GroupMeeting, "2026-01-10T15:00"),
+            group_meeting("archived", "2026-01-11T15:00"),
+        ];
+        let c = &check(&[DEFAULT_RULES[2]], &h, 2026, now, &shape(&["g1"]))[0];
+        assert_eq!(
+            (c.periods[0].held, c.periods[0].state),
+            (0, CheckState::Missed)
+        );
+    }
+
+    #[test]
+    fn a_branch_without_a_committee_has_no_committee_rule() {
+        let now = at("2026-05-10T10:00");
+        let small = Shape {
+            groups: Vec::new(),
+            full_members: COMMITTEE_FROM_FULL_MEMBERS - 1,
+        };
+        assert!(!small.has_committee());
+        let kinds = |s: &Shape| {
+            check(&DEFAULT_RULES, &[], 2026, now, s)
+                .iter()
+                .map(|c| c.rule.kind)
+                .collect::<Vec<_>>()
+        };
+        assert!(!kinds(&small).contains(&ActivityKind::Committee));
+        assert!(
+            kinds(&shape(&[])).contains(&ActivityKind::Committee),
+            "seven full members elect one"
+        );
+    }
+
+    #[test]
+    fn periods_know_their_bounds() {
+        assert_eq!(
+            Period::Month.bounds(2026, 1),
+            (at("2026-02-01T00:00"), at("2026-03-01T00:00"))
+        );
+        assert_eq!(
+            Period::Quarter.bounds(2026, 3),
+            (at("2026-10-01T00:00"), at("2027-01-01T00:00"))
+        );
+        assert_eq!(
+            Period::Year.bounds(2026, 0),
+            (at("2026-01-01T00:00"), at("2027-01-01T00:00"))
+        );
+    }
+
+    #[test]
+    fn held_means_the_roll_was_taken() {
+        assert!(
+            !roll_taken(0, 0, false),
+            "a start that has passed is not enough"
+        );
+        assert!(roll_taken(1, 0, false));
+        assert!(roll_taken(0, 1, false));
+        assert!(roll_taken(0, 0, true));
+    }
+
+    #[test]
     fn a_past_year_has_no_period_still_due() {
-        let c = &check(&[DEFAULT_RULES[5]], &[], 2025, at("2026-01-05T10:00"), 0)[0];
+        let c = &check(
+            &[DEFAULT_RULES[5]],
+            &[],
+            2025,
+            at("2026-01-05T10:00"),
+            &shape(&[]),
+        )[0];
         assert_eq!(c.periods[0].state, CheckState::Missed);
     }
 
@@ -416,6 +615,35 @@ mod tests {
     }
 
     proptest! {
+        /// A month of the 党小组会 rule is met exactly when every group held its minimum, and
+        /// adding another group's meeting never covers a group that had none.
+        #[test]
+        fn group_meetings_cover_only_their_own_group(
+            meetings in proptest::collection::vec((0usize..4, 1u32..=12, 1u32..=28), 0..60),
+            n_groups in 1usize..4,
+            min in 1u32..3,
+        ) {
+            let ids = ["g0", "g1", "g2", "g3"];
+            let shape = shape(&ids[..n_groups]);
+            let h: Vec<_> = meetings
+                .iter()
+                .map(|&(g, m, d)| group_meeting(ids[g], &format!("2026-{m:02}-{d:02}T10:00")))
+                .collect();
+            let rule = Rule { kind: ActivityKind::GroupMeeting, per: Period::Month, min };
+            let c = &check(&[rule], &h, 2026, at("2027-01-02T10:00"), &shape)[0];
+            for (month, p) in c.periods.iter().enumerate() {
+                let per_group: Vec<u32> = ids[..n_groups]
+                    .iter()
+                    .map(|id| meetings.iter().filter(|&&(g, m, _)| ids[g] == *id && m as usize == month + 1).count() as u32)
+                    .collect();
+                let every_group_met = per_group.iter().all(|&n| n >= min);
+                prop_assert_eq!(p.state == CheckState::Met, every_group_met);
+                prop_assert_eq!(p.state == CheckState::Missed, !every_group_met);
+                prop_assert_eq!(p.short_groups.len(), per_group.iter().filter(|&&n| n < min).count());
+                prop_assert!(p.held <= p.required);
+            }
+        }
+
         #[test]
         fn quarters_sum_their_months(items in proptest::collection::vec((1u32..=12, 1u32..=28, 0u32..20, 0u32..20), 0..40)) {
             let items: Vec<_> = items.iter().map(|&(m, d, e, p)| (at(&format!("2026-{m:02}-{d:02}T10:00")), Attendance::new(e, p))).collect();

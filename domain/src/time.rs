@@ -42,6 +42,17 @@ pub fn year_bounds_ms(year: i32) -> (i64, i64) {
     )
 }
 
+/// Milliseconds at 00:00 China time on the 1st of `month` (1–12) of `year`; month 13 is the
+/// next year's January.
+pub fn month_start_ms(year: i32, month: u32) -> i64 {
+    let (y, m) = if month > 12 {
+        (year + 1, 1)
+    } else {
+        (year, month.max(1))
+    };
+    start_of_day_ms(NaiveDate::from_ymd_opt(y, m, 1).unwrap_or_default())
+}
+
 /// [start, end) of the China day containing `ms`.
 pub fn day_bounds_ms(ms: i64) -> (i64, i64) {
     let day = date_of(ms).unwrap_or_default();

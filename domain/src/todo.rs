@@ -34,6 +34,10 @@ pub struct Item<'a> {
     pub starts_at: i64,
     pub ends_at: i64,
     pub has_minutes: bool,
+    /// The 党小组 it is for, if one group.
+    pub group: Option<&'a str>,
+    /// Someone checked in or was marked, or the roll was closed (`cadence::roll_taken`).
+    pub roll_taken: bool,
 }
 
 fn this(per: Period) -> &'static str {
@@ -75,14 +79,21 @@ pub fn todos(
             });
         }
         if let Some(due) = c.periods.iter().find(|p| p.state == CheckState::Due) {
-            let scheduled = items
+            // Only what is scheduled before the period ends helps it.
+            let upcoming: Vec<_> = items
                 .iter()
-                .filter(|i| i.kind == c.rule.kind && i.starts_at > now)
-                .map(|i| i.starts_at)
-                .min();
+                .filter(|i| i.kind == c.rule.kind && i.starts_at > now && i.starts_at < due.ends_at)
+                .collect();
+            let unscheduled: Vec<_> = due
+                .short_groups
+                .iter()
+                .filter(|g| !upcoming.iter().any(|i| i.group == Some(g.id.as_str())))
+                .map(|g| g.name.as_str())
+                .collect();
+            let scheduled = upcoming.iter().map(|i| i.starts_at).min();
             let left = due.required - due.held;
             out.push(match scheduled {
-                Some(at) => Todo {
+                Some(at) if unscheduled.is_empty() => Todo {
                     urgency: Urgency::Scheduled,
                     text: format!(
                         "{}还需开展{}（已安排在{}）",
@@ -92,9 +103,16 @@ pub fn todos(
                     ),
                     href: None,
                 },
-                None => Todo {
+                _ => Todo {
                     urgency: Urgency::Due,
-                    text: if due.held == 0 {
+                    text: if !unscheduled.is_empty() {
+                        format!(
+                            "{}还需开展{}：{}",
+                            this(c.rule.per),
+                            kind,
+                            unscheduled.join("、")
+                        )
+                    } else if due.held == 0 {
                         format!("{}还没有开展{}", this(c.rule.per), kind)
                     } else {
                         format!("{}还需开展{}{}次", this(c.rule.per), kind, left)
@@ -103,6 +121,17 @@ pub fn todos(
                 },
             });
         }
+    }
+    for i in items.iter().filter(|i| i.ends_at < now && !i.roll_taken) {
+        out.push(Todo {
+            urgency: Urgency::Open,
+            text: format!(
+                "{}“{}”还没有签到或点名，未计入参与率",
+                format_date(i.starts_at),
+                i.topic
+            ),
+            href: Some(format!("/activity/{}#roll", i.id)),
+        });
     }
     for i in items.iter().filter(|i| i.ends_at < now && !i.has_minutes) {
         out.push(Todo {
@@ -138,7 +167,7 @@ pub fn wiped_phones(names: &[String]) -> Option<Todo> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cadence::{DEFAULT_RULES, Held, check};
+    use crate::cadence::{DEFAULT_RULES, GroupRef, Held, Shape, check};
     use crate::time::parse_local_datetime;
 
     fn at(s: &str) -> i64 {
@@ -156,6 +185,8 @@ mod tests {
                 starts_at: at("2026-01-15T14:30"),
                 ends_at: at("2026-01-15T16:30"),
                 has_minutes: false,
+                group: None,
+                roll_taken: true,
             },
             Item {
                 id: "a2",
@@ -164,18 +195,27 @@ mod tests {
                 starts_at: at("2026-03-25T15:00"),
                 ends_at: at("2026-03-25T16:30"),
                 has_minutes: false,
+                group: None,
+                roll_taken: false,
             },
         ];
         let held: Vec<_> = items
             .iter()
-            .filter(|i| i.starts_at <= now)
+            .filter(|i| i.roll_taken)
             .map(|i| Held {
                 kind: i.kind,
                 starts_at: i.starts_at,
+                group: None,
             })
             .collect();
         let rules = [DEFAULT_RULES[0], DEFAULT_RULES[4]];
-        let list = todos(&check(&rules, &held, 2026, now, 0), &items, 2, "b1", now);
+        let list = todos(
+            &check(&rules, &held, 2026, now, &Shape::default()),
+            &items,
+            2,
+            "b1",
+            now,
+        );
         let texts: Vec<_> = list.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(
             texts,
@@ -212,20 +252,108 @@ mod tests {
             starts_at: at("2026-01-15T14:30"),
             ends_at: at("2026-01-15T16:30"),
             has_minutes: true,
+            group: None,
+            roll_taken: true,
         }];
         let held = [Held {
             kind: ActivityKind::ThemeDay,
             starts_at: items[0].starts_at,
+            group: None,
         }];
         assert!(
             todos(
-                &check(&[DEFAULT_RULES[0]], &held, 2026, now, 0),
+                &check(&[DEFAULT_RULES[0]], &held, 2026, now, &Shape::default()),
                 &items,
                 0,
                 "b",
                 now
             )
             .is_empty()
+        );
+    }
+
+    fn item<'a>(id: &'a str, kind: ActivityKind, starts: &str, group: Option<&'a str>) -> Item<'a> {
+        Item {
+            id,
+            kind,
+            topic: "t",
+            starts_at: at(starts),
+            ends_at: at(starts) + 3_600_000,
+            has_minutes: true,
+            group,
+            roll_taken: false,
+        }
+    }
+
+    #[test]
+    fn scheduled_counts_only_inside_the_period_still_due() {
+        let now = at("2026-03-20T10:00");
+        let next_month = [item("a", ActivityKind::ThemeDay, "2026-04-02T14:30", None)];
+        let checks = check(&[DEFAULT_RULES[0]], &[], 2026, now, &Shape::default());
+        let list = todos(&checks, &next_month, 0, "b", now);
+        assert_eq!(list[0].urgency, Urgency::Missed, "January and February");
+        assert_eq!(
+            list[1].urgency,
+            Urgency::Due,
+            "April's does not cover March"
+        );
+        assert_eq!(list[1].text, "本月还没有开展主题党日");
+        let this_month = [item("a", ActivityKind::ThemeDay, "2026-03-28T14:30", None)];
+        let list = todos(&checks, &this_month, 0, "b", now);
+        assert_eq!(list[1].urgency, Urgency::Scheduled);
+    }
+
+    #[test]
+    fn group_meetings_are_due_per_group() {
+        let now = at("2026-03-20T10:00");
+        let shape = Shape {
+            groups: ["g1", "g2"]
+                .map(|id| GroupRef {
+                    id: id.into(),
+                    name: format!("{id}组"),
+                })
+                .to_vec(),
+            full_members: 0,
+        };
+        let held = [Held {
+            kind: ActivityKind::GroupMeeting,
+            starts_at: at("2026-03-02T10:00"),
+            group: Some("g1"),
+        }];
+        let checks = check(&[DEFAULT_RULES[2]], &held, 2026, now, &shape);
+        let upcoming = [item(
+            "a",
+            ActivityKind::GroupMeeting,
+            "2026-03-25T10:00",
+            Some("g1"),
+        )];
+        let list = todos(&checks, &upcoming, 0, "b", now);
+        let due: Vec<_> = list.iter().filter(|t| t.urgency == Urgency::Due).collect();
+        assert_eq!(
+            due[0].text, "本月还需开展党小组会：g2组",
+            "g1's second meeting is no use to g2"
+        );
+        let upcoming = [item(
+            "a",
+            ActivityKind::GroupMeeting,
+            "2026-03-25T10:00",
+            Some("g2"),
+        )];
+        let list = todos(&checks, &upcoming, 0, "b", now);
+        assert!(list.iter().any(|t| t.urgency == Urgency::Scheduled));
+    }
+
+    #[test]
+    fn an_ended_activity_without_a_roll_is_to_do() {
+        let now = at("2026-03-20T10:00");
+        let items = [item("a1", ActivityKind::Other, "2026-03-19T10:00", None)];
+        let list = todos(&[], &items, 0, "b", now);
+        assert_eq!(list[0].text, "3月19日“t”还没有签到或点名，未计入参与率");
+        assert_eq!(list[0].href.as_deref(), Some("/activity/a1#roll"));
+        let under_way = [item("a1", ActivityKind::Other, "2026-03-20T09:30", None)];
+        assert!(
+            todos(&[], &under_way, 0, "b", now).is_empty(),
+            "still under way"
         );
     }
 }

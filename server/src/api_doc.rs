@@ -27,7 +27,7 @@ struct ServerFn {
     fields: &'static [&'static [(&'static str, Kind)]],
 }
 
-const ACTIVITY_FORM: [(&str, Kind); 8] = [
+const ACTIVITY_FORM: [(&str, Kind); 9] = [
     ("form[kind]", Text),
     ("form[topic]", Text),
     ("form[starts_at]", Text),
@@ -36,6 +36,7 @@ const ACTIVITY_FORM: [(&str, Kind); 8] = [
     ("form[chair]", Text),
     ("form[recorder]", Text),
     ("form[audience]", Text),
+    ("form[change_reason]", Optional),
 ];
 
 const MEMBER_FORM: [(&str, Kind); 10] = [
@@ -107,6 +108,11 @@ const SERVER_FNS: &[ServerFn] = &[
         endpoint: "review_checkins",
         summary: "Confirms or refuses every held check-in (待确认) of an activity",
         fields: &[&[("activity_id", Text), ("confirm", Flag)]],
+    },
+    ServerFn {
+        endpoint: "close_roll",
+        summary: "Closes an activity's roll: it counts as held though nobody checked in",
+        fields: &[&[("activity_id", Text)]],
     },
     ServerFn {
         endpoint: "mark_attendance",

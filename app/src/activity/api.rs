@@ -68,7 +68,7 @@ pub async fn save_activity(
 #[server(endpoint = "cancel_activity")]
 pub async fn cancel_activity(id: String, reason: String) -> Result<(), AppError> {
     let (state, viewer) = context().await?;
-    super::server::cancel(&state.db, &viewer, &id, &reason)
+    super::server::cancel(&state.db, &viewer, &id, &reason, crate::db::now_ms())
         .await
         .map_err(AppError::respond)
 }
@@ -95,6 +95,15 @@ pub async fn review_checkins(activity_id: String, confirm: bool) -> Result<(), A
     .await
     .map(|_| ())
     .map_err(AppError::respond)
+}
+
+/// Closes an activity's roll: it counts as held even though nobody checked in or was marked.
+#[server(endpoint = "close_roll")]
+pub async fn close_roll(activity_id: String) -> Result<(), AppError> {
+    let (state, viewer) = context().await?;
+    super::server::close_roll(&state.db, &viewer, &activity_id, crate::db::now_ms())
+        .await
+        .map_err(AppError::respond)
 }
 
 /// Sets a member's attendance by hand (`present`, `excused`, `absent`, or `auto`).

@@ -37,6 +37,20 @@ impl Audience {
         }
     }
 
+    /// Why `kind` cannot be held for this audience, if it cannot: a 支委会 is the committee's,
+    /// a 党小组会 one group's, a 支部党员大会 the whole branch's.
+    pub fn misfit(&self, kind: ActivityKind) -> Option<&'static str> {
+        match (kind, self) {
+            (ActivityKind::Committee, Self::Committee)
+            | (ActivityKind::GroupMeeting, Self::Group(_))
+            | (ActivityKind::BranchMeeting, Self::Branch) => None,
+            (ActivityKind::Committee, _) => Some("支部委员会的参加对象应为支部委员会委员"),
+            (ActivityKind::GroupMeeting, _) => Some("党小组会的参加对象应为一个党小组"),
+            (ActivityKind::BranchMeeting, _) => Some("支部党员大会的参加对象应为全体党员"),
+            _ => None,
+        }
+    }
+
     /// The audience a kind usually has.
     pub fn default_for(kind: ActivityKind) -> Self {
         match kind {
@@ -58,6 +72,9 @@ pub struct ActivityForm {
     pub chair: String,
     pub recorder: String,
     pub audience: String,
+    /// Why the kind of an activity that has started is changed (required then, kept in its trail).
+    #[serde(default)]
+    pub change_reason: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,8 +141,14 @@ pub fn validate(form: &ActivityForm) -> Result<Validated, Vec<FieldError>> {
         }
     }
     let audience = Audience::parse(form.audience.trim());
-    if audience.is_none() {
-        err("audience", "请选择参加对象");
+    match (&audience, kind) {
+        (None, _) => err("audience", "请选择参加对象"),
+        (Some(a), Some(k)) => {
+            if let Some(why) = a.misfit(k) {
+                err("audience", why)
+            }
+        }
+        (Some(_), None) => {}
     }
     match (kind, starts, ends, audience) {
         (Some(kind), Some(starts_at), Some(ends_at), Some(audience)) if errors.is_empty() => {
@@ -158,6 +181,7 @@ mod tests {
             chair: "王建国".into(),
             recorder: "李秀英".into(),
             audience: "branch".into(),
+            change_reason: String::new(),
         }
     }
 
@@ -208,6 +232,52 @@ mod tests {
             ..good()
         };
         assert_eq!(validate(&form).unwrap_err()[0].field, "topic");
+    }
+
+    #[test]
+    fn a_kind_must_fit_its_audience() {
+        let with = |kind: &str, audience: &str| {
+            validate(&ActivityForm {
+                kind: kind.into(),
+                audience: audience.into(),
+                ..good()
+            })
+        };
+        assert_eq!(
+            with("committee", "branch").unwrap_err()[0].message,
+            "支部委员会的参加对象应为支部委员会委员"
+        );
+        assert_eq!(
+            with("group_meeting", "committee").unwrap_err()[0].message,
+            "党小组会的参加对象应为一个党小组"
+        );
+        assert_eq!(
+            with("branch_meeting", "group:g1").unwrap_err()[0].field,
+            "audience"
+        );
+        assert!(with("committee", "committee").is_ok());
+        assert!(with("group_meeting", "group:g1").is_ok());
+        assert!(
+            with("party_lesson", "group:g1").is_ok(),
+            "a lesson may be for one group"
+        );
+        assert!(with("theme_day", "committee").is_ok());
+        for kind in ActivityKind::ALL {
+            let fits = [
+                Audience::Branch,
+                Audience::Committee,
+                Audience::Group("g".into()),
+            ]
+            .iter()
+            .filter(|a| a.misfit(kind).is_none())
+            .count();
+            assert!(fits >= 1, "{kind:?} has an audience it fits");
+            assert!(
+                Audience::default_for(kind).misfit(kind).is_none()
+                    || kind == ActivityKind::GroupMeeting,
+                "the form's default audience for {kind:?} fits it"
+            );
+        }
     }
 
     #[test]

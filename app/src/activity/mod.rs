@@ -37,6 +37,18 @@ pub struct RollEntry {
     pub marked: bool,
 }
 
+/// A change made to an activity after it started (cancelled, or its kind changed), with why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeEntry {
+    /// "取消活动" or "修改活动类型".
+    pub what: String,
+    pub before: String,
+    pub after: String,
+    pub reason: String,
+    pub by_name: String,
+    pub at: i64,
+}
+
 /// One line of the audit trail of attendance set by hand.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MarkEntry {
@@ -76,13 +88,21 @@ pub struct ActivityRecord {
     pub cancel_reason: String,
     pub minutes: String,
     pub minutes_at: Option<i64>,
-    /// Whether it has started (a record can be kept; attendance counts).
+    /// Whether it has started (a record can be kept, the roll taken).
     pub held: bool,
+    /// Whether it counts as held in the figures (`domain::cadence::roll_taken`).
+    pub roll_taken: bool,
+    /// When the organiser closed the roll, if they did.
+    pub roll_closed_at: Option<i64>,
+    /// When it was entered into xingqi; after its start means it was entered afterwards (补录).
+    pub entered_at: i64,
     pub counts: RollCounts,
     pub figure: Figure,
     pub roll: Vec<RollEntry>,
     pub marks: Vec<MarkEntry>,
     pub photos: Vec<PhotoView>,
+    /// Changes after it started (its trail), oldest first.
+    pub changes: Vec<ChangeEntry>,
 }
 
 /// What the organiser's screen needs to show the rotating code, offline too once loaded.

@@ -24,8 +24,13 @@ pub struct ActivityFigure {
     pub topic: String,
     pub starts_at: i64,
     pub place: String,
-    /// Whether it has started; activities not yet held have no rate and are not in the year.
+    /// Whether it has started.
+    pub started: bool,
+    /// Whether it counts as held: its roll was taken (`cadence::roll_taken`). Only held
+    /// activities have a rate and count in the year's figures and the cadence rules.
     pub held: bool,
+    /// The 党小组 it is for, if one group.
+    pub group: Option<String>,
     pub ends_at: i64,
     /// Whether its minutes (会议记录) were kept.
     pub has_minutes: bool,
@@ -77,4 +82,6 @@ pub struct MyBranches {
     pub viewer: CurrentUser,
     pub bar: Percent,
     pub branches: Vec<BranchSummary>,
+    /// For the 总支: changes made to activities after they started, to check.
+    pub todos: Vec<crate::domain::todo::Todo>,
 }

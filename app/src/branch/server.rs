@@ -5,7 +5,9 @@ use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::activity::ActivityKind;
 use crate::domain::attendance::{AttendanceState, RollCounts};
-use crate::domain::cadence::{Held, PeriodParticipation, Rule, check, participation_by_period};
+use crate::domain::cadence::{
+    GroupRef, Held, PeriodParticipation, Rule, Shape, check, participation_by_period, roll_taken,
+};
 use crate::domain::participation::{Attendance, SEED_PARTICIPATION_BAR};
 use crate::domain::time::{year_bounds_ms, year_of};
 use crate::domain::todo::{Item, todos};
@@ -22,6 +24,8 @@ struct YearActivityRow {
     ends_at: i64,
     place: String,
     minutes: String,
+    audience_group: Option<String>,
+    roll_closed_at: Option<i64>,
 }
 
 /// The branch's activities of `year` with each expected member's state.
@@ -33,7 +37,8 @@ async fn year_activities(
 ) -> Result<Vec<ActivityFigure>, AppError> {
     let (from, to) = year_bounds_ms(year);
     let activities: Vec<YearActivityRow> = sqlx::query_as(
-        "SELECT id, kind, topic, starts_at, ends_at, place, minutes FROM activities \
+        "SELECT id, kind, topic, starts_at, ends_at, place, minutes, audience_group, roll_closed_at \
+         FROM activities \
          WHERE org_id = $1 AND status = 'scheduled' AND starts_at >= $2 AND starts_at < $3 \
          ORDER BY starts_at DESC, id",
     )
@@ -56,13 +61,20 @@ async fn year_activities(
                     .collect::<Vec<_>>()
             };
             let counts = RollCounts::of(roll.iter().map(|e| e.state));
+            let held = roll_taken(
+                roll.iter().filter(|e| e.checkin_method.is_some()).count() as u32,
+                roll.iter().filter(|e| e.marked).count() as u32,
+                r.roll_closed_at.is_some(),
+            );
             ActivityFigure {
                 id,
                 kind: ActivityKind::parse(&r.kind).unwrap_or(ActivityKind::Other),
                 topic: r.topic,
                 starts_at,
                 place: r.place,
-                held: starts_at <= now,
+                started: starts_at <= now,
+                held,
+                group: r.audience_group,
                 ends_at: r.ends_at,
                 has_minutes: !r.minutes.is_empty(),
                 counts,
@@ -89,14 +101,29 @@ fn summarise(branch: &Branch, year: i32, activities: &[ActivityFigure]) -> Branc
     }
 }
 
-async fn group_count(db: &Db, branch_id: &str) -> Result<u32, AppError> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM organisations WHERE parent_id = $1 AND kind = 'group'",
+/// The branch as the cadence rules need it: its groups in use and its full members.
+async fn shape(db: &Db, branch_id: &str) -> Result<Shape, AppError> {
+    let groups: Vec<(String, String)> = sqlx::query_as(
+        "SELECT id, name FROM organisations WHERE parent_id = $1 AND kind = 'group' \
+         AND archived_at IS NULL ORDER BY sort_order, name",
+    )
+    .bind(branch_id)
+    .fetch_all(db.pool())
+    .await?;
+    let full_members: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE org_id = $1 AND active = 1 AND standing = 'full' \
+         AND role <> 'admin'",
     )
     .bind(branch_id)
     .fetch_one(db.pool())
     .await?;
-    Ok(n as u32)
+    Ok(Shape {
+        groups: groups
+            .into_iter()
+            .map(|(id, name)| GroupRef { id, name })
+            .collect(),
+        full_members: full_members as u32,
+    })
 }
 
 fn period_figures(periods: Vec<PeriodParticipation>) -> Vec<PeriodFigure> {
@@ -137,11 +164,12 @@ pub async fn branch_overview(
             .map(|a| Held {
                 kind: a.kind,
                 starts_at: a.starts_at,
+                group: a.group.as_deref(),
             })
             .collect::<Vec<_>>(),
         year,
         now,
-        group_count(db, &branch.id).await?,
+        &shape(db, &branch.id).await?,
     );
     let items: Vec<_> = activities
         .iter()
@@ -152,6 +180,8 @@ pub async fn branch_overview(
             starts_at: a.starts_at,
             ends_at: a.ends_at,
             has_minutes: a.has_minutes,
+            group: a.group.as_deref(),
+            roll_taken: a.held,
         })
         .collect();
     let pending_leave = leave_requests
@@ -167,6 +197,12 @@ pub async fn branch_overview(
     .fetch_all(db.pool())
     .await?;
     todos.extend(crate::domain::todo::wiped_phones(&wiped));
+    if viewer.role == crate::domain::role::Role::Admin {
+        todos.extend(
+            crate::activity::server::changes_after_start(db, &branch.id, now - CHANGES_SHOWN_MS)
+                .await?,
+        );
+    }
     todos.sort_by_key(|t| t.urgency);
     Ok(BranchOverview {
         viewer: viewer.clone(),
@@ -181,6 +217,9 @@ pub async fn branch_overview(
     })
 }
 
+/// How long a change made after an activity started stays on the 总支's to-do list.
+const CHANGES_SHOWN_MS: i64 = 30 * 24 * 3_600_000;
+
 /// The year so far of every branch `viewer` may read.
 pub async fn my_branches(db: &Db, viewer: &CurrentUser, now: i64) -> Result<MyBranches, AppError> {
     if !viewer.role.runs_branches() {
@@ -188,13 +227,25 @@ pub async fn my_branches(db: &Db, viewer: &CurrentUser, now: i64) -> Result<MyBr
     }
     let year = year_of(now);
     let mut branches = Vec::new();
+    let mut todos = Vec::new();
     for branch in readable_branches(db, viewer).await? {
         let activities = year_activities(db, &branch.id, year, now).await?;
         branches.push(summarise(&branch, year, &activities));
+        if viewer.role == crate::domain::role::Role::Admin {
+            todos.extend(
+                crate::activity::server::changes_after_start(
+                    db,
+                    &branch.id,
+                    now - CHANGES_SHOWN_MS,
+                )
+                .await?,
+            );
+        }
     }
     Ok(MyBranches {
         viewer: viewer.clone(),
         bar: SEED_PARTICIPATION_BAR,
         branches,
+        todos,
     })
 }

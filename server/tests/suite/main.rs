@@ -6,6 +6,7 @@
 mod common;
 
 mod audit;
+mod cadence;
 mod crash;
 mod http;
 mod limits;
@@ -18,3 +19,4 @@ mod setup;
 mod storage;
 mod survey;
 mod sync_model;
+mod trail;

@@ -362,6 +362,11 @@ fn rows(t: &Things) -> Vec<Row> {
             form(&[("activity_id", today), ("confirm", "true")]),
             Rule::Organisers,
         ),
+        api(
+            "close_roll",
+            form(&[("activity_id", today)]),
+            Rule::Organisers,
+        ),
         api("activity_proof", form(&[("id", today)]), Rule::Organisers),
         api("my_activities", Body::None, Rule::SignedIn),
         api("audit_log", form(&[("page", "0")]), Rule::Admins),

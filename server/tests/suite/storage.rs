@@ -300,16 +300,13 @@ async fn the_branch_figure_counts_members_not_records(db: &Db) {
     assert_eq!(today.present, vec!["张二".to_owned(), "李一".to_owned()]);
     assert_eq!(today.absent, vec!["王书记".to_owned()]);
     assert_eq!(today.figure.rate_text, "66.6%");
-    // The year counts held activities only: today's (2 of 3) and last week's (0 of 3) —
-    // unless last week was last year.
+    // The year counts held activities only (their roll was taken): today's (2 of 3), not
+    // last week's, which nobody checked in to and whose roll nobody closed.
     let next = o.activities.iter().find(|a| a.id == f.next_week).unwrap();
     assert!(!next.held);
-    let past = o.activities.iter().any(|a| a.id == f.past) as u32;
-    assert_eq!(o.summary.held, 1 + past);
-    assert_eq!(
-        o.summary.year_figure.attendance,
-        Attendance::new(3 + 3 * past, 2)
-    );
+    assert!(o.activities.iter().all(|a| a.id != f.past || !a.held));
+    assert_eq!(o.summary.held, 1);
+    assert_eq!(o.summary.year_figure.attendance, Attendance::new(3, 2));
     assert_eq!(o.summary.year_figure.status, BarStatus::NotMet);
     assert!(
         o.activities.iter().all(|a| a.id != f.cancelled),
@@ -484,6 +481,7 @@ fn form(kind: ActivityKind, topic: &str, starts_at: i64, audience: &Audience) ->
         chair: "王书记".into(),
         recorder: "李一".into(),
         audience: audience.encode(),
+        change_reason: String::new(),
     }
 }
 
@@ -530,7 +528,7 @@ async fn scheduling_fixes_who_is_expected(db: &Db) {
         &f.sec1,
         &g,
         &form(
-            ActivityKind::GroupMeeting,
+            ActivityKind::PartyLesson,
             "小组学习",
             later,
             &Audience::Branch,
@@ -599,7 +597,7 @@ async fn scheduling_fixes_who_is_expected(db: &Db) {
     save_minutes(db, &f.sec1, &f.today, "学习了党章第一章。", now_ms())
         .await
         .unwrap();
-    cancel(db, &f.sec1, &committee, "与期中考试冲突")
+    cancel(db, &f.sec1, &committee, "与期中考试冲突", now_ms())
         .await
         .unwrap();
     let o = branch_overview(db, &f.sec1, &f.branch1, &RULES, now_ms())
@@ -631,7 +629,7 @@ async fn pull_returns_what_changed_since_the_cursor(db: &Db) {
         .await
         .unwrap();
     assert!(again.activities.is_empty());
-    app::activity::server::cancel(db, &f.sec1, &f.next_week, "改期")
+    app::activity::server::cancel(db, &f.sec1, &f.next_week, "改期", now_ms())
         .await
         .unwrap();
     let after = app::sync::server::pull(db, &f.m1a, Some(first.cursor))

@@ -77,7 +77,7 @@ fn ActivityFormView(ctx: FormContext, activity_id: Option<String>) -> impl IntoV
             <p class="crumbs"><A href=format!("/branch/{}", ctx.branch_id)>{ctx.branch_name.clone()}</A>" › "{heading}</p>
             <h1>{heading}</h1>
             <Show when=move || started>
-                <p class="alert alert-info">"活动已开始：时间和应到名单已成为记录，不能再改。"</p>
+                <p class="alert alert-info">"活动已开始：时间和应到名单已成为记录，不能再改；修改活动类型须写明原因，并记入活动的变更记录。"</p>
             </Show>
             {move || action.value().get().and_then(Result::err).map(|e| view! { <ErrorPanel error=e/> })}
             <ActionForm action=action attr:class="card form">
@@ -127,7 +127,7 @@ fn ActivityFormView(ctx: FormContext, activity_id: Option<String>) -> impl IntoV
                     </label>
                 </div>
                 <label class="field">
-                    <span>"参加对象（应到，安排后固定）"</span>
+                    <span>"参加对象（应到名单随党员名册更新，活动开始后固定）"</span>
                     <select name="form[audience]">
                         <option value="branch" selected=v.audience == "branch">"全体党员"</option>
                         <option value="committee" selected=v.audience == "committee">"支部委员会委员"</option>
@@ -139,6 +139,13 @@ fn ActivityFormView(ctx: FormContext, activity_id: Option<String>) -> impl IntoV
                     </select>
                     {error_of("audience")}
                 </label>
+                {started.then(|| view! {
+                    <label class="field">
+                        <span>"修改原因（修改活动类型时必填）"</span>
+                        <input name="form[change_reason]" maxlength="200"/>
+                        {error_of("change_reason")}
+                    </label>
+                })}
                 <button type="submit" class="btn btn-primary btn-block">"保存"</button>
             </ActionForm>
         </main>

@@ -3,7 +3,7 @@
 
 use super::minutes::{Minutes, Photos};
 use super::param;
-use super::roll::{HeldCheckins, MarkLog, RollEditor};
+use super::roll::{ChangeLog, HeldCheckins, MarkLog, RollEditor, RollState};
 use crate::activity::{ActivityRecord, CancelActivity, RollEntry, load_activity_record};
 use crate::domain::attendance::AttendanceState;
 use crate::domain::time::{format_full, format_time};
@@ -63,6 +63,14 @@ fn RecordView(record: ActivityRecord) -> impl IntoView {
     let excused = names(&record.roll, AttendanceState::Excused);
     let absent = names(&record.roll, AttendanceState::Absent);
     let rate = record.figure.rate_text.clone();
+    // Entered after it started (补录): the record says when, so nobody mistakes it for live.
+    let back_dated = (record.entered_at > record.starts_at).then(|| {
+        view! {
+            <span class="back-dated" data-testid="back-dated">
+                {format!("（{} 补录）", format_full(record.entered_at))}
+            </span>
+        }
+    });
     let cancel_reason = record.cancel_reason.clone();
     let (qr_href, edit_href) = (format!("/activity/{id}/qr"), format!("/activity/{id}/edit"));
     let for_roll = record.clone();
@@ -89,7 +97,7 @@ fn RecordView(record: ActivityRecord) -> impl IntoView {
                 <tbody>
                     <tr><th>"支部"</th><td>{record.branch_name.clone()}</td></tr>
                     <tr><th>"活动类型"</th><td>{record.kind.label()}</td></tr>
-                    <tr><th>"时间"</th><td>{time}</td></tr>
+                    <tr><th>"时间"</th><td>{time}{back_dated}</td></tr>
                     <tr><th>"地点"</th><td>{record.place.clone()}</td></tr>
                     <tr><th>"主持人"</th><td>{record.chair.clone()}</td></tr>
                     <tr><th>"记录人"</th><td>{record.recorder.clone()}</td></tr>
@@ -104,12 +112,14 @@ fn RecordView(record: ActivityRecord) -> impl IntoView {
                 </tbody>
             </table>
             <Show when=move || held && !cancelled>
+                <RollState record=for_roll.clone()/>
                 <HeldCheckins activity_id=for_roll.id.clone() roll=for_roll.roll.clone()/>
                 <RollEditor record=for_roll.clone()/>
             </Show>
             <Minutes record=record.clone()/>
             <Photos record=record.clone()/>
             <MarkLog marks=record.marks.clone()/>
+            <ChangeLog changes=record.changes.clone()/>
             <Show when=move || !cancelled>
                 <CancelForm id=id.clone()/>
             </Show>

@@ -1,6 +1,8 @@
 //! Attendance by hand, and the log of every mark made.
 
-use crate::activity::{ActivityRecord, MarkAttendance, MarkEntry, ReviewCheckins, RollEntry};
+use crate::activity::{
+    ActivityRecord, ChangeEntry, CloseRoll, MarkAttendance, MarkEntry, ReviewCheckins, RollEntry,
+};
 use crate::domain::attendance::Mark;
 use crate::domain::time::format_full;
 use crate::sync::protocol::CheckinReview;
@@ -41,6 +43,53 @@ pub(super) fn HeldCheckins(activity_id: String, roll: Vec<RollEntry>) -> impl In
             </section>
         }
     })
+}
+
+/// The activity's trail: what changed after it started, by whom, when and why.
+#[component]
+pub(super) fn ChangeLog(changes: Vec<ChangeEntry>) -> impl IntoView {
+    (!changes.is_empty()).then(|| {
+        view! {
+            <section id="changes" aria-labelledby="changes-h">
+                <h2 id="changes-h">"变更记录"</h2>
+                <ul class="mark-log">
+                    {changes.into_iter().map(|c| view! {
+                        <li>
+                            {format!("{} {}：{}（“{}” → “{}”），原因：{}", format_full(c.at), c.by_name,
+                                c.what, c.before, c.after, c.reason)}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
+/// Whether the roll is taken: an activity counts in the figures only once someone checked in or
+/// was marked, or the organiser closed the roll here (for a meeting nobody checked in to).
+#[component]
+pub(super) fn RollState(record: ActivityRecord) -> impl IntoView {
+    let action = ServerAction::<CloseRoll>::new();
+    reload_after(move || matches!(action.value().get(), Some(Ok(_))));
+    match (record.roll_closed_at, record.roll_taken) {
+        (Some(at), _) => view! {
+            <p class="hint-left" data-testid="roll-state">{format!("点名已于 {} 完毕。", format_full(at))}</p>
+        }
+        .into_any(),
+        (None, true) => ().into_any(),
+        (None, false) => view! {
+            <section class="card held no-print" aria-labelledby="roll-open-h" data-testid="roll-state">
+                <h2 id="roll-open-h">"尚未点名"</h2>
+                <p class="hint-left">"还没有人签到或被手动标记，本次活动暂不计入参与率和“三会一课”次数。党员签到或手动标记后即计入；若确实无人到场，请点“点名完毕”，应到人员将记为缺席。"</p>
+                {move || action.value().get().and_then(Result::err).map(|e| view! { <ErrorPanel error=e/> })}
+                <ActionForm action=action attr:class="inline-form">
+                    <input type="hidden" name="activity_id" value=record.id.clone()/>
+                    <button type="submit" class="btn">"点名完毕"</button>
+                </ActionForm>
+            </section>
+        }
+        .into_any(),
+    }
 }
 
 /// Attendance by hand: one small form per member, so it works without JavaScript too.

@@ -10,9 +10,9 @@ mod target;
 
 pub use insert::{NewActivity, insert_activity, set_expected};
 pub use photos::{MAX_PHOTO_BYTES, add_photo, photo};
-pub use record::{MAX_MINUTES_CHARS, proof_screen, record, save_minutes};
-pub use roll::{mark, review_held, rolls_of_branch};
-pub use schedule::{cancel, create, form_context, new_proof_secret, update};
+pub use record::{MAX_MINUTES_CHARS, changes_after_start, proof_screen, record, save_minutes};
+pub use roll::{close_roll, mark, review_held, rolls_of_branch};
+pub use schedule::{cancel, create, follow_roster, form_context, new_proof_secret, update};
 pub use target::{Claim, Refusal, Target, claimed_target};
 
 use super::Audience;
@@ -41,6 +41,8 @@ struct ActivityRow {
     minutes: String,
     minutes_at: Option<i64>,
     proof_secret: String,
+    roll_closed_at: Option<i64>,
+    created_at: i64,
 }
 
 impl ActivityRow {
@@ -66,7 +68,8 @@ struct Loaded {
 async fn load_organised(db: &Db, viewer: &CurrentUser, id: &str) -> Result<Loaded, AppError> {
     let row: ActivityRow = sqlx::query_as(
         "SELECT id, org_id, kind, topic, starts_at, ends_at, place, chair, recorder, audience, \
-           audience_group, status, cancel_reason, minutes, minutes_at, proof_secret \
+           audience_group, status, cancel_reason, minutes, minutes_at, proof_secret, \
+           roll_closed_at, created_at \
          FROM activities WHERE id = $1",
     )
     .bind(id)

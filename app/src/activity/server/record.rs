@@ -1,7 +1,7 @@
 //! The activity's record (活动记录) as its organisers read it, its minutes, and the secret
 //! behind the rotating code screen.
 
-use super::super::{ActivityRecord, MarkEntry, PhotoView, ProofScreen};
+use super::super::{ActivityRecord, ChangeEntry, MarkEntry, PhotoView, ProofScreen};
 use super::roll::roll_of;
 use super::{Loaded, audience_label, load_organised};
 use crate::auth::CurrentUser;
@@ -92,10 +92,17 @@ pub async fn record(
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
+    let changes = changes_of(&mut conn, id).await?;
     let audience = row.audience();
     let audience_label = audience_label(&mut conn, &branch, &audience).await?;
     let cancelled = row.cancelled();
     let starts_at = row.starts_at;
+    let roll_closed_at = row.roll_closed_at;
+    let roll_taken = crate::domain::cadence::roll_taken(
+        roll.iter().filter(|e| e.checkin_method.is_some()).count() as u32,
+        roll.iter().filter(|e| e.marked).count() as u32,
+        roll_closed_at.is_some(),
+    );
     Ok(ActivityRecord {
         viewer: viewer.clone(),
         id: row.id,
@@ -115,6 +122,9 @@ pub async fn record(
         minutes: row.minutes,
         minutes_at: row.minutes_at,
         held: starts_at <= now,
+        roll_taken,
+        roll_closed_at,
+        entered_at: row.created_at,
         counts,
         figure: Figure::of(counts.attendance(), SEED_PARTICIPATION_BAR),
         roll,
@@ -127,7 +137,76 @@ pub async fn record(
                 uploaded_at,
             })
             .collect(),
+        changes,
     })
+}
+
+/// What changed after the activity started, oldest first.
+async fn changes_of(
+    conn: &mut sqlx::AnyConnection,
+    activity_id: &str,
+) -> Result<Vec<ChangeEntry>, AppError> {
+    let rows: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT c.what, c.before_value, c.after_value, c.reason, u.display_name, c.changed_at \
+         FROM activity_changes c JOIN users u ON u.id = c.changed_by \
+         WHERE c.activity_id = $1 ORDER BY c.changed_at, c.id",
+    )
+    .bind(activity_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(what, before, after, reason, by_name, at)| ChangeEntry {
+            what: change_label(&what).to_owned(),
+            before,
+            after,
+            reason,
+            by_name,
+            at,
+        })
+        .collect())
+}
+
+/// For the 总支's to-do list: changes made after an activity started in `branch_id` since
+/// `since`, newest first, each linking to the activity's record.
+pub async fn changes_after_start(
+    db: &Db,
+    branch_id: &str,
+    since: i64,
+) -> Result<Vec<crate::domain::todo::Todo>, AppError> {
+    let rows: Vec<(String, String, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT a.id, o.name, a.topic, c.what, c.before_value, c.after_value, c.reason \
+         FROM activity_changes c JOIN activities a ON a.id = c.activity_id \
+         JOIN organisations o ON o.id = a.org_id \
+         WHERE a.org_id = $1 AND c.changed_at >= $2 ORDER BY c.changed_at DESC, c.id",
+    )
+    .bind(branch_id)
+    .bind(since)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, branch, topic, what, before, after, reason)| {
+            let change = if what == "cancel" {
+                "开始后被取消".to_owned()
+            } else {
+                format!("开始后活动类型由“{before}”改为“{after}”")
+            };
+            crate::domain::todo::Todo {
+                urgency: crate::domain::todo::Urgency::Open,
+                text: format!("请核实：{branch}“{topic}”{change}，原因：{reason}"),
+                href: Some(format!("/activity/{id}#changes")),
+            }
+        })
+        .collect())
+}
+
+/// The name on screen of a change kind stored in `activity_changes.what`.
+pub fn change_label(what: &str) -> &'static str {
+    match what {
+        "cancel" => "活动开始后取消",
+        _ => "活动开始后修改活动类型",
+    }
 }
 
 /// The secret and window of an activity, for its organisers' rotating code screen.

@@ -177,24 +177,18 @@ pub async fn mark(
     .bind(user_id)
     .execute(&mut *tx)
     .await?;
-    let school = crate::audit::server::school_of(&mut tx, &loaded.branch.id).await?;
-    let act = crate::audit::server::Act {
-        action: crate::audit::Action::RecordCorrection,
-        school_id: &school,
-        branch_id: Some(&loaded.branch.id),
-        target: format!("{}：{}", loaded.row.topic, name),
-        detail: format!(
-            "{}（{} → {}）{}",
-            mark.label(),
-            before.label(),
-            after.label(),
-            Some(note.trim())
-                .filter(|n| !n.is_empty())
-                .map(|n| format!("，备注：{n}"))
-                .unwrap_or_default()
-        ),
-    };
-    crate::audit::server::record(&mut tx, viewer, act, now).await?;
+    let detail = format!(
+        "{}（{} → {}）{}",
+        mark.label(),
+        before.label(),
+        after.label(),
+        Some(note.trim())
+            .filter(|n| !n.is_empty())
+            .map(|n| format!("，备注：{n}"))
+            .unwrap_or_default()
+    );
+    let target = format!("{}：{}", loaded.row.topic, name);
+    audit_correction(&mut tx, viewer, &loaded, target, detail, now).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -234,18 +228,70 @@ pub async fn review_held(
         .bind(version)
         .execute(&mut *tx)
         .await?;
-    let school = crate::audit::server::school_of(&mut tx, &loaded.branch.id).await?;
+    let detail = format!(
+        "{}待确认的签到 {decided} 条",
+        if confirm { "确认" } else { "不予确认" }
+    );
+    let target = loaded.row.topic.clone();
+    audit_correction(&mut tx, viewer, &loaded, target, detail, now).await?;
+    tx.commit().await?;
+    Ok(decided)
+}
+
+/// Closes the roll of an activity that has started: it counts as held from now on even if
+/// nobody checked in or was marked (`domain::cadence::roll_taken`), so its 应到 count as
+/// absent. Closing twice changes nothing. Audited.
+pub async fn close_roll(
+    db: &Db,
+    viewer: &CurrentUser,
+    activity_id: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let loaded = load_organised(db, viewer, activity_id).await?;
+    if loaded.row.cancelled() {
+        return Err(AppError::Invalid("活动已取消".into()));
+    }
+    if loaded.row.starts_at > now {
+        return Err(AppError::Invalid("活动尚未开始，不能结束点名".into()));
+    }
+    let mut tx = db.begin_write().await?;
+    let closed = sqlx::query(
+        "UPDATE activities SET roll_closed_at = $2, roll_closed_by = $3 \
+         WHERE id = $1 AND roll_closed_at IS NULL",
+    )
+    .bind(activity_id)
+    .bind(now)
+    .bind(&viewer.id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if closed == 0 {
+        tx.rollback().await?;
+        return Ok(());
+    }
+    let target = loaded.row.topic.clone();
+    let detail = "点名完毕（计入参与率）".to_owned();
+    audit_correction(&mut tx, viewer, &loaded, target, detail, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The audit row of a change to an activity's attendance record.
+async fn audit_correction(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    viewer: &CurrentUser,
+    loaded: &super::Loaded,
+    target: String,
+    detail: String,
+    now: i64,
+) -> Result<(), AppError> {
+    let school = crate::audit::server::school_of(tx, &loaded.branch.id).await?;
     let act = crate::audit::server::Act {
         action: crate::audit::Action::RecordCorrection,
         school_id: &school,
         branch_id: Some(&loaded.branch.id),
-        target: loaded.row.topic.clone(),
-        detail: format!(
-            "{}待确认的签到 {decided} 条",
-            if confirm { "确认" } else { "不予确认" }
-        ),
+        target,
+        detail,
     };
-    crate::audit::server::record(&mut tx, viewer, act, now).await?;
-    tx.commit().await?;
-    Ok(decided)
+    crate::audit::server::record(tx, viewer, act, now).await
 }

@@ -72,6 +72,98 @@ async fn check_audience(
     Ok(Ok(members))
 }
 
+/// 应到 follows the roster until an activity starts (`../shared/domain.md`): after a member of
+/// `branch_id` joins, returns, leaves or changes group or committee, every scheduled activity of
+/// the branch not yet started takes its audience's members again; those already started keep
+/// theirs. Runs in the roster change's transaction. Returns how many activities changed.
+pub async fn follow_roster(
+    tx: &mut Transaction<'static, Any>,
+    branch_id: &str,
+    now: i64,
+) -> Result<u32, AppError> {
+    let upcoming: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, audience, audience_group FROM activities \
+         WHERE org_id = $1 AND status = 'scheduled' AND starts_at > $2",
+    )
+    .bind(branch_id)
+    .bind(now)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut changed = 0;
+    for (id, audience, group) in upcoming {
+        let audience = match (audience.as_str(), group) {
+            ("committee", _) => Audience::Committee,
+            ("group", Some(g)) => Audience::Group(g),
+            _ => Audience::Branch,
+        };
+        let mut members = audience_members(tx, branch_id, &audience).await?;
+        let mut before: Vec<String> =
+            sqlx::query_scalar("SELECT user_id FROM activity_expected WHERE activity_id = $1")
+                .bind(&id)
+                .fetch_all(&mut **tx)
+                .await?;
+        members.sort();
+        before.sort();
+        if members == before {
+            continue;
+        }
+        let members: Vec<&str> = members.iter().map(String::as_str).collect();
+        set_expected(tx, &id, &members).await?;
+        let version = next_version(tx).await?;
+        sqlx::query("UPDATE activities SET version = $2 WHERE id = $1")
+            .bind(&id)
+            .bind(version)
+            .execute(&mut **tx)
+            .await?;
+        changed += 1;
+    }
+    Ok(changed)
+}
+
+const MAX_REASON: usize = 200;
+
+/// What changed in an activity after it started.
+#[derive(Clone, Copy)]
+enum ChangeKind {
+    Cancel,
+    Kind,
+}
+
+struct Change<'a> {
+    activity_id: &'a str,
+    what: ChangeKind,
+    before: &'a str,
+    after: &'a str,
+    reason: &'a str,
+}
+
+/// Keeps a change made after the activity started in its trail.
+async fn record_change(
+    tx: &mut Transaction<'static, Any>,
+    viewer: &CurrentUser,
+    c: &Change<'_>,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO activity_changes (id, activity_id, what, before_value, after_value, reason, \
+           changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(Uuid::now_v7().to_string())
+    .bind(c.activity_id)
+    .bind(match c.what {
+        ChangeKind::Cancel => "cancel",
+        ChangeKind::Kind => "kind",
+    })
+    .bind(c.before)
+    .bind(c.after)
+    .bind(c.reason)
+    .bind(&viewer.id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// A new secret for an activity's rotating code: 32 random bytes, hex.
 pub fn new_proof_secret() -> String {
     let mut bytes = [0u8; 32];
@@ -170,7 +262,29 @@ pub async fn update(
     if started && v.audience != old_audience {
         return Ok(Err(field_error("audience", "活动已开始，应到名单不能再改")));
     }
+    let old_kind = ActivityKind::parse(&loaded.row.kind).unwrap_or(ActivityKind::Other);
+    let reason = form.change_reason.trim();
+    let kind_changed_after_start = started && v.kind != old_kind;
+    if kind_changed_after_start && reason.is_empty() {
+        return Ok(Err(field_error(
+            "change_reason",
+            "活动已开始，修改活动类型须写明原因",
+        )));
+    }
+    if reason.chars().count() > MAX_REASON {
+        return Ok(Err(field_error("change_reason", "原因最多 200 字")));
+    }
     let mut tx = db.begin_write().await?;
+    if kind_changed_after_start {
+        let change = Change {
+            activity_id: id,
+            what: ChangeKind::Kind,
+            before: old_kind.label(),
+            after: v.kind.label(),
+            reason,
+        };
+        record_change(&mut tx, viewer, &change, now).await?;
+    }
     if !started {
         match check_audience(&mut tx, &loaded.branch.id, &v.audience).await? {
             Ok(members) => {
@@ -204,14 +318,37 @@ pub async fn update(
     Ok(Ok(()))
 }
 
-/// Cancels an activity: it stays on record, out of every figure, and takes no check-ins.
-pub async fn cancel(db: &Db, viewer: &CurrentUser, id: &str, reason: &str) -> Result<(), AppError> {
-    load_organised(db, viewer, id).await?;
+/// Cancels an activity: it stays on record, out of every figure, and takes no check-ins. One
+/// that has started goes into its trail too (`activity_changes`), which the 总支's to-do shows.
+pub async fn cancel(
+    db: &Db,
+    viewer: &CurrentUser,
+    id: &str,
+    reason: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let loaded = load_organised(db, viewer, id).await?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(AppError::Invalid("请写明取消的原因".into()));
     }
+    if reason.chars().count() > MAX_REASON {
+        return Err(AppError::Invalid("原因最多 200 字".into()));
+    }
+    if loaded.row.cancelled() {
+        return Err(AppError::Invalid("活动已经取消了".into()));
+    }
     let mut tx = db.begin_write().await?;
+    if loaded.row.starts_at <= now {
+        let change = Change {
+            activity_id: id,
+            what: ChangeKind::Cancel,
+            before: "正常",
+            after: "已取消",
+            reason,
+        };
+        record_change(&mut tx, viewer, &change, now).await?;
+    }
     let version = next_version(&mut tx).await?;
     sqlx::query(
         "UPDATE activities SET status = 'cancelled', cancel_reason = $2, version = $3 WHERE id = $1",
@@ -246,6 +383,7 @@ pub async fn form_context(
                 place: row.place,
                 chair: row.chair,
                 recorder: row.recorder,
+                change_reason: String::new(),
             };
             (branch, values, starts_at <= now)
         }
@@ -263,6 +401,7 @@ pub async fn form_context(
                 chair: viewer.display_name.clone(),
                 recorder: String::new(),
                 audience: Audience::Branch.encode(),
+                change_reason: String::new(),
             };
             (branch, values, false)
         }

@@ -2,6 +2,7 @@
 
 use super::figures::{RuleNote, verdict};
 use super::overview::BranchDetail;
+use super::todos::Todos;
 use crate::branch::{BranchSummary, load_my_branches};
 use crate::domain::participation::Percent;
 use crate::ui::{ErrorPanel, Loading, TopBar};
@@ -28,6 +29,7 @@ pub fn BranchesPage() -> impl IntoView {
                             <TopBar user=mine.viewer/>
                             <main class="page">
                                 <h1>"各支部党员参与率"</h1>
+                                {(!mine.todos.is_empty()).then(|| view! { <Todos todos=mine.todos.clone()/> })}
                                 <Show when=move || empty>
                                     <p class="empty">"您名下还没有支部。" <a href="/school">"去组织设置新增支部"</a></p>
                                 </Show>

@@ -52,8 +52,8 @@ fn BranchView(overview: BranchOverview) -> impl IntoView {
     } = overview;
     let new_activity = format!("/branch/{}/activities/new", summary.id);
     let members = format!("/branch/{}/members", summary.id);
-    // Held ones latest first (the record); upcoming ones soonest first (what to prepare).
-    let (held, mut upcoming): (Vec<_>, Vec<_>) = activities.into_iter().partition(|a| a.held);
+    // Started ones latest first (the record); upcoming ones soonest first (what to prepare).
+    let (held, mut upcoming): (Vec<_>, Vec<_>) = activities.into_iter().partition(|a| a.started);
     upcoming.reverse();
     let held_empty = held.is_empty();
     let upcoming_empty = upcoming.is_empty();
@@ -102,7 +102,9 @@ fn ActivityRow(activity: ActivityFigure) -> impl IntoView {
         topic,
         starts_at,
         place,
+        started,
         held,
+        group: _,
         has_minutes,
         ends_at: _,
         counts,
@@ -125,7 +127,7 @@ fn ActivityRow(activity: ActivityFigure) -> impl IntoView {
     let (present_text, excused_text, absent_text) = (list(present), list(excused), list(absent));
     let href = format!("/activity/{id}");
     view! {
-        <article class="card activity" class:future=!held>
+        <article class="card activity" class:future=!started>
             <div class="activity-head">
                 <span class="kind-tag">{kind.label()}</span>
                 <time>{format_day_time(starts_at)}</time>
@@ -151,6 +153,11 @@ fn ActivityRow(activity: ActivityFigure) -> impl IntoView {
                         <p><span class="roll-label">"请假："</span>{excused_text}</p>
                         <p><span class="roll-label">"缺席："</span>{absent_text}</p>
                     </details>
+                }.into_any()
+            } else if started {
+                view! {
+                    <p class="attendance"><span>{format!("应到 {} 人 · 还没有人签到或被点名", counts.expected)}</span></p>
+                    <p class="todo-note">"点名后才计入参与率；若无人到场，请在活动记录页点“点名完毕”"</p>
                 }.into_any()
             } else {
                 view! { <p class="attendance"><span>{format!("应到 {} 人 · 尚未开始", counts.expected)}</span></p> }.into_any()

@@ -158,6 +158,8 @@ pub async fn commit_import(
         .bind(now)
         .execute(&mut *tx)
         .await?;
+    // The new members are expected at what has not started yet.
+    crate::activity::server::follow_roster(&mut tx, &branch.id, now).await?;
     let school = crate::audit::server::school_of(&mut tx, &branch.id).await?;
     let act = crate::audit::server::Act {
         action: crate::audit::Action::RosterImport,

@@ -115,6 +115,8 @@ pub async fn save_member(
         }
         Err(e) => return Err(e.into()),
     };
+    // A new member, or one who changed group or committee, is expected at what has not started.
+    crate::activity::server::follow_roster(&mut tx, &branch.id, now).await?;
     let school = crate::audit::server::school_of(&mut tx, &branch.id).await?;
     let act = crate::audit::server::Act {
         action: crate::audit::Action::MemberEdit,
@@ -193,15 +195,9 @@ pub async fn set_active(
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "DELETE FROM activity_expected WHERE user_id = $1 AND activity_id IN \
-             (SELECT id FROM activities WHERE starts_at > $2)",
-        )
-        .bind(user_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
     }
+    // Off (or back on) the activities that have not started.
+    crate::activity::server::follow_roster(&mut tx, &branch.id, now).await?;
     let school = crate::audit::server::school_of(&mut tx, &branch.id).await?;
     let act = crate::audit::server::Act {
         action: crate::audit::Action::MemberActive,
