@@ -1,6 +1,7 @@
 //! Storage behind the activity pages: scheduling, the roll and hand marks, the record with its
 //! minutes and photos, and the checks a phone's record about an activity must pass.
 
+mod expected;
 mod insert;
 mod photos;
 mod record;
@@ -8,11 +9,12 @@ mod roll;
 mod schedule;
 mod target;
 
+pub use expected::follow_roster;
 pub use insert::{NewActivity, insert_activity, set_expected};
 pub use photos::{MAX_PHOTO_BYTES, add_photo, photo};
 pub use record::{MAX_MINUTES_CHARS, changes_after_start, proof_screen, record, save_minutes};
 pub use roll::{close_roll, mark, review_held, rolls_of_branch};
-pub use schedule::{cancel, create, follow_roster, form_context, new_proof_secret, update};
+pub use schedule::{cancel, create, form_context, new_proof_secret, update};
 pub use target::{Claim, Refusal, Target, claimed_target};
 
 use super::Audience;

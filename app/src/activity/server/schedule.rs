@@ -1,8 +1,9 @@
 //! Scheduling: creating, editing and cancelling activities, with 应到 fixed from the audience.
 
 use super::super::{ActivityForm, Audience, FormContext, Validated, validate};
+use super::expected::check_audience;
 use super::insert::{NewActivity, insert_activity, set_expected};
-use super::{Loaded, field_error, group_name, load_organised};
+use super::{Loaded, field_error, load_organised};
 use crate::auth::CurrentUser;
 use crate::db::{Db, next_version, now_ms};
 use crate::domain::activity::ActivityKind;
@@ -12,113 +13,6 @@ use crate::org::server::organised_branch;
 use rand::RngCore;
 use sqlx::{Any, Transaction};
 use uuid::Uuid;
-
-/// The members an audience names today: fixed into 应到 when the activity is scheduled.
-async fn audience_members(
-    tx: &mut Transaction<'static, Any>,
-    branch_id: &str,
-    audience: &Audience,
-) -> Result<Vec<String>, AppError> {
-    let ids: Vec<String> = match audience {
-        Audience::Branch => {
-            sqlx::query_scalar(
-                "SELECT id FROM users WHERE org_id = $1 AND active = 1 AND role <> 'admin'",
-            )
-            .bind(branch_id)
-            .fetch_all(&mut **tx)
-            .await?
-        }
-        Audience::Committee => {
-            sqlx::query_scalar(
-                "SELECT id FROM users WHERE org_id = $1 AND active = 1 AND committee = 1 \
-                 AND role <> 'admin'",
-            )
-            .bind(branch_id)
-            .fetch_all(&mut **tx)
-            .await?
-        }
-        Audience::Group(g) => {
-            sqlx::query_scalar(
-                "SELECT id FROM users WHERE org_id = $1 AND active = 1 AND group_id = $2 \
-                 AND role <> 'admin'",
-            )
-            .bind(branch_id)
-            .bind(g)
-            .fetch_all(&mut **tx)
-            .await?
-        }
-    };
-    Ok(ids)
-}
-
-/// Checks what the form can't know alone: the group belongs to the branch and has members.
-async fn check_audience(
-    tx: &mut Transaction<'static, Any>,
-    branch_id: &str,
-    audience: &Audience,
-) -> Result<Result<Vec<String>, Vec<FieldError>>, AppError> {
-    if let Audience::Group(g) = audience
-        && group_name(&mut *tx, branch_id, g).await?.is_none()
-    {
-        return Ok(Err(field_error("audience", "所选党小组不属于本支部")));
-    }
-    let members = audience_members(tx, branch_id, audience).await?;
-    if members.is_empty() {
-        return Ok(Err(field_error(
-            "audience",
-            "参加对象中没有党员，请先维护党员名册",
-        )));
-    }
-    Ok(Ok(members))
-}
-
-/// 应到 follows the roster until an activity starts (`../shared/domain.md`): after a member of
-/// `branch_id` joins, returns, leaves or changes group or committee, every scheduled activity of
-/// the branch not yet started takes its audience's members again; those already started keep
-/// theirs. Runs in the roster change's transaction. Returns how many activities changed.
-pub async fn follow_roster(
-    tx: &mut Transaction<'static, Any>,
-    branch_id: &str,
-    now: i64,
-) -> Result<u32, AppError> {
-    let upcoming: Vec<(String, String, Option<String>)> = sqlx::query_as(
-        "SELECT id, audience, audience_group FROM activities \
-         WHERE org_id = $1 AND status = 'scheduled' AND starts_at > $2",
-    )
-    .bind(branch_id)
-    .bind(now)
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut changed = 0;
-    for (id, audience, group) in upcoming {
-        let audience = match (audience.as_str(), group) {
-            ("committee", _) => Audience::Committee,
-            ("group", Some(g)) => Audience::Group(g),
-            _ => Audience::Branch,
-        };
-        let mut members = audience_members(tx, branch_id, &audience).await?;
-        let mut before: Vec<String> =
-            sqlx::query_scalar("SELECT user_id FROM activity_expected WHERE activity_id = $1")
-                .bind(&id)
-                .fetch_all(&mut **tx)
-                .await?;
-        members.sort();
-        before.sort();
-        if members == before {
-            continue;
-        }
-        let members: Vec<&str> = members.iter().map(String::as_str).collect();
-        set_expected(tx, &id, &members).await?;
-        let version = next_version(tx).await?;
-        sqlx::query("UPDATE activities SET version = $2 WHERE id = $1")
-            .bind(&id)
-            .bind(version)
-            .execute(&mut **tx)
-            .await?;
-        changed += 1;
-    }
-    Ok(changed)
-}
 
 const MAX_REASON: usize = 200;
 
