@@ -141,6 +141,35 @@ pub fn state(facts: Facts) -> AttendanceState {
     }
 }
 
+/// A check-in the server received after the latest hand mark that says the member was not
+/// there (缺席, or 请假): neither wins silently. The mark still decides the state — a record
+/// does not change by itself — and the record, the member's page and the to-do list show the
+/// conflict until the secretary marks again (present, or absent after all), which ends it.
+pub fn conflict(latest_mark: Option<(Mark, i64)>, checkin_received_at: Option<i64>) -> bool {
+    match (latest_mark, checkin_received_at) {
+        (Some((Mark::Absent | Mark::Excused, marked_at)), Some(received)) => received > marked_at,
+        _ => false,
+    }
+}
+
+/// What the member's own page says when the record — a hand mark — differs from what their
+/// phone knows, so the page and the record say the same.
+pub fn member_note(
+    checked_in: bool,
+    latest_mark: Option<Mark>,
+    in_conflict: bool,
+) -> Option<&'static str> {
+    match latest_mark {
+        _ if in_conflict => {
+            Some("您的签到在支部书记手动标记之后才到达，本次出席情况待支部书记核实")
+        }
+        Some(Mark::Absent) => Some("支部书记已将您本次记为缺席"),
+        Some(Mark::Excused) => Some("支部书记已将您本次记为请假"),
+        Some(Mark::Present) if !checked_in => Some("支部书记已将您本次记为出席"),
+        _ => None,
+    }
+}
+
 /// 应到 / 实到 / 请假 / 缺席 counts of an activity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RollCounts {
@@ -229,6 +258,51 @@ mod tests {
         assert_eq!(
             state(f(false, true, Some(Mark::Auto))),
             AttendanceState::Excused
+        );
+    }
+
+    #[test]
+    fn a_check_in_after_a_mark_of_absence_is_a_conflict_not_an_override() {
+        let marked = Some((Mark::Absent, 1_000));
+        assert!(conflict(marked, Some(1_001)));
+        assert!(
+            !conflict(marked, Some(1_000)),
+            "received with the mark: the mark saw it"
+        );
+        assert!(
+            !conflict(marked, Some(999)),
+            "marked after seeing the check-in: decided"
+        );
+        assert!(!conflict(marked, None));
+        assert!(conflict(Some((Mark::Excused, 1_000)), Some(2_000)));
+        assert!(
+            !conflict(Some((Mark::Present, 1_000)), Some(2_000)),
+            "they agree"
+        );
+        assert!(
+            !conflict(Some((Mark::Auto, 1_000)), Some(2_000)),
+            "the facts decide"
+        );
+        assert!(!conflict(None, Some(2_000)));
+        assert!(
+            member_note(true, Some(Mark::Absent), true)
+                .unwrap()
+                .contains("待支部书记核实")
+        );
+        assert_eq!(
+            member_note(true, Some(Mark::Absent), false),
+            Some("支部书记已将您本次记为缺席")
+        );
+        assert_eq!(member_note(true, Some(Mark::Present), false), None);
+        assert_eq!(
+            member_note(false, Some(Mark::Present), false),
+            Some("支部书记已将您本次记为出席")
+        );
+        assert_eq!(member_note(true, None, false), None);
+        // The mark still decides the state until the secretary marks again.
+        assert_eq!(
+            state(f(true, false, Some(Mark::Absent))),
+            AttendanceState::Absent
         );
     }
 

@@ -53,6 +53,24 @@ pub fn month_start_ms(year: i32, month: u32) -> i64 {
     start_of_day_ms(NaiveDate::from_ymd_opt(y, m, 1).unwrap_or_default())
 }
 
+/// The first year whose figures xingqi shows (the campaign began in 2020s; anything before is a
+/// typo or a probe).
+pub const FIRST_YEAR: i32 = 2000;
+
+/// The year a figure page asks for: the current year when none is given; one from
+/// `FIRST_YEAR` to next year (planning ahead), or the reason it is refused.
+pub fn figure_year(asked: Option<i32>, now: i64) -> Result<i32, String> {
+    let current = year_of(now);
+    match asked {
+        None => Ok(current),
+        Some(y) if (FIRST_YEAR..=current + 1).contains(&y) => Ok(y),
+        Some(y) => Err(format!(
+            "没有{y}年的数据：可查看 {FIRST_YEAR} 年至 {} 年",
+            current + 1
+        )),
+    }
+}
+
 /// [start, end) of the China day containing `ms`.
 pub fn day_bounds_ms(ms: i64) -> (i64, i64) {
     let day = date_of(ms).unwrap_or_default();
@@ -140,6 +158,17 @@ mod tests {
 
     // 2026-11-27 06:00 UTC = 14:00 China time, a Friday.
     const FRI_2PM: i64 = 1_795_759_200_000;
+
+    #[test]
+    fn a_figure_year_defaults_to_now_and_stays_in_range() {
+        assert_eq!(figure_year(None, FRI_2PM), Ok(2026));
+        assert_eq!(figure_year(Some(2025), FRI_2PM), Ok(2025));
+        assert_eq!(figure_year(Some(2027), FRI_2PM), Ok(2027));
+        assert_eq!(figure_year(Some(FIRST_YEAR), FRI_2PM), Ok(FIRST_YEAR));
+        assert!(figure_year(Some(2028), FRI_2PM).is_err());
+        assert!(figure_year(Some(FIRST_YEAR - 1), FRI_2PM).is_err());
+        assert!(figure_year(Some(i32::MIN), FRI_2PM).is_err());
+    }
 
     #[test]
     fn formats_in_china_time() {

@@ -151,6 +151,21 @@ pub fn todos(
     out
 }
 
+/// Check-ins that arrived after a hand mark of 缺席 or 请假 (`attendance::conflict`): the
+/// secretary decides by marking again.
+pub fn conflicts(activity_id: &str, topic: &str, starts_at: i64, names: &[String]) -> Option<Todo> {
+    (!names.is_empty()).then(|| Todo {
+        urgency: Urgency::Open,
+        text: format!(
+            "{}“{}”：{}在被手动标记后又签到了，请核实出席",
+            format_date(starts_at),
+            topic,
+            names.join("、")
+        ),
+        href: Some(format!("/activity/{activity_id}#roll")),
+    })
+}
+
 /// Members whose phone reported that its offline store was wiped: check-ins or leave requests
 /// saved there before the wipe and not yet sent are gone, and only the member can say which.
 pub fn wiped_phones(names: &[String]) -> Option<Todo> {
@@ -229,6 +244,17 @@ mod tests {
         );
         assert_eq!(list[1].href.as_deref(), Some("/branch/b1/activities/new"));
         assert_eq!(list[2].href.as_deref(), Some("/activity/a1#minutes"));
+    }
+
+    #[test]
+    fn conflicts_are_named_for_the_secretary_to_decide() {
+        assert_eq!(conflicts("a", "t", at("2026-03-02T10:00"), &[]), None);
+        let todo = conflicts("a", "学习", at("2026-03-02T10:00"), &["张三".into()]).unwrap();
+        assert_eq!(
+            todo.text,
+            "3月2日“学习”：张三在被手动标记后又签到了，请核实出席"
+        );
+        assert_eq!(todo.href.as_deref(), Some("/activity/a#roll"));
     }
 
     #[test]

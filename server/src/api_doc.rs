@@ -16,9 +16,11 @@ enum Kind {
     Flag,
     /// A whole number.
     Number,
+    /// A year (`2026`) that may be left out: the current year then.
+    Year,
 }
 
-use Kind::{Flag, Number, Optional, Text};
+use Kind::{Flag, Number, Optional, Text, Year};
 
 struct ServerFn {
     endpoint: &'static str,
@@ -257,13 +259,23 @@ const SERVER_FNS: &[ServerFn] = &[
     },
     ServerFn {
         endpoint: "branch_overview",
-        summary: "A branch's figures, to-do list and activities",
-        fields: &[&[("branch_id", Text)]],
+        summary: "A branch's figures, to-do list and activities of a year (the current one when left out)",
+        fields: &[&[("branch_id", Text), ("year", Year)]],
+    },
+    ServerFn {
+        endpoint: "close_year",
+        summary: "The 总支 closes a year that is over (年度封存): figures snapshotted, records fixed",
+        fields: &[&[("year", Number)]],
+    },
+    ServerFn {
+        endpoint: "reopen_year",
+        summary: "The 总支 reopens a closed year, with the reason",
+        fields: &[&[("year", Number), ("reason", Text)]],
     },
     ServerFn {
         endpoint: "my_branches",
-        summary: "The branches the viewer runs",
-        fields: &[],
+        summary: "The branches the viewer runs, with their figures of a year (the current one when left out)",
+        fields: &[&[("year", Year)]],
     },
     ServerFn {
         endpoint: "decide_leave",
@@ -282,6 +294,7 @@ fn schema(kind: Kind) -> Value {
         Text | Optional => json!({"type": "string"}),
         Flag => json!({"type": "string", "enum": ["true", "false"]}),
         Number => json!({"type": "string", "pattern": "^[0-9]{1,9}$"}),
+        Year => json!({"type": "string", "pattern": "^[0-9]{4}$"}),
     }
 }
 
@@ -291,7 +304,7 @@ fn operation(f: &ServerFn) -> Value {
         .map(|(name, kind)| ((*name).to_owned(), schema(*kind)))
         .collect();
     let required: Vec<&str> = fields()
-        .filter(|(_, kind)| !matches!(kind, Optional))
+        .filter(|(_, kind)| !matches!(kind, Optional | Year))
         .map(|(name, _)| *name)
         .collect();
     json!({

@@ -35,6 +35,9 @@ pub struct RollEntry {
     pub leave_reason: Option<String>,
     /// The state was set by hand.
     pub marked: bool,
+    /// A check-in arrived after a hand mark of 缺席 or 请假 (`domain::attendance::conflict`):
+    /// the secretary decides by marking again.
+    pub conflict: bool,
 }
 
 /// A change made to an activity after it started (cancelled, or its kind changed), with why.
@@ -103,6 +106,9 @@ pub struct ActivityRecord {
     pub photos: Vec<PhotoView>,
     /// Changes after it started (its trail), oldest first.
     pub changes: Vec<ChangeEntry>,
+    /// Its year, if the 总支 has closed it (年度封存): the record takes no more changes.
+    #[serde(default)]
+    pub closed_year: Option<i32>,
 }
 
 /// What the organiser's screen needs to show the rotating code, offline too once loaded.

@@ -1,11 +1,17 @@
 //! The branch secretary's pages: each activity's 应到 / 实到 / rate and the branch's year.
 
 mod api;
+#[cfg(feature = "ssr")]
+pub mod closing;
+#[cfg(feature = "ssr")]
+pub mod frozen;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-pub use api::{load_branch_overview, load_my_branches};
+pub use api::{
+    CloseYear, ReopenYear, close_year, load_branch_overview, load_my_branches, reopen_year,
+};
 pub use page::{BranchPage, BranchesPage};
 
 use crate::auth::CurrentUser;
@@ -40,6 +46,8 @@ pub struct ActivityFigure {
     pub present: Vec<String>,
     pub excused: Vec<String>,
     pub absent: Vec<String>,
+    /// Members whose check-in arrived after a hand mark of absence, to be decided.
+    pub conflicts: Vec<String>,
 }
 
 /// A branch and its participation over the year so far.
@@ -58,7 +66,14 @@ pub struct BranchOverview {
     pub viewer: CurrentUser,
     pub bar: Percent,
     pub summary: BranchSummary,
-    /// This year's activities, latest first.
+    /// The years that can be picked, latest first (`summary.year` is the one shown).
+    pub years: Vec<i32>,
+    /// Whether `summary.year` is the current year (to-do items and leave are about now).
+    pub current: bool,
+    /// Whether the year is closed (年度封存) and what the viewer may do about it; the figures
+    /// of a closed year are its snapshot.
+    pub closing: Option<YearState>,
+    /// The year's activities, latest first.
     pub activities: Vec<ActivityFigure>,
     /// Leave requests for the branch's activities of the last 30 days and to come.
     pub leave_requests: Vec<crate::leave::LeaveItem>,
@@ -68,6 +83,29 @@ pub struct BranchOverview {
     /// 三会一课 and 主题党日 against the deployment's minimums.
     pub cadence: Vec<crate::domain::cadence::RuleCheck>,
     pub todos: Vec<crate::domain::todo::Todo>,
+}
+
+/// A year's closing (年度封存) as the figure pages show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearState {
+    pub year: i32,
+    /// When and by whom it was closed, if it is.
+    pub closed_at: Option<i64>,
+    pub closed_by: Option<String>,
+    /// Whether the viewer may close or reopen it (the 总支's admin, for a year that is over).
+    pub may_close: bool,
+    /// Every close and reopen, oldest first.
+    pub trail: Vec<YearTrailEntry>,
+}
+
+/// One close or reopen of a year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearTrailEntry {
+    /// "封存" or "重新开启".
+    pub act: String,
+    pub reason: String,
+    pub by_name: String,
+    pub at: i64,
 }
 
 /// Participation of one month or quarter.
@@ -82,6 +120,11 @@ pub struct MyBranches {
     pub viewer: CurrentUser,
     pub bar: Percent,
     pub branches: Vec<BranchSummary>,
+    /// The year shown, and the years that can be picked, latest first.
+    pub year: i32,
+    pub years: Vec<i32>,
+    /// For the 总支: whether the year is closed, and may it be closed or reopened.
+    pub closing: Option<YearState>,
     /// For the 总支: changes made to activities after they started, to check.
     pub todos: Vec<crate::domain::todo::Todo>,
 }

@@ -82,6 +82,11 @@ async fn year_activities(
                 present: names(AttendanceState::Present),
                 excused: names(AttendanceState::Excused),
                 absent: names(AttendanceState::Absent),
+                conflicts: roll
+                    .iter()
+                    .filter(|e| e.conflict)
+                    .map(|e| e.name.clone())
+                    .collect(),
             }
         })
         .collect())
@@ -136,7 +141,27 @@ fn period_figures(periods: Vec<PeriodParticipation>) -> Vec<PeriodFigure> {
         .collect()
 }
 
-/// One branch's year, if `viewer` may read it, checked against the cadence `rules`.
+/// The years a figure page offers: from the year of the organisations' first activity (or
+/// `year`, if earlier) to the current one, latest first.
+async fn years(db: &Db, org_ids: &[&str], year: i32, now: i64) -> Result<Vec<i32>, AppError> {
+    let mut first = year.min(year_of(now));
+    for org in org_ids {
+        let earliest: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(starts_at) FROM activities WHERE org_id = $1")
+                .bind(*org)
+                .fetch_one(db.pool())
+                .await?;
+        if let Some(ms) = earliest {
+            first = first.min(year_of(ms));
+        }
+    }
+    let last = year.max(year_of(now));
+    Ok((first.max(crate::domain::time::FIRST_YEAR)..=last)
+        .rev()
+        .collect())
+}
+
+/// One branch's current year, if `viewer` may read it, checked against the cadence `rules`.
 pub async fn branch_overview(
     db: &Db,
     viewer: &CurrentUser,
@@ -144,11 +169,54 @@ pub async fn branch_overview(
     rules: &[Rule],
     now: i64,
 ) -> Result<BranchOverview, AppError> {
+    branch_year(db, viewer, branch_id, rules, now, None).await
+}
+
+/// One branch's `year` (the current one when `None`): a closed year (年度封存) as its
+/// snapshot; any other as it stands, each activity with its own 应到 (fixed when it started),
+/// checked against the cadence `rules`.
+pub async fn branch_year(
+    db: &Db,
+    viewer: &CurrentUser,
+    branch_id: &str,
+    rules: &[Rule],
+    now: i64,
+    year: Option<i32>,
+) -> Result<BranchOverview, AppError> {
     let branch = organised_branch(db, viewer, branch_id).await?;
-    let year = year_of(now);
+    let year = crate::domain::time::figure_year(year, now).map_err(AppError::Invalid)?;
+    let mut overview = match super::frozen::snapshot(db, &branch.id, year).await? {
+        Some(mut frozen) => {
+            frozen.viewer = viewer.clone();
+            frozen.current = false;
+            frozen.years = years(db, &[&branch.id], year, now).await?;
+            frozen
+        }
+        None => computed_year(db, viewer, &branch.id, rules, now, year).await?,
+    };
+    if let Some(school) = &branch.parent_id {
+        overview.closing = Some(super::frozen::year_state(db, viewer, school, year, now).await?);
+    }
+    Ok(overview)
+}
+
+/// One branch's `year` computed from its records now (what a closed year's snapshot keeps).
+pub async fn computed_year(
+    db: &Db,
+    viewer: &CurrentUser,
+    branch_id: &str,
+    rules: &[Rule],
+    now: i64,
+    year: i32,
+) -> Result<BranchOverview, AppError> {
+    let branch = organised_branch(db, viewer, branch_id).await?;
+    let current = year == year_of(now);
     let activities = year_activities(db, &branch.id, year, now).await?;
-    let leave_requests =
-        crate::leave::server::branch_requests(db, &branch.id, now - 30 * 24 * 3_600_000).await?;
+    let leave_requests = if current {
+        crate::leave::server::branch_requests(db, &branch.id, now - 30 * 24 * 3_600_000).await?
+    } else {
+        Vec::new()
+    };
     let held: Vec<_> = activities.iter().filter(|a| a.held).collect();
     let (months, quarters) = participation_by_period(
         &held
@@ -189,25 +257,20 @@ pub async fn branch_overview(
         .filter(|l| l.status == crate::domain::attendance::LeaveStatus::Pending)
         .count();
     let mut todos = todos(&cadence, &items, pending_leave, &branch.id, now);
-    let wiped: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT u.display_name FROM devices d JOIN users u ON u.id = d.user_id \
-         WHERE u.org_id = $1 AND d.resets > 0 ORDER BY u.display_name",
-    )
-    .bind(&branch.id)
-    .fetch_all(db.pool())
-    .await?;
-    todos.extend(crate::domain::todo::wiped_phones(&wiped));
-    if viewer.role == crate::domain::role::Role::Admin {
-        todos.extend(
-            crate::activity::server::changes_after_start(db, &branch.id, now - CHANGES_SHOWN_MS)
-                .await?,
-        );
+    if current {
+        todos.extend(now_todos(db, viewer, &branch.id, now).await?);
     }
+    todos.extend(activities.iter().filter_map(|a| {
+        crate::domain::todo::conflicts(&a.id, &a.topic, a.starts_at, &a.conflicts)
+    }));
     todos.sort_by_key(|t| t.urgency);
     Ok(BranchOverview {
         viewer: viewer.clone(),
         bar: SEED_PARTICIPATION_BAR,
         summary: summarise(&branch, year, &activities),
+        years: years(db, &[&branch.id], year, now).await?,
+        current,
+        closing: None,
         months: period_figures(months),
         quarters: period_figures(quarters),
         cadence,
@@ -217,21 +280,65 @@ pub async fn branch_overview(
     })
 }
 
+/// What the to-do list says about now rather than the year: wiped phones, and for the 总支
+/// the changes made to activities after they started.
+async fn now_todos(
+    db: &Db,
+    viewer: &CurrentUser,
+    branch_id: &str,
+    now: i64,
+) -> Result<Vec<crate::domain::todo::Todo>, AppError> {
+    let wiped: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT u.display_name FROM devices d JOIN users u ON u.id = d.user_id \
+         WHERE u.org_id = $1 AND d.resets > 0 ORDER BY u.display_name",
+    )
+    .bind(branch_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut todos: Vec<_> = crate::domain::todo::wiped_phones(&wiped)
+        .into_iter()
+        .collect();
+    if viewer.role == crate::domain::role::Role::Admin {
+        todos.extend(
+            crate::activity::server::changes_after_start(db, branch_id, now - CHANGES_SHOWN_MS)
+                .await?,
+        );
+    }
+    Ok(todos)
+}
+
 /// How long a change made after an activity started stays on the 总支's to-do list.
 const CHANGES_SHOWN_MS: i64 = 30 * 24 * 3_600_000;
 
-/// The year so far of every branch `viewer` may read.
+/// The current year so far of every branch `viewer` may read.
 pub async fn my_branches(db: &Db, viewer: &CurrentUser, now: i64) -> Result<MyBranches, AppError> {
+    branches_year(db, viewer, now, None).await
+}
+
+/// `year` (the current one when `None`) of every branch `viewer` may read.
+pub async fn branches_year(
+    db: &Db,
+    viewer: &CurrentUser,
+    now: i64,
+    year: Option<i32>,
+) -> Result<MyBranches, AppError> {
     if !viewer.role.runs_branches() {
         return Err(AppError::Forbidden);
     }
-    let year = year_of(now);
+    let year = crate::domain::time::figure_year(year, now).map_err(AppError::Invalid)?;
+    let current = year == year_of(now);
     let mut branches = Vec::new();
     let mut todos = Vec::new();
-    for branch in readable_branches(db, viewer).await? {
-        let activities = year_activities(db, &branch.id, year, now).await?;
-        branches.push(summarise(&branch, year, &activities));
-        if viewer.role == crate::domain::role::Role::Admin {
+    let readable = readable_branches(db, viewer).await?;
+    for branch in &readable {
+        match super::frozen::snapshot(db, &branch.id, year).await? {
+            Some(frozen) => branches.push(frozen.summary),
+            None => {
+                let activities = year_activities(db, &branch.id, year, now).await?;
+                branches.push(summarise(branch, year, &activities));
+            }
+        }
+        if current && viewer.role == crate::domain::role::Role::Admin {
             todos.extend(
                 crate::activity::server::changes_after_start(
                     db,
@@ -242,10 +349,18 @@ pub async fn my_branches(db: &Db, viewer: &CurrentUser, now: i64) -> Result<MyBr
             );
         }
     }
+    let ids: Vec<&str> = readable.iter().map(|b| b.id.as_str()).collect();
+    let closing = match readable.first().and_then(|b| b.parent_id.clone()) {
+        Some(school) => Some(super::frozen::year_state(db, viewer, &school, year, now).await?),
+        None => None,
+    };
     Ok(MyBranches {
         viewer: viewer.clone(),
         bar: SEED_PARTICIPATION_BAR,
         branches,
+        year,
+        years: years(db, &ids, year, now).await?,
+        closing,
         todos,
     })
 }

@@ -28,6 +28,10 @@ pub struct MemberActivity {
     pub checkin_review: Option<crate::sync::protocol::CheckinReview>,
     /// The member's leave request for it, if any (the most favourable when several).
     pub leave: Option<LeaveStatus>,
+    /// What the record says where a hand mark differs from the member's check-in
+    /// (`domain::attendance::member_note`).
+    #[serde(default)]
+    pub record_note: Option<String>,
 }
 
 /// Everything "我的活动" shows.

@@ -6,6 +6,7 @@ use crate::activity::server::{Claim, claimed_target};
 use crate::auth::CurrentUser;
 use crate::db::{Db, Once};
 use crate::domain::activity::ActivityKind;
+use crate::domain::attendance::{Mark, conflict, member_note};
 use crate::domain::proof::{ProofError, Window, verify};
 use crate::domain::replay::{self, Held, read_receipt};
 use crate::domain::time::day_bounds_ms;
@@ -35,10 +36,16 @@ struct MemberActivityRow {
     checked_in: i64,
     checkin_review: Option<String>,
     leave: Option<i64>,
+    latest_mark: Option<String>,
+    latest_mark_at: Option<i64>,
+    checkin_received_at: Option<i64>,
 }
 
 impl From<MemberActivityRow> for MemberActivity {
     fn from(r: MemberActivityRow) -> Self {
+        let mark = r.latest_mark.as_deref().and_then(Mark::parse);
+        let in_conflict = conflict(mark.zip(r.latest_mark_at), r.checkin_received_at);
+        let record_note = member_note(r.checked_in > 0, mark, in_conflict).map(str::to_owned);
         MemberActivity {
             id: r.id,
             kind: ActivityKind::parse(&r.kind).unwrap_or(ActivityKind::Other),
@@ -51,6 +58,7 @@ impl From<MemberActivityRow> for MemberActivity {
             leave: r
                 .leave
                 .map(crate::domain::attendance::LeaveStatus::from_rank),
+            record_note,
         }
     }
 }
@@ -69,7 +77,14 @@ pub async fn member_activities(
            (SELECT MIN(c.review) FROM checkins c WHERE c.activity_id = a.id \
              AND c.user_id = e.user_id AND c.review IN ('pending', 'refused')) AS checkin_review, \
            (SELECT MAX(CASE l.status WHEN 'approved' THEN 3 WHEN 'pending' THEN 2 ELSE 1 END) \
-             FROM leave_requests l WHERE l.activity_id = a.id AND l.user_id = e.user_id) AS leave \
+             FROM leave_requests l WHERE l.activity_id = a.id AND l.user_id = e.user_id) AS leave, \
+           (SELECT m.mark FROM attendance_marks m WHERE m.activity_id = a.id \
+             AND m.user_id = e.user_id ORDER BY m.marked_at DESC, m.id DESC LIMIT 1) AS latest_mark, \
+           (SELECT MAX(m.marked_at) FROM attendance_marks m WHERE m.activity_id = a.id \
+             AND m.user_id = e.user_id) AS latest_mark_at, \
+           (SELECT MAX(c.received_at) FROM checkins c WHERE c.activity_id = a.id \
+             AND c.user_id = e.user_id AND (c.review IS NULL OR c.review = 'confirmed')) \
+             AS checkin_received_at \
          FROM activities a JOIN activity_expected e ON e.activity_id = a.id \
          WHERE e.user_id = $1 AND a.status = 'scheduled' AND a.starts_at >= $2 \
          ORDER BY a.starts_at, a.id LIMIT $3",

@@ -110,6 +110,15 @@ pub async fn decide(
     } else {
         LeaveStatus::Declined
     };
+    let starts_at: i64 = sqlx::query_scalar(
+        "SELECT a.starts_at FROM leave_requests l JOIN activities a ON a.id = l.activity_id \
+         WHERE l.id = $1",
+    )
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?;
+    crate::org::server::refuse_if_closed(&mut *db.pool().acquire().await?, &branch, starts_at)
+        .await?;
     sqlx::query(
         "UPDATE leave_requests SET status = $2, decided_by = $3, decided_at = $4, \
          decision_note = $5 WHERE id = $1",

@@ -117,3 +117,40 @@ pub async fn insert_org(conn: &mut sqlx::AnyConnection, org: &NewOrg<'_>) -> Res
     .await?;
     Ok(())
 }
+
+/// The year of the instant `at` if the school above `branch_id` has closed it (年度封存): the
+/// records of a closed year take no change, so every write about an activity asks first.
+pub async fn closed_year(
+    conn: &mut sqlx::AnyConnection,
+    branch_id: &str,
+    at: i64,
+) -> Result<Option<i32>, AppError> {
+    let year = crate::domain::time::year_of(at);
+    let closed: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM year_closures y JOIN organisations o ON o.parent_id = y.school_id \
+         WHERE o.id = $1 AND y.year = $2",
+    )
+    .bind(branch_id)
+    .bind(year)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((closed > 0).then_some(year))
+}
+
+/// Why a change to a closed year's record is refused.
+pub fn closed_message(year: i32) -> String {
+    format!("{year}年度已封存，当年的记录不能再更改；如确需更正，请总支先重新开启该年度并写明原因")
+}
+
+/// Refuses (`Invalid`, with the reason) a change to a record of `branch_id` dated `at` when
+/// its year is closed.
+pub async fn refuse_if_closed(
+    conn: &mut sqlx::AnyConnection,
+    branch_id: &str,
+    at: i64,
+) -> Result<(), AppError> {
+    match closed_year(conn, branch_id, at).await? {
+        Some(year) => Err(AppError::Invalid(closed_message(year))),
+        None => Ok(()),
+    }
+}

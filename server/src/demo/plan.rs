@@ -2,7 +2,7 @@
 //! a branch, and its members.
 
 use app::domain::activity::ActivityKind;
-use app::domain::time::{start_of_day_ms, year_of};
+use app::domain::time::start_of_day_ms;
 use chrono::{Datelike, NaiveDate};
 use uuid::{NoContext, Timestamp, Uuid};
 
@@ -98,16 +98,19 @@ pub(super) enum Who {
     Group(usize),
 }
 
-/// This year's activities of one branch, around `now`.
-pub(super) fn plan_year(branch_no: usize, now: i64) -> Vec<Planned> {
-    let year = year_of(now);
+/// One branch's activities of `year` (this year's around `now`: this month's 主题党日 is in
+/// progress).
+pub(super) fn plan_year(branch_no: usize, year: i32, now: i64) -> Vec<Planned> {
     let today = app::domain::time::date_of(now).expect("now is a valid instant");
     let mut plan = Vec::new();
     for month in 1..=12u32 {
         let offset = branch_no as u32; // branches meet on different days
         let theme_day = if year == today.year() && month == today.month() {
             // This month's 主题党日 is today and in progress, so the demo can be checked in to.
-            let start = (now - 30 * 60_000) / (30 * 60_000) * (30 * 60_000);
+            // On the half hour before now, but never before China's midnight: just after it,
+            // "today" has begun and yesterday's activity would not be today's.
+            let (midnight, _) = app::domain::time::day_bounds_ms(now);
+            let start = ((now - 30 * 60_000) / (30 * 60_000) * (30 * 60_000)).max(midnight);
             Planned {
                 kind: ActivityKind::ThemeDay,
                 topic: THEME_DAY_TOPICS[month as usize - 1].to_owned(),
@@ -242,7 +245,11 @@ mod tests {
     #[test]
     fn a_year_has_the_seeds_cadence() {
         let now = 1_795_759_200_000; // 2026-11-27 14:00 China time
-        let plan = plan_year(1, now);
+        let plan = plan_year(1, 2026, now);
+        assert!(
+            plan_year(1, 2025, now).iter().all(|a| a.ends_at < now),
+            "last year is over"
+        );
         let count = |k| plan.iter().filter(|a| a.kind == k).count();
         assert_eq!(count(ActivityKind::ThemeDay), 12);
         assert_eq!(count(ActivityKind::Committee), 12);
@@ -254,5 +261,15 @@ mod tests {
             .collect();
         assert_eq!(today.len(), 1, "exactly one activity is in progress now");
         assert_eq!(today[0].kind, ActivityKind::ThemeDay);
+        // Just after China's midnight the activity in progress is today's, not yesterday's.
+        let just_after_midnight = 1_796_054_760_000; // 2026-12-01 00:06 China time
+        let plan = plan_year(1, 2026, just_after_midnight);
+        let (midnight, _) = app::domain::time::day_bounds_ms(just_after_midnight);
+        let now_on: Vec<_> = plan
+            .iter()
+            .filter(|a| a.starts_at <= just_after_midnight && just_after_midnight < a.ends_at)
+            .collect();
+        assert_eq!(now_on.len(), 1);
+        assert!(now_on[0].starts_at >= midnight, "today's, not yesterday's");
     }
 }

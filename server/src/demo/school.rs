@@ -127,7 +127,12 @@ pub(super) async fn seed(
                 ));
             }
         }
-        for a in plan_year(branch_no, now) {
+        // Last year (the year being rated) and this year so far.
+        let this_year = app::domain::time::year_of(now);
+        let plan = plan_year(branch_no, this_year - 1, now)
+            .into_iter()
+            .chain(plan_year(branch_no, this_year, now));
+        for a in plan {
             let id = v7_at(a.starts_at - 7 * 24 * 3_600_000, &mut rng).to_string();
             let expected: Vec<&Person> = match a.who {
                 Who::Branch => members.iter().collect(),

@@ -20,3 +20,4 @@ mod storage;
 mod survey;
 mod sync_model;
 mod trail;
+mod year;

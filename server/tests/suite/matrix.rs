@@ -446,6 +446,12 @@ fn rows(t: &Things) -> Vec<Row> {
         api("survey_entry", form(&[("code", &t.code)]), Rule::Anyone),
         api("setup_state", Body::None, Rule::Anyone),
         api("school_tree", Body::None, Rule::Admins),
+        api("close_year", form(&[("year", "2020")]), Rule::Admins),
+        api(
+            "reopen_year",
+            form(&[("year", "2020"), ("reason", "矩阵测试")]),
+            Rule::Admins,
+        ),
         api(
             "school_add",
             form(&[("group", "false"), ("parent_id", ""), ("name", "矩阵支部")]),

@@ -812,6 +812,19 @@ async fn the_demo_school_seeds_once(db: &Db) {
         .await
         .unwrap();
     assert!(o.summary.held > 0);
+    // Last year, the year being rated, is there too.
+    let last = app::branch::server::branch_year(
+        db,
+        &sec,
+        &sec.org_id,
+        &RULES,
+        now_ms(),
+        Some(o.summary.year - 1),
+    )
+    .await
+    .unwrap();
+    assert!(last.summary.held >= 12, "{:?}", last.summary);
+    assert_eq!(o.years[..2], [o.summary.year, o.summary.year - 1]);
     let theme_day = o
         .activities
         .iter()

@@ -280,8 +280,112 @@ async fn a_back_dated_activity_shows_when_it_was_entered(db: &Db) {
     assert!(!page.contains("补录）"), "one entered ahead says nothing");
 }
 
+async fn a_check_in_after_a_mark_of_absence_is_for_the_secretary_to_decide(db: &Db) {
+    use app::domain::attendance::{AttendanceState, Mark};
+    let f = fixture(db).await;
+    let entry = async |who: &CurrentUser| {
+        app::activity::server::record(db, &f.sec1, &f.today, now_ms())
+            .await
+            .unwrap()
+            .roll
+            .into_iter()
+            .find(|e| e.user_id == who.id)
+            .unwrap()
+    };
+    let note = async || {
+        app::checkin::server::member_activities(db, &f.m1a, now_ms())
+            .await
+            .unwrap()
+            .today
+            .into_iter()
+            .find(|a| a.id == f.today)
+            .unwrap()
+            .record_note
+    };
+    // Marked absent by hand a moment ago; then the member's valid check-in arrives.
+    app::activity::server::mark(
+        db,
+        &f.sec1,
+        &f.today,
+        &f.m1a.id,
+        Mark::Absent,
+        "",
+        now_ms() - 5,
+    )
+    .await
+    .unwrap();
+    assert_eq!(note().await.as_deref(), Some("支部书记已将您本次记为缺席"));
+    let r = app::records::push(
+        db,
+        &f.m1a,
+        None,
+        vec![f.checkin_now(v7(), &f.today, &f.m1a)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.results[0].status, PushStatus::Accepted, "{:?}", r.results);
+    // Neither wins silently: the record keeps the mark and flags it, the member's page says
+    // the same, and the secretary's to-do list names it.
+    let e = entry(&f.m1a).await;
+    assert_eq!((e.state, e.conflict), (AttendanceState::Absent, true));
+    assert!(note().await.unwrap().contains("待支部书记核实"));
+    let o = app::branch::server::branch_overview(db, &f.sec1, &f.branch1, &DEFAULT_RULES, now_ms())
+        .await
+        .unwrap();
+    assert!(
+        o.todos
+            .iter()
+            .any(|t| t.text.contains("李一在被手动标记后又签到了")),
+        "{:?}",
+        o.todos
+    );
+    // The secretary decides: present. The conflict ends, on both pages.
+    app::activity::server::mark(
+        db,
+        &f.sec1,
+        &f.today,
+        &f.m1a.id,
+        Mark::Present,
+        "核实到场",
+        now_ms(),
+    )
+    .await
+    .unwrap();
+    let e = entry(&f.m1a).await;
+    assert_eq!((e.state, e.conflict), (AttendanceState::Present, false));
+    assert_eq!(note().await, None);
+    let o = app::branch::server::branch_overview(db, &f.sec1, &f.branch1, &DEFAULT_RULES, now_ms())
+        .await
+        .unwrap();
+    assert!(!o.todos.iter().any(|t| t.text.contains("又签到了")));
+    // A check-in first and a mark of absence after it is a decision, not a conflict.
+    let r = app::records::push(
+        db,
+        &f.m1b,
+        None,
+        vec![f.checkin_now(v7(), &f.today, &f.m1b)],
+    )
+    .await
+    .unwrap();
+    assert!(r.results[0].status.is_stored());
+    app::activity::server::mark(
+        db,
+        &f.sec1,
+        &f.today,
+        &f.m1b.id,
+        Mark::Absent,
+        "提前离场",
+        now_ms() + 5,
+    )
+    .await
+    .unwrap();
+    let e = entry(&f.m1b).await;
+    assert_eq!((e.state, e.conflict), (AttendanceState::Absent, false));
+}
+
 on_both_backends!(
     the_roster_decides_who_is_expected_until_the_start,
     changes_after_the_start_need_a_reason_and_stay_in_the_trail,
     a_back_dated_activity_shows_when_it_was_entered,
+    a_check_in_after_a_mark_of_absence_is_for_the_secretary_to_decide,
 );

@@ -83,6 +83,9 @@ fn RecordView(record: ActivityRecord) -> impl IntoView {
                 <A href=branch_href>{crumb_name}</A>" › 活动记录"
             </p>
             <h1>{record.topic.clone()}</h1>
+            {record.closed_year.map(|y| view! {
+                <p class="alert alert-warn" data-testid="year-closed">{format!("{y}年度已由总支封存：本记录不能再更改。")}</p>
+            })}
             <Show when=move || cancelled>
                 <p class="alert alert-warn">"本次活动已取消：" {cancel_reason.clone()}</p>
             </Show>

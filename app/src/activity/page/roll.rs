@@ -104,6 +104,7 @@ pub(super) fn RollEditor(record: ActivityRecord) -> impl IntoView {
         .map(|e| {
             let activity_id = activity_id.clone();
             let how = match (&e.checkin_method, e.marked) {
+                _ if e.conflict => "手动标记后又收到本人签到，请核实后重新标记".to_owned(),
                 (_, true) => "手动标记".to_owned(),
                 (Some(m), _) if m == "qr" => "扫码签到".to_owned(),
                 (Some(m), _) if m == "code" => "输入签到码".to_owned(),
@@ -119,7 +120,10 @@ pub(super) fn RollEditor(record: ActivityRecord) -> impl IntoView {
             view! {
                 <tr>
                     <td>{e.name.clone()}</td>
-                    <td><span class=state_class>{e.state.label()}</span><span class="how">{how}</span></td>
+                    <td>
+                        <span class=state_class>{e.state.label()}</span>
+                        <span class="how" class:conflict=e.conflict>{how}</span>
+                    </td>
                     <td>
                         <ActionForm action=action attr:class="mark-form">
                             <input type="hidden" name="activity_id" value=activity_id/>

@@ -67,6 +67,13 @@ struct Loaded {
     row: ActivityRow,
 }
 
+impl Loaded {
+    /// Refuses a change to this activity's record when its year is closed (年度封存).
+    async fn refuse_if_closed(&self, conn: &mut sqlx::AnyConnection) -> Result<(), AppError> {
+        crate::org::server::refuse_if_closed(conn, &self.branch.id, self.row.starts_at).await
+    }
+}
+
 async fn load_organised(db: &Db, viewer: &CurrentUser, id: &str) -> Result<Loaded, AppError> {
     let row: ActivityRow = sqlx::query_as(
         "SELECT id, org_id, kind, topic, starts_at, ends_at, place, chair, recorder, audience, \

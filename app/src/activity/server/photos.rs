@@ -42,7 +42,10 @@ pub async fn add_photo(
     bytes: &[u8],
     caption: &str,
 ) -> Result<String, AppError> {
-    load_organised(db, viewer, activity_id).await?;
+    let loaded = load_organised(db, viewer, activity_id).await?;
+    loaded
+        .refuse_if_closed(&mut *db.pool().acquire().await?)
+        .await?;
     if bytes.is_empty() {
         return Err(AppError::Invalid("请选择照片".into()));
     }

@@ -56,12 +56,15 @@ pub async fn save_minutes(
     if minutes.chars().count() > MAX_MINUTES_CHARS {
         return Err(AppError::Invalid("记录最多 20000 字".into()));
     }
+    let mut tx = db.begin_write().await?;
+    loaded.refuse_if_closed(&mut tx).await?;
     sqlx::query("UPDATE activities SET minutes = $2, minutes_at = $3 WHERE id = $1")
         .bind(id)
         .bind(minutes.trim())
         .bind(now)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -93,6 +96,7 @@ pub async fn record(
     .fetch_all(&mut *conn)
     .await?;
     let changes = changes_of(&mut conn, id).await?;
+    let closed_year = crate::org::server::closed_year(&mut conn, &branch.id, row.starts_at).await?;
     let audience = row.audience();
     let audience_label = audience_label(&mut conn, &branch, &audience).await?;
     let cancelled = row.cancelled();
@@ -138,6 +142,7 @@ pub async fn record(
             })
             .collect(),
         changes,
+        closed_year,
     })
 }
 

@@ -4,7 +4,7 @@ use super::super::RollEntry;
 use super::load_organised;
 use crate::auth::CurrentUser;
 use crate::db::Db;
-use crate::domain::attendance::{AttendanceState, Facts, LeaveStatus, Mark, state};
+use crate::domain::attendance::{AttendanceState, Facts, LeaveStatus, Mark, conflict, state};
 use crate::error::AppError;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -28,7 +28,12 @@ macro_rules! roll_select {
                  WHERE l.activity_id = e.activity_id AND l.user_id = e.user_id) AS leave_reason, \
                (SELECT m.mark FROM attendance_marks m \
                  WHERE m.activity_id = e.activity_id AND m.user_id = e.user_id \
-                 ORDER BY m.marked_at DESC, m.id DESC LIMIT 1) AS latest_mark \
+                 ORDER BY m.marked_at DESC, m.id DESC LIMIT 1) AS latest_mark, \
+               (SELECT MAX(m.marked_at) FROM attendance_marks m \
+                 WHERE m.activity_id = e.activity_id AND m.user_id = e.user_id) AS latest_mark_at, \
+               (SELECT MAX(c.received_at) FROM checkins c \
+                 WHERE c.activity_id = e.activity_id AND c.user_id = e.user_id \
+                 AND (c.review IS NULL OR c.review = 'confirmed')) AS checkin_received_at \
              FROM activity_expected e JOIN activities a ON a.id = e.activity_id \
              JOIN users u ON u.id = e.user_id ",
             $where
@@ -47,6 +52,8 @@ struct RollRow {
     leave: Option<i64>,
     leave_reason: Option<String>,
     latest_mark: Option<String>,
+    latest_mark_at: Option<i64>,
+    checkin_received_at: Option<i64>,
 }
 
 impl RollRow {
@@ -76,6 +83,10 @@ impl RollRow {
                 leave,
                 leave_reason: self.leave_reason,
                 marked: latest_mark.is_some_and(|m| m != Mark::Auto),
+                conflict: conflict(
+                    latest_mark.zip(self.latest_mark_at),
+                    self.checkin_received_at,
+                ),
             },
         )
     }
@@ -142,6 +153,7 @@ pub async fn mark(
         return Err(AppError::Invalid("备注最多 200 字".into()));
     }
     let mut tx = db.begin_write().await?;
+    loaded.refuse_if_closed(&mut tx).await?;
     let roll = roll_of(&mut tx, activity_id).await?;
     let entry = roll
         .iter()
@@ -205,6 +217,7 @@ pub async fn review_held(
 ) -> Result<u64, AppError> {
     let loaded = load_organised(db, viewer, activity_id).await?;
     let mut tx = db.begin_write().await?;
+    loaded.refuse_if_closed(&mut tx).await?;
     let decided = sqlx::query(
         "UPDATE checkins SET review = $2, reviewed_by = $3, reviewed_at = $4 \
          WHERE activity_id = $1 AND review = 'pending'",
@@ -255,6 +268,7 @@ pub async fn close_roll(
         return Err(AppError::Invalid("活动尚未开始，不能结束点名".into()));
     }
     let mut tx = db.begin_write().await?;
+    loaded.refuse_if_closed(&mut tx).await?;
     let closed = sqlx::query(
         "UPDATE activities SET roll_closed_at = $2, roll_closed_by = $3 \
          WHERE id = $1 AND roll_closed_at IS NULL",

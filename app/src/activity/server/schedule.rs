@@ -86,6 +86,7 @@ pub async fn create(
         Err(errors) => return Ok(Err(errors)),
     };
     let mut tx = db.begin_write().await?;
+    crate::org::server::refuse_if_closed(&mut tx, &branch.id, v.starts_at).await?;
     let members = match check_audience(&mut tx, &branch.id, &v.audience).await? {
         Ok(m) => m,
         Err(errors) => return Ok(Err(errors)),
@@ -169,6 +170,8 @@ pub async fn update(
         return Ok(Err(field_error("change_reason", "原因最多 200 字")));
     }
     let mut tx = db.begin_write().await?;
+    loaded.refuse_if_closed(&mut tx).await?;
+    crate::org::server::refuse_if_closed(&mut tx, &loaded.branch.id, starts_at).await?;
     if kind_changed_after_start {
         let change = Change {
             activity_id: id,
@@ -233,6 +236,7 @@ pub async fn cancel(
         return Err(AppError::Invalid("活动已经取消了".into()));
     }
     let mut tx = db.begin_write().await?;
+    loaded.refuse_if_closed(&mut tx).await?;
     if loaded.row.starts_at <= now {
         let change = Change {
             activity_id: id,

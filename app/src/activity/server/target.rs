@@ -32,11 +32,20 @@ pub async fn claimed_target(
     if claim.member_id.to_string() != ctx.member.id {
         return Ok(Err((RejectCode::NotYours, claim.not_yours.into())));
     }
-    Ok(
-        load_target(tx, &claim.activity_id.to_string(), &ctx.member.id)
-            .await?
-            .map_err(|(code, why)| (code, why.into())),
-    )
+    let target = match load_target(tx, &claim.activity_id.to_string(), &ctx.member.id).await? {
+        Ok(t) => t,
+        Err((code, why)) => return Ok(Err((code, why.into()))),
+    };
+    // A record about a closed year (年度封存) changes nothing any more: refused, with why.
+    if let Some(year) =
+        crate::org::server::closed_year(tx, &target.org_id, target.starts_at).await?
+    {
+        return Ok(Err((
+            RejectCode::ActivityOver,
+            crate::org::server::closed_message(year).into(),
+        )));
+    }
+    Ok(Ok(target))
 }
 
 /// The activity a member's record is about, checked: it exists, is not cancelled, and the
@@ -44,6 +53,7 @@ pub async fn claimed_target(
 #[derive(sqlx::FromRow)]
 pub struct Target {
     pub id: String,
+    pub org_id: String,
     pub status: String,
     pub starts_at: i64,
     pub ends_at: i64,
@@ -57,7 +67,7 @@ async fn load_target(
     member_id: &str,
 ) -> Result<Result<Target, (RejectCode, &'static str)>, AppError> {
     let target: Option<Target> = sqlx::query_as(
-        "SELECT a.id, a.status, a.starts_at, a.ends_at, a.proof_secret, \
+        "SELECT a.id, a.org_id, a.status, a.starts_at, a.ends_at, a.proof_secret, \
            (SELECT COUNT(*) FROM activity_expected e \
              WHERE e.activity_id = a.id AND e.user_id = $2) AS expected \
          FROM activities a WHERE a.id = $1",

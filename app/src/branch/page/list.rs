@@ -3,16 +3,19 @@
 use super::figures::{RuleNote, verdict};
 use super::overview::BranchDetail;
 use super::todos::Todos;
+use super::year::{YearClosing, YearPicker, asked_year};
 use crate::branch::{BranchSummary, load_my_branches};
 use crate::domain::participation::Percent;
-use crate::ui::{ErrorPanel, Loading, TopBar};
+use crate::ui::{ErrorPanel, Loading, TopBar, provide_reload};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// `/branch`: a secretary sees their branch; an admin sees every branch of the school.
 #[component]
 pub fn BranchesPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_my_branches());
+    let year = asked_year();
+    let data = Resource::new(year, load_my_branches);
+    provide_reload(move || data.refetch());
     view! {
         <Title text="支部 · 星旗"/>
         <Suspense fallback=Loading>
@@ -20,7 +23,7 @@ pub fn BranchesPage() -> impl IntoView {
                 match data.await {
                     Ok(mine) if mine.branches.len() == 1 => {
                         let id = mine.branches[0].id.clone();
-                        view! { <BranchDetail id=id/> }.into_any()
+                        view! { <BranchDetail id=id year=year()/> }.into_any()
                     }
                     Ok(mine) => {
                         let bar = mine.bar;
@@ -28,7 +31,9 @@ pub fn BranchesPage() -> impl IntoView {
                         view! {
                             <TopBar user=mine.viewer/>
                             <main class="page">
-                                <h1>"各支部党员参与率"</h1>
+                                <h1>{format!("各支部{}年党员参与率", mine.year)}</h1>
+                                <YearPicker base="/branch".to_owned() year=mine.year years=mine.years.clone()/>
+                                <YearClosing state=mine.closing.clone()/>
                                 {(!mine.todos.is_empty()).then(|| view! { <Todos todos=mine.todos.clone()/> })}
                                 <Show when=move || empty>
                                     <p class="empty">"您名下还没有支部。" <a href="/school">"去组织设置新增支部"</a></p>

@@ -5,6 +5,7 @@ mod leave;
 mod list;
 mod overview;
 mod todos;
+mod year;
 
 pub use list::BranchesPage;
 pub use overview::BranchPage;

@@ -3,6 +3,7 @@
 use super::figures::{Cadence, PeriodFigures, YearFigure, verdict};
 use super::leave::LeaveRequests;
 use super::todos::Todos;
+use super::year::{YearClosing, YearPicker, asked_year};
 use crate::branch::{ActivityFigure, BranchOverview, load_branch_overview};
 use crate::domain::time::format_day_time;
 use crate::ui::{ErrorPanel, Loading, TopBar, provide_reload};
@@ -16,14 +17,18 @@ use leptos_router::hooks::use_params_map;
 pub fn BranchPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
+    let year = asked_year();
     view! {
-        {move || view! { <BranchDetail id=id()/> }}
+        {move || view! { <BranchDetail id=id() year=year()/> }}
     }
 }
 
 #[component]
-pub(super) fn BranchDetail(id: String) -> impl IntoView {
-    let data = Resource::new(move || id.clone(), load_branch_overview);
+pub(super) fn BranchDetail(id: String, year: Option<i32>) -> impl IntoView {
+    let data = Resource::new(
+        move || (id.clone(), year),
+        |(id, year)| load_branch_overview(id, year),
+    );
     provide_reload(move || data.refetch());
     view! {
         <Suspense fallback=Loading>
@@ -43,6 +48,9 @@ fn BranchView(overview: BranchOverview) -> impl IntoView {
         viewer,
         bar,
         summary,
+        years,
+        current,
+        closing,
         activities,
         leave_requests,
         months,
@@ -50,6 +58,19 @@ fn BranchView(overview: BranchOverview) -> impl IntoView {
         cadence,
         todos,
     } = overview;
+    let base = format!("/branch/{}", summary.id);
+    let year = summary.year;
+    let (held_heading, held_none) = if current {
+        (
+            "今年已开展的活动".to_owned(),
+            "今年还没有开展活动。".to_owned(),
+        )
+    } else {
+        (
+            format!("{year}年开展的活动"),
+            format!("{year}年没有开展活动。"),
+        )
+    };
     let new_activity = format!("/branch/{}/activities/new", summary.id);
     let members = format!("/branch/{}/members", summary.id);
     // Started ones latest first (the record); upcoming ones soonest first (what to prepare).
@@ -63,6 +84,8 @@ fn BranchView(overview: BranchOverview) -> impl IntoView {
         <TopBar user=viewer/>
         <main class="page">
             <h1>{summary.name.clone()}</h1>
+            <YearPicker base=base year=year years=years/>
+            <YearClosing state=closing/>
             <div class="actions">
                 <A href=new_activity attr:class="btn btn-primary">"安排活动"</A>
                 <A href=members attr:class="btn">"党员名册"</A>
@@ -73,15 +96,15 @@ fn BranchView(overview: BranchOverview) -> impl IntoView {
             <Cadence checks=cadence/>
             <LeaveRequests items=leave_requests/>
             <section aria-labelledby="held-h">
-                <h2 id="held-h">"今年已开展的活动"</h2>
+                <h2 id="held-h">{held_heading}</h2>
                 <Show when=move || held_empty>
-                    <p class="empty">"今年还没有开展活动。"</p>
+                    <p class="empty">{held_none.clone()}</p>
                 </Show>
                 <div class="cards">
                     {held.into_iter().map(|a| view! { <ActivityRow activity=a/> }).collect_view()}
                 </div>
             </section>
-            <section aria-labelledby="upcoming-h">
+            <section aria-labelledby="upcoming-h" hidden=!current>
                 <h2 id="upcoming-h">"即将开展"</h2>
                 <Show when=move || upcoming_empty>
                     <p class="empty">"今年没有更多已安排的活动。"</p>
@@ -112,6 +135,7 @@ fn ActivityRow(activity: ActivityFigure) -> impl IntoView {
         present,
         excused,
         absent,
+        conflicts: _,
     } = activity;
     let (class, text) = verdict(
         figure.status,

@@ -26,6 +26,7 @@ pub(super) fn ActivityCard(
         checked_in,
         checkin_review,
         leave,
+        record_note,
     } = activity;
     let status = {
         let id = id.clone();
@@ -114,6 +115,7 @@ pub(super) fn ActivityCard(
             <h3>{topic.clone()}</h3>
             <p class="meta">{place}</p>
             <div class="checkin-state" aria-live="polite">{state}</div>
+            {record_note.map(|n| view! { <p class="record-note" data-testid="record-note">{n}</p> })}
             {move || leave_line().map(|t| view! { <p class="leave-state">{t}</p> })}
             <Show when=can_ask_leave.clone()>
                 <LeaveForm outbox=outbox activity_id=leave_id.clone() member_id=leave_member.clone() label=leave_label.clone() kind=kind/>

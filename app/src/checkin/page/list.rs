@@ -41,6 +41,7 @@ fn from_pulled(p: &crate::sync::protocol::PulledActivity) -> MemberActivity {
         checked_in: p.checked_in,
         checkin_review: p.checkin_review,
         leave: p.leave,
+        record_note: None,
     }
 }
 
