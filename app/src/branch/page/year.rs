@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 /// The `?year=` of the page's address, if it names one (reactive: following a picker link
 /// changes it without a new page).
-pub(super) fn asked_year() -> impl Fn() -> Option<i32> + Clone + Copy + Send + Sync + 'static {
+pub(super) fn asked_year() -> impl Fn() -> Option<i32> + Copy + Send + Sync + 'static {
     let query = use_query_map();
     move || query.read().get("year").and_then(|y| y.trim().parse().ok())
 }
@@ -37,10 +37,12 @@ pub(super) fn YearPicker(base: String, year: i32, years: Vec<i32>) -> impl IntoV
 /// The year's closing (年度封存): whether it is closed, the 总支's close and reopen, the trail.
 #[component]
 pub(super) fn YearClosing(state: Option<YearState>) -> impl IntoView {
-    let Some(state) = state.filter(|s| s.closed_at.is_some() || s.may_close || !s.trail.is_empty())
-    else {
-        return None;
-    };
+    state
+        .filter(|s| s.closed_at.is_some() || s.may_close || !s.trail.is_empty())
+        .map(closing_card)
+}
+
+fn closing_card(state: YearState) -> impl IntoView {
     let close = ServerAction::<CloseYear>::new();
     let reopen = ServerAction::<ReopenYear>::new();
     reload_after(move || {
@@ -62,7 +64,7 @@ pub(super) fn YearClosing(state: Option<YearState>) -> impl IntoView {
         ),
     };
     let closed = state.closed_at.is_some();
-    Some(view! {
+    view! {
         <section class="card year-closing" aria-labelledby="closing-h" data-testid="year-closing">
             <h2 id="closing-h">"年度封存"</h2>
             <p>{status}</p>
@@ -98,5 +100,5 @@ pub(super) fn YearClosing(state: Option<YearState>) -> impl IntoView {
                 </ul>
             })}
         </section>
-    })
+    }
 }
