@@ -127,11 +127,18 @@ pub(super) async fn seed(
                 ));
             }
         }
-        // Last year (the year being rated) and this year so far.
+        // Last year (the year being rated) and this year.
         let this_year = app::domain::time::year_of(now);
+        // And next January, so there is always something ahead, in December too.
+        let next_february = app::domain::time::month_start_ms(this_year + 1, 2);
         let plan = plan_year(branch_no, this_year - 1, now)
             .into_iter()
-            .chain(plan_year(branch_no, this_year, now));
+            .chain(plan_year(branch_no, this_year, now))
+            .chain(
+                plan_year(branch_no, this_year + 1, now)
+                    .into_iter()
+                    .filter(|a| a.starts_at < next_february),
+            );
         for a in plan {
             let id = v7_at(a.starts_at - 7 * 24 * 3_600_000, &mut rng).to_string();
             let expected: Vec<&Person> = match a.who {

@@ -825,6 +825,19 @@ async fn the_demo_school_seeds_once(db: &Db) {
     .unwrap();
     assert!(last.summary.held >= 12, "{:?}", last.summary);
     assert_eq!(o.years[..2], [o.summary.year, o.summary.year - 1]);
+    // Something is always ahead, in December too: next January is seeded.
+    let member_view = sign_in(db, "m2-01", Password::new("demo-pass"), 60_000)
+        .await
+        .unwrap()
+        .1;
+    let ahead = member_activities(db, &member_view, now_ms())
+        .await
+        .unwrap()
+        .upcoming;
+    assert!(
+        ahead.iter().any(|a| a.kind == ActivityKind::ThemeDay),
+        "a 主题党日 ahead: {ahead:?}"
+    );
     let theme_day = o
         .activities
         .iter()
