@@ -9,7 +9,7 @@ use app::activity::ActivityForm;
 use app::auth::CurrentUser;
 use app::db::{Db, now_ms};
 use app::domain::activity::ActivityKind;
-use app::domain::cadence::{COMMITTEE_FROM_FULL_MEMBERS, CheckState, DEFAULT_RULES};
+use app::domain::cadence::{COMMITTEE_FROM_FULL_MEMBERS, CheckState};
 use app::domain::role::Role;
 use app::domain::time::to_local_datetime;
 use app::error::AppError;
@@ -34,9 +34,7 @@ async fn an_activity_counts_once_its_roll_is_taken(db: &Db) {
     let f = fixture(db).await;
     // Last week's lesson: started long ago, nobody checked in or was marked — not held yet.
     assert!(!roll_taken(db, &f.sec1, &f.past).await);
-    let o = app::branch::server::branch_overview(db, &f.sec1, &f.branch1, &DEFAULT_RULES, now_ms())
-        .await
-        .unwrap();
+    let o = common::figures(db, &f.sec1, &f.branch1, None).await;
     let held: Vec<_> = o
         .activities
         .iter()
@@ -99,9 +97,7 @@ async fn an_activity_counts_once_its_roll_is_taken(db: &Db) {
         ["点名完毕（计入参与率）"],
         "closed once, audited once"
     );
-    let o = app::branch::server::branch_overview(db, &f.sec1, &f.branch1, &DEFAULT_RULES, now_ms())
-        .await
-        .unwrap();
+    let o = common::figures(db, &f.sec1, &f.branch1, None).await;
     let past_this_year = o.activities.iter().any(|a| a.id == f.past) as u32;
     assert_eq!(o.summary.held, 1 + past_this_year);
     assert_eq!(
@@ -174,9 +170,7 @@ async fn group_meetings_count_for_their_own_group(db: &Db) {
             .await
             .unwrap();
     }
-    let o = app::branch::server::branch_overview(db, &f.sec1, &f.branch1, &DEFAULT_RULES, now)
-        .await
-        .unwrap();
+    let o = common::figures(db, &f.sec1, &f.branch1, None).await;
     let rule = o
         .cadence
         .iter()
@@ -220,9 +214,7 @@ async fn group_meetings_count_for_their_own_group(db: &Db) {
     app::activity::server::close_roll(db, &f.sec1, &id, now)
         .await
         .unwrap();
-    let o = app::branch::server::branch_overview(db, &f.sec1, &f.branch1, &DEFAULT_RULES, now)
-        .await
-        .unwrap();
+    let o = common::figures(db, &f.sec1, &f.branch1, None).await;
     let rule = o
         .cadence
         .iter()
@@ -235,9 +227,8 @@ async fn group_meetings_count_for_their_own_group(db: &Db) {
 async fn a_branch_without_a_committee_has_no_committee_rule(db: &Db) {
     let f = fixture(db).await;
     let kinds = async || {
-        app::branch::server::branch_overview(db, &f.sec1, &f.branch1, &DEFAULT_RULES, now_ms())
+        common::figures(db, &f.sec1, &f.branch1, None)
             .await
-            .unwrap()
             .cadence
             .iter()
             .map(|c| c.rule.kind)

@@ -9,7 +9,6 @@ use app::activity::ActivityForm;
 use app::auth::CurrentUser;
 use app::db::{Db, now_ms};
 use app::domain::activity::ActivityKind;
-use app::domain::cadence::DEFAULT_RULES;
 use app::domain::time::to_local_datetime;
 use app::roster::MemberForm;
 use app::sync::protocol::PushStatus;
@@ -202,20 +201,14 @@ async fn changes_after_the_start_need_a_reason_and_stay_in_the_trail(db: &Db) {
             .any(|t| t.contains("开始后被取消，原因：停电，改期"))
     );
     assert!(texts.iter().any(|t| t.contains("由“主题党日”改为“党课”")));
-    let admin_view =
-        app::branch::server::branch_overview(db, &f.admin, &f.branch1, &DEFAULT_RULES, now_ms())
-            .await
-            .unwrap();
+    let admin_view = common::figures(db, &f.admin, &f.branch1, None).await;
     assert!(
         admin_view
             .todos
             .iter()
             .any(|t| t.text.starts_with("请核实"))
     );
-    let secretary_view =
-        app::branch::server::branch_overview(db, &f.sec1, &f.branch1, &DEFAULT_RULES, now_ms())
-            .await
-            .unwrap();
+    let secretary_view = common::figures(db, &f.sec1, &f.branch1, None).await;
     assert!(
         !secretary_view
             .todos
@@ -329,9 +322,7 @@ async fn a_check_in_after_a_mark_of_absence_is_for_the_secretary_to_decide(db: &
     let e = entry(&f.m1a).await;
     assert_eq!((e.state, e.conflict), (AttendanceState::Absent, true));
     assert!(note().await.unwrap().contains("待支部书记核实"));
-    let o = app::branch::server::branch_overview(db, &f.sec1, &f.branch1, &DEFAULT_RULES, now_ms())
-        .await
-        .unwrap();
+    let o = common::figures(db, &f.sec1, &f.branch1, None).await;
     assert!(
         o.todos
             .iter()
@@ -354,9 +345,7 @@ async fn a_check_in_after_a_mark_of_absence_is_for_the_secretary_to_decide(db: &
     let e = entry(&f.m1a).await;
     assert_eq!((e.state, e.conflict), (AttendanceState::Present, false));
     assert_eq!(note().await, None);
-    let o = app::branch::server::branch_overview(db, &f.sec1, &f.branch1, &DEFAULT_RULES, now_ms())
-        .await
-        .unwrap();
+    let o = common::figures(db, &f.sec1, &f.branch1, None).await;
     assert!(!o.todos.iter().any(|t| t.text.contains("又签到了")));
     // A check-in first and a mark of absence after it is a decision, not a conflict.
     let r = app::records::push(

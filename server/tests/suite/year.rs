@@ -85,10 +85,7 @@ async fn last_years_figures_can_be_opened(db: &Db) {
     )
     .await;
     // Left out: the current year, without last year's activity.
-    let current =
-        app::branch::server::branch_year(db, &f.sec1, &f.branch1, &DEFAULT_RULES, now, None)
-            .await
-            .unwrap();
+    let current = common::figures(db, &f.sec1, &f.branch1, None).await;
     assert!(current.current);
     assert_eq!(current.summary.year, this_year);
     assert!(current.activities.iter().all(|a| a.id != old));
@@ -99,16 +96,7 @@ async fn last_years_figures_can_be_opened(db: &Db) {
     );
     // Asked for: last year, computed with that activity's own 应到, the cadence of a year that
     // is over (no period still due), and no to-do about now.
-    let past = app::branch::server::branch_year(
-        db,
-        &f.sec1,
-        &f.branch1,
-        &DEFAULT_RULES,
-        now,
-        Some(last_year),
-    )
-    .await
-    .unwrap();
+    let past = common::figures(db, &f.sec1, &f.branch1, Some(last_year)).await;
     assert!(!past.current);
     assert_eq!(past.summary.year, last_year);
     assert_eq!(
@@ -251,16 +239,7 @@ async fn a_closed_year_reads_the_same_and_refuses_late_changes(db: &Db) {
         .await
         .unwrap();
     assert_eq!(r.results[0].status, PushStatus::Accepted, "{:?}", r.results);
-    let before = app::branch::server::branch_year(
-        db,
-        &f.sec1,
-        &f.branch1,
-        &DEFAULT_RULES,
-        now,
-        Some(last_year),
-    )
-    .await
-    .unwrap();
+    let before = common::figures(db, &f.sec1, &f.branch1, Some(last_year)).await;
     assert_eq!(before.summary.year_figure.attendance, Attendance::new(3, 1));
     // Only the 总支's admin closes, and only a year that is over.
     for who in [&f.sec1, &f.m1a] {
@@ -334,16 +313,7 @@ async fn a_closed_year_reads_the_same_and_refuses_late_changes(db: &Db) {
     .execute(db.pool())
     .await
     .unwrap();
-    let after = app::branch::server::branch_year(
-        db,
-        &f.sec1,
-        &f.branch1,
-        &DEFAULT_RULES,
-        now,
-        Some(last_year),
-    )
-    .await
-    .unwrap();
+    let after = common::figures(db, &f.sec1, &f.branch1, Some(last_year)).await;
     assert_eq!(after.summary, before.summary);
     assert_eq!(after.activities, before.activities);
     assert_eq!(after.cadence, before.cadence);
@@ -366,16 +336,7 @@ async fn a_closed_year_reads_the_same_and_refuses_late_changes(db: &Db) {
     app::branch::closing::close_year(db, &f.admin, &DEFAULT_RULES, last_year, now + 1)
         .await
         .unwrap();
-    let redone = app::branch::server::branch_year(
-        db,
-        &f.sec1,
-        &f.branch1,
-        &DEFAULT_RULES,
-        now,
-        Some(last_year),
-    )
-    .await
-    .unwrap();
+    let redone = common::figures(db, &f.sec1, &f.branch1, Some(last_year)).await;
     assert_eq!(
         redone.summary.year_figure.attendance,
         Attendance::new(3, 2),

@@ -784,3 +784,23 @@ pub async fn extra_user(
     )
     .await
 }
+
+/// `viewer`'s view of `branch` for `year` (the current one when `None`), under the default
+/// cadence rules, as of now.
+pub async fn figures(
+    db: &Db,
+    viewer: &CurrentUser,
+    branch: &str,
+    year: Option<i32>,
+) -> app::branch::BranchOverview {
+    app::branch::server::branch_year(
+        db,
+        viewer,
+        branch,
+        &app::domain::cadence::DEFAULT_RULES,
+        app::db::now_ms(),
+        year,
+    )
+    .await
+    .expect("the branch's figures")
+}
