@@ -9,6 +9,7 @@ pub mod activity;
 pub mod audit;
 pub mod auth;
 pub mod branch;
+pub mod bureau;
 pub mod checkin;
 /// The rules and decoders, a crate of their own (no web framework: the fuzzers build it alone).
 pub use xingqi_domain as domain;
@@ -119,6 +120,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("invite") view=roster::InvitePage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("setup") view=setup::SetupPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("school") view=school::SchoolPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("bureau") view=bureau::BureauPage ssr=SsrMode::Async/>
                 <Route path=path!("/activity/:id") view=activity::ActivityRecordPage ssr=SsrMode::Async/>
                 <Route path=path!("/activity/:id/edit") view=activity::ActivityEditPage ssr=SsrMode::Async/>
                 <Route path=path!("/activity/:id/qr") view=activity::ActivityQrPage ssr=SsrMode::Async/>

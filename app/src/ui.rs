@@ -9,6 +9,7 @@ use leptos::prelude::*;
 pub fn TopBar(user: CurrentUser) -> impl IntoView {
     let runs = user.role.runs_branches();
     let audits = user.role == crate::domain::role::Role::Admin;
+    let bureau = user.role.is_bureau();
     view! {
         <header class="topbar">
             <a class="brand" href="/">"★ 星旗"</a>
@@ -17,6 +18,10 @@ pub fn TopBar(user: CurrentUser) -> impl IntoView {
                 <Show when=move || runs>
                     <a href="/branch">"支部"</a>
                     <a href="/surveys">"测评"</a>
+                </Show>
+                <Show when=move || bureau>
+                    <a href="/bureau">"学校"</a>
+                    <a href="/branch">"各校支部"</a>
                 </Show>
                 <Show when=move || audits>
                     <a href="/school">"组织"</a>

@@ -8,6 +8,7 @@ pub mod ballot;
 pub mod cadence;
 pub mod csp;
 pub mod figures;
+pub mod import;
 pub mod limits;
 pub mod participation;
 pub mod password;

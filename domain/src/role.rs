@@ -11,6 +11,11 @@ pub enum Role {
     Secretary,
     /// 总支 / school admin: every branch of the school whose organisation they belong to.
     Admin,
+    /// 教育局 viewer: reads the figures of every school under their bureau; changes nothing.
+    BureauViewer,
+    /// 教育局 admin: reads like a viewer, and adds schools (with their first admin) and viewers
+    /// to the bureau. Runs no school's records.
+    BureauAdmin,
 }
 
 impl Role {
@@ -19,13 +24,21 @@ impl Role {
             Self::Member => "member",
             Self::Secretary => "secretary",
             Self::Admin => "admin",
+            Self::BureauViewer => "bureau_viewer",
+            Self::BureauAdmin => "bureau_admin",
         }
     }
 
+    pub const ALL: [Self; 5] = [
+        Self::Member,
+        Self::Secretary,
+        Self::Admin,
+        Self::BureauViewer,
+        Self::BureauAdmin,
+    ];
+
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Member, Self::Secretary, Self::Admin]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
     pub fn label(self) -> &'static str {
@@ -33,12 +46,24 @@ impl Role {
             Self::Member => "党员",
             Self::Secretary => "支部书记",
             Self::Admin => "总支管理员",
+            Self::BureauViewer => "教育局（只读）",
+            Self::BureauAdmin => "教育局管理员",
         }
     }
 
-    /// Whether this role reads branch pages at all (which branch is [`may_read_branch`]).
+    /// Whether this role runs branches at all (which ones is [`may_organise`]).
     pub fn runs_branches(self) -> bool {
         matches!(self, Self::Secretary | Self::Admin)
+    }
+
+    /// Whether this role reads branch pages at all (which ones is [`may_read`]).
+    pub fn reads_branches(self) -> bool {
+        self.runs_branches() || self.is_bureau()
+    }
+
+    /// A role of the education bureau above the schools.
+    pub fn is_bureau(self) -> bool {
+        matches!(self, Self::BureauViewer | Self::BureauAdmin)
     }
 }
 
@@ -47,12 +72,32 @@ impl Role {
 /// secretary runs their own branch; an admin (the 总支) runs their school and each of its
 /// branches; a member runs nothing (their own records are theirs by id, not by organisation).
 /// A 党小组 is run through its branch.
+/// The bureau's roles run nothing: they read ([`may_read`]).
 pub fn may_organise(role: Role, user_org: &str, org: &str, org_parent: Option<&str>) -> bool {
     match role {
-        Role::Member => false,
+        Role::Member | Role::BureauViewer | Role::BureauAdmin => false,
         Role::Secretary => user_org == org,
         Role::Admin => user_org == org || org_parent == Some(user_org),
     }
+}
+
+/// Whether a user with `role` in organisation `user_org` may read the figures and records of
+/// organisation `org`, whose parent is `org_parent` and whose parent's parent is
+/// `org_grandparent`: whoever runs it ([`may_organise`]), and the bureau above its school —
+/// a school (parent: the bureau) or a branch (grandparent: the bureau).
+pub fn may_read(
+    role: Role,
+    user_org: &str,
+    org: &str,
+    org_parent: Option<&str>,
+    org_grandparent: Option<&str>,
+) -> bool {
+    if role.is_bureau() {
+        return org == user_org
+            || org_parent == Some(user_org)
+            || org_grandparent == Some(user_org);
+    }
+    may_organise(role, user_org, org, org_parent)
 }
 
 #[cfg(test)]
@@ -87,8 +132,42 @@ mod tests {
     }
 
     #[test]
+    fn the_bureau_reads_its_schools_and_runs_nothing() {
+        for role in [Role::BureauViewer, Role::BureauAdmin] {
+            assert!(may_read(role, "bu", "s", Some("bu"), None), "its school");
+            assert!(
+                may_read(role, "bu", "b1", Some("s"), Some("bu")),
+                "a branch"
+            );
+            assert!(
+                !may_read(role, "bu", "b9", Some("s9"), Some("bu2")),
+                "another bureau's"
+            );
+            assert!(
+                !may_read(role, "bu", "s9", None, None),
+                "a school on its own"
+            );
+            for (org, parent) in [("bu", None), ("s", Some("bu")), ("b1", Some("s"))] {
+                assert!(!may_organise(role, "bu", org, parent), "{org}");
+            }
+            assert!(role.reads_branches() && !role.runs_branches());
+        }
+        // Everyone else reads what they run, no more.
+        assert!(may_read(Role::Admin, "s", "b1", Some("s"), Some("bu")));
+        assert!(!may_read(Role::Admin, "s", "s2", Some("bu"), None));
+        assert!(!may_read(
+            Role::Secretary,
+            "b1",
+            "b2",
+            Some("s"),
+            Some("bu")
+        ));
+        assert!(!may_read(Role::Member, "b1", "b1", Some("s"), Some("bu")));
+    }
+
+    #[test]
     fn roles_round_trip() {
-        for r in [Role::Member, Role::Secretary, Role::Admin] {
+        for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("root"), None);

@@ -1,5 +1,6 @@
-//! The roster (党员名册) as a table of text, checked row by row: what an import reads from a
-//! CSV or XLSX file, and what the add/edit form sends. Pure, so every rule is tested here.
+//! The roster (党员名册): a member's fields as text — a row of an imported file
+//! (`crate::import`) or what the add/edit form sends — checked into a member. Pure, so every
+//! rule is tested here.
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,70 @@ pub struct MemberRow {
     pub standing: Standing,
     /// 有职 with the post, or 无职 (`None`).
     pub post: Option<String>,
+    /// When a probationary member became a full one (转正日期).
+    #[serde(default)]
+    pub full_date: Option<NaiveDate>,
+    /// Their seat on the branch committee (支委), if any.
+    #[serde(default)]
+    pub committee: Option<CommitteeRole>,
+    /// Their 党小组 as written, matched against the branch's groups by the import.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// 教职工: a member of the school's staff (not retired, not from outside). Members
+    /// recruited from the staff count towards the rating's recruitment indicator.
+    #[serde(default = "yes")]
+    pub staff: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A seat on the branch committee (支部委员会).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitteeRole {
+    /// 书记
+    Secretary,
+    /// 副书记
+    Deputy,
+    /// 委员 (组织委员, 宣传委员, 纪检委员, …)
+    Member,
+}
+
+impl CommitteeRole {
+    pub const ALL: [Self; 3] = [Self::Secretary, Self::Deputy, Self::Member];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Secretary => "secretary",
+            Self::Deputy => "deputy",
+            Self::Member => "member",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Secretary => "书记",
+            Self::Deputy => "副书记",
+            Self::Member => "委员",
+        }
+    }
+    /// Reads a committee seat as a roster writes it: 书记, 副书记, 委员 or any …委员 (组织委员),
+    /// 支委; empty, 无, 否 or — for none. `Err` says why a text cannot be read.
+    pub fn read(s: &str) -> Result<Option<Self>, String> {
+        match s.trim() {
+            "" | "无" | "否" | "-" | "—" | "/" => Ok(None),
+            "书记" | "支部书记" => Ok(Some(Self::Secretary)),
+            "副书记" | "支部副书记" => Ok(Some(Self::Deputy)),
+            "委员" | "支委" | "支部委员" | "true" => Ok(Some(Self::Member)),
+            t if t.ends_with("委员") && t.chars().count() <= 8 => Ok(Some(Self::Member)),
+            t => Err(format!(
+                "支委职务“{t}”应为 书记、副书记 或 委员（不是支委请留空）"
+            )),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,59 +145,6 @@ impl Standing {
     }
 }
 
-/// The columns an import understands, and the headings it accepts for each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Column {
-    Branch,
-    Name,
-    Username,
-    Phone,
-    Gender,
-    Birth,
-    Join,
-    Standing,
-    HasPost,
-    Post,
-}
-
-const HEADINGS: [(Column, &[&str]); 10] = [
-    (Column::Branch, &["支部", "所在支部", "党支部"]),
-    (Column::Name, &["姓名", "名字"]),
-    (Column::Username, &["用户名", "账号", "登录名"]),
-    (
-        Column::Phone,
-        &["手机", "手机号", "手机号码", "电话", "联系电话"],
-    ),
-    (Column::Gender, &["性别"]),
-    (Column::Birth, &["出生日期", "出生年月", "生日"]),
-    (Column::Join, &["入党日期", "入党时间", "入党年月"]),
-    (
-        Column::Standing,
-        &["党员类别", "类别", "正式/预备", "人员类别"],
-    ),
-    (
-        Column::HasPost,
-        &["有职/无职", "是否有职", "有无职务", "职务情况"],
-    ),
-    (Column::Post, &["职务", "岗位", "所任职务"]),
-];
-
-/// A problem with one row (or with the file), for the preview.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RowProblem {
-    /// The row's line in the file (the heading is line 1); 0 for the file as a whole.
-    pub line: usize,
-    pub message: String,
-}
-
-/// Each data row checked: the member it describes, or what is wrong with it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckedRow {
-    pub line: usize,
-    pub cells: Vec<String>,
-    pub result: Result<MemberRow, Vec<String>>,
-}
-
 /// Reads a date as people and spreadsheets write them: 1985-03-07, 1985/3/7, 1985.3.7,
 /// 1985年3月7日, 1985年3月 (the first of the month), or an Excel day number (31113).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -177,33 +189,44 @@ pub fn valid_username(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
+/// One member's fields as text, as a roster row or the member form gives them. Empty is
+/// "not given".
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MemberCells<'a> {
+    pub branch: &'a str,
+    pub name: &'a str,
+    pub username: &'a str,
+    pub phone: &'a str,
+    pub gender: &'a str,
+    pub birth: &'a str,
+    pub join: &'a str,
+    pub standing: &'a str,
+    /// 转正日期
+    pub full: &'a str,
+    /// 有职 / 无职
+    pub has_post: &'a str,
+    pub post: &'a str,
+    /// 书记 / 副书记 / 委员
+    pub committee: &'a str,
+    pub group: &'a str,
+    /// 是 / 否 (教职工)
+    pub staff: &'a str,
+}
+
 /// The fields of one member, as text, checked. `today` bounds the dates.
-#[allow(clippy::too_many_arguments)]
-pub fn check_member(
-    branch: &str,
-    name: &str,
-    username: &str,
-    phone: &str,
-    gender: &str,
-    birth: &str,
-    join: &str,
-    standing: &str,
-    has_post: &str,
-    post: &str,
-    today: NaiveDate,
-) -> Result<MemberRow, Vec<String>> {
+pub fn check_member(c: &MemberCells<'_>, today: NaiveDate) -> Result<MemberRow, Vec<String>> {
     let mut errors = Vec::new();
-    let name = name.trim();
+    let name = c.name.trim();
     if name.is_empty() {
         errors.push("缺少姓名".to_owned());
     } else if name.chars().count() > 20 {
         errors.push("姓名最多 20 个字".to_owned());
     }
-    let branch = branch.trim();
+    let branch = c.branch.trim();
     if branch.is_empty() {
         errors.push("缺少所在支部".to_owned());
     }
-    let phone = match phone.trim() {
+    let phone = match c.phone.trim() {
         "" => None,
         p => match parse_phone(p) {
             Some(p) => Some(p),
@@ -213,7 +236,7 @@ pub fn check_member(
             }
         },
     };
-    let username = match (username.trim(), &phone) {
+    let username = match (c.username.trim(), &phone) {
         ("", Some(p)) => p.clone(),
         ("", None) => {
             errors.push("用户名和手机号至少填一项".to_owned());
@@ -225,7 +248,7 @@ pub fn check_member(
             String::new()
         }
     };
-    let gender = match gender.trim() {
+    let gender = match c.gender.trim() {
         "" => None,
         "男" => Some(Gender::Male),
         "女" => Some(Gender::Female),
@@ -248,23 +271,33 @@ pub fn check_member(
             }
         },
     };
-    let birth_date = date("出生日期", birth);
-    let join_date = date("入党日期", join);
+    let birth_date = date("出生日期", c.birth);
+    let join_date = date("入党日期", c.join);
+    let full_date = date("转正日期", c.full);
     if let (Some(b), Some(j)) = (birth_date, join_date)
         && j < b.with_year(b.year() + 18).unwrap_or(b)
     {
         errors.push("入党日期早于年满 18 岁".to_owned());
     }
-    let standing = match standing.trim() {
-        "" | "正式" | "正式党员" => Standing::Full,
-        "预备" | "预备党员" => Standing::Probationary,
-        s => {
+    let standing = match (c.standing.trim(), full_date) {
+        ("", Some(_)) => Standing::Full,
+        ("" | "正式" | "正式党员", _) => Standing::Full,
+        ("预备" | "预备党员", _) => Standing::Probationary,
+        (s, _) => {
             errors.push(format!("党员类别“{s}”应为 正式 或 预备"));
             Standing::Full
         }
     };
-    let post = post.trim();
-    let post = match has_post.trim() {
+    if let Some(f) = full_date {
+        if standing == Standing::Probationary {
+            errors.push("预备党员还没有转正，转正日期应留空".to_owned());
+        }
+        if join_date.is_some_and(|j| f <= j) {
+            errors.push("转正日期应晚于入党日期".to_owned());
+        }
+    }
+    let post = c.post.trim();
+    let post = match c.has_post.trim() {
         "有职" | "是" | "有" => {
             if post.is_empty() {
                 errors.push("标为有职但没有填写职务".to_owned());
@@ -286,6 +319,25 @@ pub fn check_member(
     if post.as_ref().is_some_and(|p| p.chars().count() > 30) {
         errors.push("职务最多 30 个字".to_owned());
     }
+    let committee = CommitteeRole::read(c.committee).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
+    if committee.is_some() && standing == Standing::Probationary {
+        errors.push("预备党员没有被选举权，不能担任支部委员".to_owned());
+    }
+    let group = Some(c.group.trim()).filter(|g| !g.is_empty() && *g != "无");
+    if group.is_some_and(|g| g.chars().count() > 20) {
+        errors.push("党小组名称最多 20 个字".to_owned());
+    }
+    let staff = match c.staff.trim() {
+        "" | "是" | "教职工" | "在职" | "在职教职工" => true,
+        "否" | "非教职工" | "退休" | "离退休" => false,
+        s => {
+            errors.push(format!("是否教职工“{s}”应为 是 或 否"));
+            true
+        }
+    };
     if errors.is_empty() {
         Ok(MemberRow {
             branch: branch.to_owned(),
@@ -297,132 +349,41 @@ pub fn check_member(
             join_date,
             standing,
             post,
+            full_date,
+            committee,
+            group: group.map(str::to_owned),
+            staff,
         })
     } else {
         Err(errors)
     }
 }
 
-/// Checks a whole table (first row: headings). Problems with the file itself (no name column,
-/// nothing but headings) come back as `Err`; otherwise every data row with its result,
-/// including clashes between rows of the file.
-pub fn check_table(table: &[Vec<String>], today: NaiveDate) -> Result<Vec<CheckedRow>, String> {
-    let Some((heading, rows)) = table.split_first() else {
-        return Err("文件是空的".into());
-    };
-    let index = |col: Column| -> Option<usize> {
-        let names = HEADINGS.iter().find(|(c, _)| *c == col)?.1;
-        heading.iter().position(|h| names.contains(&h.trim()))
-    };
-    let columns: Vec<(Column, Option<usize>)> =
-        HEADINGS.iter().map(|(c, _)| (*c, index(*c))).collect();
-    let at = |col: Column| {
-        columns
-            .iter()
-            .find(|(c, _)| *c == col)
-            .and_then(|(_, i)| *i)
-    };
-    for needed in [Column::Name, Column::Branch] {
-        if at(needed).is_none() {
-            let names = HEADINGS
-                .iter()
-                .find(|(c, _)| *c == needed)
-                .map(|h| h.1[0])
-                .unwrap_or("");
-            return Err(format!(
-                "找不到“{names}”列：第一行应是表头（支部、姓名、用户名或手机号……）"
-            ));
-        }
+/// How far back a move to another branch (组织关系转接) may be dated: the paperwork of a
+/// transfer often arrives weeks after the member left.
+pub const MOVE_BACK_DAYS: u64 = 90;
+
+/// The date a move takes effect, as the form gives it: a day no later than `today` and at most
+/// [`MOVE_BACK_DAYS`] before it.
+pub fn check_move_date(s: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    let date = parse_date(s).ok_or_else(|| format!("转接日期“{}”无法识别", s.trim()))?;
+    if date > today {
+        return Err("转接日期不能晚于今天：请到那天再办理".into());
     }
-    if at(Column::Username).is_none() && at(Column::Phone).is_none() {
-        return Err("需要“用户名”或“手机号”列".into());
+    let earliest = today
+        .checked_sub_days(chrono::Days::new(MOVE_BACK_DAYS))
+        .unwrap_or(today);
+    if date < earliest {
+        return Err(format!(
+            "转接日期最多可往前补 {MOVE_BACK_DAYS} 天（最早 {earliest}）"
+        ));
     }
-    let mut checked = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        if row.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let cell = |col: Column| at(col).and_then(|i| row.get(i)).map_or("", |s| s.as_str());
-        let result = check_member(
-            cell(Column::Branch),
-            cell(Column::Name),
-            cell(Column::Username),
-            cell(Column::Phone),
-            cell(Column::Gender),
-            cell(Column::Birth),
-            cell(Column::Join),
-            cell(Column::Standing),
-            cell(Column::HasPost),
-            cell(Column::Post),
-            today,
-        );
-        checked.push(CheckedRow {
-            line: i + 2,
-            cells: row.clone(),
-            result,
-        });
-    }
-    if checked.is_empty() {
-        return Err("文件里只有表头，没有党员".into());
-    }
-    // The same username or phone twice in one file.
-    let keys: Vec<Option<(String, Option<String>)>> = checked
-        .iter()
-        .map(|r| {
-            r.result
-                .as_ref()
-                .ok()
-                .map(|m| (m.username.clone(), m.phone.clone()))
-        })
-        .collect();
-    for i in 0..checked.len() {
-        let Some((user, phone)) = &keys[i] else {
-            continue;
-        };
-        let clash = (0..checked.len()).find(|&j| {
-            j != i
-                && keys[j]
-                    .as_ref()
-                    .is_some_and(|(u, p)| u == user || (phone.is_some() && p == phone))
-        });
-        if let Some(j) = clash {
-            let other = checked[j].line;
-            let message = format!("与第 {other} 行的用户名或手机号重复");
-            match &mut checked[i].result {
-                Ok(_) => checked[i].result = Err(vec![message]),
-                Err(e) => e.push(message),
-            }
-        }
-    }
-    Ok(checked)
+    Ok(date)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
-    }
-
-    fn table(rows: &[&[&str]]) -> Vec<Vec<String>> {
-        rows.iter()
-            .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
-            .collect()
-    }
-
-    const HEAD: &[&str] = &[
-        "支部",
-        "姓名",
-        "用户名",
-        "手机号",
-        "性别",
-        "出生日期",
-        "入党日期",
-        "党员类别",
-        "有职/无职",
-        "职务",
-    ];
 
     #[test]
     fn dates_are_read_as_people_write_them() {
@@ -453,141 +414,29 @@ mod tests {
     }
 
     #[test]
-    fn a_good_table_gives_members() {
-        let t = table(&[
-            HEAD,
-            &[
-                "第一党支部",
-                "王丽",
-                "",
-                "13800138000",
-                "女",
-                "1985-03-07",
-                "2008年7月1日",
-                "正式",
-                "有职",
-                "语文教研组长",
-            ],
-            &[
-                "第一党支部",
-                "李强",
-                "liqiang",
-                "",
-                "男",
-                "1990/5/1",
-                "2015-06-30",
-                "预备",
-                "无职",
-                "",
-            ],
-            &["", "", "", "", "", "", "", "", "", ""],
-        ]);
-        let rows = check_table(&t, today()).unwrap();
-        assert_eq!(rows.len(), 2, "blank rows are skipped");
-        let wang = rows[0].result.as_ref().unwrap();
+    fn a_move_is_dated_today_or_up_to_ninety_days_back() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(check_move_date("2026-11-30", today), Ok(today));
+        let earliest = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
         assert_eq!(
-            wang.username, "13800138000",
-            "the phone serves as the username"
-        );
-        assert_eq!(wang.post.as_deref(), Some("语文教研组长"));
-        assert_eq!(wang.gender, Some(Gender::Female));
-        let li = rows[1].result.as_ref().unwrap();
-        assert_eq!(li.standing, Standing::Probationary);
-        assert_eq!(li.post, None);
-        assert_eq!(rows[1].line, 3);
-    }
-
-    #[test]
-    fn every_bad_cell_is_named() {
-        let t = table(&[
-            HEAD,
-            &[
-                "第一党支部",
-                "",
-                "王 丽",
-                "1380013800",
-                "m",
-                "1985-13-07",
-                "2030-01-01",
-                "积极分子",
-                "有职",
-                "",
-            ],
-            &[
-                "第一党支部",
-                "赵敏",
-                "",
-                "",
-                "女",
-                "2000-01-01",
-                "2010-01-01",
-                "正式",
-                "无职",
-                "书记",
-            ],
-        ]);
-        let rows = check_table(&t, today()).unwrap();
-        let first = rows[0].result.as_ref().unwrap_err();
-        assert_eq!(first.len(), 8, "{first:?}");
-        assert!(first.iter().any(|e| e.contains("缺少姓名")));
-        assert!(
-            first
-                .iter()
-                .any(|e| e.contains("出生日期“1985-13-07”无法识别"))
+            check_move_date("2026-09-01", today),
+            Ok(earliest),
+            "exactly 90 days"
         );
         assert!(
-            first
-                .iter()
-                .any(|e| e.contains("入党日期“2030-01-01”不在合理范围内"))
-        );
-        let second = rows[1].result.as_ref().unwrap_err();
-        assert_eq!(
-            second,
-            &[
-                "用户名和手机号至少填一项",
-                "入党日期早于年满 18 岁",
-                "标为无职却填写了职务"
-            ]
-        );
-    }
-
-    #[test]
-    fn duplicates_within_the_file_are_caught() {
-        let t = table(&[
-            &["支部", "姓名", "手机号"],
-            &["第一党支部", "王丽", "13800138000"],
-            &["第二党支部", "王丽", "13800138000"],
-        ]);
-        let rows = check_table(&t, today()).unwrap();
-        assert_eq!(
-            rows[0].result.as_ref().unwrap_err(),
-            &["与第 3 行的用户名或手机号重复"]
-        );
-        assert_eq!(
-            rows[1].result.as_ref().unwrap_err(),
-            &["与第 2 行的用户名或手机号重复"]
-        );
-    }
-
-    #[test]
-    fn files_without_the_needed_columns_say_so() {
-        assert!(
-            check_table(
-                &table(&[&["姓名", "手机号"], &["王丽", "13800138000"]]),
-                today()
-            )
-            .unwrap_err()
-            .contains("支部")
-        );
-        assert!(
-            check_table(&table(&[&["支部", "姓名"], &["一", "王丽"]]), today())
+            check_move_date("2026-08-31", today)
                 .unwrap_err()
-                .contains("用户名")
+                .contains("最早 2026-09-01")
         );
-        assert_eq!(
-            check_table(&table(&[HEAD]), today()).unwrap_err(),
-            "文件里只有表头，没有党员"
+        assert!(
+            check_move_date("2026-12-01", today)
+                .unwrap_err()
+                .contains("不能晚于今天")
         );
-        assert_eq!(check_table(&[], today()).unwrap_err(), "文件是空的");
+        assert!(
+            check_move_date("下周", today)
+                .unwrap_err()
+                .contains("无法识别")
+        );
     }
 }

@@ -14,6 +14,9 @@ pub struct SchoolSetup {
     pub committee_name: String,
     pub admin_name: String,
     pub admin_username: String,
+    /// An education bureau (教育局) rather than a school: `school_name` is the bureau's name,
+    /// its first admin is the bureau's, and it adds its schools itself.
+    pub bureau: bool,
 }
 
 /// Why a set-up form is refused.
@@ -86,7 +89,24 @@ pub fn check_setup(
         committee_name,
         admin_name,
         admin_username: admin_username.to_owned(),
+        bureau: false,
     })
+}
+
+/// Checks the set-up of an education bureau (a county deployment). An empty 党组织 name
+/// becomes "<bureau>党委".
+pub fn check_bureau_setup(
+    bureau_name: &str,
+    committee_name: &str,
+    admin_name: &str,
+    admin_username: &str,
+) -> Result<SchoolSetup, SetupError> {
+    let mut setup = check_setup(bureau_name, committee_name, admin_name, admin_username)?;
+    if committee_name.trim().is_empty() {
+        setup.committee_name = format!("{}党委", setup.school_name);
+    }
+    setup.bureau = true;
+    Ok(setup)
 }
 
 #[cfg(test)]
@@ -102,6 +122,18 @@ mod tests {
         assert_eq!(s.admin_username, "admin");
         let s = check_setup("城关第一中学", "中共城关第一中学委员会", "王老师", "admin").unwrap();
         assert_eq!(s.committee_name, "中共城关第一中学委员会");
+    }
+
+    #[test]
+    fn a_bureau_is_named_with_its_party_committee() {
+        let s = check_bureau_setup("城关县教育局", "", "李局", "bureau").unwrap();
+        assert!(s.bureau);
+        assert_eq!(s.committee_name, "城关县教育局党委");
+        assert!(!check_setup("一中", "", "王", "admin").unwrap().bureau);
+        assert_eq!(
+            check_bureau_setup("", "", "李局", "bureau"),
+            Err(SetupError::SchoolName)
+        );
     }
 
     #[test]

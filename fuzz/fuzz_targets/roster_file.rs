@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use xingqi_domain::roster::check_table;
+use xingqi_domain::import::check_table;
 use xingqi_domain::table::read_table;
 
 fuzz_target!(|data: &[u8]| {

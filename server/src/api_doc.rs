@@ -41,7 +41,7 @@ const ACTIVITY_FORM: [(&str, Kind); 9] = [
     ("form[change_reason]", Optional),
 ];
 
-const MEMBER_FORM: [(&str, Kind); 10] = [
+const MEMBER_FORM: [(&str, Kind); 12] = [
     ("form[name]", Text),
     ("form[username]", Text),
     ("form[phone]", Text),
@@ -52,6 +52,8 @@ const MEMBER_FORM: [(&str, Kind); 10] = [
     ("form[post]", Text),
     ("form[committee]", Optional),
     ("form[group_id]", Text),
+    ("form[full_date]", Optional),
+    ("form[staff]", Optional),
 ];
 
 const CAMPAIGN_FORM: [(&str, Kind); 20] = [
@@ -150,6 +152,21 @@ const SERVER_FNS: &[ServerFn] = &[
         endpoint: "save_member",
         summary: "Adds or edits a member",
         fields: &[&[("branch_id", Text), ("user_id", Optional)], &MEMBER_FORM],
+    },
+    ServerFn {
+        endpoint: "member_moves",
+        summary: "A member's moves to other branches (组织关系转接), and where they may move to",
+        fields: &[&[("user_id", Text)]],
+    },
+    ServerFn {
+        endpoint: "move_member",
+        summary: "The 总支 moves a member to another branch or school from a given day",
+        fields: &[&[
+            ("user_id", Text),
+            ("to_branch", Text),
+            ("moved_on", Text),
+            ("reason", Text),
+        ]],
     },
     ServerFn {
         endpoint: "set_member_active",
@@ -274,13 +291,33 @@ const SERVER_FNS: &[ServerFn] = &[
     },
     ServerFn {
         endpoint: "my_branches",
-        summary: "The branches the viewer runs, with their figures of a year (the current one when left out)",
+        summary: "The branches the viewer runs or reads, with their figures of a year (the current one when left out)",
         fields: &[&[("year", Year)]],
     },
     ServerFn {
         endpoint: "decide_leave",
         summary: "Approves or declines a leave request",
         fields: &[&[("id", Text), ("approve", Flag), ("note", Text)]],
+    },
+    ServerFn {
+        endpoint: "bureau",
+        summary: "The education bureau's schools, their admins and its viewers",
+        fields: &[],
+    },
+    ServerFn {
+        endpoint: "bureau_add_school",
+        summary: "The bureau's admin adds a school with its first admin (an invite code comes back)",
+        fields: &[&[
+            ("school_name", Text),
+            ("committee_name", Text),
+            ("admin_name", Text),
+            ("admin_username", Text),
+        ]],
+    },
+    ServerFn {
+        endpoint: "bureau_add_viewer",
+        summary: "The bureau's admin adds a read-only viewer (an invite code comes back)",
+        fields: &[&[("name", Text), ("username", Text)]],
     },
     ServerFn {
         endpoint: "audit_log",

@@ -119,6 +119,10 @@ pub struct SetupArgs {
     /// The first admin's username.
     #[arg(long)]
     pub admin: String,
+    /// Set up an education bureau (教育局, a county deployment) instead: `--school` is then the
+    /// bureau's name, and its admin adds the schools.
+    #[arg(long)]
+    pub bureau: bool,
 }
 
 /// The trusted proxies, as one value for clap.

@@ -65,6 +65,34 @@ pub async fn upload(
     }
 }
 
+/// `GET /branch/{id}/members/template.xlsx`: the roster template, for the branch's organisers.
+pub async fn template(
+    State(state): State<AppState>,
+    Path(branch): Path<String>,
+    Viewer(viewer): Viewer,
+) -> Response {
+    match app::roster::server::template_xlsx(&state.db, &viewer, &branch).await {
+        Ok((name, bytes)) => (
+            [
+                (
+                    http::header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+                ),
+                (
+                    http::header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"roster-template.xlsx\"; filename*=UTF-8''{}",
+                        app::auth::server::urlencode(&name)
+                    ),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
 #[derive(Deserialize)]
 pub struct InviteForm {
     pub username: String,

@@ -54,6 +54,11 @@ pub fn table(app_files: offline::AppFiles) -> Vec<Route> {
             "/branch/{id}/members/import",
             post(roster::upload).layer(DefaultBodyLimit::max(roster::UPLOAD_LIMIT)),
         ),
+        route(
+            "GET",
+            "/branch/{id}/members/template.xlsx",
+            get(roster::template),
+        ),
         route("POST", "/auth/invite", post(roster::accept)),
         route("POST", "/auth/setup", post(setup::submit)),
         route("GET", "/healthz", get(|| async { "ok" })),

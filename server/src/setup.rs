@@ -3,7 +3,7 @@
 
 use app::auth::server::{Password, hash_password, open_session, secure_cookies, session_cookie};
 use app::domain::limits::Bucket;
-use app::domain::setup::check_setup;
+use app::domain::setup::{check_bureau_setup, check_setup};
 use app::error::AppError;
 use app::setup::server::{FirstPassword, set_up, token_is_open};
 use app::state::AppState;
@@ -24,6 +24,9 @@ pub struct SetupForm {
     pub username: String,
     pub password: Password,
     pub confirm: Password,
+    /// Set (to anything) for an education bureau rather than a school.
+    #[serde(default)]
+    pub bureau: Option<String>,
 }
 
 /// `POST /auth/setup`. A refused form goes back to the page with the reason's code (never the
@@ -54,7 +57,12 @@ pub async fn submit(
         Ok(false) => return back("token"),
         Err(e) => return e.into_response(),
     }
-    let setup = match check_setup(
+    let check = if form.bureau.is_some() {
+        check_bureau_setup
+    } else {
+        check_setup
+    };
+    let setup = match check(
         &form.school_name,
         &form.committee_name,
         &form.admin_name,
@@ -83,7 +91,8 @@ pub async fn submit(
     let ttl = state.config.session_ttl_ms;
     match open_session(&state.db, &done.admin.id, ttl).await {
         Ok(session) => {
-            let mut res = Redirect::to("/branch").into_response();
+            let home = if setup.bureau { "/bureau" } else { "/branch" };
+            let mut res = Redirect::to(home).into_response();
             let secure = secure_cookies(&state.config, &headers);
             res.headers_mut()
                 .append(SET_COOKIE, session_cookie(&session, secure, ttl));
@@ -101,7 +110,12 @@ pub async fn run_cli(
     args: &crate::config::SetupArgs,
 ) -> anyhow::Result<()> {
     use secrecy::ExposeSecret;
-    let setup = check_setup(&args.school, &args.committee, &args.admin_name, &args.admin)
+    let check = if args.bureau {
+        check_bureau_setup
+    } else {
+        check_setup
+    };
+    let setup = check(&args.school, &args.committee, &args.admin_name, &args.admin)
         .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
     let db = crate::storage::open(config.database_url.expose_secret()).await?;
     let done = set_up(&db, &setup, FirstPassword::Invite, app::db::now_ms()).await;

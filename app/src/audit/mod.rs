@@ -38,10 +38,12 @@ pub enum Action {
     RecordCorrection,
     /// The school set up (first run), or its organisation tree changed.
     OrgSetup,
+    /// A member moved to another branch or school (组织关系转接).
+    MemberMove,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::RoleChange,
         Action::Invite,
         Action::PasswordReset,
@@ -53,6 +55,7 @@ impl Action {
         Action::SurveyCodes,
         Action::RecordCorrection,
         Action::OrgSetup,
+        Action::MemberMove,
     ];
 
     pub fn key(self) -> &'static str {
@@ -68,6 +71,7 @@ impl Action {
             Action::SurveyCodes => "survey_codes",
             Action::RecordCorrection => "record_correction",
             Action::OrgSetup => "org_setup",
+            Action::MemberMove => "member_move",
         }
     }
 
@@ -88,6 +92,7 @@ impl Action {
             Action::SurveyCodes => "生成测评邀请码",
             Action::RecordCorrection => "更正出席记录",
             Action::OrgSetup => "设置学校与组织",
+            Action::MemberMove => "组织关系转接",
         }
     }
 }

@@ -26,6 +26,7 @@ pub struct CurrentUser {
 pub fn landing_path(next: Option<&str>, role: Role) -> String {
     match next {
         Some(p) if is_site_path(p) => p.to_owned(),
+        _ if role.is_bureau() => "/bureau".to_owned(),
         _ if role.runs_branches() => "/branch".to_owned(),
         _ => "/me".to_owned(),
     }
@@ -79,5 +80,6 @@ mod tests {
         );
         assert_eq!(landing_path(None, Role::Secretary), "/branch");
         assert_eq!(landing_path(None, Role::Admin), "/branch");
+        assert_eq!(landing_path(None, Role::BureauViewer), "/bureau");
     }
 }

@@ -56,6 +56,9 @@ pub struct BranchSummary {
     pub id: String,
     pub name: String,
     pub year: i32,
+    /// The school's name, on a bureau's list of every school's branches.
+    #[serde(default)]
+    pub school: Option<String>,
     /// Activities held this year so far.
     pub held: u32,
     pub year_figure: Figure,

@@ -12,7 +12,7 @@ use crate::domain::participation::{Attendance, SEED_PARTICIPATION_BAR};
 use crate::domain::time::{year_bounds_ms, year_of};
 use crate::domain::todo::{Item, todos};
 use crate::error::AppError;
-use crate::org::server::{Branch, organised_branch, readable_branches};
+use crate::org::server::{Branch, readable_branch, readable_branches};
 
 /// An activity of the year, as the branch page counts it.
 #[derive(sqlx::FromRow)]
@@ -98,6 +98,7 @@ fn summarise(branch: &Branch, year: i32, activities: &[ActivityFigure]) -> Branc
         id: branch.id.clone(),
         name: branch.name.clone(),
         year,
+        school: None,
         held: held.len() as u32,
         year_figure: Figure::of(
             Attendance::total(held.iter().map(|a| a.figure.attendance)),
@@ -183,7 +184,7 @@ pub async fn branch_year(
     now: i64,
     year: Option<i32>,
 ) -> Result<BranchOverview, AppError> {
-    let branch = organised_branch(db, viewer, branch_id).await?;
+    let branch = readable_branch(db, viewer, branch_id).await?;
     let year = crate::domain::time::figure_year(year, now).map_err(AppError::Invalid)?;
     let mut overview = match super::frozen::snapshot(db, &branch.id, year).await? {
         Some(mut frozen) => {
@@ -209,7 +210,7 @@ pub async fn computed_year(
     now: i64,
     year: i32,
 ) -> Result<BranchOverview, AppError> {
-    let branch = organised_branch(db, viewer, branch_id).await?;
+    let branch = readable_branch(db, viewer, branch_id).await?;
     let current = year == year_of(now);
     let activities = year_activities(db, &branch.id, year, now).await?;
     let leave_requests = if current {
@@ -310,6 +311,20 @@ async fn now_todos(
 /// How long a change made after an activity started stays on the 总支's to-do list.
 const CHANGES_SHOWN_MS: i64 = 30 * 24 * 3_600_000;
 
+/// The schools (id, name) of a bureau's viewer, to name each branch's school; none for others.
+async fn school_names(db: &Db, viewer: &CurrentUser) -> Result<Vec<(String, String)>, AppError> {
+    if !viewer.role.is_bureau() {
+        return Ok(Vec::new());
+    }
+    Ok(sqlx::query_as(
+        "SELECT id, COALESCE(school_name, name) FROM organisations \
+         WHERE parent_id = $1 AND kind = 'school'",
+    )
+    .bind(&viewer.org_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
 /// The current year so far of every branch `viewer` may read.
 pub async fn my_branches(db: &Db, viewer: &CurrentUser, now: i64) -> Result<MyBranches, AppError> {
     branches_year(db, viewer, now, None).await
@@ -322,7 +337,7 @@ pub async fn branches_year(
     now: i64,
     year: Option<i32>,
 ) -> Result<MyBranches, AppError> {
-    if !viewer.role.runs_branches() {
+    if !viewer.role.reads_branches() {
         return Err(AppError::Forbidden);
     }
     let year = crate::domain::time::figure_year(year, now).map_err(AppError::Invalid)?;
@@ -330,14 +345,21 @@ pub async fn branches_year(
     let mut branches = Vec::new();
     let mut todos = Vec::new();
     let readable = readable_branches(db, viewer).await?;
+    let schools = school_names(db, viewer).await?;
     for branch in &readable {
-        match super::frozen::snapshot(db, &branch.id, year).await? {
-            Some(frozen) => branches.push(frozen.summary),
+        let mut summary = match super::frozen::snapshot(db, &branch.id, year).await? {
+            Some(frozen) => frozen.summary,
             None => {
                 let activities = year_activities(db, &branch.id, year, now).await?;
-                branches.push(summarise(branch, year, &activities));
+                summarise(branch, year, &activities)
             }
-        }
+        };
+        summary.school = branch
+            .parent_id
+            .as_ref()
+            .and_then(|s| schools.iter().find(|(id, _)| id == s))
+            .map(|(_, name)| name.clone());
+        branches.push(summary);
         if current && viewer.role == crate::domain::role::Role::Admin {
             todos.extend(
                 crate::activity::server::changes_after_start(
@@ -350,9 +372,12 @@ pub async fn branches_year(
         }
     }
     let ids: Vec<&str> = readable.iter().map(|b| b.id.as_str()).collect();
+    // The 总支's closing of the year; a bureau reads each school's on its branches' pages.
     let closing = match readable.first().and_then(|b| b.parent_id.clone()) {
-        Some(school) => Some(super::frozen::year_state(db, viewer, &school, year, now).await?),
-        None => None,
+        Some(school) if !viewer.role.is_bureau() => {
+            Some(super::frozen::year_state(db, viewer, &school, year, now).await?)
+        }
+        _ => None,
     };
     Ok(MyBranches {
         viewer: viewer.clone(),

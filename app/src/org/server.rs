@@ -2,7 +2,7 @@
 
 use crate::auth::CurrentUser;
 use crate::db::Db;
-use crate::domain::role::{Role, may_organise};
+use crate::domain::role::{Role, may_organise, may_read};
 use crate::error::AppError;
 
 /// A 党支部 row: its id, name and the 总支 above it.
@@ -18,7 +18,7 @@ pub struct Branch {
 pub struct Org {
     pub id: String,
     pub name: String,
-    /// `school`, `branch` or `group`.
+    /// `bureau`, `school`, `branch` or `group`.
     pub kind: String,
     pub parent_id: Option<String>,
 }
@@ -62,6 +62,54 @@ pub async fn organised_branch(
     })
 }
 
+/// The organisation `org_id`, if `viewer` may read it (`domain::role::may_read`): whoever runs
+/// it, and the bureau above its school. Unknown: `NotFound`; someone else's: `Forbidden`.
+pub async fn readable(db: &Db, viewer: &CurrentUser, org_id: &str) -> Result<Org, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Found {
+        #[sqlx(flatten)]
+        org: Org,
+        grandparent: Option<String>,
+    }
+    let found: Found = sqlx::query_as(
+        "SELECT o.id, o.name, o.kind, o.parent_id, p.parent_id AS grandparent \
+         FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id WHERE o.id = $1",
+    )
+    .bind(org_id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let org = found.org;
+    if may_read(
+        viewer.role,
+        &viewer.org_id,
+        &org.id,
+        org.parent_id.as_deref(),
+        found.grandparent.as_deref(),
+    ) {
+        Ok(org)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The branch `branch_id`, if `viewer` may read it: its organisers, and the bureau above.
+pub async fn readable_branch(
+    db: &Db,
+    viewer: &CurrentUser,
+    branch_id: &str,
+) -> Result<Branch, AppError> {
+    let org = readable(db, viewer, branch_id).await?;
+    if org.kind != "branch" {
+        return Err(AppError::NotFound);
+    }
+    Ok(Branch {
+        id: org.id,
+        name: org.name,
+        parent_id: org.parent_id,
+    })
+}
+
 /// The viewer's school, if they run it (its 总支's admin): the scope of the 总支's own acts
 /// (its audit log, its organisation tree, its decisions on revisions).
 pub async fn own_school(db: &Db, viewer: &CurrentUser) -> Result<Org, AppError> {
@@ -73,10 +121,18 @@ pub async fn own_school(db: &Db, viewer: &CurrentUser) -> Result<Org, AppError> 
     }
 }
 
-/// The branches `viewer` may read: a secretary's own, every branch of an admin's school.
+/// The branches `viewer` may read: a secretary's own, every branch of an admin's school, every
+/// branch of every school under a bureau (school by school).
 pub async fn readable_branches(db: &Db, viewer: &CurrentUser) -> Result<Vec<Branch>, AppError> {
     let sql = match viewer.role {
         Role::Member => return Ok(Vec::new()),
+        Role::BureauViewer | Role::BureauAdmin => {
+            "SELECT b.id, b.name, b.parent_id FROM organisations b \
+             JOIN organisations s ON s.id = b.parent_id \
+             WHERE s.parent_id = $1 AND s.kind = 'school' AND b.kind = 'branch' \
+             AND b.archived_at IS NULL AND s.archived_at IS NULL \
+             ORDER BY s.sort_order, s.name, b.sort_order, b.name"
+        }
         Role::Secretary => {
             "SELECT id, name, parent_id FROM organisations WHERE id = $1 AND kind = 'branch'"
         }

@@ -1,6 +1,6 @@
 //! Server functions of the roster: thin adapters over `server.rs`.
 
-use super::{ImportPreview, Invite, MemberForm, MemberList, MemberView};
+use super::{ImportPreview, Invite, MemberForm, MemberList, MemberMoves, MemberView};
 use crate::error::AppError;
 use crate::error::FieldError;
 use leptos::prelude::*;
@@ -50,6 +50,40 @@ pub async fn save_member(
         }
         Err(errors) => Ok(errors),
     }
+}
+
+/// A member's moves to other branches, and where the 总支 may move them.
+#[server(endpoint = "member_moves")]
+pub async fn load_member_moves(user_id: String) -> Result<MemberMoves, AppError> {
+    let (state, viewer) = context().await?;
+    super::server::moves(&state.db, &viewer, &user_id, crate::db::now_ms())
+        .await
+        .map_err(AppError::respond)
+}
+
+/// Moves a member to another branch (组织关系转接) from the day `moved_on`; the 总支 only. On
+/// success the browser goes to the new branch's roster.
+#[server(endpoint = "move_member")]
+pub async fn move_member(
+    user_id: String,
+    to_branch: String,
+    moved_on: String,
+    reason: String,
+) -> Result<(), AppError> {
+    let (state, viewer) = context().await?;
+    let to = super::server::move_member(
+        &state.db,
+        &viewer,
+        &user_id,
+        &to_branch,
+        &moved_on,
+        &reason,
+        crate::db::now_ms(),
+    )
+    .await
+    .map_err(AppError::respond)?;
+    leptos_axum::redirect(&format!("/branch/{to}/members"));
+    Ok(())
 }
 
 #[server(endpoint = "set_member_active")]

@@ -64,6 +64,10 @@ fn SetupForm(token: String, error: Option<&'static str>) -> impl IntoView {
             <input type="hidden" name="token" value=token/>
             <label class="field"><span>"学校名称"</span><input name="school_name" maxlength="60" required placeholder="如：城关第一中学"/></label>
             <label class="field"><span>"党组织名称（可不填）"</span><input name="committee_name" maxlength="60" placeholder="不填则为 学校名称+党总支"/></label>
+            <label class="check">
+                <input type="checkbox" name="bureau" value="1"/>
+                " 这是教育局（县级部署：上面填教育局名称，设置后由教育局添加下属学校）"
+            </label>
             <fieldset class="field-group">
                 <legend>"总支管理员（第一个账号）"</legend>
                 <label class="field"><span>"姓名"</span><input name="admin_name" maxlength="60" autocomplete="name" required/></label>

@@ -1,5 +1,6 @@
 //! First run on the server: the one-time set-up token, and the school, its 总支 and its first
-//! admin written in one transaction — from the set-up page or from `xingqi setup`.
+//! admin (or an education bureau and its first admin) written in one transaction — from the
+//! set-up page or from `xingqi setup`.
 
 use crate::audit::Action;
 use crate::audit::server::Act;
@@ -89,12 +90,17 @@ pub async fn set_up(
         return Err(AppError::Invalid("学校已经设置过了，请直接登录".into()));
     }
     let school_id = uuid::Uuid::now_v7().to_string();
+    let (kind, role) = if setup.bureau {
+        ("bureau", Role::BureauAdmin)
+    } else {
+        ("school", Role::Admin)
+    };
     insert_org(
         &mut tx,
         &NewOrg {
             id: &school_id,
             parent_id: None,
-            kind: "school",
+            kind,
             name: &setup.committee_name,
             sort_order: 0,
         },
@@ -109,7 +115,7 @@ pub async fn set_up(
         id: uuid::Uuid::now_v7().to_string(),
         username: setup.admin_username.clone(),
         display_name: setup.admin_name.clone(),
-        role: Role::Admin,
+        role,
         org_id: school_id.clone(),
         org_name: setup.committee_name.clone(),
     };
@@ -125,7 +131,7 @@ pub async fn set_up(
             username: &admin.username,
             display_name: &admin.display_name,
             password_hash: hash,
-            role: Role::Admin.as_str(),
+            role: role.as_str(),
             created_at: now,
             ..NewUser::default()
         },

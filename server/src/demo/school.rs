@@ -93,6 +93,8 @@ pub(super) async fn seed(
                 1 + rng.next() % 12,
                 1 + rng.next() % 28
             );
+            let probationary = i + 1 == *size;
+            let full_date = format!("{}-07-01", joined + 1);
             insert_user(
                 &mut tx,
                 &NewUser {
@@ -104,16 +106,19 @@ pub(super) async fn seed(
                     role: p.role,
                     created_at: now,
                     // The secretary and the next two members form the branch committee.
-                    committee: i < 3,
+                    committee_role: match i {
+                        0 => Some("secretary"),
+                        1 => Some("deputy"),
+                        2 => Some("member"),
+                        _ => None,
+                    },
                     group_id: Some(&groups[i % 2]),
                     gender: Some(gender),
                     birth_date: Some(&birth_date),
                     join_date: Some(&format!("{joined}-07-01")),
-                    standing: if i + 1 == *size {
-                        "probationary"
-                    } else {
-                        "full"
-                    },
+                    standing: if probationary { "probationary" } else { "full" },
+                    full_date: (!probationary && joined + 1 < year_of(now))
+                        .then_some(full_date.as_str()),
                     post: (i % 3 != 2).then(|| POSTS[i % POSTS.len()]),
                     ..NewUser::default()
                 },

@@ -6,14 +6,17 @@
 mod common;
 
 mod audit;
+mod bureau;
 mod cadence;
 mod crash;
 mod http;
 mod limits;
 mod matrix;
+mod moves;
 mod process;
 mod replay;
 mod roster;
+mod roster_import;
 mod school;
 mod setup;
 mod storage;

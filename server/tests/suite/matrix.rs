@@ -23,9 +23,14 @@ enum Who {
     OtherSecretary,
     Admin,
     OtherAdmin,
+    /// The first school's bureau: its read-only viewer and its admin.
+    BureauViewer,
+    BureauAdmin,
+    /// Another bureau's viewer (no school of theirs is in the fixture).
+    OtherBureau,
 }
 
-const EVERYONE: [Who; 7] = [
+const EVERYONE: [Who; 10] = [
     Who::Anonymous,
     Who::Member,
     Who::OtherMember,
@@ -33,6 +38,9 @@ const EVERYONE: [Who; 7] = [
     Who::OtherSecretary,
     Who::Admin,
     Who::OtherAdmin,
+    Who::BureauViewer,
+    Who::BureauAdmin,
+    Who::OtherBureau,
 ];
 
 /// Who a row lets in.
@@ -50,6 +58,14 @@ enum Rule {
     Organisers,
     /// The first branch's school's admin alone (the 总支's decisions).
     SchoolAdmin,
+    /// The first branch's organisers and, to read, its school's bureau.
+    Readers,
+    /// Whoever reads branch pages anywhere: the runners and every bureau's people (their own).
+    BranchReaders,
+    /// Every bureau's people (their own bureau).
+    Bureau,
+    /// The first school's bureau's admin alone.
+    BureauAdmin,
 }
 
 impl Rule {
@@ -57,10 +73,20 @@ impl Rule {
         match self {
             Rule::Anyone => true,
             Rule::SignedIn => who != Who::Anonymous,
-            Rule::Runners => !matches!(who, Who::Anonymous | Who::Member | Who::OtherMember),
+            Rule::Runners => matches!(
+                who,
+                Who::Secretary | Who::OtherSecretary | Who::Admin | Who::OtherAdmin
+            ),
             Rule::Admins => matches!(who, Who::Admin | Who::OtherAdmin),
             Rule::Organisers => matches!(who, Who::Secretary | Who::Admin),
             Rule::SchoolAdmin => who == Who::Admin,
+            Rule::Readers => matches!(
+                who,
+                Who::Secretary | Who::Admin | Who::BureauViewer | Who::BureauAdmin
+            ),
+            Rule::BranchReaders => Rule::Runners.lets_in(who) || Rule::Bureau.lets_in(who),
+            Rule::Bureau => matches!(who, Who::BureauViewer | Who::BureauAdmin | Who::OtherBureau),
+            Rule::BureauAdmin => who == Who::BureauAdmin,
         }
     }
 }
@@ -261,13 +287,18 @@ fn rows(t: &Things) -> Vec<Row> {
         page(
             "/photos/{id}",
             format!("/photos/{}", t.photo),
-            Rule::Organisers,
+            Rule::Readers,
         ),
         row(
             M::POST,
             "/branch/{id}/members/import",
             format!("/branch/{b1}/members/import"),
             Body::Multipart,
+            Rule::Organisers,
+        ),
+        page(
+            "/branch/{id}/members/template.xlsx",
+            format!("/branch/{b1}/members/template.xlsx"),
             Rule::Organisers,
         ),
         // A made-up set-up token: everyone is sent back to the form, nobody gets further.
@@ -326,7 +357,7 @@ fn rows(t: &Things) -> Vec<Row> {
             Rule::Organisers,
         ),
         // Server functions.
-        api("activity_record", form(&[("id", today)]), Rule::Organisers),
+        api("activity_record", form(&[("id", today)]), Rule::Readers),
         api(
             "activity_form",
             form(&[("branch_id", b1)]),
@@ -372,6 +403,18 @@ fn rows(t: &Things) -> Vec<Row> {
         api("audit_log", form(&[("page", "0")]), Rule::Admins),
         api("members", form(&[("branch_id", b1)]), Rule::Organisers),
         api("member", form(&[("user_id", m1a)]), Rule::Organisers),
+        api("member_moves", form(&[("user_id", m1a)]), Rule::Organisers),
+        // A date too far back: the 总支 is answered (with the reason), nothing moves.
+        api(
+            "move_member",
+            form(&[
+                ("user_id", m1a),
+                ("to_branch", &f.branch2),
+                ("moved_on", "2000-01-01"),
+                ("reason", "矩阵"),
+            ]),
+            Rule::SchoolAdmin,
+        ),
         api(
             "save_member",
             with(member_form(""), &[("branch_id", b1)]),
@@ -477,12 +520,24 @@ fn rows(t: &Things) -> Vec<Row> {
             form(&[("user_id", &f.m1b.id), ("secretary", "false")]),
             Rule::SchoolAdmin,
         ),
+        api("branch_overview", form(&[("branch_id", b1)]), Rule::Readers),
+        api("my_branches", Body::None, Rule::BranchReaders),
+        api("bureau", Body::None, Rule::Bureau),
         api(
-            "branch_overview",
-            form(&[("branch_id", b1)]),
-            Rule::Organisers,
+            "bureau_add_school",
+            form(&[
+                ("school_name", "矩阵小学"),
+                ("committee_name", ""),
+                ("admin_name", "矩阵"),
+                ("admin_username", "matrix-school"),
+            ]),
+            Rule::BureauAdmin,
         ),
-        api("my_branches", Body::None, Rule::Runners),
+        api(
+            "bureau_add_viewer",
+            form(&[("name", "矩阵"), ("username", "matrix-viewer")]),
+            Rule::BureauAdmin,
+        ),
         api(
             "decide_leave",
             form(&[("id", &t.leave), ("approve", "true"), ("note", "")]),
@@ -492,8 +547,9 @@ fn rows(t: &Things) -> Vec<Row> {
         page("/login", "/login".into(), Rule::Anyone),
         page("/me", "/me".into(), Rule::SignedIn),
         page("/audit", "/audit".into(), Rule::Admins),
-        page("/branch", "/branch".into(), Rule::Runners),
-        page("/branch/{id}", format!("/branch/{b1}"), Rule::Organisers),
+        page("/branch", "/branch".into(), Rule::BranchReaders),
+        page("/bureau", "/bureau".into(), Rule::Bureau),
+        page("/branch/{id}", format!("/branch/{b1}"), Rule::Readers),
         page(
             "/branch/{id}/activities/new",
             format!("/branch/{b1}/activities/new"),
@@ -525,7 +581,7 @@ fn rows(t: &Things) -> Vec<Row> {
         page(
             "/activity/{id}",
             format!("/activity/{today}"),
-            Rule::Organisers,
+            Rule::Readers,
         ),
         page(
             "/activity/{id}/edit",
@@ -621,6 +677,8 @@ async fn every_route_refuses_exactly_who_its_row_says(db: &Db) {
         Some("另一所学校党总支"),
     )
     .await;
+    common::bureau(db, &[&t.f.school], "bviewer", "badmin").await;
+    common::bureau(db, &[], "bviewer2", "badmin2").await;
     let mut viewers = BTreeMap::new();
     for (who, username) in [
         (Who::Member, "m1a"),
@@ -629,6 +687,9 @@ async fn every_route_refuses_exactly_who_its_row_says(db: &Db) {
         (Who::OtherSecretary, "sec2"),
         (Who::Admin, "admin"),
         (Who::OtherAdmin, "admin2"),
+        (Who::BureauViewer, "bviewer"),
+        (Who::BureauAdmin, "badmin"),
+        (Who::OtherBureau, "bviewer2"),
     ] {
         viewers.insert(who, signed_in(&base, username).await);
     }

@@ -74,7 +74,10 @@ fn RecordView(record: ActivityRecord) -> impl IntoView {
     let cancel_reason = record.cancel_reason.clone();
     let (qr_href, edit_href) = (format!("/activity/{id}/qr"), format!("/activity/{id}/edit"));
     let for_roll = record.clone();
+    let for_edit = record.clone();
     let crumb_name = record.branch_name.clone();
+    // The bureau reads the record; only its organisers change it.
+    let runs = record.viewer.role.runs_branches();
     view! {
         <Title text=title/>
         <div class="no-print"><TopBar user=record.viewer.clone()/></div>
@@ -90,7 +93,7 @@ fn RecordView(record: ActivityRecord) -> impl IntoView {
                 <p class="alert alert-warn">"本次活动已取消：" {cancel_reason.clone()}</p>
             </Show>
             <div class="actions no-print">
-                <Show when=move || !cancelled>
+                <Show when=move || runs && !cancelled>
                     <A href=qr_href.clone() attr:class="btn btn-primary">"出示签到码"</A>
                     <A href=edit_href.clone() attr:class="btn">"编辑"</A>
                 </Show>
@@ -116,14 +119,16 @@ fn RecordView(record: ActivityRecord) -> impl IntoView {
             </table>
             <Show when=move || held && !cancelled>
                 <RollState record=for_roll.clone()/>
-                <HeldCheckins activity_id=for_roll.id.clone() roll=for_roll.roll.clone()/>
-                <RollEditor record=for_roll.clone()/>
+            </Show>
+            <Show when=move || runs && held && !cancelled>
+                <HeldCheckins activity_id=for_edit.id.clone() roll=for_edit.roll.clone()/>
+                <RollEditor record=for_edit.clone()/>
             </Show>
             <Minutes record=record.clone()/>
             <Photos record=record.clone()/>
             <MarkLog marks=record.marks.clone()/>
             <ChangeLog changes=record.changes.clone()/>
-            <Show when=move || !cancelled>
+            <Show when=move || runs && !cancelled>
                 <CancelForm id=id.clone()/>
             </Show>
         </main>

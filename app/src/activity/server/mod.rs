@@ -75,7 +75,20 @@ impl Loaded {
 }
 
 async fn load_organised(db: &Db, viewer: &CurrentUser, id: &str) -> Result<Loaded, AppError> {
-    let row: ActivityRow = sqlx::query_as(
+    let row = activity_row(db, id).await?;
+    let branch = organised_branch(db, viewer, &row.org_id).await?;
+    Ok(Loaded { branch, row })
+}
+
+/// The activity `id` with its branch, if `viewer` may read it (its organisers, the bureau).
+async fn load_readable(db: &Db, viewer: &CurrentUser, id: &str) -> Result<Loaded, AppError> {
+    let row = activity_row(db, id).await?;
+    let branch = crate::org::server::readable_branch(db, viewer, &row.org_id).await?;
+    Ok(Loaded { branch, row })
+}
+
+async fn activity_row(db: &Db, id: &str) -> Result<ActivityRow, AppError> {
+    sqlx::query_as(
         "SELECT id, org_id, kind, topic, starts_at, ends_at, place, chair, recorder, audience, \
            audience_group, status, cancel_reason, minutes, minutes_at, proof_secret, \
            roll_closed_at, created_at \
@@ -84,9 +97,7 @@ async fn load_organised(db: &Db, viewer: &CurrentUser, id: &str) -> Result<Loade
     .bind(id)
     .fetch_optional(db.pool())
     .await?
-    .ok_or(AppError::NotFound)?;
-    let branch = organised_branch(db, viewer, &row.org_id).await?;
-    Ok(Loaded { branch, row })
+    .ok_or(AppError::NotFound)
 }
 
 async fn group_name(

@@ -97,7 +97,7 @@ pub async fn photo(
             .fetch_optional(db.pool())
             .await?
             .ok_or(AppError::NotFound)?;
-    load_organised(db, viewer, &activity_id).await?;
+    super::load_readable(db, viewer, &activity_id).await?;
     // The id is a UUID we made; parsing it again keeps any path out of the file name.
     let file = Uuid::parse_str(photo_id)
         .map_err(|_| AppError::NotFound)?

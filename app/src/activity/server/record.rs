@@ -3,7 +3,7 @@
 
 use super::super::{ActivityRecord, ChangeEntry, MarkEntry, PhotoView, ProofScreen};
 use super::roll::roll_of;
-use super::{Loaded, audience_label, load_organised};
+use super::{Loaded, audience_label, load_organised, load_readable};
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::activity::ActivityKind;
@@ -68,14 +68,14 @@ pub async fn save_minutes(
     Ok(())
 }
 
-/// The activity's full record (活动记录), for its organisers.
+/// The activity's full record (活动记录), for its organisers and, to read, the bureau.
 pub async fn record(
     db: &Db,
     viewer: &CurrentUser,
     id: &str,
     now: i64,
 ) -> Result<ActivityRecord, AppError> {
-    let Loaded { branch, row } = load_organised(db, viewer, id).await?;
+    let Loaded { branch, row } = load_readable(db, viewer, id).await?;
     let mut conn = db.pool().acquire().await?;
     let roll = roll_of(&mut conn, id).await?;
     let counts = RollCounts::of(roll.iter().map(|e| e.state));

@@ -21,13 +21,14 @@ pub fn BranchesPage() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(mine) if mine.branches.len() == 1 => {
+                    Ok(mine) if mine.branches.len() == 1 && !mine.viewer.role.is_bureau() => {
                         let id = mine.branches[0].id.clone();
                         view! { <BranchDetail id=id year=year()/> }.into_any()
                     }
                     Ok(mine) => {
                         let bar = mine.bar;
                         let empty = mine.branches.is_empty();
+                        let bureau = mine.viewer.role.is_bureau();
                         view! {
                             <TopBar user=mine.viewer/>
                             <main class="page">
@@ -35,14 +36,20 @@ pub fn BranchesPage() -> impl IntoView {
                                 <YearPicker base="/branch".to_owned() year=mine.year years=mine.years.clone()/>
                                 <YearClosing state=mine.closing.clone()/>
                                 {(!mine.todos.is_empty()).then(|| view! { <Todos todos=mine.todos.clone()/> })}
-                                <Show when=move || empty>
+                                <Show when=move || empty && !bureau>
                                     <p class="empty">"您名下还没有支部。" <a href="/school">"去组织设置新增支部"</a></p>
                                 </Show>
-                                <div class="cards">
-                                    {mine.branches.into_iter().map(|b| view! {
-                                        <BranchCard summary=b bar=bar/>
-                                    }).collect_view()}
-                                </div>
+                                <Show when=move || empty && bureau>
+                                    <p class="empty">"局里还没有学校设置好支部。" <a href="/bureau">"去添加学校"</a></p>
+                                </Show>
+                                {by_school(mine.branches).into_iter().map(|(school, branches)| view! {
+                                    {school.map(|s| view! { <h2>{s}</h2> })}
+                                    <div class="cards">
+                                        {branches.into_iter().map(|b| view! {
+                                            <BranchCard summary=b bar=bar/>
+                                        }).collect_view()}
+                                    </div>
+                                }).collect_view()}
                                 <RuleNote bar=bar/>
                             </main>
                         }.into_any()
@@ -52,6 +59,19 @@ pub fn BranchesPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The branches in runs of one school (a bureau's list names each school; others have one run
+/// without a name).
+fn by_school(branches: Vec<BranchSummary>) -> Vec<(Option<String>, Vec<BranchSummary>)> {
+    let mut runs: Vec<(Option<String>, Vec<BranchSummary>)> = Vec::new();
+    for b in branches {
+        match runs.last_mut() {
+            Some((school, list)) if *school == b.school => list.push(b),
+            _ => runs.push((b.school.clone(), vec![b])),
+        }
+    }
+    runs
 }
 
 #[component]

@@ -79,6 +79,8 @@ fn BranchView(overview: BranchOverview) -> impl IntoView {
     let held_empty = held.is_empty();
     let upcoming_empty = upcoming.is_empty();
     let title = format!("{} · 星旗", summary.name);
+    // The bureau reads; only the branch's organisers schedule and keep the roster.
+    let runs = viewer.role.runs_branches();
     view! {
         <Title text=title/>
         <TopBar user=viewer/>
@@ -86,10 +88,12 @@ fn BranchView(overview: BranchOverview) -> impl IntoView {
             <h1>{summary.name.clone()}</h1>
             <YearPicker base=base year=year years=years/>
             <YearClosing state=closing/>
-            <div class="actions">
-                <A href=new_activity attr:class="btn btn-primary">"安排活动"</A>
-                <A href=members attr:class="btn">"党员名册"</A>
-            </div>
+            <Show when=move || runs>
+                <div class="actions">
+                    <A href=new_activity.clone() attr:class="btn btn-primary">"安排活动"</A>
+                    <A href=members.clone() attr:class="btn">"党员名册"</A>
+                </div>
+            </Show>
             <Todos todos=todos/>
             <YearFigure summary=summary bar=bar/>
             <PeriodFigures months=months quarters=quarters/>

@@ -1,6 +1,7 @@
 //! The add / edit form of one member.
 
 use super::param;
+use crate::domain::roster::CommitteeRole;
 use crate::error::FieldError;
 use crate::roster::{MemberList, MemberView, SaveMember, load_member, load_members};
 use crate::ui::{ErrorPanel, Loading, TopBar};
@@ -55,14 +56,17 @@ fn MemberFormView(list: MemberList, member: Option<MemberView>) -> impl IntoView
         join_date: None,
         standing: "full".into(),
         post: None,
-        committee: false,
+        committee_role: None,
         group_id: None,
         group_name: None,
+        staff: true,
+        full_date: None,
         role: "member".into(),
         active: true,
         activated: false,
     });
     let group = m.group_id.clone().unwrap_or_default();
+    let seat = m.committee();
     view! {
         <TopBar user=list.viewer.clone()/>
         <main class="page">
@@ -104,6 +108,15 @@ fn MemberFormView(list: MemberList, member: Option<MemberView>) -> impl IntoView
                     <label class="field"><span>"出生日期"</span><input type="date" name="form[birth_date]" value=m.birth_date.clone().unwrap_or_default()/></label>
                     <label class="field"><span>"入党日期"</span><input type="date" name="form[join_date]" value=m.join_date.clone().unwrap_or_default()/></label>
                 </div>
+                <div class="field-row">
+                    <label class="field"><span>"转正日期（预备党员留空）"</span><input type="date" name="form[full_date]" value=m.full_date.clone().unwrap_or_default()/></label>
+                    <label class="field"><span>"是否教职工"</span>
+                        <select name="form[staff]">
+                            <option value="是" selected=m.staff>"是"</option>
+                            <option value="否" selected=!m.staff>"否（离退休等）"</option>
+                        </select>
+                    </label>
+                </div>
                 <label class="field"><span>"职务（无职请留空）"</span><input name="form[post]" value=m.post.clone().unwrap_or_default() maxlength="30"/></label>
                 <div class="field-row">
                     <label class="field"><span>"党小组"</span>
@@ -115,10 +128,18 @@ fn MemberFormView(list: MemberList, member: Option<MemberView>) -> impl IntoView
                             }).collect_view()}
                         </select>
                     </label>
-                    <label class="check"><input type="checkbox" name="form[committee]" value="true" checked=m.committee/>" 支部委员会委员"</label>
+                    <label class="field"><span>"支委职务"</span>
+                        <select name="form[committee]">
+                            <option value="" selected=seat.is_none()>"不是支委"</option>
+                            {CommitteeRole::ALL.into_iter().map(|c| {
+                                view! { <option value=c.label() selected=seat == Some(c)>{c.label()}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
                 </div>
                 <button type="submit" class="btn btn-primary btn-block">"保存"</button>
             </ActionForm>
+            {member.map(|m| view! { <super::moves::MovesCard user_id=m.id/> })}
         </main>
     }
 }

@@ -39,11 +39,15 @@ fn PreviewView(preview: ImportPreview) -> impl IntoView {
         .into_iter()
         .map(|r| {
             let (class, name, note) = match &r.result {
-                Ok(m) => (
-                    "row-ok",
-                    m.name.clone(),
-                    format!("{} · {}", m.username, m.standing.label()),
-                ),
+                Ok(m) => {
+                    let mut note = vec![m.username.clone(), m.standing.label().to_owned()];
+                    note.extend(m.committee.map(|c| format!("支委·{}", c.label())));
+                    note.extend(m.group.clone());
+                    if !m.staff {
+                        note.push("非教职工".to_owned());
+                    }
+                    ("row-ok", m.name.clone(), note.join(" · "))
+                }
                 Err(errors) => (
                     "row-bad",
                     r.cells.get(1).cloned().unwrap_or_default(),

@@ -42,6 +42,7 @@ fn MembersView(list: MemberList) -> impl IntoView {
         .count();
     let active = list.members.iter().filter(|m| m.active).count();
     let upload = format!("/branch/{}/members/import", list.branch_id);
+    let template = format!("/branch/{}/members/template.xlsx", list.branch_id);
     let (crumb, title) = (
         list.branch_name.clone(),
         format!("{}党员名册", list.branch_name),
@@ -69,9 +70,10 @@ fn MembersView(list: MemberList) -> impl IntoView {
                 <summary>"从 Excel 或 CSV 导入名单"</summary>
                 {move || import_error().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
                 <p class="hint-left">
-                    "第一行为表头：支部、姓名、用户名（或手机号）、性别、出生日期、入党日期、党员类别（正式/预备）、有职/无职、职务。"
+                    "第一行为表头：支部、姓名、用户名（或手机号）、性别、出生日期、入党日期、党员类别（正式/预备）、有职/无职、职务、转正日期、支委职务（书记/副书记/委员）、党小组、是否教职工。"
                     "上传后先预览检查，全部无误才会导入；有任何一行错误都不会导入。"
                 </p>
+                <p><a href=template rel="external" download="">"下载 Excel 模板"</a>"（已填好本支部名称和党小组，附填写说明）"</p>
                 <form method="post" action=upload enctype="multipart/form-data" class="form">
                     <label class="field">
                         <span>"名单文件（.xlsx 或 .csv，不超过 2 MB）"</span>
@@ -98,8 +100,11 @@ fn MemberRowView(
     reload_after(move || matches!(toggle.value().get(), Some(Ok(_))));
     let standing = Standing::parse(&member.standing).map_or("—", |s| s.label());
     let mut tags = Vec::new();
-    if member.committee {
-        tags.push("支委".to_owned());
+    if let Some(c) = member.committee() {
+        tags.push(format!("支委·{}", c.label()));
+    }
+    if !member.staff {
+        tags.push("非教职工".to_owned());
     }
     if let Some(g) = &member.group_name {
         tags.push(g.clone());
@@ -119,7 +124,7 @@ fn MemberRowView(
                 <div class="tags">{tags.join(" · ")}</div>
             </td>
             <td>{member.username.clone()}</td>
-            <td>{standing}</td>
+            <td>{standing}{member.full_date.clone().map(|d| format!("（{d} 转正）"))}</td>
             <td>{member.post.clone().unwrap_or_else(|| "无职".into())}</td>
             <td>{status}</td>
             <td class="no-print row-actions">

@@ -5,6 +5,7 @@ mod form;
 mod import;
 mod invite;
 mod list;
+mod moves;
 
 pub use form::MemberFormPage;
 pub use import::ImportPreviewPage;

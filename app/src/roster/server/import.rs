@@ -1,10 +1,14 @@
 //! Roster imports: a file checked into a preview, then confirmed all at once or not at all.
 
 use super::super::ImportPreview;
-use super::{USER_UNIQUE, insert_member, taken, taken_message};
+use super::{
+    USER_UNIQUE, groups_of, insert_member, second_secretary, secretary_of, taken, taken_message,
+};
 use crate::auth::CurrentUser;
 use crate::db::{Db, is_unique_violation};
-use crate::domain::roster::{CheckedRow, MemberRow, check_table};
+use crate::domain::import::{CheckedRow, check_table};
+use crate::domain::role::Role;
+use crate::domain::roster::{CommitteeRole, MemberRow};
 use crate::domain::table::read_table;
 use crate::domain::time::date_of;
 use crate::error::AppError;
@@ -33,7 +37,9 @@ pub async fn preview(
         .map_err(AppError::Invalid)?;
     let today = date_of(now).unwrap_or_default();
     let mut rows = check_table(&table, today).map_err(AppError::Invalid)?;
+    let groups = groups_of(db, &branch.id).await?;
     let mut tx = db.begin_write().await?;
+    let secretary = secretary_of(&mut tx, &branch.id, None).await?;
     for row in &mut rows {
         let mut problems = Vec::new();
         if let Ok(m) = &row.result {
@@ -45,6 +51,14 @@ pub async fn preview(
             }
             if taken(&mut tx, &m.username, m.phone.as_deref()).await? {
                 problems.push(taken_message(&m.username));
+            }
+            if let Err(e) = group_id(&groups, m) {
+                problems.push(e);
+            }
+            if m.committee == Some(CommitteeRole::Secretary)
+                && let Some(other) = &secretary
+            {
+                problems.push(second_secretary(&branch.name, other));
             }
         }
         if !problems.is_empty() {
@@ -68,6 +82,27 @@ pub async fn preview(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// The id of the 党小组 a row names, among the branch's `groups` (id, name).
+fn group_id<'a>(groups: &'a [(String, String)], m: &MemberRow) -> Result<Option<&'a str>, String> {
+    let Some(name) = &m.group else {
+        return Ok(None);
+    };
+    match groups.iter().find(|(_, n)| n == name) {
+        Some((id, _)) => Ok(Some(id)),
+        None if groups.is_empty() => Err(format!(
+            "本支部还没有党小组“{name}”：请先在「组织」页添加党小组"
+        )),
+        None => Err(format!(
+            "本支部没有党小组“{name}”：现有 {}",
+            groups
+                .iter()
+                .map(|(_, n)| n.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        )),
+    }
 }
 
 /// A stored import, as checked at its preview.
@@ -140,9 +175,30 @@ pub async fn commit_import(
             "名单里还有错误的行，没有导入任何党员。请改正文件后重新上传。".into(),
         ));
     }
+    let groups = groups_of(db, &branch.id).await?;
     let mut tx = db.begin_write().await?;
+    // What the preview checked may have changed since: a group archived, a 书记 appointed.
+    let changed = |e: String| {
+        AppError::Invalid(format!(
+            "{e}（预览之后有了变化），没有导入任何党员。请重新上传。"
+        ))
+    };
+    let secretary = secretary_of(&mut tx, &branch.id, None).await?;
     for m in &members {
-        match insert_member(&mut tx, &branch.id, m, false, None, now).await {
+        let group = group_id(&groups, m).map_err(changed)?;
+        if m.committee == Some(CommitteeRole::Secretary)
+            && let Some(other) = &secretary
+        {
+            return Err(changed(second_secretary(&branch.name, other)));
+        }
+        // The 书记 the 总支 imports runs the branch in the app too; a secretary's import only
+        // records the seat (appointing is the 总支's: 组织 › 设为书记).
+        let role = if m.committee == Some(CommitteeRole::Secretary) && viewer.role == Role::Admin {
+            Role::Secretary
+        } else {
+            Role::Member
+        };
+        match insert_member(&mut tx, &branch.id, m, role.as_str(), group, now).await {
             Ok(_) => {}
             Err(e) if is_unique_violation(&e, USER_UNIQUE) => {
                 return Err(AppError::Invalid(format!(

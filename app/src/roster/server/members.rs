@@ -2,12 +2,12 @@
 
 use super::super::{MemberForm, MemberList, MemberView};
 use super::{
-    USER_UNIQUE, UserRow, groups_of, insert_member, organised_member, taken_message,
-    to_field_errors,
+    USER_UNIQUE, UserRow, groups_of, insert_member, organised_member, second_secretary,
+    secretary_of, taken_message, to_field_errors,
 };
 use crate::auth::CurrentUser;
 use crate::db::{Db, is_unique_violation, next_version};
-use crate::domain::roster::{MemberRow, check_member};
+use crate::domain::roster::{CommitteeRole, MemberCells, MemberRow, check_member};
 use crate::domain::time::date_of;
 use crate::error::{AppError, FieldError};
 use crate::org::server::organised_branch;
@@ -21,10 +21,12 @@ pub async fn members(
     let branch = organised_branch(db, viewer, branch_id).await?;
     let rows: Vec<UserRow> = sqlx::query_as(
         "SELECT u.id, u.display_name, u.username, u.phone, u.gender, u.birth_date, u.join_date, \
-           u.standing, u.post, u.committee, u.group_id, g.name AS group_name, u.role, u.active, \
-           u.password_hash \
+           u.standing, u.post, u.committee_role, u.group_id, g.name AS group_name, u.role, \
+           u.active, u.password_hash, u.staff, u.full_date \
          FROM users u LEFT JOIN organisations g ON g.id = u.group_id \
-         WHERE u.org_id = $1 ORDER BY u.active DESC, u.committee DESC, u.display_name",
+         WHERE u.org_id = $1 ORDER BY u.active DESC, u.committee DESC, \
+           CASE u.committee_role WHEN 'secretary' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END, \
+           u.display_name",
     )
     .bind(&branch.id)
     .fetch_all(db.pool())
@@ -74,16 +76,22 @@ pub async fn save_member(
         "有职"
     };
     let m = match check_member(
-        &branch.name,
-        &form.name,
-        &form.username,
-        &form.phone,
-        &form.gender,
-        &form.birth_date,
-        &form.join_date,
-        &form.standing,
-        has_post,
-        &form.post,
+        &MemberCells {
+            branch: &branch.name,
+            name: &form.name,
+            username: &form.username,
+            phone: &form.phone,
+            gender: &form.gender,
+            birth: &form.birth_date,
+            join: &form.join_date,
+            standing: &form.standing,
+            full: &form.full_date,
+            has_post,
+            post: &form.post,
+            committee: form.committee.as_deref().unwrap_or(""),
+            group: "",
+            staff: &form.staff,
+        },
         today,
     ) {
         Ok(m) => m,
@@ -98,14 +106,18 @@ pub async fn save_member(
     {
         return Ok(Err(to_field_errors(vec!["所选党小组不属于本支部".into()])));
     }
-    let committee = form
-        .committee
-        .as_deref()
-        .is_some_and(|c| !c.is_empty() && c != "false");
     let mut tx = db.begin_write().await?;
+    if m.committee == Some(CommitteeRole::Secretary)
+        && let Some(other) = secretary_of(&mut tx, &branch.id, user_id).await?
+    {
+        return Ok(Err(to_field_errors(vec![second_secretary(
+            &branch.name,
+            &other,
+        )])));
+    }
     let saved = match user_id {
-        None => insert_member(&mut tx, &branch.id, &m, committee, group, now).await,
-        Some(id) => update_member(&mut tx, id, &m, committee, group).await,
+        None => insert_member(&mut tx, &branch.id, &m, "member", group, now).await,
+        Some(id) => update_member(&mut tx, id, &m, group).await,
     };
     let id = match saved {
         Ok(id) => id,
@@ -130,7 +142,9 @@ pub async fn save_member(
             } else {
                 "添加党员"
             },
-            if committee { "；支委" } else { "" }
+            m.committee
+                .map(|c| format!("；支委：{}", c.label()))
+                .unwrap_or_default()
         ),
     };
     crate::audit::server::record(&mut tx, viewer, act, now).await?;
@@ -143,14 +157,14 @@ async fn update_member(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     id: &str,
     m: &MemberRow,
-    committee: bool,
     group: Option<&str>,
 ) -> Result<String, sqlx::Error> {
     let version = next_version(tx).await?;
     sqlx::query(
         "UPDATE users SET username = $2, display_name = $3, phone = $4, gender = $5, \
            birth_date = $6, join_date = $7, standing = $8, post = $9, committee = $10, \
-           group_id = $11, version = $12 WHERE id = $1",
+           group_id = $11, version = $12, committee_role = $13, staff = $14, full_date = $15 \
+         WHERE id = $1",
     )
     .bind(id)
     .bind(&m.username)
@@ -161,9 +175,12 @@ async fn update_member(
     .bind(m.join_date.map(|d| d.to_string()))
     .bind(m.standing.as_str())
     .bind(m.post.clone())
-    .bind(i32::from(committee))
+    .bind(i32::from(m.committee.is_some()))
     .bind(group.map(str::to_owned))
     .bind(version)
+    .bind(m.committee.map(|c| c.as_str().to_owned()))
+    .bind(i32::from(m.staff))
+    .bind(m.full_date.map(|d| d.to_string()))
     .execute(&mut **tx)
     .await?;
     Ok(id.to_owned())

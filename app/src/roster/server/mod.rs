@@ -4,18 +4,22 @@
 mod import;
 mod invites;
 mod members;
+mod moves;
+mod template;
 mod users;
 
 pub use crate::domain::table::{MAX_FILE_BYTES, read_table};
 pub use import::{commit_import, load_import, preview};
 pub use invites::{INVITE_TTL_MS, accept_invite, create_invites, store_invite};
 pub use members::{member, members, save_member, set_active};
+pub use moves::{move_member, moves};
+pub use template::template_xlsx;
 pub use users::{NewUser, USER_UNIQUE, insert_user};
 
 use super::MemberView;
 use crate::auth::CurrentUser;
 use crate::db::{Db, next_version};
-use crate::domain::roster::MemberRow;
+use crate::domain::roster::{CommitteeRole, MemberRow};
 use crate::error::{AppError, FieldError};
 use crate::org::server::{Branch, organised_branch};
 use sqlx::{Any, Transaction};
@@ -42,11 +46,13 @@ fn taken_message(username: &str) -> String {
     format!("用户名或手机号“{username}”已有人使用")
 }
 
+/// Writes a new member of `branch_id`, in `group_id`, with the app role `role` (`member`, or
+/// `secretary` for a 书记 the 总支 imports).
 async fn insert_member(
     tx: &mut Transaction<'static, Any>,
     branch_id: &str,
     m: &MemberRow,
-    committee: bool,
+    role: &str,
     group_id: Option<&str>,
     now: i64,
 ) -> Result<String, sqlx::Error> {
@@ -54,6 +60,7 @@ async fn insert_member(
     let version = next_version(tx).await?;
     let birth_date = m.birth_date.map(|d| d.to_string());
     let join_date = m.join_date.map(|d| d.to_string());
+    let full_date = m.full_date.map(|d| d.to_string());
     insert_user(
         tx,
         &NewUser {
@@ -68,8 +75,11 @@ async fn insert_member(
             join_date: join_date.as_deref(),
             standing: m.standing.as_str(),
             post: m.post.as_deref(),
-            committee,
+            role,
+            committee_role: m.committee.map(CommitteeRole::as_str),
             group_id,
+            staff: m.staff,
+            full_date: full_date.as_deref(),
             version,
             ..NewUser::default()
         },
@@ -90,9 +100,11 @@ struct UserRow {
     join_date: Option<String>,
     standing: String,
     post: Option<String>,
-    committee: i64,
+    committee_role: Option<String>,
     group_id: Option<String>,
     group_name: Option<String>,
+    staff: i64,
+    full_date: Option<String>,
     role: String,
     active: i64,
     password_hash: String,
@@ -110,9 +122,11 @@ impl From<UserRow> for MemberView {
             join_date: r.join_date,
             standing: r.standing,
             post: r.post,
-            committee: r.committee != 0,
+            committee_role: r.committee_role,
             group_id: r.group_id,
             group_name: r.group_name,
+            staff: r.staff != 0,
+            full_date: r.full_date,
             role: r.role,
             active: r.active != 0,
             activated: !r.password_hash.is_empty(),
@@ -146,8 +160,8 @@ async fn organised_member(
 ) -> Result<(Branch, MemberView), AppError> {
     let row: OrgUserRow = sqlx::query_as(
         "SELECT u.id, u.org_id, u.display_name, u.username, u.phone, u.gender, u.birth_date, \
-           u.join_date, u.standing, u.post, u.committee, u.group_id, g.name AS group_name, u.role, \
-           u.active, u.password_hash \
+           u.join_date, u.standing, u.post, u.committee_role, u.group_id, g.name AS group_name, \
+           u.role, u.active, u.password_hash, u.staff, u.full_date \
          FROM users u LEFT JOIN organisations g ON g.id = u.group_id WHERE u.id = $1",
     )
     .bind(user_id)
@@ -156,6 +170,27 @@ async fn organised_member(
     .ok_or(AppError::NotFound)?;
     let branch = organised_branch(db, viewer, &row.org_id).await?;
     Ok((branch, row.user.into()))
+}
+
+/// The branch's 书记 other than `except`, by name, if it has one.
+async fn secretary_of(
+    tx: &mut Transaction<'static, Any>,
+    branch_id: &str,
+    except: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT display_name FROM users WHERE org_id = $1 AND committee_role = 'secretary' \
+         AND active = 1 AND id <> $2",
+    )
+    .bind(branch_id)
+    .bind(except.unwrap_or("").to_owned())
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// The message for a second 书记.
+fn second_secretary(branch: &str, secretary: &str) -> String {
+    format!("{branch}已有书记{secretary}：一个支部只有一位书记，请先把其改为委员")
 }
 
 fn to_field_errors(errors: Vec<String>) -> Vec<FieldError> {

@@ -21,8 +21,14 @@ pub struct NewUser<'a> {
     /// `full` or `probationary`.
     pub standing: &'a str,
     pub post: Option<&'a str>,
-    pub committee: bool,
+    /// `secretary`, `deputy` or `member` (`crate::domain::roster::CommitteeRole`): a seat on
+    /// the branch committee, or none.
+    pub committee_role: Option<&'a str>,
     pub group_id: Option<&'a str>,
+    /// On the school's staff (教职工).
+    pub staff: bool,
+    /// 转正日期
+    pub full_date: Option<&'a str>,
     /// The change counter for pulls (`crate::db::next_version`), or 0.
     pub version: i64,
 }
@@ -43,8 +49,10 @@ impl Default for NewUser<'_> {
             join_date: None,
             standing: "full",
             post: None,
-            committee: false,
+            committee_role: None,
             group_id: None,
+            staff: true,
+            full_date: None,
             version: 0,
         }
     }
@@ -60,8 +68,9 @@ pub async fn insert_user(conn: &mut AnyConnection, u: &NewUser<'_>) -> Result<()
     sqlx::query(
         "INSERT INTO users (id, org_id, username, display_name, password_hash, role, active, \
            created_at, phone, gender, birth_date, join_date, standing, post, committee, group_id, \
-           version) \
-         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+           version, committee_role, staff, full_date) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+           $18, $19)",
     )
     .bind(u.id)
     .bind(u.org_id)
@@ -76,9 +85,12 @@ pub async fn insert_user(conn: &mut AnyConnection, u: &NewUser<'_>) -> Result<()
     .bind(text(u.join_date))
     .bind(u.standing)
     .bind(text(u.post))
-    .bind(i32::from(u.committee))
+    .bind(i32::from(u.committee_role.is_some()))
     .bind(text(u.group_id))
     .bind(u.version)
+    .bind(text(u.committee_role))
+    .bind(i32::from(u.staff))
+    .bind(text(u.full_date))
     .execute(conn)
     .await?;
     Ok(())

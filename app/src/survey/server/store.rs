@@ -46,7 +46,7 @@ pub async fn runnable_orgs(
     viewer: &CurrentUser,
 ) -> Result<Vec<(String, String)>, AppError> {
     let rows: Vec<OrgName> = match viewer.role {
-        Role::Member => return Err(AppError::Forbidden),
+        Role::Member | Role::BureauViewer | Role::BureauAdmin => return Err(AppError::Forbidden),
         Role::Secretary => {
             sqlx::query_as("SELECT id, name FROM organisations WHERE id = $1")
                 .bind(&viewer.org_id)

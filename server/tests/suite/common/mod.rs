@@ -323,7 +323,7 @@ async fn user(db: &Db, hash: &str, u: NewUser<'_>) -> CurrentUser {
             password_hash: hash,
             role: u.role.as_str(),
             created_at: app::db::now_ms(),
-            committee: u.committee,
+            committee_role: u.committee.then_some("member"),
             group_id: u.group,
             ..Default::default()
         },
@@ -803,4 +803,27 @@ pub async fn figures(
     )
     .await
     .expect("the branch's figures")
+}
+
+/// An education bureau (教育局) above `schools`, with a read-only viewer and an admin of the
+/// given usernames. Returns the bureau's id.
+pub async fn bureau(
+    db: &Db,
+    schools: &[&str],
+    viewer: &'static str,
+    admin: &'static str,
+) -> String {
+    let id = id();
+    org(db, &id, None, "bureau", "测试县教育局党委", 0).await;
+    for school in schools {
+        sqlx::query("UPDATE organisations SET parent_id = $2 WHERE id = $1")
+            .bind(*school)
+            .bind(&id)
+            .execute(db.pool())
+            .await
+            .expect("a school under the bureau");
+    }
+    extra_user(db, viewer, Role::BureauViewer, &id, None).await;
+    extra_user(db, admin, Role::BureauAdmin, &id, None).await;
+    id
 }

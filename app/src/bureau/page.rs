@@ -1,0 +1,150 @@
+//! `/bureau`: the education bureau's page — its schools with their figures a click away, their
+//! admins and whether they have signed in yet, the bureau's viewers; for the bureau's admin,
+//! the forms that add a school (with its first admin) and a viewer, each answered with the new
+//! account's invite code, shown once.
+
+use super::{Account, AddSchool, AddViewer, BureauView, SchoolItem, load_bureau};
+use crate::domain::time::format_full;
+use crate::error::AppError;
+use crate::roster::Invite;
+use crate::ui::{ErrorPanel, Loading, TopBar, provide_reload, reload_after};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn BureauPage() -> impl IntoView {
+    let data = Resource::new(|| (), |()| load_bureau());
+    provide_reload(move || data.refetch());
+    view! {
+        <Title text="教育局 · 星旗"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(bureau) => view! { <Bureau bureau=bureau/> }.into_any(),
+                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Bureau(bureau: BureauView) -> impl IntoView {
+    let add_school = ServerAction::<AddSchool>::new();
+    let add_viewer = ServerAction::<AddViewer>::new();
+    reload_after(move || {
+        matches!(add_school.value().get(), Some(Ok(_)))
+            || matches!(add_viewer.value().get(), Some(Ok(_)))
+    });
+    let empty = bureau.schools.is_empty();
+    let may_add = bureau.may_add;
+    view! {
+        <TopBar user=bureau.viewer/>
+        <main class="page">
+            <h1>{bureau.name}</h1>
+            <p class="hint-left">
+                "各校的党员参与率和活动记录在"<a href="/branch">"“各校支部”"</a>"查看（只读）。教育局不更改学校的任何记录。"
+            </p>
+            <Show when=move || empty>
+                <p class="empty">{if may_add { "还没有学校：在下面添加第一所学校和它的总支管理员。" } else { "还没有学校。" }}</p>
+            </Show>
+            <section aria-labelledby="schools-h">
+                <h2 id="schools-h">"学校"</h2>
+                <div class="cards">
+                    {bureau.schools.into_iter().map(|s| view! { <SchoolCard school=s/> }).collect_view()}
+                </div>
+            </section>
+            <section class="card" aria-labelledby="viewers-h">
+                <h2 id="viewers-h">"只读账号"</h2>
+                <Accounts accounts=bureau.viewers/>
+            </section>
+            <Show when=move || may_add>
+                <AddForms add_school=add_school add_viewer=add_viewer/>
+            </Show>
+        </main>
+    }
+}
+
+#[component]
+fn SchoolCard(school: SchoolItem) -> impl IntoView {
+    let heading = format!("school-{}-h", school.id);
+    let labelled_by = heading.clone();
+    view! {
+        <section class="card org-card" aria-labelledby=labelled_by>
+            <h3 id=heading>{school.name}</h3>
+            <p class="meta">{format!("{} · 支部 {} 个 · 在册党员 {} 人", school.committee_name, school.branches, school.members)}</p>
+            <p class="meta">"总支管理员："</p>
+            <Accounts accounts=school.admins/>
+        </section>
+    }
+}
+
+#[component]
+fn Accounts(accounts: Vec<Account>) -> impl IntoView {
+    if accounts.is_empty() {
+        return view! { <p class="empty">"暂无"</p> }.into_any();
+    }
+    view! {
+        <ul class="accounts">
+            {accounts.into_iter().map(|a| view! {
+                <li>
+                    {format!("{}（{}）", a.name, a.username)}
+                    {(!a.activated).then(|| view! { <span class="tag">" 待设置密码"</span> })}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn AddForms(
+    add_school: ServerAction<AddSchool>,
+    add_viewer: ServerAction<AddViewer>,
+) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="add-school-h">
+            <h2 id="add-school-h">"添加学校"</h2>
+            <ActionForm action=add_school attr:class="form">
+                <label class="field"><span>"学校名称"</span><input name="school_name" maxlength="60" required placeholder="如：城关第二小学"/></label>
+                <label class="field"><span>"党组织名称（可不填）"</span><input name="committee_name" maxlength="60" placeholder="不填则为 学校名称+党总支"/></label>
+                <div class="field-row">
+                    <label class="field"><span>"总支管理员姓名"</span><input name="admin_name" maxlength="60" required/></label>
+                    <label class="field"><span>"管理员用户名"</span><input name="admin_username" autocapitalize="off" spellcheck="false" required/></label>
+                </div>
+                <button type="submit" class="btn btn-primary">"添加学校"</button>
+            </ActionForm>
+            <NewAccount result=Signal::derive(move || add_school.value().get())/>
+        </section>
+        <section class="card" aria-labelledby="add-viewer-h">
+            <h2 id="add-viewer-h">"添加只读账号"</h2>
+            <p class="hint-left">"只读账号可查看所有学校的统计和记录，不能更改任何内容。"</p>
+            <ActionForm action=add_viewer attr:class="form">
+                <div class="field-row">
+                    <label class="field"><span>"姓名"</span><input name="name" maxlength="60" required/></label>
+                    <label class="field"><span>"用户名"</span><input name="username" autocapitalize="off" spellcheck="false" required/></label>
+                </div>
+                <button type="submit" class="btn btn-primary">"添加只读账号"</button>
+            </ActionForm>
+            <NewAccount result=Signal::derive(move || add_viewer.value().get())/>
+        </section>
+    }
+}
+
+/// The new account's invite code (shown once), or why it was refused.
+#[component]
+fn NewAccount(result: Signal<Option<Result<Invite, AppError>>>) -> impl IntoView {
+    move || {
+        result.get().map(|r| match r {
+            Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+            Ok(i) => view! {
+                <article class="slip" aria-label="新账号的邀请码">
+                    <p class="slip-name">{i.name}</p>
+                    <p>"用户名："<strong>{i.username}</strong></p>
+                    <p>"邀请码："<strong class="slip-code">{i.code}</strong></p>
+                    <p class="slip-note">{format!("只显示这一次。请在 {} 前打开 星旗 → “用邀请码设置密码”", format_full(i.expires_at))}</p>
+                </article>
+            }.into_any(),
+        })
+    }
+}
