@@ -366,7 +366,72 @@ async fn a_closed_year_reads_the_same_and_refuses_late_changes(db: &Db) {
     assert_eq!(audited, 3);
 }
 
+/// A campaign of a closed year is part of its record: its dates, its questions and pending
+/// revisions take no change, and no campaign is moved into the closed year.
+async fn a_closed_years_campaign_takes_no_change(db: &Db) {
+    let f = fixture(db).await;
+    let now = now_ms();
+    let last_year = year_of(now) - 1;
+    let this_years = crate::survey::open_campaign(db, &f).await;
+    let last_years = crate::survey::open_campaign(db, &f).await;
+    sqlx::query("UPDATE survey_campaigns SET opens_on = $2, closes_on = $3 WHERE id = $1")
+        .bind(&last_years)
+        .bind(format!("{last_year}-11-01"))
+        .bind(format!("{last_year}-11-30"))
+        .execute(db.pool())
+        .await
+        .unwrap();
+    app::branch::closing::close_year(db, &f.admin, &DEFAULT_RULES, last_year, now)
+        .await
+        .unwrap();
+    let details = |opens_on: String| app::survey::CampaignDetails {
+        title: "改名".into(),
+        period: format!("{last_year}年度"),
+        opens_on,
+        closes_on: format!("{}-12-31", year_of(now)),
+    };
+    let closed = |r: Result<_, AppError>| match r {
+        Err(AppError::Invalid(m)) => assert!(m.contains("已封存"), "{m}"),
+        other => panic!("expected the closed year's refusal, got {other:?}"),
+    };
+    closed(
+        app::survey::server::change_details(
+            db,
+            &f.admin,
+            &last_years,
+            &details(format!("{last_year}-11-01")),
+        )
+        .await,
+    );
+    closed(
+        app::survey::server::change_details(
+            db,
+            &f.sec1,
+            &this_years,
+            &details(format!("{last_year}-12-01")),
+        )
+        .await,
+    );
+    let mut def = app::domain::ballot::Definition::seed("第一党支部");
+    def.comment = !def.comment;
+    closed(
+        app::survey::server::revise_campaign(db, &f.admin, &last_years, &def, now)
+            .await
+            .map(|_| ()),
+    );
+    // This year's campaign still changes within this year.
+    app::survey::server::change_details(
+        db,
+        &f.sec1,
+        &this_years,
+        &details(format!("{}-01-01", year_of(now))),
+    )
+    .await
+    .unwrap();
+}
+
 on_both_backends!(
+    a_closed_years_campaign_takes_no_change,
     a_closed_year_reads_the_same_and_refuses_late_changes,
     last_years_figures_can_be_opened,
     the_year_is_in_the_address_and_the_server_functions,

@@ -46,6 +46,7 @@ pub async fn revise_campaign(
             .await?;
     let by_school = crate::org::server::own_school(db, viewer).await.is_ok();
     let mut tx = db.begin_write().await?;
+    super::store::refuse_if_year_closed(&mut tx, &info.org_id, &info.opens_on).await?;
     if answered > 0 && !by_school {
         // One request at a time: a newer one replaces a pending one.
         sqlx::query("DELETE FROM survey_revision_requests WHERE campaign_id = $1")
@@ -105,6 +106,7 @@ pub async fn decide_revision(
         .execute(&mut *tx)
         .await?;
     let outcome = if approve {
+        super::store::refuse_if_year_closed(&mut tx, &info.org_id, &info.opens_on).await?;
         let next = apply(&mut tx, &info, &json, now).await?;
         let detail = format!("批准{asked_by}的修改：第 {} 版改为第 {next} 版", next - 1);
         audit_campaign(&mut tx, viewer, &info, Action::CampaignRevision, detail).await?;

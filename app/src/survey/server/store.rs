@@ -111,6 +111,9 @@ pub async fn change_details(
     let info = campaign_for_organiser(db, viewer, campaign_id).await?;
     let d = details.checked()?;
     let mut tx = db.begin_write().await?;
+    // Neither a campaign of a closed year nor one moved into it.
+    refuse_if_year_closed(&mut tx, &info.org_id, &info.opens_on).await?;
+    refuse_if_year_closed(&mut tx, &info.org_id, &d.opens_on).await?;
     sqlx::query(
         "UPDATE survey_campaigns SET title = $2, period = $3, opens_on = $4, closes_on = $5 \
          WHERE id = $1",
@@ -128,6 +131,30 @@ pub async fn change_details(
     );
     audit_campaign(&mut tx, viewer, &info, Action::CampaignChange, detail).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Refuses (with the reason) a change to a campaign of `org_id` whose first day `opens_on`
+/// (`YYYY-MM-DD`) falls in a year its school has closed (年度封存): its figures are part of
+/// that year's record.
+pub(super) async fn refuse_if_year_closed(
+    conn: &mut sqlx::AnyConnection,
+    org_id: &str,
+    opens_on: &str,
+) -> Result<(), AppError> {
+    let Some(year) = opens_on.get(..4).and_then(|y| y.parse::<i32>().ok()) else {
+        return Ok(());
+    };
+    let school = crate::audit::server::school_of(conn, org_id).await?;
+    let closed: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM year_closures WHERE school_id = $1 AND year = $2")
+            .bind(&school)
+            .bind(year)
+            .fetch_one(&mut *conn)
+            .await?;
+    if closed > 0 {
+        return Err(AppError::Invalid(crate::org::server::closed_message(year)));
+    }
     Ok(())
 }
 
