@@ -10,7 +10,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 scripts/setup.sh
 source scripts/env.sh
-cargo leptos build --release
+scripts/build.sh
 export LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD
 if [ "${1:-}" = "--school" ]; then
   export DATABASE_URL="${DATABASE_URL:-sqlite://xingqi-school.db}"

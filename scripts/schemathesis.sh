@@ -21,7 +21,7 @@ if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; the
   "$venv/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 binary="$root/target/release/xingqi"
-[ -x "$binary" ] || { echo "build the release first: cargo leptos build --release"; exit 1; }
+[ -x "$binary" ] || { echo "build the release first: scripts/build.sh"; exit 1; }
 
 work="$(mktemp -d)"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -5,19 +5,21 @@
 # anywhere else. Tools go to one fixed folder ($XINGQI_TOOLS, default ~/.cache/xingqi-tools) and
 # each step is skipped when the right version is already there, so a second run takes seconds.
 #
-#   scripts/setup.sh          tools to build and run (wasm target, cargo-leptos, wasm-bindgen, wasm-opt, sass)
+#   scripts/setup.sh          tools to build and run (wasm target, wasm-bindgen, wasm-opt, sass,
+#                             esbuild, lightningcss; scripts/build.sh uses them)
 #   scripts/setup.sh --test   the same, plus Chromium and the Playwright packages for browser tests,
 #                             and cargo-fuzz with the nightly toolchain for the fuzzers
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="${XINGQI_TOOLS:-$HOME/.cache/xingqi-tools}"
-CARGO_LEPTOS_VERSION=0.3.11
 # Must equal the `wasm-bindgen = "=…"` pin in Cargo.toml, or the wasm build fails with a
 # "schema version" error.
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' "$root/Cargo.toml")
 BINARYEN_VERSION=132.0.0   # Debian's binaryen 108 breaks the release wasm; npm's 132 does not
 SASS_VERSION=1.108.2
+ESBUILD_VERSION=0.28.2
+LIGHTNINGCSS_VERSION=1.33.0
 CARGO_FUZZ_VERSION=0.13.2
 
 mkdir -p "$TOOLS/bin" "$TOOLS/src"
@@ -48,19 +50,21 @@ install_crate() {
     CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false \
     cargo install --path "$dir" --locked --root "$TOOLS" $flags
 }
-# cargo-leptos' lock pins cargo-util-schemas 0.14.2, which needs rustc 1.96.
-install_crate cargo-leptos "$CARGO_LEPTOS_VERSION" cargo-leptos \
-  "-p cargo-util-schemas --precise 0.14.1" "--features no_downloads"
 # wasm-bindgen-cli's lock pins a webpki-roots the registry no longer serves.
 install_crate wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen \
   "-p webpki-roots --precise 1.0.10" ""
 
 node_tool_ok() { [ -f "$TOOLS/node/node_modules/$1/package.json" ] && grep -q "\"version\": \"$2\"" "$TOOLS/node/node_modules/$1/package.json"; }
-if ! node_tool_ok binaryen "$BINARYEN_VERSION" || ! node_tool_ok sass "$SASS_VERSION"; then
-  log "installing wasm-opt (npm binaryen $BINARYEN_VERSION) and sass $SASS_VERSION"
+# The front end's build tools, from the npm registry (esbuild and lightningcss bring their
+# native binaries as npm packages of their own).
+if ! node_tool_ok binaryen "$BINARYEN_VERSION" || ! node_tool_ok sass "$SASS_VERSION" \
+   || ! node_tool_ok esbuild "$ESBUILD_VERSION" \
+   || ! node_tool_ok lightningcss-cli "$LIGHTNINGCSS_VERSION"; then
+  log "installing wasm-opt (npm binaryen $BINARYEN_VERSION), sass, esbuild and lightningcss"
   mkdir -p "$TOOLS/node"
   npm install --prefix "$TOOLS/node" --no-audit --no-fund --silent \
-    "binaryen@$BINARYEN_VERSION" "sass@$SASS_VERSION"
+    "binaryen@$BINARYEN_VERSION" "sass@$SASS_VERSION" "esbuild@$ESBUILD_VERSION" \
+    "lightningcss-cli@$LIGHTNINGCSS_VERSION"
 fi
 
 if [ "${1:-}" = "--test" ]; then

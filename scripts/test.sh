@@ -58,7 +58,7 @@ step "fuzzing the decoders: roster files and survey answers (${XINGQI_FUZZ_SECON
 scripts/fuzz.sh "${XINGQI_FUZZ_SECONDS:-20}"
 
 step "release build (server + wasm)"
-cargo leptos build --release
+scripts/build.sh
 
 step "API fuzzing: schemathesis on /api/v1/openapi.json as a member, a secretary and an admin (${XINGQI_SCHEMATHESIS_EXAMPLES:-25} cases per operation; 0 answers 5xx)"
 scripts/schemathesis.sh "${XINGQI_SCHEMATHESIS_EXAMPLES:-25}"
