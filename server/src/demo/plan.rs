@@ -7,6 +7,8 @@ use chrono::{Datelike, NaiveDate};
 use uuid::{NoContext, Timestamp, Uuid};
 
 pub(super) const SCHOOL: &str = "县第一中学党总支";
+/// The bureau above the demo school (a county deployment holds many schools).
+pub(super) const BUREAU: &str = "县教育局党委";
 pub(super) const BRANCHES: [(&str, usize, u32); 4] = [
     // name, members (secretary included), how often a member comes, in per cent
     ("第一党支部", 10, 96),

@@ -2,8 +2,8 @@
 //! accounts, a year of activities and the attendance of those already held.
 
 use super::plan::{
-    BRANCHES, GIVEN, LEAVE_REASONS, Lcg, POSTS, Person, SCHOOL, SURNAMES, Who, people, plan_year,
-    v7_at,
+    BRANCHES, BUREAU, GIVEN, LEAVE_REASONS, Lcg, POSTS, Person, SCHOOL, SURNAMES, Who, people,
+    plan_year, v7_at,
 };
 use super::{DemoReport, role_label};
 use app::activity::server::{NewActivity, insert_activity};
@@ -45,7 +45,24 @@ pub(super) async fn seed(
             sort_order,
         }
     }
-    insert_org(&mut tx, &org(&school, None, "school", SCHOOL, 0)).await?;
+    // The county's education bureau above the school, with a read-only account.
+    let bureau = Uuid::now_v7().to_string();
+    insert_org(&mut tx, &org(&bureau, None, "bureau", BUREAU, 0)).await?;
+    insert_org(&mut tx, &org(&school, Some(&bureau), "school", SCHOOL, 0)).await?;
+    insert_user(
+        &mut tx,
+        &NewUser {
+            id: &Uuid::now_v7().to_string(),
+            org_id: &bureau,
+            username: "county",
+            display_name: "县教育局督导员",
+            password_hash: &hash,
+            role: "bureau_viewer",
+            created_at: now,
+            ..NewUser::default()
+        },
+    )
+    .await?;
     insert_user(
         &mut tx,
         &NewUser {
@@ -63,6 +80,11 @@ pub(super) async fn seed(
     report
         .accounts
         .push(("admin".into(), "总支管理员".into(), role_label("admin")));
+    report.accounts.push((
+        "county".into(),
+        "县教育局督导员".into(),
+        role_label("bureau_viewer"),
+    ));
     for (no, (branch_name, size, turnout)) in BRANCHES.iter().enumerate() {
         let branch_no = no + 1;
         let branch = Uuid::now_v7().to_string();

@@ -805,6 +805,15 @@ async fn the_demo_school_seeds_once(db: &Db) {
         .try_get(0)
         .unwrap();
     assert_eq!(branches, 4);
+    // The bureau's read-only account reads all four.
+    let (_, county) = sign_in(db, "county", Password::new("demo-pass"), 60_000)
+        .await
+        .unwrap();
+    let read = app::branch::server::my_branches(db, &county, now_ms())
+        .await
+        .unwrap();
+    assert_eq!(read.branches.len(), 4);
+    assert_eq!(read.branches[0].school.as_deref(), Some("县第一中学党总支"));
     let (_, sec) = sign_in(db, "sec2", Password::new("demo-pass"), 60_000)
         .await
         .unwrap();
