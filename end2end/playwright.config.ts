@@ -1,11 +1,14 @@
-// Browser tests on a phone-sized viewport in Debian's Chromium, against the release build of
-// xingqi started on a fresh SQLite file with the demo school.
+// Browser tests on a phone-sized viewport in Debian's Chromium, against xingqi (the test
+// command's own server build, or the release) with the release browser bundle, started on a
+// fresh SQLite file with the demo school.
 import { defineConfig, devices } from '@playwright/test';
 import { args, executablePath } from './launch';
 
 const port = Number(process.env.XINGQI_E2E_PORT ?? 3107);
 const baseURL = `http://127.0.0.1:${port}`;
 const dbFile = process.env.XINGQI_E2E_DB ?? '../target/e2e/xingqi-e2e.db';
+// The server: XINGQI_BINARY (the test command's own build), else the release build.
+const binary = process.env.XINGQI_BINARY ?? '../target/release/xingqi';
 
 export default defineConfig({
   testDir: './tests',
@@ -24,7 +27,7 @@ export default defineConfig({
     launchOptions: { executablePath, args },
   },
   webServer: {
-    command: `mkdir -p "$(dirname ${dbFile})" && rm -f ${dbFile} ${dbFile}-wal ${dbFile}-shm && ../target/release/xingqi --demo`,
+    command: `mkdir -p "$(dirname ${dbFile})" && rm -f ${dbFile} ${dbFile}-wal ${dbFile}-shm && ${binary} --demo`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -33,6 +36,7 @@ export default defineConfig({
       DATABASE_URL: `sqlite://${dbFile}`,
       XINGQI_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: '../target/site',
+      LEPTOS_OUTPUT_NAME: 'xingqi',
       LEPTOS_ENV: 'PROD',
       LEPTOS_HASH_FILES: 'true',
       RUST_LOG: 'warn',

@@ -5,7 +5,13 @@
 #! (730 crates to build on a fresh machine, most of the set-up's time, for a few steps a script
 #! does as well).
 #
-#   scripts/build.sh        the release, as the demo, the browser tests and a deployment use it
+#   scripts/build.sh        the release, as the demo and a deployment use it
+#   scripts/build.sh --bundle DIR
+#                           only the browser bundle (the same release bundle), its hash.txt
+#                           written into DIR — beside a server binary built otherwise: the test
+#                           command runs its browser journeys against the server its own test
+#                           build already made (target/debug), instead of compiling the whole
+#                           server again in release mode
 #
 # Steps (cargo-leptos 0.3's release pipeline, kept in step with `[workspace.metadata.leptos]`
 # in Cargo.toml):
@@ -32,10 +38,16 @@ export LEPTOS_OUTPUT_NAME=$name LEPTOS_SITE_ROOT=$site LEPTOS_SITE_PKG_DIR=pkg \
   LEPTOS_HASH_FILE_NAME=hash.txt
 step() { printf '\033[1;34m[build]\033[0m %s\n' "$*"; }
 
-step "server (release), in the background"
-cargo build --package=server --bin=xingqi --no-default-features --release &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+hash_dir=target/release
+server=""
+if [ "${1:-}" = "--bundle" ]; then
+  hash_dir="${2:?scripts/build.sh --bundle DIR}"
+else
+  step "server (release), in the background"
+  cargo build --package=server --bin=xingqi --no-default-features --release &
+  server=$!
+  trap 'kill $server 2>/dev/null || true' EXIT
+fi
 
 step "browser bundle: hydrate → wasm32 (profile wasm-release)"
 cargo build --package=hydrate --lib --target-dir=target/front \
@@ -59,8 +71,8 @@ rm "$pkg/$name.scss.css"
 cp -R public/. "$site/"
 
 step "content hashes"
-mkdir -p target/release
-python3 - "$pkg" "$name" target/release/hash.txt <<'PY'
+mkdir -p "$hash_dir"
+python3 - "$pkg" "$name" "$hash_dir/hash.txt" <<'PY'
 import base64, hashlib, pathlib, sys
 pkg, name, out = pathlib.Path(sys.argv[1]), sys.argv[2], pathlib.Path(sys.argv[3])
 hashes = {}
@@ -72,7 +84,11 @@ for ext in ("js", "wasm", "css"):
 out.write_text("".join(f"{ext}: {h}\n" for ext, h in hashes.items()))
 PY
 
-step "waiting for the server build"
-wait $server
-trap - EXIT
-step "built: target/release/xingqi and $site"
+if [ -n "$server" ]; then
+  step "waiting for the server build"
+  wait "$server"
+  trap - EXIT
+  step "built: target/release/xingqi and $site"
+else
+  step "built: $site (hashes in $hash_dir/hash.txt)"
+fi

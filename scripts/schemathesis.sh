@@ -20,7 +20,8 @@ if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; the
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
 fi
-binary="$root/target/release/xingqi"
+# The server to fuzz: XINGQI_BINARY (the test command's own build), else the release.
+binary="${XINGQI_BINARY:-$root/target/release/xingqi}"
 [ -x "$binary" ] || { echo "build the release first: scripts/build.sh"; exit 1; }
 
 work="$(mktemp -d)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 #! Installs what the tests need and runs every test of xingqi: format, lints for both builds,
 #! unit and property tests, storage and HTTP tests on SQLite and PostgreSQL, and the browser
-#! journeys in Chromium against the release build. CI runs exactly this (.ci/run).
+#! journeys in Chromium against the server the tests built and the release browser bundle. CI
+#! runs exactly this (.ci/run).
 #
 # PostgreSQL: the local server (postgres://postgres@127.0.0.1:5432/postgres, or
 # XINGQI_TEST_POSTGRES_URL); each test makes its own database there and drops it. If none is
@@ -57,8 +58,14 @@ cargo test -p server -- "${skip_pg[@]}"
 step "fuzzing the decoders: roster files and survey answers (${XINGQI_FUZZ_SECONDS:-20} s each; scripts/fuzz.sh runs an hour)"
 scripts/fuzz.sh "${XINGQI_FUZZ_SECONDS:-20}"
 
-step "release build (server + wasm)"
-scripts/build.sh
+# The API fuzzing and the browser journeys run the server binary the server suite just built
+# (target/debug/xingqi: dependencies optimised, debug assertions on) with the release browser
+# bundle: compiling the whole server again in release mode took a quarter of a fresh machine's
+# run and tests nothing the journeys see. The demo and deployments build the release
+# (scripts/build.sh); scripts/bench.sh measures the optimised build.
+step "browser bundle (release wasm, JS, CSS; scripts/build.sh --bundle)"
+scripts/build.sh --bundle target/debug
+export XINGQI_BINARY="$root/target/debug/xingqi"
 
 step "API fuzzing: schemathesis on /api/v1/openapi.json as a member, a secretary and an admin (${XINGQI_SCHEMATHESIS_EXAMPLES:-25} cases per operation; 0 answers 5xx)"
 scripts/schemathesis.sh "${XINGQI_SCHEMATHESIS_EXAMPLES:-25}"

@@ -18,13 +18,14 @@ let link = '';
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'xingqi-setup-'));
-  server = spawn('../target/release/xingqi', [], {
+  server = spawn(process.env.XINGQI_BINARY ?? '../target/release/xingqi', [], {
     env: {
       ...process.env,
       DATABASE_URL: `sqlite://${join(dir, 'school.db')}`,
       XINGQI_ADDR: `127.0.0.1:${port}`,
       XINGQI_DATA_DIR: join(dir, 'data'),
       LEPTOS_SITE_ROOT: '../target/site',
+      LEPTOS_OUTPUT_NAME: 'xingqi',
       LEPTOS_ENV: 'PROD',
       LEPTOS_HASH_FILES: 'true',
       RUST_LOG: 'warn',

@@ -23,22 +23,44 @@ pub struct Org {
     pub parent_id: Option<String>,
 }
 
+/// The organisation `org_id` with its parent's parent (what the scope checks need).
+#[derive(sqlx::FromRow)]
+struct Found {
+    #[sqlx(flatten)]
+    org: Org,
+    grandparent: Option<String>,
+}
+
+async fn lookup(db: &Db, org_id: &str) -> Result<Found, AppError> {
+    sqlx::query_as(
+        "SELECT o.id, o.name, o.kind, o.parent_id, p.parent_id AS grandparent \
+         FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id WHERE o.id = $1",
+    )
+    .bind(org_id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
 /// **The scope check** every server function and handler goes through (directly or through
 /// [`organised_branch`] and [`own_school`]): the organisation `org_id`, if `viewer` runs it
 /// (`domain::role::may_organise`). Unknown: `NotFound`; someone else's: `Forbidden`.
 pub async fn organised(db: &Db, viewer: &CurrentUser, org_id: &str) -> Result<Org, AppError> {
-    let org: Org =
-        sqlx::query_as("SELECT id, name, kind, parent_id FROM organisations WHERE id = $1")
-            .bind(org_id)
-            .fetch_optional(db.pool())
-            .await?
-            .ok_or(AppError::NotFound)?;
-    if may_organise(
-        viewer.role,
-        &viewer.org_id,
-        &org.id,
-        org.parent_id.as_deref(),
-    ) {
+    let Found { org, .. } = lookup(db, org_id).await?;
+    let parent = org.parent_id.as_deref();
+    if may_organise(viewer.role, &viewer.org_id, &org.id, parent) {
+        Ok(org)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The organisation `org_id`, if `viewer` may read it (`domain::role::may_read`): whoever runs
+/// it, and the bureau above its school. Unknown: `NotFound`; someone else's: `Forbidden`.
+pub async fn readable(db: &Db, viewer: &CurrentUser, org_id: &str) -> Result<Org, AppError> {
+    let Found { org, grandparent } = lookup(db, org_id).await?;
+    let (parent, grandparent) = (org.parent_id.as_deref(), grandparent.as_deref());
+    if may_read(viewer.role, &viewer.org_id, &org.id, parent, grandparent) {
         Ok(org)
     } else {
         Err(AppError::Forbidden)
@@ -51,46 +73,7 @@ pub async fn organised_branch(
     viewer: &CurrentUser,
     branch_id: &str,
 ) -> Result<Branch, AppError> {
-    let org = organised(db, viewer, branch_id).await?;
-    if org.kind != "branch" {
-        return Err(AppError::NotFound);
-    }
-    Ok(Branch {
-        id: org.id,
-        name: org.name,
-        parent_id: org.parent_id,
-    })
-}
-
-/// The organisation `org_id`, if `viewer` may read it (`domain::role::may_read`): whoever runs
-/// it, and the bureau above its school. Unknown: `NotFound`; someone else's: `Forbidden`.
-pub async fn readable(db: &Db, viewer: &CurrentUser, org_id: &str) -> Result<Org, AppError> {
-    #[derive(sqlx::FromRow)]
-    struct Found {
-        #[sqlx(flatten)]
-        org: Org,
-        grandparent: Option<String>,
-    }
-    let found: Found = sqlx::query_as(
-        "SELECT o.id, o.name, o.kind, o.parent_id, p.parent_id AS grandparent \
-         FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id WHERE o.id = $1",
-    )
-    .bind(org_id)
-    .fetch_optional(db.pool())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let org = found.org;
-    if may_read(
-        viewer.role,
-        &viewer.org_id,
-        &org.id,
-        org.parent_id.as_deref(),
-        found.grandparent.as_deref(),
-    ) {
-        Ok(org)
-    } else {
-        Err(AppError::Forbidden)
-    }
+    Branch::of(organised(db, viewer, branch_id).await?)
 }
 
 /// The branch `branch_id`, if `viewer` may read it: its organisers, and the bureau above.
@@ -99,15 +82,21 @@ pub async fn readable_branch(
     viewer: &CurrentUser,
     branch_id: &str,
 ) -> Result<Branch, AppError> {
-    let org = readable(db, viewer, branch_id).await?;
-    if org.kind != "branch" {
-        return Err(AppError::NotFound);
+    Branch::of(readable(db, viewer, branch_id).await?)
+}
+
+impl Branch {
+    /// `org` as a branch; anything else is not found (a school or group asked for as one).
+    fn of(org: Org) -> Result<Self, AppError> {
+        if org.kind != "branch" {
+            return Err(AppError::NotFound);
+        }
+        Ok(Branch {
+            id: org.id,
+            name: org.name,
+            parent_id: org.parent_id,
+        })
     }
-    Ok(Branch {
-        id: org.id,
-        name: org.name,
-        parent_id: org.parent_id,
-    })
 }
 
 /// The viewer's school, if they run it (its 总支's admin): the scope of the 总支's own acts
