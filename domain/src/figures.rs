@@ -119,15 +119,22 @@ pub fn value_text(figure: &Figure, convention: &Convention) -> String {
     }
 }
 
-/// The interval as text: "59.6%–98.2%" or "71.2–96.0 分".
+/// The interval as text: "59.6%–98.2%" or "71.2–96.0 分", its ends rounded outward (the
+/// lower down, the upper up), so a shown lower end never claims more than the interval does.
 pub fn interval_text(figure: &Figure, convention: &Convention) -> String {
     match (figure.interval, convention) {
         (None, _) => "—".into(),
         (Some((lo, hi)), Convention::Rate { .. }) => {
-            format!("{:.1}%–{:.1}%", lo * 100.0, hi * 100.0)
+            format!("{:.1}%–{:.1}%", floor1(lo * 100.0), ceil1(hi * 100.0))
         }
-        (Some((lo, hi)), Convention::Weighted { .. }) => format!("{lo:.1}–{hi:.1} 分"),
+        (Some((lo, hi)), Convention::Weighted { .. }) => {
+            format!("{:.1}–{:.1} 分", floor1(lo), ceil1(hi))
+        }
     }
+}
+
+fn ceil1(v: f64) -> f64 {
+    ((v * 10.0) - 1e-9).ceil() / 10.0
 }
 
 fn floor1(v: f64) -> f64 {

@@ -14,6 +14,7 @@ pub mod participation;
 pub mod password;
 pub mod proof;
 pub mod public_url;
+pub mod rating;
 pub mod replay;
 pub mod role;
 pub mod roster;

@@ -6,7 +6,7 @@
 //! - a **rate**: votes in the options counted as satisfied (by default 满意 + 基本满意) ÷ valid
 //!   votes, with a Wilson score interval;
 //! - a **weighted score**: the mean of the chosen weights (e.g. 100 / 80 / 60 / 30 / 0) over
-//!   valid votes, with a normal-approximation interval from the sample's spread.
+//!   valid votes, with the Wilson interval of the score read as a share of 100 points.
 //!
 //! 不了解 is never a valid vote. Whether a bar is met is decided exactly in integers (18 of 20
 //! meets "≥ 90 %"); whether it is met *with confidence* asks whether the interval's lower end
@@ -266,36 +266,32 @@ pub fn wilson(x: u32, n: u32, z: f64) -> Option<(f64, f64)> {
     if n == 0 {
         return None;
     }
-    let n_f = f64::from(n);
-    let p = f64::from(x.min(n)) / n_f;
+    Some(wilson_p(f64::from(x.min(n)) / f64::from(n), f64::from(n), z))
+}
+
+/// The Wilson interval of a share `p` over `n_f` trials, clamped to [0, 1].
+fn wilson_p(p: f64, n_f: f64, z: f64) -> (f64, f64) {
     let z2 = z * z;
     let denom = 1.0 + z2 / n_f;
     let centre = (p + z2 / (2.0 * n_f)) / denom;
     let half = z / denom * (p * (1.0 - p) / n_f + z2 / (4.0 * n_f * n_f)).sqrt();
-    Some(((centre - half).max(0.0), (centre + half).min(1.0)))
+    ((centre - half).max(0.0), (centre + half).min(1.0))
 }
 
-/// Mean ± z·s/√n for the weighted score, with s the sample standard deviation; clamped to
-/// [0, 100]. With a single vote the spread is unknown and the interval is the whole range.
+/// The 95 % interval of the weighted score: the Wilson interval of its mean read as a share of
+/// the 100 points (score ÷ 100 = p over `n` valid votes), scaled back to points. A vote's
+/// score lies in [0, 100], so its variance is at most p·(1 − p)·100²: the interval is
+/// conservative, and unlike mean ± z·s/√n it never collapses to a point when every vote is
+/// the same (ten votes of 100 give about 72.2–100, not 100–100).
 pub fn score_interval(tally: &Tally, weights: &[u8], z: f64) -> Option<(f64, f64)> {
     let n = tally.valid();
     if n == 0 {
         return None;
     }
-    if n == 1 {
-        return Some((0.0, 100.0));
-    }
     let n_f = f64::from(n);
-    let mean = weighted_sum(tally, weights) as f64 / n_f;
-    let ss: f64 = tally
-        .counts
-        .iter()
-        .zip(weights)
-        .map(|(&c, &w)| f64::from(c) * (f64::from(w) - mean).powi(2))
-        .sum();
-    let sd = (ss / (n_f - 1.0)).sqrt();
-    let half = z * sd / n_f.sqrt();
-    Some(((mean - half).max(0.0), (mean + half).min(100.0)))
+    let p = (weighted_sum(tally, weights) as f64 / n_f / 100.0).clamp(0.0, 1.0);
+    let (lo, hi) = wilson_p(p, n_f, z);
+    Some((lo * 100.0, hi * 100.0))
 }
 
 fn weighted_sum(tally: &Tally, weights: &[u8]) -> u64 {
@@ -314,13 +310,12 @@ fn satisfied_votes(tally: &Tally, satisfied: &[u8]) -> u32 {
         .sum()
 }
 
-/// The figure of one question in one group under a convention.
-pub fn figure(tally: &Tally, convention: &Convention, min_group: u32) -> Figure {
+/// The value, interval and exact points of a tally under a convention: points are satisfied
+/// votes × 100 for a rate, the sum of weights for a score, so `points ≥ valid × bar` decides a
+/// bar exactly.
+fn measure(tally: &Tally, convention: &Convention) -> (f64, Option<(f64, f64)>, u64) {
     let valid = tally.valid();
-    let too_few = valid < min_group.max(1);
-    // `points ≥ valid × bar` decides a bar exactly: points are satisfied votes × 100 for a
-    // rate, the sum of weights for a score.
-    let (value, interval, points) = match convention {
+    match convention {
         Convention::Rate { satisfied } => {
             let x = satisfied_votes(tally, satisfied);
             let value = if valid == 0 {
@@ -339,33 +334,42 @@ pub fn figure(tally: &Tally, convention: &Convention, min_group: u32) -> Figure 
             };
             (value, score_interval(tally, weights, Z95), sum)
         }
-    };
-    let meets = |bar: u32| points >= u64::from(valid) * u64::from(bar);
+    }
+}
+
+/// Whether a tally clears `bar` (whole percent of a rate, or points of a score): the value
+/// decides, exactly; the interval's lower end only says whether it does so with confidence.
+pub fn bar_verdict(tally: &Tally, convention: &Convention, min_group: u32, bar: u32) -> Verdict {
+    let valid = tally.valid();
+    let (_, interval, points) = measure(tally, convention);
     let scale_of_bar = match convention {
         Convention::Rate { .. } => 100.0,
         Convention::Weighted { .. } => 1.0,
     };
-    let verdict = |bar: u32| {
-        if valid == 0 {
-            Verdict::NoData
-        } else if too_few {
-            Verdict::TooFew
-        } else if !meets(bar) {
-            Verdict::NotMet
-        } else if interval.is_some_and(|(lo, _)| lo * scale_of_bar >= f64::from(bar)) {
-            Verdict::MetWithConfidence
-        } else {
-            Verdict::Met
-        }
-    };
-    let (star, red_flag) = (verdict(STAR_BAR), verdict(RED_FLAG_BAR));
+    if valid == 0 {
+        Verdict::NoData
+    } else if valid < min_group.max(1) {
+        Verdict::TooFew
+    } else if points < u64::from(valid) * u64::from(bar) {
+        Verdict::NotMet
+    } else if interval.is_some_and(|(lo, _)| lo * scale_of_bar >= f64::from(bar)) {
+        Verdict::MetWithConfidence
+    } else {
+        Verdict::Met
+    }
+}
+
+/// The figure of one question in one group under a convention.
+pub fn figure(tally: &Tally, convention: &Convention, min_group: u32) -> Figure {
+    let too_few = tally.valid() < min_group.max(1);
+    let (value, interval, _) = measure(tally, convention);
     Figure {
-        valid,
+        valid: tally.valid(),
         dont_know: tally.dont_know,
         value: (!too_few).then_some(value),
         interval: if too_few { None } else { interval },
-        star,
-        red_flag,
+        star: bar_verdict(tally, convention, min_group, STAR_BAR),
+        red_flag: bar_verdict(tally, convention, min_group, RED_FLAG_BAR),
     }
 }
 
@@ -450,20 +454,31 @@ mod tests {
     #[test]
     fn weighted_score_matches_a_hand_worked_example() {
         // Five levels 100/80/60/30/0; votes 6, 3, 1, 0, 0 → (600 + 240 + 60) / 10 = 90 points.
-        // Deviations 10, -10, -30: ss = 6·100 + 3·100 + 900 = 1800; s = √(1800/9) = 14.142;
-        // half = 1.95996 × 14.142 / √10 = 8.765 → [81.23, 98.77].
+        // The interval is Wilson's for p = 0.9 over n = 10: centre (0.9 + z²/20) / (1 + z²/10)
+        // = 0.78898, half 1.41599 × √(0.009 + 0.0096037) = 0.19313 → [59.585, 98.212].
         let conv = FIVE.default_weights();
         let f = figure(&tally(&[6, 3, 1, 0, 0], 0), &conv, 10);
         assert!(close(f.value.unwrap(), 90.0));
         let (lo, hi) = f.interval.unwrap();
         assert!(
-            (lo - 81.235).abs() < 0.01 && (hi - 98.765).abs() < 0.01,
+            (lo - 59.585).abs() < 0.01 && (hi - 98.212).abs() < 0.01,
             "{lo} {hi}"
         );
         assert_eq!(f.star, Verdict::Met, "exactly 90 points meets ≥ 90");
         assert_eq!(f.red_flag, Verdict::NotMet);
         assert_eq!(value_text(&f, &conv), "90.0 分");
-        assert_eq!(interval_text(&f, &conv), "81.2–98.8 分");
+        assert_eq!(interval_text(&f, &conv), "59.5–98.3 分", "ends rounded outward");
+    }
+
+    #[test]
+    fn a_weighted_score_interval_never_collapses_when_every_vote_is_the_same() {
+        let conv = FIVE.default_weights();
+        let f = figure(&tally(&[10, 0, 0, 0, 0], 0), &conv, 10);
+        let (lo, hi) = f.interval.unwrap();
+        assert!(close(hi, 100.0) && (lo - 72.25).abs() < 0.01, "{lo} {hi}");
+        let f = figure(&tally(&[0, 0, 0, 0, 12], 0), &conv, 10);
+        let (lo, hi) = f.interval.unwrap();
+        assert!(lo < 1e-9 && hi > 20.0, "{lo} {hi}");
     }
 
     #[test]
