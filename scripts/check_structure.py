@@ -24,6 +24,7 @@ LAYERS = [
     ["sync", "outbox"],                                # the protocol, server and phone sides
     ["activity", "leave", "checkin", "roster", "survey", "setup", "school", "bureau"],  # features
     ["branch", "records"],                             # figures over features; the protocol seam
+    ["rating"],                                        # the rating over the figures and registers
     ["lib"],                                           # the router and the page shell
 ]
 LAYER_OF = {m: i for i, layer in enumerate(LAYERS) for m in layer}

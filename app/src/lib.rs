@@ -17,6 +17,7 @@ pub mod error;
 pub mod leave;
 pub mod org;
 pub mod outbox;
+pub mod rating;
 #[cfg(feature = "ssr")]
 pub mod records;
 pub mod roster;
@@ -112,6 +113,8 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("audit") view=audit::AuditPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("branch") view=branch::BranchesPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id") view=branch::BranchPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("rating") view=rating::RatingOverviewPage ssr=SsrMode::Async/>
+                <Route path=path!("/branch/:id/rating") view=rating::RatingPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id/activities/new") view=activity::ActivityNewPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id/members") view=roster::MembersPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id/members/new") view=roster::MemberFormPage ssr=SsrMode::Async/>

@@ -33,6 +33,8 @@ pub struct RuntimeConfig {
     pub audit_years: u32,
     /// Where people reach xingqi, when the deployment says (`XINGQI_PUBLIC_URL`).
     pub public_url: Option<crate::domain::public_url::PublicUrl>,
+    /// The rating's scheme (`XINGQI_RATING_RULES`): the seed's by default.
+    pub rating_rules: std::sync::Arc<crate::domain::rating::RuleSet>,
 }
 
 impl Default for RuntimeConfig {
@@ -47,6 +49,7 @@ impl Default for RuntimeConfig {
             trusted_proxies: Vec::new(),
             public_url: None,
             audit_years: 5,
+            rating_rules: std::sync::Arc::new(crate::domain::rating::RuleSet::seed()),
         }
     }
 }

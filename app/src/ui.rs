@@ -10,6 +10,10 @@ pub fn TopBar(user: CurrentUser) -> impl IntoView {
     let runs = user.role.runs_branches();
     let audits = user.role == crate::domain::role::Role::Admin;
     let bureau = user.role.is_bureau();
+    let reads = user.role.reads_branches();
+    // A member reads their own branch's rating.
+    let member_rating = (user.role == crate::domain::role::Role::Member)
+        .then(|| format!("/branch/{}/rating", user.org_id));
     view! {
         <header class="topbar">
             <a class="brand" href="/">"★ 星旗"</a>
@@ -23,6 +27,10 @@ pub fn TopBar(user: CurrentUser) -> impl IntoView {
                     <a href="/bureau">"学校"</a>
                     <a href="/branch">"各校支部"</a>
                 </Show>
+                <Show when=move || reads>
+                    <a href="/rating">"评定"</a>
+                </Show>
+                {member_rating.map(|href| view! { <a href=href>"支部评定"</a> })}
                 <Show when=move || audits>
                     <a href="/school">"组织"</a>
                     <a href="/audit">"审计"</a>

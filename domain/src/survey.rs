@@ -266,7 +266,11 @@ pub fn wilson(x: u32, n: u32, z: f64) -> Option<(f64, f64)> {
     if n == 0 {
         return None;
     }
-    Some(wilson_p(f64::from(x.min(n)) / f64::from(n), f64::from(n), z))
+    Some(wilson_p(
+        f64::from(x.min(n)) / f64::from(n),
+        f64::from(n),
+        z,
+    ))
 }
 
 /// The Wilson interval of a share `p` over `n_f` trials, clamped to [0, 1].
@@ -467,7 +471,11 @@ mod tests {
         assert_eq!(f.star, Verdict::Met, "exactly 90 points meets ≥ 90");
         assert_eq!(f.red_flag, Verdict::NotMet);
         assert_eq!(value_text(&f, &conv), "90.0 分");
-        assert_eq!(interval_text(&f, &conv), "59.5–98.3 分", "ends rounded outward");
+        assert_eq!(
+            interval_text(&f, &conv),
+            "59.5–98.3 分",
+            "ends rounded outward"
+        );
     }
 
     #[test]

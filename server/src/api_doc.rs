@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 /// How a form field is read.
 #[derive(Clone, Copy)]
-enum Kind {
+pub(crate) enum Kind {
     /// Required text.
     Text,
     /// Text that may be left out.
@@ -20,13 +20,15 @@ enum Kind {
     Year,
 }
 
+mod rating;
+
 use Kind::{Flag, Number, Optional, Text, Year};
 
-struct ServerFn {
-    endpoint: &'static str,
-    summary: &'static str,
+pub(crate) struct ServerFn {
+    pub endpoint: &'static str,
+    pub summary: &'static str,
     /// Its form fields, in parts (a nested form is one part).
-    fields: &'static [&'static [(&'static str, Kind)]],
+    pub fields: &'static [&'static [(&'static str, Kind)]],
 }
 
 const ACTIVITY_FORM: [(&str, Kind); 9] = [
@@ -375,11 +377,16 @@ fn operation(f: &ServerFn) -> Value {
 pub fn server_fn_paths() -> Map<String, Value> {
     SERVER_FNS
         .iter()
+        .chain(rating::SERVER_FNS)
         .map(|f| (format!("/api/{}", f.endpoint), operation(f)))
         .collect()
 }
 
 /// The endpoints described, for the test that compares them with those registered.
 pub fn described_endpoints() -> Vec<&'static str> {
-    SERVER_FNS.iter().map(|f| f.endpoint).collect()
+    SERVER_FNS
+        .iter()
+        .chain(rating::SERVER_FNS)
+        .map(|f| f.endpoint)
+        .collect()
 }

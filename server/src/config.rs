@@ -85,6 +85,12 @@ pub struct Config {
     #[arg(long, env = "XINGQI_AUDIT_YEARS", default_value_t = 5)]
     pub audit_years: u32,
 
+    /// The rating's scheme: `seed` (the seed school's five indicators, the default), `points`
+    /// (points per indicator, stars from point bands, capped when satisfaction is low), or
+    /// the path of a JSON file written like `domain/rules/seed.json`.
+    #[arg(long, env = "XINGQI_RATING_RULES", default_value = "seed", value_parser = parse_rating_rules)]
+    pub rating_rules: std::sync::Arc<app::domain::rating::RuleSet>,
+
     /// How long a sign-in lasts, in days.
     #[arg(long, env = "XINGQI_SESSION_DAYS", default_value_t = 30)]
     pub session_days: u32,
@@ -131,4 +137,14 @@ pub struct Proxies(pub Vec<std::net::IpAddr>);
 
 fn parse_proxies(s: &str) -> Result<Proxies, String> {
     app::guard::client::parse_proxies(s).map(Proxies)
+}
+
+/// A built-in scheme by name, or a scheme file.
+fn parse_rating_rules(s: &str) -> Result<std::sync::Arc<app::domain::rating::RuleSet>, String> {
+    if let Some(set) = app::domain::rating::RuleSet::builtin(s) {
+        return Ok(std::sync::Arc::new(set));
+    }
+    let json = std::fs::read_to_string(s)
+        .map_err(|e| format!("rating rules: neither `seed`, `points` nor a readable file ({e})"))?;
+    app::domain::rating::RuleSet::parse(&json).map(std::sync::Arc::new)
 }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod files;
 pub mod offline;
+pub mod rating;
 pub mod roster;
 pub mod routes;
 pub mod same_site;
@@ -216,6 +217,7 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
             trusted_proxies: config.trusted_proxies.0.clone(),
             public_url: config.public_url.clone(),
             audit_years: config.audit_years.max(1),
+            rating_rules: config.rating_rules.clone(),
         },
     };
     let listener = tokio::net::TcpListener::bind(addr)

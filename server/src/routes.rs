@@ -2,7 +2,7 @@
 //! router is built from it, and the authorization matrix test (`tests/suite/matrix.rs`) reads
 //! it, so a route added here without a row in that test fails the test.
 
-use crate::{files, offline, roster, same_site, setup, sync};
+use crate::{files, offline, rating, roster, same_site, setup, sync};
 use app::auth::server::{login_handler, logout_handler};
 use app::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -62,6 +62,7 @@ pub fn table(app_files: offline::AppFiles) -> Vec<Route> {
         route("POST", "/auth/invite", post(roster::accept)),
         route("POST", "/auth/setup", post(setup::submit)),
         route("GET", "/healthz", get(|| async { "ok" })),
+        route("GET", "/api/v1/orgs/{id}/rating", get(rating::rating)),
         route(
             "POST",
             app::survey::ANSWER_POST_PATH,

@@ -120,7 +120,7 @@ pub async fn pull(
         version = "1",
         description = "How a phone's outbox reaches the server (`/api/v1/sync/…`), and the server functions behind the pages (`POST /api/<endpoint>`, form-encoded arguments, JSON answers). Records are facts with client-made UUIDv7 ids; the server stores each id once. Authentication: the `xingqi_session` cookie set by `POST /auth/login`."
     ),
-    paths(push, pull),
+    paths(push, pull, crate::rating::rating),
     components(schemas(
         PushBatch,
         Record,

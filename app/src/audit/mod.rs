@@ -40,10 +40,12 @@ pub enum Action {
     OrgSetup,
     /// A member moved to another branch or school (组织关系转接).
     MemberMove,
+    /// A rating register changed: honour, violation, evaluation, assessment, baseline, target.
+    RatingRegister,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::RoleChange,
         Action::Invite,
         Action::PasswordReset,
@@ -56,6 +58,7 @@ impl Action {
         Action::RecordCorrection,
         Action::OrgSetup,
         Action::MemberMove,
+        Action::RatingRegister,
     ];
 
     pub fn key(self) -> &'static str {
@@ -72,6 +75,7 @@ impl Action {
             Action::RecordCorrection => "record_correction",
             Action::OrgSetup => "org_setup",
             Action::MemberMove => "member_move",
+            Action::RatingRegister => "rating_register",
         }
     }
 
@@ -93,6 +97,7 @@ impl Action {
             Action::RecordCorrection => "更正出席记录",
             Action::OrgSetup => "设置学校与组织",
             Action::MemberMove => "组织关系转接",
+            Action::RatingRegister => "评定登记",
         }
     }
 }

@@ -5,6 +5,8 @@ mod api;
 pub mod closing;
 #[cfg(feature = "ssr")]
 pub mod frozen;
+#[cfg(feature = "ssr")]
+mod lookup;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -13,6 +15,7 @@ pub use api::{
     CloseYear, ReopenYear, close_year, load_branch_overview, load_my_branches, reopen_year,
 };
 pub use page::{BranchPage, BranchesPage};
+pub(crate) use page::{YearPicker, asked_year};
 
 use crate::auth::CurrentUser;
 use crate::domain::activity::ActivityKind;

@@ -1,12 +1,13 @@
 //! Storage reads behind the branch pages, and the figures computed from them.
 
+pub(crate) use super::lookup::{shape, years};
 use super::{ActivityFigure, BranchOverview, BranchSummary, Figure, MyBranches, PeriodFigure};
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::activity::ActivityKind;
 use crate::domain::attendance::{AttendanceState, RollCounts};
 use crate::domain::cadence::{
-    GroupRef, Held, PeriodParticipation, Rule, Shape, check, participation_by_period, roll_taken,
+    Held, PeriodParticipation, Rule, check, participation_by_period, roll_taken,
 };
 use crate::domain::participation::{Attendance, SEED_PARTICIPATION_BAR};
 use crate::domain::time::{year_bounds_ms, year_of};
@@ -107,31 +108,6 @@ fn summarise(branch: &Branch, year: i32, activities: &[ActivityFigure]) -> Branc
     }
 }
 
-/// The branch as the cadence rules need it: its groups in use and its full members.
-async fn shape(db: &Db, branch_id: &str) -> Result<Shape, AppError> {
-    let groups: Vec<(String, String)> = sqlx::query_as(
-        "SELECT id, name FROM organisations WHERE parent_id = $1 AND kind = 'group' \
-         AND archived_at IS NULL ORDER BY sort_order, name",
-    )
-    .bind(branch_id)
-    .fetch_all(db.pool())
-    .await?;
-    let full_members: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE org_id = $1 AND active = 1 AND standing = 'full' \
-         AND role <> 'admin'",
-    )
-    .bind(branch_id)
-    .fetch_one(db.pool())
-    .await?;
-    Ok(Shape {
-        groups: groups
-            .into_iter()
-            .map(|(id, name)| GroupRef { id, name })
-            .collect(),
-        full_members: full_members as u32,
-    })
-}
-
 fn period_figures(periods: Vec<PeriodParticipation>) -> Vec<PeriodFigure> {
     periods
         .into_iter()
@@ -140,26 +116,6 @@ fn period_figures(periods: Vec<PeriodParticipation>) -> Vec<PeriodFigure> {
             figure: Figure::of(p.attendance, SEED_PARTICIPATION_BAR),
         })
         .collect()
-}
-
-/// The years a figure page offers: from the year of the organisations' first activity (or
-/// `year`, if earlier) to the current one, latest first.
-async fn years(db: &Db, org_ids: &[&str], year: i32, now: i64) -> Result<Vec<i32>, AppError> {
-    let mut first = year.min(year_of(now));
-    for org in org_ids {
-        let earliest: Option<i64> =
-            sqlx::query_scalar("SELECT MIN(starts_at) FROM activities WHERE org_id = $1")
-                .bind(*org)
-                .fetch_one(db.pool())
-                .await?;
-        if let Some(ms) = earliest {
-            first = first.min(year_of(ms));
-        }
-    }
-    let last = year.max(year_of(now));
-    Ok((first.max(crate::domain::time::FIRST_YEAR)..=last)
-        .rev()
-        .collect())
 }
 
 /// One branch's current year, if `viewer` may read it, checked against the cadence `rules`.
@@ -185,6 +141,19 @@ pub async fn branch_year(
     year: Option<i32>,
 ) -> Result<BranchOverview, AppError> {
     let branch = readable_branch(db, viewer, branch_id).await?;
+    year_of_branch(db, viewer, &branch, rules, now, year).await
+}
+
+/// [`branch_year`] of a branch whose reading the caller has already checked (the rating page,
+/// which the branch's own members read too).
+pub(crate) async fn year_of_branch(
+    db: &Db,
+    viewer: &CurrentUser,
+    branch: &Branch,
+    rules: &[Rule],
+    now: i64,
+    year: Option<i32>,
+) -> Result<BranchOverview, AppError> {
     let year = crate::domain::time::figure_year(year, now).map_err(AppError::Invalid)?;
     let mut overview = match super::frozen::snapshot(db, &branch.id, year).await? {
         Some(mut frozen) => {
@@ -193,7 +162,7 @@ pub async fn branch_year(
             frozen.years = years(db, &[&branch.id], year, now).await?;
             frozen
         }
-        None => computed_year(db, viewer, &branch.id, rules, now, year).await?,
+        None => computed_for(db, viewer, branch, rules, now, year).await?,
     };
     if let Some(school) = &branch.parent_id {
         overview.closing = Some(super::frozen::year_state(db, viewer, school, year, now).await?);
@@ -211,6 +180,17 @@ pub async fn computed_year(
     year: i32,
 ) -> Result<BranchOverview, AppError> {
     let branch = readable_branch(db, viewer, branch_id).await?;
+    computed_for(db, viewer, &branch, rules, now, year).await
+}
+
+async fn computed_for(
+    db: &Db,
+    viewer: &CurrentUser,
+    branch: &Branch,
+    rules: &[Rule],
+    now: i64,
+    year: i32,
+) -> Result<BranchOverview, AppError> {
     let current = year == year_of(now);
     let activities = year_activities(db, &branch.id, year, now).await?;
     let leave_requests = if current {
@@ -268,7 +248,7 @@ pub async fn computed_year(
     Ok(BranchOverview {
         viewer: viewer.clone(),
         bar: SEED_PARTICIPATION_BAR,
-        summary: summarise(&branch, year, &activities),
+        summary: summarise(branch, year, &activities),
         years: years(db, &[&branch.id], year, now).await?,
         current,
         closing: None,

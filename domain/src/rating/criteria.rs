@@ -1,33 +1,31 @@
 //! Each criterion of a rule set judged against one organisation's year.
 
-use super::inputs::{EvidenceState, Inputs, SurveyInput};
-use super::rules::{AudienceGroup, Criterion, CriterionKind, Question};
+use super::inputs::{EvidenceState, Inputs};
+use super::rules::{Criterion, CriterionKind};
 use super::{CriterionResult, State};
 use crate::activity::ActivityKind;
 use crate::cadence::{CheckState, DEFAULT_RULES, Held, Rule, check};
-use crate::figures::{interval_text, value_text};
 use crate::participation::{BarStatus, Percent};
-use crate::survey::{Convention, Tally, Verdict, bar_verdict, figure};
 use crate::time::year_of;
 use chrono::{Datelike, Months};
 
 /// Whether the year is over, as of `inputs.now`.
-fn year_over(inputs: &Inputs<'_>) -> bool {
+pub(super) fn year_over(inputs: &Inputs<'_>) -> bool {
     inputs.year < year_of(inputs.now)
 }
 
-struct Judged {
-    state: State,
-    figure: String,
-    detail: String,
-    next_step: String,
-    lost: bool,
-    at_risk: bool,
-    campaign_id: Option<String>,
+pub(super) struct Judged {
+    pub(super) state: State,
+    pub(super) figure: String,
+    pub(super) detail: String,
+    pub(super) next_step: String,
+    pub(super) lost: bool,
+    pub(super) at_risk: bool,
+    pub(super) campaign_id: Option<String>,
 }
 
 impl Judged {
-    fn new(state: State, figure: impl Into<String>) -> Self {
+    pub(super) fn new(state: State, figure: impl Into<String>) -> Self {
         Judged {
             state,
             figure: figure.into(),
@@ -38,11 +36,11 @@ impl Judged {
             campaign_id: None,
         }
     }
-    fn next(mut self, step: impl Into<String>) -> Self {
+    pub(super) fn next(mut self, step: impl Into<String>) -> Self {
         self.next_step = step.into();
         self
     }
-    fn lost(mut self, lost: bool) -> Self {
+    pub(super) fn lost(mut self, lost: bool) -> Self {
         self.lost = lost;
         self
     }
@@ -60,10 +58,13 @@ pub fn judge(criterion: &Criterion, inputs: &Inputs<'_>) -> CriterionResult {
             question,
             bar,
             score_bar,
-        } => satisfaction(*audience, *question, *bar, *score_bar, inputs),
+        } => super::satisfaction::satisfaction(*audience, *question, *bar, *score_bar, inputs),
         CriterionKind::Evaluation { at_least } => match inputs.evaluation {
-            None => Judged::new(State::Pending, "班子年度测评尚未录入").next("等待总支录入班子年度测评结果"),
-            Some(e) if e >= *at_least => Judged::new(State::Met, format!("班子年度测评：{}", e.label())),
+            None => Judged::new(State::Pending, "班子年度测评尚未录入")
+                .next("等待总支录入班子年度测评结果"),
+            Some(e) if e >= *at_least => {
+                Judged::new(State::Met, format!("班子年度测评：{}", e.label()))
+            }
             Some(e) => Judged::new(
                 State::NotMet,
                 format!("班子年度测评：{}（需{}）", e.label(), at_least.label()),
@@ -86,7 +87,10 @@ pub fn judge(criterion: &Criterion, inputs: &Inputs<'_>) -> CriterionResult {
                     State::NotMet,
                     format!("本年度尚无{}及以上表彰", at_least.label()),
                 )
-                .next(format!("需受到{}及以上表彰（录入表彰登记）", at_least.label()))
+                .next(format!(
+                    "需受到{}及以上表彰（录入表彰登记）",
+                    at_least.label()
+                ))
                 .lost(year_over(inputs)),
             }
         }
@@ -197,7 +201,9 @@ fn cadence(kinds: &[ActivityKind], recorded: bool, inputs: &Inputs<'_>) -> Judge
                         .scheduled
                         .iter()
                         .filter(|s| {
-                            s.kind == c.rule.kind && s.starts_at >= p.starts_at && s.starts_at < p.ends_at
+                            s.kind == c.rule.kind
+                                && s.starts_at >= p.starts_at
+                                && s.starts_at < p.ends_at
                         })
                         .count() as u32;
                     if p.held + scheduled < p.required {
@@ -258,7 +264,11 @@ fn young_recruit(under: u8, inputs: &Inputs<'_>) -> Judged {
     match found {
         Some(m) => Judged::new(
             State::Met,
-            format!("{}（{} 入党）", m.name, m.join_date.map(|d| d.to_string()).unwrap_or_default()),
+            format!(
+                "{}（{} 入党）",
+                m.name,
+                m.join_date.map(|d| d.to_string()).unwrap_or_default()
+            ),
         ),
         None => Judged::new(
             State::NotMet,
@@ -283,134 +293,6 @@ fn no_violation(committee_only: bool, inputs: &Inputs<'_>) -> Judged {
     }
 }
 
-fn group_label(audience: AudienceGroup, question: Question) -> String {
-    let who = match audience {
-        AudienceGroup::Members => "党员",
-        AudienceGroup::Masses => "群众",
-    };
-    let what = match question {
-        Question::Org => "党组织",
-        Question::Secretary => "支部书记",
-    };
-    format!("{who}对{what}满意度")
-}
-
-fn in_group(audience: crate::ballot::Audience, group: AudienceGroup) -> bool {
-    match group {
-        AudienceGroup::Members => !audience.is_masses(),
-        AudienceGroup::Masses => audience.is_masses(),
-    }
-}
-
-fn satisfaction(
-    group: AudienceGroup,
-    question: Question,
-    bar: u8,
-    score_bar: Option<u8>,
-    inputs: &Inputs<'_>,
-) -> Judged {
-    let label = group_label(group, question);
-    let campaign: Option<&SurveyInput> = inputs
-        .surveys
-        .iter()
-        .filter(|s| {
-            s.questions.iter().any(|q| q == question.key())
-                && s.audiences.iter().any(|a| in_group(*a, group))
-        })
-        .max_by(|a, b| a.closes_on.cmp(&b.closes_on).then(a.campaign_id.cmp(&b.campaign_id)));
-    let Some(s) = campaign else {
-        let over = year_over(inputs);
-        return Judged::new(
-            if over { State::NotMet } else { State::Pending },
-            format!("本年度没有测评{label}的满意度测评"),
-        )
-        .next(format!("开展本年度满意度测评（含{label}）"))
-        .lost(over);
-    };
-    let mut j = if !s.closed {
-        Judged::new(
-            State::Pending,
-            format!("测评“{}”进行中，{} 结束后计算", s.title, s.closes_on),
-        )
-    } else {
-        closed_satisfaction(s, group, question, bar, score_bar, &label, year_over(inputs))
-    };
-    j.campaign_id = Some(s.campaign_id.clone());
-    j
-}
-
-fn closed_satisfaction(
-    s: &SurveyInput,
-    group: AudienceGroup,
-    question: Question,
-    bar: u8,
-    score_bar: Option<u8>,
-    label: &str,
-    over: bool,
-) -> Judged {
-    let tally = s
-        .tallies
-        .iter()
-        .filter(|(a, q, _)| in_group(*a, group) && q == question.key())
-        .fold(None::<Tally>, |acc, (_, _, t)| {
-            Some(match acc {
-                None => t.clone(),
-                Some(sum) => sum + t.clone(),
-            })
-        })
-        .unwrap_or_default();
-    let effective_bar = match (&s.convention, score_bar) {
-        (Convention::Rate { .. }, _) => u32::from(bar),
-        (Convention::Weighted { .. }, Some(points)) => u32::from(points),
-        (Convention::Weighted { .. }, None) => {
-            return Judged::new(
-                State::NotMet,
-                format!("“{}”按加权得分计算，本规则未规定得分与满意率的对应，不计入", s.title),
-            )
-            .next(format!("开展按满意率计算的测评（含{label}）"))
-            .lost(over);
-        }
-    };
-    let f = figure(&tally, &s.convention, s.min_group);
-    let valid = tally.valid();
-    let unit_bar = match s.convention {
-        Convention::Rate { .. } => format!("{bar}%"),
-        Convention::Weighted { .. } => format!("{effective_bar} 分"),
-    };
-    let mut j = match bar_verdict(&tally, &s.convention, s.min_group, effective_bar) {
-        Verdict::NoData => Judged::new(State::NotMet, format!("{label}：没有有效票")),
-        Verdict::TooFew => Judged::new(
-            State::NotMet,
-            format!("{label}：有效票 {valid} 张，少于最少人数 {}，不能评定", s.min_group),
-        ),
-        v => {
-            let value = value_text(&f, &s.convention);
-            let mut j = Judged::new(
-                if v.is_met() { State::Met } else { State::NotMet },
-                format!("{label} {value}"),
-            );
-            j.detail = format!(
-                "有效票 {valid} 张，95% 区间 {}，{}",
-                interval_text(&f, &s.convention),
-                match v {
-                    Verdict::MetWithConfidence => "区间下限也达到",
-                    Verdict::Met => "达到，但区间下限低于标准",
-                    _ => "未达到",
-                }
-            );
-            if !v.is_met() {
-                j.next_step = format!("{label} {value}，需 ≥ {unit_bar}");
-            }
-            j
-        }
-    };
-    if j.state != State::Met && j.next_step.is_empty() {
-        j.next_step = format!("{label}需 ≥ {unit_bar}，且有效票不少于 {} 张", s.min_group);
-    }
-    j.lost = j.state != State::Met && over;
-    j
-}
-
 fn assessment(at_least: super::registers::Assessment, inputs: &Inputs<'_>) -> Judged {
     if inputs.assessments.is_empty() {
         return Judged::new(State::Pending, "尚未设支委").next("在花名册中设置支委");
@@ -421,7 +303,11 @@ fn assessment(at_least: super::registers::Assessment, inputs: &Inputs<'_>) -> Ju
         .filter(|(_, a)| a.is_some_and(|a| a < at_least))
         .map(|(n, _)| n.as_str())
         .collect();
-    let missing = inputs.assessments.iter().filter(|(_, a)| a.is_none()).count();
+    let missing = inputs
+        .assessments
+        .iter()
+        .filter(|(_, a)| a.is_none())
+        .count();
     if !below.is_empty() {
         Judged::new(
             State::NotMet,
@@ -429,12 +315,19 @@ fn assessment(at_least: super::registers::Assessment, inputs: &Inputs<'_>) -> Ju
         )
         .lost(true)
     } else if missing > 0 {
-        Judged::new(State::Pending, format!("{missing} 名支委的年度考核尚未录入"))
-            .next("等待总支录入支委年度考核")
+        Judged::new(
+            State::Pending,
+            format!("{missing} 名支委的年度考核尚未录入"),
+        )
+        .next("等待总支录入支委年度考核")
     } else {
         Judged::new(
             State::Met,
-            format!("{} 名支委均为{}及以上", inputs.assessments.len(), at_least.label()),
+            format!(
+                "{} 名支委均为{}及以上",
+                inputs.assessments.len(),
+                at_least.label()
+            ),
         )
     }
 }

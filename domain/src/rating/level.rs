@@ -17,7 +17,12 @@ pub enum Level {
 }
 
 impl Level {
-    pub const ALL: [Level; 4] = [Level::RedFlag, Level::Advanced, Level::Average, Level::Lagging];
+    pub const ALL: [Level; 4] = [
+        Level::RedFlag,
+        Level::Advanced,
+        Level::Average,
+        Level::Lagging,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -182,7 +187,11 @@ impl Rating {
 }
 
 /// The best level still reachable: every criterion met that `open` says may still be.
-pub fn best_case(rules: &RuleSet, rating: &Rating, open: impl Fn(&CriterionResult) -> bool) -> Level {
+pub fn best_case(
+    rules: &RuleSet,
+    rating: &Rating,
+    open: impl Fn(&CriterionResult) -> bool,
+) -> Level {
     level_of(rules, |c| {
         rating
             .criteria()
@@ -275,9 +284,7 @@ pub fn target_check(
         };
     }
     let late = (deadline - today).num_days() <= EVIDENCE_LEAD_DAYS;
-    let open = |r: &CriterionResult| {
-        !r.at_risk && !(late && r.state == State::AwaitingEvidence)
-    };
+    let open = |r: &CriterionResult| !(r.at_risk || (late && r.state == State::AwaitingEvidence));
     if best_case(rules, rating, open) >= level {
         return TargetCheck {
             outlook: Outlook::OnTrack,

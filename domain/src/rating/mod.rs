@@ -11,6 +11,7 @@ mod inputs;
 mod level;
 mod registers;
 mod rules;
+mod satisfaction;
 #[cfg(test)]
 mod tests;
 

@@ -170,7 +170,8 @@ impl RuleSet {
 
     /// Reads a scheme from JSON and checks it; the message says what is wrong.
     pub fn parse(json: &str) -> Result<RuleSet, String> {
-        let set: RuleSet = serde_json::from_str(json).map_err(|e| format!("评定规则无法读取：{e}"))?;
+        let set: RuleSet =
+            serde_json::from_str(json).map_err(|e| format!("评定规则无法读取：{e}"))?;
         set.check()?;
         Ok(set)
     }

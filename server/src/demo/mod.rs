@@ -4,6 +4,7 @@
 //! every quarter — with realistic attendance for those already held.
 
 mod plan;
+mod rating;
 mod school;
 mod survey;
 
@@ -59,6 +60,7 @@ pub async fn seed_if_empty(db: &Db, password: &str) -> anyhow::Result<DemoReport
     let now = now_ms();
     school::seed(db, password, now, &mut report).await?;
     survey::seed_survey(db, now).await?;
+    rating::seed_rating(db, now).await?;
     Ok(report)
 }
 

@@ -107,7 +107,7 @@ pub(super) async fn seed(
         let members = people(branch_no, *size, &mut names);
         for (i, p) in members.iter().enumerate() {
             let born = 1965 + (rng.next() % 33) as i32;
-            let joined = (born + 22 + (rng.next() % 12) as i32).min(year_of(now) - 1);
+            let joined = (born + 22 + (rng.next() % 12) as i32).min(year_of(now) - 2);
             // Drawn in this order so the demo school stays the same from run to run.
             let gender = if rng.next() % 5 < 3 { "female" } else { "male" };
             let birth_date = format!(
@@ -116,6 +116,14 @@ pub(super) async fn seed(
                 1 + rng.next() % 28
             );
             let probationary = i + 1 == *size;
+            // The probationary member joined last year: a young teacher (under 35, counted
+            // for the rating), except in the second branch, which recruited no young member.
+            let (birth_date, joined) = if probationary {
+                let born = if branch_no == 2 { 1985 } else { year_of(now) - 29 };
+                (format!("{born}-03-15"), year_of(now) - 1)
+            } else {
+                (birth_date, joined)
+            };
             let full_date = format!("{}-07-01", joined + 1);
             insert_user(
                 &mut tx,
@@ -175,7 +183,10 @@ pub(super) async fn seed(
             };
             let expected_ids: Vec<String> = expected.iter().map(|p| p.id.to_string()).collect();
             // Most activities already over have their minutes; a few are left for the to-do list.
-            let minutes = if a.ends_at < now && rng.percent() < 85 {
+            // Last year's are complete, except in the second branch.
+            let last_year = app::domain::time::year_of(a.starts_at) < this_year;
+            let kept = rng.percent() < 85 || (last_year && branch_no != 2);
+            let minutes = if a.ends_at < now && kept {
                 format!("{}：按议程开展，与会党员进行了交流发言。", a.topic)
             } else {
                 String::new()

@@ -14,6 +14,7 @@ mod limits;
 mod matrix;
 mod moves;
 mod process;
+mod rating;
 mod replay;
 mod roster;
 mod roster_import;

@@ -66,6 +66,8 @@ enum Rule {
     Bureau,
     /// The first school's bureau's admin alone.
     BureauAdmin,
+    /// The first branch's readers and its own members (its rating).
+    ReadersAndMembers,
 }
 
 impl Rule {
@@ -87,6 +89,7 @@ impl Rule {
             Rule::BranchReaders => Rule::Runners.lets_in(who) || Rule::Bureau.lets_in(who),
             Rule::Bureau => matches!(who, Who::BureauViewer | Who::BureauAdmin | Who::OtherBureau),
             Rule::BureauAdmin => who == Who::BureauAdmin,
+            Rule::ReadersAndMembers => Rule::Readers.lets_in(who) || who == Who::Member,
         }
     }
 }
@@ -538,6 +541,85 @@ fn rows(t: &Things) -> Vec<Row> {
             form(&[("name", "矩阵"), ("username", "matrix-viewer")]),
             Rule::BureauAdmin,
         ),
+        api("rating", form(&[("org_id", b1)]), Rule::ReadersAndMembers),
+        api("rating_overview", Body::None, Rule::BranchReaders),
+        api(
+            "rating_evidence_save",
+            form(&[
+                ("org_id", b1),
+                ("year", "2026"),
+                ("criterion", "brand"),
+                ("body", "矩阵"),
+                ("links", ""),
+            ]),
+            Rule::Organisers,
+        ),
+        api(
+            "rating_evidence_decide",
+            form(&[
+                ("org_id", b1),
+                ("year", "2026"),
+                ("criterion", "brand"),
+                ("approve", "false"),
+                ("comment", "矩阵"),
+            ]),
+            Rule::SchoolAdmin,
+        ),
+        api(
+            "rating_honour_add",
+            form(&[
+                ("org_id", b1),
+                ("awarded_on", "2026-03-01"),
+                ("level", "county"),
+                ("title", "矩阵"),
+                ("issuer", ""),
+                ("evidence", ""),
+            ]),
+            Rule::SchoolAdmin,
+        ),
+        api(
+            "rating_violation_add",
+            form(&[
+                ("org_id", b1),
+                ("occurred_on", "2026-03-01"),
+                ("person", "矩阵"),
+                ("note", ""),
+            ]),
+            Rule::SchoolAdmin,
+        ),
+        api(
+            "rating_evaluation_set",
+            form(&[("org_id", b1), ("year", "2026"), ("grade", "excellent")]),
+            Rule::SchoolAdmin,
+        ),
+        api(
+            "rating_assessment_set",
+            form(&[
+                ("user_id", &f.sec1.id),
+                ("year", "2026"),
+                ("grade", "competent"),
+            ]),
+            Rule::SchoolAdmin,
+        ),
+        api(
+            "rating_baseline_set",
+            form(&[("org_id", b1), ("year", "2025"), ("level", "average")]),
+            Rule::SchoolAdmin,
+        ),
+        api(
+            "rating_target_set",
+            form(&[
+                ("org_id", b1),
+                ("level", "red_flag"),
+                ("deadline", "2027-12-31"),
+            ]),
+            Rule::SchoolAdmin,
+        ),
+        api(
+            "rating_target_remove",
+            form(&[("org_id", b1), ("id", "none")]),
+            Rule::SchoolAdmin,
+        ),
         api(
             "decide_leave",
             form(&[("id", &t.leave), ("approve", "true"), ("note", "")]),
@@ -549,6 +631,17 @@ fn rows(t: &Things) -> Vec<Row> {
         page("/audit", "/audit".into(), Rule::Admins),
         page("/branch", "/branch".into(), Rule::BranchReaders),
         page("/bureau", "/bureau".into(), Rule::Bureau),
+        page("/rating", "/rating".into(), Rule::BranchReaders),
+        page(
+            "/branch/{id}/rating",
+            format!("/branch/{b1}/rating"),
+            Rule::ReadersAndMembers,
+        ),
+        page(
+            "/api/v1/orgs/{id}/rating",
+            format!("/api/v1/orgs/{b1}/rating"),
+            Rule::ReadersAndMembers,
+        ),
         page("/branch/{id}", format!("/branch/{b1}"), Rule::Readers),
         page(
             "/branch/{id}/activities/new",

@@ -9,3 +9,4 @@ mod year;
 
 pub use list::BranchesPage;
 pub use overview::BranchPage;
+pub(crate) use year::{YearPicker, asked_year};

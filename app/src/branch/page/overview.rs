@@ -73,6 +73,7 @@ fn BranchView(overview: BranchOverview) -> impl IntoView {
     };
     let new_activity = format!("/branch/{}/activities/new", summary.id);
     let members = format!("/branch/{}/members", summary.id);
+    let rating = format!("/branch/{}/rating?year={}", summary.id, summary.year);
     // Started ones latest first (the record); upcoming ones soonest first (what to prepare).
     let (held, mut upcoming): (Vec<_>, Vec<_>) = activities.into_iter().partition(|a| a.started);
     upcoming.reverse();
@@ -88,6 +89,7 @@ fn BranchView(overview: BranchOverview) -> impl IntoView {
             <h1>{summary.name.clone()}</h1>
             <YearPicker base=base year=year years=years/>
             <YearClosing state=closing/>
+            <p><a href=rating>"★ 本年度创五星、争红旗评定"</a></p>
             <Show when=move || runs>
                 <div class="actions">
                     <A href=new_activity.clone() attr:class="btn btn-primary">"安排活动"</A>

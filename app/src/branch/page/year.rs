@@ -9,14 +9,14 @@ use leptos_router::hooks::use_query_map;
 
 /// The `?year=` of the page's address, if it names one (reactive: following a picker link
 /// changes it without a new page).
-pub(super) fn asked_year() -> impl Fn() -> Option<i32> + Copy + Send + Sync + 'static {
+pub(crate) fn asked_year() -> impl Fn() -> Option<i32> + Copy + Send + Sync + 'static {
     let query = use_query_map();
     move || query.read().get("year").and_then(|y| y.trim().parse().ok())
 }
 
 /// Links to each year that can be picked, the shown one marked as current.
 #[component]
-pub(super) fn YearPicker(base: String, year: i32, years: Vec<i32>) -> impl IntoView {
+pub(crate) fn YearPicker(base: String, year: i32, years: Vec<i32>) -> impl IntoView {
     (years.len() > 1).then(|| {
         view! {
             <nav class="year-picker" aria-label="选择年度">

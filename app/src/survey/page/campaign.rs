@@ -67,9 +67,10 @@ fn CampaignView(results: CampaignResults) -> impl IntoView {
     let open_url = info.open_path().map(|p| format!("{}{}", results.origin, p));
     let slips = format!("/surveys/{}/slips", info.id);
     let edit = format!("/surveys/{}/edit", info.id);
-    let version_note = (info.version > 1 || results.earlier_versions_answers > 0).then(|| {
+    let version_note = (info.version > 1).then(|| {
         format!(
-            "以下为第 {} 版问卷的结果；此前版本的 {} 份答卷另行保存，不计入。",
+            "以下为第 {} 版问卷的结果：只改了计算方法或最少人数的版本，其答卷按本版重新计算并计入；\
+             题目、对象或量表不同的此前版本有 {} 份答卷，另行保存，不计入。",
             info.version, results.earlier_versions_answers
         )
     });

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 
 #[derive(sqlx::FromRow)]
 struct ChoiceCount {
+    version: i64,
     audience: String,
     question: String,
     choice: i64,
@@ -21,29 +22,56 @@ struct ChoiceCount {
 
 #[derive(sqlx::FromRow)]
 struct AudienceCount {
+    version: i64,
     audience: String,
     n: i64,
 }
 
-/// The raw counts of a campaign's current version: per audience and question, votes per
-/// choice; and answers per audience.
+/// The versions whose answers count under the campaign's current one: itself, and every
+/// earlier version asking the same audiences the same questions on the same scale — a revision
+/// that changed only the counting convention, the minimum group or the comment box recomputes
+/// from the answers already given instead of setting them aside.
+pub async fn counted_versions(db: &Db, info: &CampaignInfo) -> Result<Vec<i64>, AppError> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT version, definition FROM survey_versions WHERE campaign_id = $1 ORDER BY version",
+    )
+    .bind(&info.id)
+    .fetch_all(db.pool())
+    .await?;
+    let now = &info.definition;
+    Ok(rows
+        .into_iter()
+        .filter(|(v, def)| {
+            *v == info.version
+                || serde_json::from_str::<crate::domain::ballot::Definition>(def).is_ok_and(|d| {
+                    d.audiences == now.audiences
+                        && d.questions == now.questions
+                        && d.scale == now.scale
+                })
+        })
+        .map(|(v, _)| v)
+        .collect())
+}
+
+/// The raw counts a campaign's figures rest on (the answers of [`counted_versions`]): per
+/// audience and question, votes per choice; and answers per audience.
 pub async fn tallies(
     db: &Db,
     info: &CampaignInfo,
 ) -> Result<(HashMap<(Audience, String), Tally>, BTreeMap<Audience, u32>), AppError> {
     let scale = info.definition.scale;
+    let versions = counted_versions(db, info).await?;
     let rows: Vec<ChoiceCount> = sqlx::query_as(
-        "SELECT a.audience, c.question, c.choice, COUNT(*) AS n \
+        "SELECT a.version, a.audience, c.question, c.choice, COUNT(*) AS n \
          FROM survey_answers a JOIN survey_choices c ON c.answer_id = a.id_hash \
-         WHERE a.campaign_id = $1 AND a.version = $2 \
-         GROUP BY a.audience, c.question, c.choice",
+         WHERE a.campaign_id = $1 \
+         GROUP BY a.version, a.audience, c.question, c.choice",
     )
     .bind(&info.id)
-    .bind(info.version)
     .fetch_all(db.pool())
     .await?;
     let mut tallies: HashMap<(Audience, String), Tally> = HashMap::new();
-    for r in rows {
+    for r in rows.into_iter().filter(|r| versions.contains(&r.version)) {
         let Some(audience) = Audience::parse(&r.audience) else {
             continue;
         };
@@ -55,17 +83,16 @@ pub async fn tallies(
         }
     }
     let counts: Vec<AudienceCount> = sqlx::query_as(
-        "SELECT audience, COUNT(*) AS n FROM survey_answers \
-         WHERE campaign_id = $1 AND version = $2 GROUP BY audience",
+        "SELECT version, audience, COUNT(*) AS n FROM survey_answers \
+         WHERE campaign_id = $1 GROUP BY version, audience",
     )
     .bind(&info.id)
-    .bind(info.version)
     .fetch_all(db.pool())
     .await?;
     let mut responses = BTreeMap::new();
-    for r in counts {
+    for r in counts.into_iter().filter(|r| versions.contains(&r.version)) {
         if let Some(a) = Audience::parse(&r.audience) {
-            responses.insert(a, u32::try_from(r.n).unwrap_or(u32::MAX));
+            *responses.entry(a).or_insert(0) += u32::try_from(r.n).unwrap_or(u32::MAX);
         }
     }
     Ok((tallies, responses))
@@ -119,21 +146,22 @@ pub async fn results(
             (*a, if withheld { None } else { at_least_group(n, k) })
         })
         .collect();
-    let open_answers: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) AS n FROM survey_answers \
-         WHERE campaign_id = $1 AND version = $2 AND via = 'open'",
+    let versions = counted_versions(db, &info).await?;
+    let by_version: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT version, COUNT(*) AS n, \
+         COALESCE(SUM(CASE WHEN via = 'open' THEN 1 ELSE 0 END), 0) AS open_n \
+         FROM survey_answers WHERE campaign_id = $1 GROUP BY version",
     )
     .bind(campaign_id)
-    .bind(info.version)
-    .fetch_one(db.pool())
+    .fetch_all(db.pool())
     .await?;
-    let earlier: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) AS n FROM survey_answers WHERE campaign_id = $1 AND version <> $2",
-    )
-    .bind(campaign_id)
-    .bind(info.version)
-    .fetch_one(db.pool())
-    .await?;
+    let (open_answers, earlier) = by_version.iter().fold((0, 0), |(open, other), (v, n, o)| {
+        if versions.contains(v) {
+            (open + o, other)
+        } else {
+            (open, other + n)
+        }
+    });
     let pending_revision = super::revision::pending_revision(db, campaign_id).await?;
     Ok(CampaignResults {
         pending_revision,

@@ -305,6 +305,23 @@ pub async fn campaign_for_organiser(
     }
 }
 
+/// The campaigns of one organisation, oldest first; the caller has checked who reads them.
+pub async fn campaigns_of_org(db: &Db, org_id: &str) -> Result<Vec<CampaignInfo>, AppError> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM survey_campaigns WHERE org_id = $1 ORDER BY created_at, id",
+    )
+    .bind(org_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(row) = campaign_row(db, &id).await? {
+            out.push(row.info);
+        }
+    }
+    Ok(out)
+}
+
 /// The campaigns `viewer` runs, newest first.
 pub async fn campaigns(db: &Db, viewer: &CurrentUser) -> Result<Vec<CampaignInfo>, AppError> {
     let orgs = runnable_orgs(db, viewer).await?;

@@ -1,0 +1,270 @@
+//! The inputs of a branch's rating of one year, read from storage: its activities (a closed
+//! year's snapshot), roster, registers, survey campaigns and evidence.
+
+use crate::auth::CurrentUser;
+use crate::branch::BranchOverview;
+use crate::db::Db;
+use crate::domain::cadence::{Held, Shape};
+use crate::domain::participation::Attendance;
+use crate::domain::rating::{
+    Assessment, Evaluation, Evidence, EvidenceState, Honour, HonourLevel, Inputs, Member,
+    SurveyInput, Violation,
+};
+use crate::error::AppError;
+use crate::org::server::Branch;
+use crate::state::RuntimeConfig;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// What was read; [`Gathered::inputs`] lends it to the rules.
+pub struct Gathered {
+    pub overview: BranchOverview,
+    pub shape: Shape,
+    pub members: Vec<Member>,
+    pub violations: Vec<Violation>,
+    pub honours: Vec<Honour>,
+    pub evaluation: Option<Evaluation>,
+    pub assessments: Vec<(String, Option<Assessment>)>,
+    pub surveys: Vec<SurveyInput>,
+    pub evidence: BTreeMap<String, Evidence>,
+    pub now: i64,
+    pub cadence: Vec<crate::domain::cadence::Rule>,
+}
+
+fn date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// The rating year a campaign counts for: the year its period names ("2026年度"), else the
+/// year it closes in.
+pub fn campaign_year(period: &str, closes_on: &str) -> Option<i32> {
+    let digits: Vec<char> = period.chars().collect();
+    digits
+        .windows(4)
+        .filter_map(|w| {
+            w.iter()
+                .all(char::is_ascii_digit)
+                .then(|| w.iter().collect::<String>().parse::<i32>().ok())
+                .flatten()
+        })
+        .find(|y| (2000..=2100).contains(y))
+        .or_else(|| closes_on.get(..4).and_then(|y| y.parse().ok()))
+}
+
+impl Gathered {
+    pub fn inputs(&self) -> Inputs<'_> {
+        let now = self.now;
+        let acts = &self.overview.activities;
+        let held = acts
+            .iter()
+            .filter(|a| a.held)
+            .map(|a| {
+                (
+                    Held {
+                        kind: a.kind,
+                        starts_at: a.starts_at,
+                        group: a.group.as_deref(),
+                    },
+                    a.has_minutes,
+                )
+            })
+            .collect();
+        let ahead: Vec<_> = acts
+            .iter()
+            .filter(|a| !a.held && a.starts_at > now)
+            .collect();
+        Inputs {
+            year: self.overview.summary.year,
+            now,
+            participation: self.overview.summary.year_figure.attendance,
+            scheduled_expected: ahead.iter().map(|a| a.counts.expected).sum(),
+            held,
+            scheduled: ahead
+                .iter()
+                .map(|a| Held {
+                    kind: a.kind,
+                    starts_at: a.starts_at,
+                    group: a.group.as_deref(),
+                })
+                .collect(),
+            cadence: self.cadence.clone(),
+            shape: self.shape.clone(),
+            members: self.members.clone(),
+            violations: self.violations.clone(),
+            honours: self.honours.clone(),
+            evaluation: self.evaluation,
+            assessments: self.assessments.clone(),
+            surveys: self.surveys.clone(),
+            evidence: self.evidence.clone(),
+        }
+    }
+
+    pub fn participation(&self) -> Attendance {
+        self.overview.summary.year_figure.attendance
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    display_name: String,
+    staff: i64,
+    birth_date: Option<String>,
+    join_date: Option<String>,
+}
+
+/// Reads everything the rules need about `branch` in `year`. The caller has checked that
+/// `viewer` may read the branch.
+pub async fn gather(
+    db: &Db,
+    viewer: &CurrentUser,
+    config: &RuntimeConfig,
+    branch: &Branch,
+    year: i32,
+    now: i64,
+) -> Result<Gathered, AppError> {
+    let overview =
+        crate::branch::server::year_of_branch(db, viewer, branch, &config.cadence, now, Some(year))
+            .await?;
+    let shape = crate::branch::server::shape(db, &branch.id).await?;
+    let members: Vec<MemberRow> = sqlx::query_as(
+        "SELECT display_name, staff, birth_date, join_date FROM users \
+         WHERE org_id = $1 AND active = 1 AND role IN ('member', 'secretary')",
+    )
+    .bind(&branch.id)
+    .fetch_all(db.pool())
+    .await?;
+    let violations: Vec<(String, i64)> =
+        sqlx::query_as("SELECT occurred_on, committee FROM violations WHERE org_id = $1")
+            .bind(&branch.id)
+            .fetch_all(db.pool())
+            .await?;
+    let honours: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT awarded_on, level, title FROM honours WHERE org_id = $1")
+            .bind(&branch.id)
+            .fetch_all(db.pool())
+            .await?;
+    let evaluation: Option<String> =
+        sqlx::query_scalar("SELECT grade FROM evaluations WHERE org_id = $1 AND year = $2")
+            .bind(&branch.id)
+            .bind(year)
+            .fetch_optional(db.pool())
+            .await?;
+    let assessments: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT u.display_name, a.grade FROM users u \
+         LEFT JOIN assessments a ON a.user_id = u.id AND a.year = $2 \
+         WHERE u.org_id = $1 AND u.active = 1 AND u.committee_role IS NOT NULL \
+         ORDER BY u.display_name",
+    )
+    .bind(&branch.id)
+    .bind(year)
+    .fetch_all(db.pool())
+    .await?;
+    let evidence: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT criterion, state, comment FROM rating_evidence WHERE org_id = $1 AND year = $2",
+    )
+    .bind(&branch.id)
+    .bind(year)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(Gathered {
+        shape,
+        members: members
+            .into_iter()
+            .map(|m| Member {
+                name: m.display_name,
+                staff: m.staff != 0,
+                birth_date: m.birth_date.as_deref().and_then(date),
+                join_date: m.join_date.as_deref().and_then(date),
+            })
+            .collect(),
+        violations: violations
+            .into_iter()
+            .filter_map(|(d, c)| {
+                Some(Violation {
+                    date: date(&d)?,
+                    committee: c != 0,
+                })
+            })
+            .collect(),
+        honours: honours
+            .into_iter()
+            .filter_map(|(d, level, title)| {
+                Some(Honour {
+                    date: date(&d)?,
+                    level: HonourLevel::parse(&level)?,
+                    title,
+                })
+            })
+            .collect(),
+        evaluation: evaluation.as_deref().and_then(Evaluation::parse),
+        assessments: assessments
+            .into_iter()
+            .map(|(n, g)| (n, g.as_deref().and_then(Assessment::parse)))
+            .collect(),
+        surveys: surveys(db, &branch.id, year, now).await?,
+        evidence: evidence
+            .into_iter()
+            .filter_map(|(k, s, comment)| {
+                Some((
+                    k,
+                    Evidence {
+                        state: EvidenceState::parse(&s)?,
+                        comment,
+                    },
+                ))
+            })
+            .collect(),
+        overview,
+        now,
+        cadence: config.cadence.clone(),
+    })
+}
+
+/// The branch's campaigns of `year`, with their counts once closed (an open campaign's
+/// figures are withheld, as on its results page).
+async fn surveys(db: &Db, org_id: &str, year: i32, now: i64) -> Result<Vec<SurveyInput>, AppError> {
+    let today = crate::domain::time::date_of(now)
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for info in crate::survey::server::store::campaigns_of_org(db, org_id).await? {
+        if campaign_year(&info.period, &info.closes_on) != Some(year) {
+            continue;
+        }
+        let closed = today.as_str() > info.closes_on.as_str();
+        let tallies = if closed {
+            let (t, _) = crate::survey::server::tallies(db, &info).await?;
+            t.into_iter().map(|((a, q), t)| (a, q, t)).collect()
+        } else {
+            Vec::new()
+        };
+        out.push(SurveyInput {
+            campaign_id: info.id,
+            title: info.title,
+            closes_on: info.closes_on,
+            closed,
+            audiences: info.definition.audiences.clone(),
+            questions: info
+                .definition
+                .questions
+                .iter()
+                .map(|q| q.key.clone())
+                .collect(),
+            convention: info.definition.convention.clone(),
+            min_group: info.definition.min_group,
+            tallies,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_campaign_counts_for_the_year_its_period_names_else_the_year_it_closes() {
+        use super::campaign_year;
+        assert_eq!(campaign_year("2025年度", "2026-01-10"), Some(2025));
+        assert_eq!(campaign_year("第一学期", "2026-01-10"), Some(2026));
+        assert_eq!(campaign_year("编号123456", "2026-01-10"), Some(2026));
+    }
+}

@@ -1,0 +1,380 @@
+//! The server side of the rating (feature `ssr`):
+//!
+//! - this file: who may read and change what, and the report the page and the JSON API show;
+//! - [`gather`]: the rules' inputs, read from storage;
+//! - [`write`]: attested evidence, submitted and decided, with its trail;
+//! - [`registers`]: honours, violations, evaluations, assessments, baselines and targets.
+
+pub mod gather;
+pub mod overview;
+pub mod registers;
+pub mod write;
+
+use super::{
+    ActivityRef, EvidenceView, LastYear, RatingReport, RatingView, TargetView, TrailEntry,
+};
+use crate::auth::CurrentUser;
+use crate::db::Db;
+use crate::domain::rating::{
+    CriterionKind, Level, Outlook, Rating, RuleSet, State, best_case, rate, target_check, trend,
+};
+use crate::domain::role::{Role, may_organise};
+use crate::domain::time::{date_of, format_day_time, year_of};
+use crate::error::AppError;
+use crate::org::server::Branch;
+use crate::state::RuntimeConfig;
+use chrono::Datelike;
+
+/// What the viewer may do with a branch's rating.
+pub struct Scope {
+    pub branch: Branch,
+    /// Enter and submit evidence: the branch's organisers.
+    pub may_submit: bool,
+    /// Approve or return evidence, keep the registers and targets: the school's admin.
+    pub may_decide: bool,
+    /// Read the violations' details: the school's admin and the branch's secretary.
+    pub sees_violations: bool,
+}
+
+/// The branch `org_id` if `viewer` may read its rating: whoever reads the branch's figures
+/// (its organisers, its school's admin, the bureau above) and the branch's own members.
+pub async fn reading(db: &Db, viewer: &CurrentUser, org_id: &str) -> Result<Scope, AppError> {
+    let branch = match crate::org::server::readable_branch(db, viewer, org_id).await {
+        Ok(b) => b,
+        Err(AppError::Forbidden) if viewer.role == Role::Member && viewer.org_id == org_id => {
+            sqlx::query_as("SELECT id, name, parent_id FROM organisations WHERE id = $1")
+                .bind(org_id)
+                .fetch_one(db.pool())
+                .await?
+        }
+        Err(e) => return Err(e),
+    };
+    let may_submit = may_organise(
+        viewer.role,
+        &viewer.org_id,
+        &branch.id,
+        branch.parent_id.as_deref(),
+    );
+    let may_decide =
+        viewer.role == Role::Admin && branch.parent_id.as_deref() == Some(viewer.org_id.as_str());
+    let sees_violations =
+        may_decide || (viewer.role == Role::Secretary && viewer.org_id == branch.id);
+    Ok(Scope {
+        branch,
+        may_submit,
+        may_decide,
+        sees_violations,
+    })
+}
+
+/// The branch `org_id` if `viewer` keeps its registers (its school's admin).
+pub async fn deciding(db: &Db, viewer: &CurrentUser, org_id: &str) -> Result<Branch, AppError> {
+    let scope = reading(db, viewer, org_id).await?;
+    if scope.may_decide {
+        Ok(scope.branch)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Checks a rating year asked for: from the first year xingqi shows to next year.
+pub fn rating_year(year: Option<i32>, now: i64) -> Result<i32, AppError> {
+    crate::domain::time::figure_year(year, now).map_err(AppError::Invalid)
+}
+
+/// The rating of `branch` for `year` with last year's level, 晋位升级 and the targets.
+pub async fn report(
+    db: &Db,
+    viewer: &CurrentUser,
+    config: &RuntimeConfig,
+    branch: &Branch,
+    year: i32,
+    now: i64,
+) -> Result<RatingReport, AppError> {
+    let rules = &config.rating_rules;
+    let this = gather::gather(db, viewer, config, branch, year, now).await?;
+    let rating = rate(rules, &this.inputs());
+    let last_year = last_year(db, viewer, config, branch, year, now).await?;
+    let targets = targets(db, rules, &rating, &branch.id, year, now).await?;
+    Ok(RatingReport {
+        org_id: branch.id.clone(),
+        org_name: branch.name.clone(),
+        year,
+        final_: year < year_of(now),
+        trend: last_year.as_ref().map(|l| trend(rating.level, l.level)),
+        last_year,
+        targets,
+        rating,
+    })
+}
+
+/// Last year's level: the baseline entered for it, else its rating if the branch recorded
+/// any activity that year.
+async fn last_year(
+    db: &Db,
+    viewer: &CurrentUser,
+    config: &RuntimeConfig,
+    branch: &Branch,
+    year: i32,
+    now: i64,
+) -> Result<Option<LastYear>, AppError> {
+    let prev = year - 1;
+    let baseline: Option<String> =
+        sqlx::query_scalar("SELECT level FROM baseline_levels WHERE org_id = $1 AND year = $2")
+            .bind(&branch.id)
+            .bind(prev)
+            .fetch_optional(db.pool())
+            .await?;
+    if let Some(level) = baseline.as_deref().and_then(Level::parse) {
+        return Ok(Some(LastYear {
+            year: prev,
+            level,
+            baseline: true,
+        }));
+    }
+    if prev < crate::domain::time::FIRST_YEAR {
+        return Ok(None);
+    }
+    let before = gather::gather(db, viewer, config, branch, prev, now).await?;
+    if before.overview.summary.held == 0 {
+        return Ok(None);
+    }
+    Ok(Some(LastYear {
+        year: prev,
+        level: rate(&config.rating_rules, &before.inputs()).level,
+        baseline: false,
+    }))
+}
+
+/// The branch's targets whose deadline falls in `year` or later, each judged on `rating`.
+async fn targets(
+    db: &Db,
+    rules: &RuleSet,
+    rating: &Rating,
+    org_id: &str,
+    year: i32,
+    now: i64,
+) -> Result<Vec<TargetView>, AppError> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT id, level, deadline FROM rating_targets WHERE org_id = $1 ORDER BY deadline, id",
+    )
+    .bind(org_id)
+    .fetch_all(db.pool())
+    .await?;
+    let today = date_of(now).unwrap_or_default();
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, level, deadline)| {
+            let level = Level::parse(&level)?;
+            let day = chrono::NaiveDate::parse_from_str(&deadline, "%Y-%m-%d").ok()?;
+            if day.year() < year {
+                return None;
+            }
+            let check = if day.year() == year {
+                target_check(rules, rating, level, day, today)
+            } else {
+                // A later year's target: this year's standing, never at risk yet.
+                crate::domain::rating::TargetCheck {
+                    outlook: if rating.level >= level {
+                        Outlook::Achieved
+                    } else {
+                        Outlook::OnTrack
+                    },
+                    reasons: Vec::new(),
+                }
+            };
+            Some(TargetView {
+                id,
+                level,
+                deadline,
+                outlook: check.outlook,
+                reasons: check.reasons,
+                steps: steps_to(rules, rating, level),
+            })
+        })
+        .collect())
+}
+
+/// What still stands between the rating and `level`: the next step of each unmet criterion
+/// the level needs (the red flag's only for 红旗).
+pub fn steps_to(rules: &RuleSet, rating: &Rating, level: Level) -> Vec<String> {
+    if rating.level >= level {
+        return Vec::new();
+    }
+    let red: Vec<&str> = rules.red_flag.iter().map(|c| c.key.as_str()).collect();
+    rating
+        .criteria()
+        .filter(|c| c.state != State::Met)
+        .filter(|c| level == Level::RedFlag || !red.contains(&c.key.as_str()))
+        .map(|c| {
+            let what = if c.next_step.is_empty() {
+                c.state.label().to_owned()
+            } else {
+                c.next_step.clone()
+            };
+            format!("{}：{}", c.name, what)
+        })
+        .collect()
+}
+
+/// The best level the branch can still reach this year (for the dashboard).
+pub fn reachable(rules: &RuleSet, rating: &Rating) -> Level {
+    best_case(rules, rating, |c| !c.lost)
+}
+
+/// The rating page of `org_id` for `year`.
+pub async fn view(
+    db: &Db,
+    viewer: &CurrentUser,
+    config: &RuntimeConfig,
+    org_id: &str,
+    year: Option<i32>,
+    now: i64,
+) -> Result<RatingView, AppError> {
+    let scope = reading(db, viewer, org_id).await?;
+    let year = rating_year(year, now)?;
+    let mut report = report(db, viewer, config, &scope.branch, year, now).await?;
+    if !scope.sees_violations {
+        hide_violations(&config.rating_rules, &mut report.rating);
+    }
+    let overview = crate::branch::server::year_of_branch(
+        db,
+        viewer,
+        &scope.branch,
+        &config.cadence,
+        now,
+        Some(year),
+    )
+    .await?;
+    let activities: Vec<ActivityRef> = overview
+        .activities
+        .iter()
+        .map(|a| ActivityRef {
+            id: a.id.clone(),
+            label: format!(
+                "{} {} {}",
+                format_day_time(a.starts_at),
+                a.kind.label(),
+                a.topic
+            ),
+        })
+        .collect();
+    let evidence = evidence_views(
+        db,
+        &config.rating_rules,
+        &scope.branch.id,
+        year,
+        &activities,
+    )
+    .await?;
+    let registers = registers::read(db, &scope.branch.id, year, scope.sees_violations).await?;
+    Ok(RatingView {
+        viewer: viewer.clone(),
+        years: crate::branch::server::years(db, &[&scope.branch.id], year, now).await?,
+        report,
+        may_submit: scope.may_submit,
+        may_decide: scope.may_decide,
+        evidence,
+        registers,
+        activities,
+    })
+}
+
+/// Members and the bureau see that a violation criterion is not met, never how many.
+pub fn hide_violations(rules: &RuleSet, rating: &mut Rating) {
+    let keys: Vec<&str> = rules
+        .criteria()
+        .filter(|(_, c)| matches!(c.kind, CriterionKind::NoViolation { .. }))
+        .map(|(_, c)| c.key.as_str())
+        .collect();
+    for c in rating
+        .indicators
+        .iter_mut()
+        .flat_map(|i| i.criteria.iter_mut())
+        .chain(rating.red_flag.iter_mut())
+        .filter(|c| keys.contains(&c.key.as_str()))
+    {
+        if c.state != State::Met {
+            c.figure = "本年度有违纪违法记录（详情仅总支和支部书记可见）".into();
+        }
+    }
+}
+
+async fn evidence_views(
+    db: &Db,
+    rules: &RuleSet,
+    org_id: &str,
+    year: i32,
+    activities: &[ActivityRef],
+) -> Result<Vec<EvidenceView>, AppError> {
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT criterion, state, body, links, comment FROM rating_evidence \
+         WHERE org_id = $1 AND year = $2",
+    )
+    .bind(org_id)
+    .bind(year)
+    .fetch_all(db.pool())
+    .await?;
+    let trail: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT t.criterion, t.act, t.note, u.display_name, t.at FROM rating_trail t \
+         JOIN users u ON u.id = t.by_user WHERE t.org_id = $1 AND t.year = $2 ORDER BY t.at, t.id",
+    )
+    .bind(org_id)
+    .bind(year)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rules
+        .criteria()
+        .filter_map(|(_, c)| match &c.kind {
+            CriterionKind::Attested { checklist } => Some((c, checklist)),
+            _ => None,
+        })
+        .map(|(c, checklist)| {
+            let row = rows.iter().find(|r| r.0 == c.key);
+            let links: Vec<String> = row
+                .and_then(|r| serde_json::from_str(&r.3).ok())
+                .unwrap_or_default();
+            EvidenceView {
+                criterion: c.key.clone(),
+                name: c.name.clone(),
+                checklist: checklist.clone(),
+                state: row.and_then(|r| crate::domain::rating::EvidenceState::parse(&r.1)),
+                body: row.map(|r| r.2.clone()).unwrap_or_default(),
+                links: links
+                    .iter()
+                    .filter_map(|id| activities.iter().find(|a| &a.id == id).cloned())
+                    .collect(),
+                comment: row.map(|r| r.4.clone()).unwrap_or_default(),
+                trail: trail
+                    .iter()
+                    .filter(|t| t.0 == c.key)
+                    .map(|t| TrailEntry {
+                        act: t.1.clone(),
+                        note: t.2.clone(),
+                        by_name: t.3.clone(),
+                        at: t.4,
+                    })
+                    .collect(),
+            }
+        })
+        .collect())
+}
+
+/// `GET /api/v1/orgs/{id}/rating?year=YYYY`: the report as JSON, permission-checked like the
+/// page (violations' counts hidden from those who may not see them).
+pub async fn report_json(
+    db: &Db,
+    viewer: &CurrentUser,
+    config: &RuntimeConfig,
+    org_id: &str,
+    year: Option<i32>,
+    now: i64,
+) -> Result<RatingReport, AppError> {
+    let scope = reading(db, viewer, org_id).await?;
+    let year = rating_year(year, now)?;
+    let mut report = report(db, viewer, config, &scope.branch, year, now).await?;
+    if !scope.sees_violations {
+        hide_violations(&config.rating_rules, &mut report.rating);
+    }
+    Ok(report)
+}

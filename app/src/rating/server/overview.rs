@@ -1,0 +1,100 @@
+//! The rating overview: every branch the viewer reads, side by side.
+
+use super::super::{OverviewRow, RatingOverview};
+use super::{rating_year, reachable, report};
+use crate::auth::CurrentUser;
+use crate::db::Db;
+use crate::domain::rating::{CriterionKind, Outlook, State};
+use crate::error::AppError;
+use crate::state::RuntimeConfig;
+
+pub async fn overview(
+    db: &Db,
+    viewer: &CurrentUser,
+    config: &RuntimeConfig,
+    year: Option<i32>,
+    now: i64,
+) -> Result<RatingOverview, AppError> {
+    if !viewer.role.reads_branches() {
+        return Err(AppError::Forbidden);
+    }
+    let year = rating_year(year, now)?;
+    let rules = &config.rating_rules;
+    let branches = crate::org::server::readable_branches(db, viewer).await?;
+    let schools: Vec<(String, String)> = if viewer.role.is_bureau() {
+        sqlx::query_as(
+            "SELECT id, COALESCE(school_name, name) FROM organisations \
+             WHERE parent_id = $1 AND kind = 'school'",
+        )
+        .bind(&viewer.org_id)
+        .fetch_all(db.pool())
+        .await?
+    } else {
+        Vec::new()
+    };
+    let satisfaction_keys: Vec<&str> = rules
+        .criteria()
+        .filter(|(_, c)| matches!(c.kind, CriterionKind::Satisfaction { .. }))
+        .map(|(_, c)| c.key.as_str())
+        .collect();
+    let participation_key = rules
+        .criteria()
+        .find(|(_, c)| matches!(c.kind, CriterionKind::Participation { .. }))
+        .map(|(_, c)| c.key.clone());
+    let mut rows = Vec::with_capacity(branches.len());
+    for branch in &branches {
+        let mut r = report(db, viewer, config, branch, year, now).await?;
+        let sees = viewer.role == crate::domain::role::Role::Admin
+            || (viewer.role == crate::domain::role::Role::Secretary && viewer.org_id == branch.id);
+        if !sees {
+            super::hide_violations(rules, &mut r.rating);
+        }
+        let rating = &r.rating;
+        let participation = participation_key
+            .as_ref()
+            .and_then(|k| rating.criteria().find(|c| &c.key == k))
+            .map_or((State::Pending, "—".to_owned()), |c| {
+                (c.state, c.figure.clone())
+            });
+        let satisfaction = rating
+            .criteria()
+            .filter(|c| satisfaction_keys.contains(&c.key.as_str()))
+            .map(|c| (c.name.clone(), c.state, c.figure.clone(), c.detail.clone()))
+            .collect();
+        let awaiting_approval = rating
+            .criteria()
+            .filter(|c| c.state == State::AwaitingApproval)
+            .map(|c| c.name.clone())
+            .collect();
+        let target = r
+            .targets
+            .iter()
+            .find(|t| t.outlook != Outlook::Missed)
+            .or(r.targets.first())
+            .cloned();
+        rows.push(OverviewRow {
+            branch_id: branch.id.clone(),
+            name: branch.name.clone(),
+            school: branch
+                .parent_id
+                .as_ref()
+                .and_then(|s| schools.iter().find(|(id, _)| id == s))
+                .map(|(_, n)| n.clone()),
+            stars: rating.stars,
+            max_stars: rating.max_stars,
+            level: rating.level,
+            reachable: reachable(rules, rating),
+            target,
+            participation,
+            satisfaction,
+            awaiting_approval,
+        });
+    }
+    let ids: Vec<&str> = branches.iter().map(|b| b.id.as_str()).collect();
+    Ok(RatingOverview {
+        viewer: viewer.clone(),
+        year,
+        years: crate::branch::server::years(db, &ids, year, now).await?,
+        rows,
+    })
+}
