@@ -49,3 +49,40 @@ pub async fn rating(
         Err(e) => e.into_response(),
     }
 }
+
+/// `GET /rating/archive.xlsx?year=YYYY`: the year's rating of every branch the viewer reads,
+/// one sheet per branch.
+pub async fn archive(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Query(query): Query<RatingQuery>,
+) -> Response {
+    match app::rating::server::archive::archive_xlsx(
+        &state.db,
+        &viewer,
+        &state.config,
+        query.year,
+        app::db::now_ms(),
+    )
+    .await
+    {
+        Ok((name, bytes)) => (
+            [
+                (
+                    http::header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+                ),
+                (
+                    http::header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"rating.xlsx\"; filename*=UTF-8''{}",
+                        app::auth::server::urlencode(&name)
+                    ),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}

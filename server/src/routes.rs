@@ -63,6 +63,7 @@ pub fn table(app_files: offline::AppFiles) -> Vec<Route> {
         route("POST", "/auth/setup", post(setup::submit)),
         route("GET", "/healthz", get(|| async { "ok" })),
         route("GET", "/api/v1/orgs/{id}/rating", get(rating::rating)),
+        route("GET", "/rating/archive.xlsx", get(rating::archive)),
         route(
             "POST",
             app::survey::ANSWER_POST_PATH,

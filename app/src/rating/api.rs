@@ -182,7 +182,7 @@ pub async fn set_baseline(org_id: String, year: i32, level: String) -> Result<()
 #[server(endpoint = "rating_target_set")]
 pub async fn set_target(org_id: String, level: String, deadline: String) -> Result<(), AppError> {
     let (state, viewer) = context().await?;
-    super::server::registers::set_target(
+    super::server::targets::set_target(
         &state.db,
         &viewer,
         &org_id,
@@ -198,7 +198,7 @@ pub async fn set_target(org_id: String, level: String, deadline: String) -> Resu
 #[server(endpoint = "rating_target_remove")]
 pub async fn remove_target(org_id: String, id: String) -> Result<(), AppError> {
     let (state, viewer) = context().await?;
-    super::server::registers::remove_target(&state.db, &viewer, &org_id, &id)
+    super::server::targets::remove_target(&state.db, &viewer, &org_id, &id)
         .await
         .map_err(AppError::respond)
 }

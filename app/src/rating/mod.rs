@@ -69,6 +69,31 @@ pub struct RatingView {
     pub registers: Registers,
     /// The year's activities, for linking evidence to records.
     pub activities: Vec<ActivityRef>,
+    pub charts: Charts,
+}
+
+/// What the rating page draws (as SVG, on the server).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Charts {
+    /// Participation by month: name, 应到, 实到, the rate as text.
+    pub months: Vec<(String, u32, u32, String)>,
+    /// The 主题党日 of each month: name and state.
+    pub theme_days: Vec<(String, crate::domain::cadence::CheckState)>,
+    /// Satisfaction with the organisation per audience in the year's latest closed campaign.
+    pub satisfaction: Vec<SatisfactionBar>,
+    /// That campaign's title.
+    pub campaign: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SatisfactionBar {
+    pub label: String,
+    pub valid: u32,
+    /// In [0, 1] (a rate) or points / 100 (a score); none below the minimum group.
+    pub value: Option<f64>,
+    pub interval: Option<(f64, f64)>,
+    /// "92.5%（87.1%–96.1%）" or why there is no figure.
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -59,7 +59,11 @@ async fn campaign(
     for (audience, n, satisfied) in answers {
         create_invites(db, sec, &id, audience, n).await?;
         let (_, slips) = invite_slips(db, sec, &id).await?;
-        for (i, slip) in slips.into_iter().filter(|s| s.audience == audience).enumerate() {
+        for (i, slip) in slips
+            .into_iter()
+            .filter(|s| s.audience == audience)
+            .enumerate()
+        {
             // 满意 or 基本满意 for the satisfied, 不满意 for the rest; the secretary's question
             // the same way.
             let choice = if (i as u32) < satisfied {
@@ -84,6 +88,19 @@ async fn campaign(
     Ok(())
 }
 
+/// One branch's rating year: its campaign's answers per audience (answers, satisfied), how
+/// much evidence is approved and how much awaits approval, the 班子测评, an honour's level, and
+/// the baseline two years ago.
+struct Plan {
+    branch_no: usize,
+    answers: [(Audience, u32, u32); 3],
+    approved: usize,
+    waiting: usize,
+    evaluation: &'static str,
+    honour: Option<&'static str>,
+    baseline: &'static str,
+}
+
 /// The attested criteria of the seed's scheme.
 fn attested() -> Vec<String> {
     RuleSet::seed()
@@ -101,13 +118,54 @@ pub(super) async fn seed_rating(db: &Db, now: i64) -> anyhow::Result<()> {
     use Audience::{Members, Parents, Staff};
     // Per branch: the campaign's answers, how much evidence is approved / awaiting approval,
     // the 班子测评, an honour's level, the baseline two years ago.
-    let plans: [(usize, [(Audience, u32, u32); 3], usize, usize, &str, Option<&str>, &str); 4] = [
-        (1, [(Members, 10, 10), (Staff, 30, 29), (Parents, 50, 48)], keys.len(), 0, "excellent", Some("county"), "先进"),
-        (2, [(Members, 9, 7), (Staff, 25, 21), (Parents, 40, 33)], 4, 0, "good", None, "一般"),
-        (3, [(Members, 11, 11), (Staff, 30, 29), (Parents, 45, 43)], keys.len() - 2, 2, "excellent", Some("school"), "一般"),
-        (4, [(Members, 12, 12), (Staff, 35, 33), (Parents, 45, 41)], keys.len(), 0, "excellent", Some("city"), "先进"),
+    let plans = [
+        Plan {
+            branch_no: 1,
+            answers: [(Members, 10, 10), (Staff, 30, 29), (Parents, 50, 48)],
+            approved: keys.len(),
+            waiting: 0,
+            evaluation: "excellent",
+            honour: Some("county"),
+            baseline: "先进",
+        },
+        Plan {
+            branch_no: 2,
+            answers: [(Members, 9, 7), (Staff, 25, 21), (Parents, 40, 33)],
+            approved: 4,
+            waiting: 0,
+            evaluation: "good",
+            honour: None,
+            baseline: "一般",
+        },
+        Plan {
+            branch_no: 3,
+            answers: [(Members, 11, 11), (Staff, 30, 29), (Parents, 45, 43)],
+            approved: keys.len() - 2,
+            waiting: 2,
+            evaluation: "excellent",
+            honour: Some("school"),
+            baseline: "一般",
+        },
+        Plan {
+            branch_no: 4,
+            answers: [(Members, 12, 12), (Staff, 35, 33), (Parents, 45, 41)],
+            approved: keys.len(),
+            waiting: 0,
+            evaluation: "excellent",
+            honour: Some("city"),
+            baseline: "先进",
+        },
     ];
-    for (branch_no, answers, approved, waiting, evaluation, honour, baseline) in plans {
+    for Plan {
+        branch_no,
+        answers,
+        approved,
+        waiting,
+        evaluation,
+        honour,
+        baseline,
+    } in plans
+    {
         let sec = account(db, &format!("sec{branch_no}"), Role::Secretary).await?;
         let branch = sec.org_id.clone();
         campaign(db, &sec, year, answers).await?;
@@ -134,7 +192,11 @@ pub(super) async fn seed_rating(db: &Db, now: i64) -> anyhow::Result<()> {
         .fetch_all(db.pool())
         .await?;
         for (i, member) in committee.iter().enumerate() {
-            let grade = if branch_no == 2 && i == 2 { "basically_competent" } else { "competent" };
+            let grade = if branch_no == 2 && i == 2 {
+                "basically_competent"
+            } else {
+                "competent"
+            };
             registers::set_assessment(db, &admin, member, year, grade, now).await?;
         }
         if let Some(level) = honour {
@@ -144,7 +206,11 @@ pub(super) async fn seed_rating(db: &Db, now: i64) -> anyhow::Result<()> {
                 awarded_on: &on,
                 level,
                 title: "先进基层党组织",
-                issuer: if level == "school" { "县第一中学党总支" } else { "县教育局党委" },
+                issuer: if level == "school" {
+                    "县第一中学党总支"
+                } else {
+                    "县教育局党委"
+                },
                 evidence: "表彰文件",
             };
             registers::add_honour(db, &admin, &h, now).await?;
@@ -159,7 +225,15 @@ pub(super) async fn seed_rating(db: &Db, now: i64) -> anyhow::Result<()> {
             &[("red_flag", this_year)]
         };
         for (level, by) in targets {
-            registers::set_target(db, &admin, &branch, level, &format!("{by}-12-31"), now).await?;
+            app::rating::server::targets::set_target(
+                db,
+                &admin,
+                &branch,
+                level,
+                &format!("{by}-12-31"),
+                now,
+            )
+            .await?;
         }
     }
     Ok(())

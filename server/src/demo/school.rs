@@ -119,7 +119,11 @@ pub(super) async fn seed(
             // The probationary member joined last year: a young teacher (under 35, counted
             // for the rating), except in the second branch, which recruited no young member.
             let (birth_date, joined) = if probationary {
-                let born = if branch_no == 2 { 1985 } else { year_of(now) - 29 };
+                let born = if branch_no == 2 {
+                    1985
+                } else {
+                    year_of(now) - 29
+                };
                 (format!("{born}-03-15"), year_of(now) - 1)
             } else {
                 (birth_date, joined)

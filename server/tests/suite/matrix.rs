@@ -633,6 +633,11 @@ fn rows(t: &Things) -> Vec<Row> {
         page("/bureau", "/bureau".into(), Rule::Bureau),
         page("/rating", "/rating".into(), Rule::BranchReaders),
         page(
+            "/rating/archive.xlsx",
+            "/rating/archive.xlsx".into(),
+            Rule::BranchReaders,
+        ),
+        page(
             "/branch/{id}/rating",
             format!("/branch/{b1}/rating"),
             Rule::ReadersAndMembers,

@@ -329,7 +329,7 @@ async fn the_registers_decide_their_criteria_and_violations_stay_private(db: &Db
         registers::set_baseline(db, &f.admin, &f.branch1, year, "一般", now).await,
         Err(AppError::Invalid(_))
     ));
-    registers::set_target(
+    app::rating::server::targets::set_target(
         db,
         &f.admin,
         &f.branch1,

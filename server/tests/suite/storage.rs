@@ -820,25 +820,44 @@ async fn the_demo_school_seeds_once(db: &Db) {
         .unwrap();
     let config = app::state::RuntimeConfig::default();
     let last_year = app::domain::time::year_of(now_ms()) - 1;
-    let overview = app::rating::server::overview::overview(db, &admin, &config, Some(last_year), now_ms())
-        .await
-        .unwrap();
-    let row = |name: &str| overview.rows.iter().find(|r| r.name == name).unwrap().clone();
+    let overview =
+        app::rating::server::overview::overview(db, &admin, &config, Some(last_year), now_ms())
+            .await
+            .unwrap();
+    let row = |name: &str| {
+        overview
+            .rows
+            .iter()
+            .find(|r| r.name == name)
+            .unwrap()
+            .clone()
+    };
     use app::domain::rating::{Level, Outlook, State};
     let first = row("第一党支部");
     assert_eq!((first.stars, first.level), (5, Level::RedFlag), "{first:?}");
     let fourth = row("第四党支部");
-    assert_eq!((fourth.stars, fourth.level), (5, Level::Advanced), "{fourth:?}");
+    assert_eq!(
+        (fourth.stars, fourth.level),
+        (5, Level::Advanced),
+        "{fourth:?}"
+    );
     let third = row("第三党支部");
     assert_eq!(third.awaiting_approval.len(), 2, "{third:?}");
     assert_eq!(third.stars, 4);
     let second = row("第二党支部");
-    assert!(second.level <= Level::Average && second.stars <= 2, "{second:?}");
+    assert!(
+        second.level <= Level::Average && second.stars <= 2,
+        "{second:?}"
+    );
     assert_eq!(second.participation.0, State::NotMet);
     let now_overview = app::rating::server::overview::overview(db, &admin, &config, None, now_ms())
         .await
         .unwrap();
-    let second_now = now_overview.rows.iter().find(|r| r.name == "第二党支部").unwrap();
+    let second_now = now_overview
+        .rows
+        .iter()
+        .find(|r| r.name == "第二党支部")
+        .unwrap();
     let target = second_now.target.as_ref().unwrap();
     assert_eq!(target.level, Level::Advanced);
     assert_eq!(target.outlook, Outlook::AtRisk, "{target:?}");

@@ -3,6 +3,7 @@
 //! the server, so it reads (and prints) without JavaScript; the evidence and register forms
 //! post to their server functions.
 
+mod charts;
 mod evidence;
 mod overview;
 mod registers;
@@ -74,6 +75,7 @@ fn RatingBody(view: RatingView) -> impl IntoView {
         evidence,
         registers,
         activities,
+        charts,
     } = view;
     let base = format!("/branch/{}/rating", report.org_id);
     let figures = format!("/branch/{}", report.org_id);
@@ -101,6 +103,7 @@ fn RatingBody(view: RatingView) -> impl IntoView {
                 .map(|i| view! { <IndicatorCard indicator=i/> })
                 .collect_view()}
             <RedFlagCard rating=report.rating.clone()/>
+            <charts::ChartsSection charts=charts/>
             <evidence::EvidenceSection
                 org_id=org_id.clone()
                 year=year

@@ -47,6 +47,10 @@ fn Overview(o: RatingOverview) -> impl IntoView {
         <main class="page">
             <h1>{format!("{year}年度 创五星、争红旗")}</h1>
             <YearPicker base="/rating".to_owned() year=year years=o.years/>
+            <p class="actions">
+                <a class="btn btn-small" href=format!("/rating/archive.xlsx?year={year}") download>"下载本年度评定（Excel）"</a>
+                <span class="hint-left">"各支部的评定页可直接打印为 A4。"</span>
+            </p>
             <Show when=move || empty>
                 <p class="empty">"还没有可查看的支部。"</p>
             </Show>

@@ -5,9 +5,13 @@
 //! - [`write`]: attested evidence, submitted and decided, with its trail;
 //! - [`registers`]: honours, violations, evaluations, assessments, baselines and targets.
 
+pub mod archive;
+mod charts;
 pub mod gather;
 pub mod overview;
+pub mod register_view;
 pub mod registers;
+pub mod targets;
 pub mod write;
 
 use super::{
@@ -91,8 +95,21 @@ pub async fn report(
     year: i32,
     now: i64,
 ) -> Result<RatingReport, AppError> {
-    let rules = &config.rating_rules;
     let this = gather::gather(db, viewer, config, branch, year, now).await?;
+    report_of(db, viewer, config, branch, &this, now).await
+}
+
+/// [`report`] from what was already gathered.
+async fn report_of(
+    db: &Db,
+    viewer: &CurrentUser,
+    config: &RuntimeConfig,
+    branch: &Branch,
+    this: &gather::Gathered,
+    now: i64,
+) -> Result<RatingReport, AppError> {
+    let rules = &config.rating_rules;
+    let year = this.overview.summary.year;
     let rating = rate(rules, &this.inputs());
     let last_year = last_year(db, viewer, config, branch, year, now).await?;
     let targets = targets(db, rules, &rating, &branch.id, year, now).await?;
@@ -233,19 +250,13 @@ pub async fn view(
 ) -> Result<RatingView, AppError> {
     let scope = reading(db, viewer, org_id).await?;
     let year = rating_year(year, now)?;
-    let mut report = report(db, viewer, config, &scope.branch, year, now).await?;
+    let gathered = gather::gather(db, viewer, config, &scope.branch, year, now).await?;
+    let mut report = report_of(db, viewer, config, &scope.branch, &gathered, now).await?;
     if !scope.sees_violations {
         hide_violations(&config.rating_rules, &mut report.rating);
     }
-    let overview = crate::branch::server::year_of_branch(
-        db,
-        viewer,
-        &scope.branch,
-        &config.cadence,
-        now,
-        Some(year),
-    )
-    .await?;
+    let charts = charts::charts(&gathered);
+    let overview = &gathered.overview;
     let activities: Vec<ActivityRef> = overview
         .activities
         .iter()
@@ -267,7 +278,7 @@ pub async fn view(
         &activities,
     )
     .await?;
-    let registers = registers::read(db, &scope.branch.id, year, scope.sees_violations).await?;
+    let registers = register_view::read(db, &scope.branch.id, year, scope.sees_violations).await?;
     Ok(RatingView {
         viewer: viewer.clone(),
         years: crate::branch::server::years(db, &[&scope.branch.id], year, now).await?,
@@ -277,6 +288,7 @@ pub async fn view(
         evidence,
         registers,
         activities,
+        charts,
     })
 }
 

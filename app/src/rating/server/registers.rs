@@ -1,7 +1,6 @@
 //! The registers the rules read, kept by the 总支: honours, violations, 班子年度测评, each
 //! committee member's 考核, the baseline level and the targets. Each write is audited.
 
-use super::super::{AssessmentView, HonourView, LastYear, Registers, ViolationView};
 use super::deciding;
 use crate::audit::Action;
 use crate::audit::server::{Act, record};
@@ -14,7 +13,7 @@ use crate::org::server::Branch;
 /// Longest text of a register's field, in characters.
 pub const MAX_TEXT_CHARS: usize = 500;
 
-fn day(s: &str, what: &str) -> Result<chrono::NaiveDate, AppError> {
+pub(super) fn day(s: &str, what: &str) -> Result<chrono::NaiveDate, AppError> {
     let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::Invalid(format!("{what}应写成 YYYY-MM-DD")))?;
     crate::domain::time::figure_year(Some(chrono::Datelike::year(&d)), crate::db::now_ms())
@@ -43,7 +42,7 @@ async fn open_on(
         .await
 }
 
-async fn audit(
+pub(super) async fn audit(
     conn: &mut sqlx::AnyConnection,
     viewer: &CurrentUser,
     branch: &Branch,
@@ -322,192 +321,4 @@ pub async fn set_baseline(
         now,
     )
     .await
-}
-
-/// Most targets a branch keeps.
-pub const MAX_TARGETS: i64 = 10;
-
-pub async fn set_target(
-    db: &Db,
-    viewer: &CurrentUser,
-    org_id: &str,
-    level: &str,
-    deadline: &str,
-    now: i64,
-) -> Result<(), AppError> {
-    let branch = deciding(db, viewer, org_id).await?;
-    let l = Level::parse(level.trim())
-        .ok_or_else(|| AppError::Invalid("目标等次应为 红旗/先进/一般".into()))?;
-    if l == Level::Lagging {
-        return Err(AppError::Invalid("目标等次应为 红旗/先进/一般".into()));
-    }
-    let d = day(deadline, "目标期限")?;
-    let mut tx = db.pool().begin().await?;
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rating_targets WHERE org_id = $1")
-        .bind(&branch.id)
-        .fetch_one(&mut *tx)
-        .await?;
-    if n >= MAX_TARGETS {
-        return Err(AppError::Invalid(format!(
-            "每个支部最多 {MAX_TARGETS} 个目标"
-        )));
-    }
-    sqlx::query(
-        "INSERT INTO rating_targets (id, org_id, level, deadline, set_by, set_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(&branch.id)
-    .bind(l.as_str())
-    .bind(d.to_string())
-    .bind(&viewer.id)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    audit(
-        &mut tx,
-        viewer,
-        &branch,
-        format!("设定目标：{d} 前达到{}", l.label()),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn remove_target(
-    db: &Db,
-    viewer: &CurrentUser,
-    org_id: &str,
-    id: &str,
-) -> Result<(), AppError> {
-    let branch = deciding(db, viewer, org_id).await?;
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT level, deadline FROM rating_targets WHERE id = $1 AND org_id = $2")
-            .bind(id)
-            .bind(&branch.id)
-            .fetch_optional(db.pool())
-            .await?;
-    let (level, deadline) = row.ok_or(AppError::NotFound)?;
-    let now = crate::db::now_ms();
-    let mut tx = db.pool().begin().await?;
-    sqlx::query("DELETE FROM rating_targets WHERE id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    let label = Level::parse(&level).map_or("", Level::label);
-    audit(
-        &mut tx,
-        viewer,
-        &branch,
-        format!("取消目标：{deadline} 前达到{label}"),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The registers of `org_id` for `year` as the page shows them.
-pub async fn read(
-    db: &Db,
-    org_id: &str,
-    year: i32,
-    with_violations: bool,
-) -> Result<Registers, AppError> {
-    let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
-    let honours: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT id, awarded_on, level, title, issuer, evidence FROM honours \
-         WHERE org_id = $1 AND awarded_on >= $2 AND awarded_on <= $3 ORDER BY awarded_on, id",
-    )
-    .bind(org_id)
-    .bind(&from)
-    .bind(&to)
-    .fetch_all(db.pool())
-    .await?;
-    let violations = if with_violations {
-        let rows: Vec<(String, String, String, i64, String)> = sqlx::query_as(
-            "SELECT id, occurred_on, person, committee, note FROM violations \
-             WHERE org_id = $1 AND occurred_on >= $2 AND occurred_on <= $3 ORDER BY occurred_on, id",
-        )
-        .bind(org_id)
-        .bind(&from)
-        .bind(&to)
-        .fetch_all(db.pool())
-        .await?;
-        Some(
-            rows.into_iter()
-                .map(|(id, occurred_on, person, committee, note)| ViolationView {
-                    id,
-                    occurred_on,
-                    person,
-                    committee: committee != 0,
-                    note,
-                })
-                .collect(),
-        )
-    } else {
-        None
-    };
-    let evaluation: Option<String> =
-        sqlx::query_scalar("SELECT grade FROM evaluations WHERE org_id = $1 AND year = $2")
-            .bind(org_id)
-            .bind(year)
-            .fetch_optional(db.pool())
-            .await?;
-    let assessments: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT u.id, u.display_name, u.committee_role, a.grade FROM users u \
-         LEFT JOIN assessments a ON a.user_id = u.id AND a.year = $2 \
-         WHERE u.org_id = $1 AND u.active = 1 AND u.committee_role IS NOT NULL \
-         ORDER BY u.display_name",
-    )
-    .bind(org_id)
-    .bind(year)
-    .fetch_all(db.pool())
-    .await?;
-    let baseline: Option<(i64, String)> = sqlx::query_as(
-        "SELECT year, level FROM baseline_levels WHERE org_id = $1 ORDER BY year DESC LIMIT 1",
-    )
-    .bind(org_id)
-    .fetch_optional(db.pool())
-    .await?;
-    Ok(Registers {
-        honours: honours
-            .into_iter()
-            .filter_map(|(id, awarded_on, level, title, issuer, evidence)| {
-                Some(HonourView {
-                    id,
-                    awarded_on,
-                    level: HonourLevel::parse(&level)?,
-                    title,
-                    issuer,
-                    evidence,
-                })
-            })
-            .collect(),
-        violations,
-        evaluation: evaluation.as_deref().and_then(Evaluation::parse),
-        assessments: assessments
-            .into_iter()
-            .map(|(user_id, name, seat, grade)| AssessmentView {
-                user_id,
-                name,
-                seat: match seat.as_deref() {
-                    Some("secretary") => "书记",
-                    Some("deputy") => "副书记",
-                    _ => "委员",
-                }
-                .to_owned(),
-                grade: grade.as_deref().and_then(Assessment::parse),
-            })
-            .collect(),
-        baseline: baseline.and_then(|(year, level)| {
-            Some(LastYear {
-                year: i32::try_from(year).ok()?,
-                level: Level::parse(&level)?,
-                baseline: true,
-            })
-        }),
-    })
 }

@@ -1,0 +1,162 @@
+//! The year's rating as a workbook (`GET /rating/archive.xlsx?year=`): one sheet per branch
+//! the viewer reads — every criterion with its state, figures and next step, then the
+//! evidence with its trail. Text goes in as string cells with formulas neutralised.
+
+use super::view;
+use crate::auth::CurrentUser;
+use crate::db::Db;
+use crate::domain::rating::IndicatorResult;
+use crate::domain::spreadsheet::neutralise_formula;
+use crate::domain::time::format_full;
+use crate::error::AppError;
+use crate::rating::RatingView;
+use crate::state::RuntimeConfig;
+
+fn failed(e: rust_xlsxwriter::XlsxError) -> AppError {
+    tracing::error!(error = %e, "writing the rating workbook");
+    AppError::Internal
+}
+
+/// A sheet name Excel accepts: no `[]:*?/\`, at most 31 characters, unique in the book.
+fn sheet_name(name: &str, used: &mut Vec<String>) -> String {
+    let clean: String = name
+        .chars()
+        .filter(|c| !"[]:*?/\\'".contains(*c))
+        .take(28)
+        .collect();
+    let mut candidate = if clean.is_empty() {
+        "支部".to_owned()
+    } else {
+        clean
+    };
+    let base = candidate.clone();
+    let mut n = 2;
+    while used.contains(&candidate) {
+        candidate = format!("{base}{n}");
+        n += 1;
+    }
+    used.push(candidate.clone());
+    candidate
+}
+
+/// The workbook's file name and bytes.
+pub async fn archive_xlsx(
+    db: &Db,
+    viewer: &CurrentUser,
+    config: &RuntimeConfig,
+    year: Option<i32>,
+    now: i64,
+) -> Result<(String, Vec<u8>), AppError> {
+    if !viewer.role.reads_branches() {
+        return Err(AppError::Forbidden);
+    }
+    let year = super::rating_year(year, now)?;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let mut used = Vec::new();
+    for branch in crate::org::server::readable_branches(db, viewer).await? {
+        let v = view(db, viewer, config, &branch.id, Some(year), now).await?;
+        let sheet = book.add_worksheet();
+        sheet
+            .set_name(sheet_name(&branch.name, &mut used))
+            .map_err(failed)?;
+        for (r, row) in rows(&v).iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                sheet
+                    .write_string(r as u32, c as u16, neutralise_formula(cell))
+                    .map_err(failed)?;
+            }
+        }
+        sheet.set_column_width(1, 36).map_err(failed)?;
+        sheet.set_column_width(4, 40).map_err(failed)?;
+    }
+    let bytes = book.save_to_buffer().map_err(failed)?;
+    Ok((format!("{year}年度创五星争红旗评定.xlsx"), bytes))
+}
+
+fn rows(v: &RatingView) -> Vec<Vec<String>> {
+    let r = &v.report;
+    let mut out = vec![
+        vec![format!("{} {}年度创五星、争红旗评定", r.org_name, r.year)],
+        vec![
+            format!("{} 星（满 {} 星）", r.rating.stars, r.rating.max_stars),
+            format!("等次：{}", r.rating.level.label()),
+            r.last_year
+                .as_ref()
+                .map(|l| format!("{}年：{}", l.year, l.level.label()))
+                .unwrap_or_default(),
+            r.trend
+                .map(|t| format!("晋位升级：{}", t.label()))
+                .unwrap_or_default(),
+            if r.final_ {
+                String::new()
+            } else {
+                "年度未结束，为截至导出时的情况".into()
+            },
+        ],
+        Vec::new(),
+        ["指标", "条件", "方式", "状态", "数据", "说明", "下一步"]
+            .map(str::to_owned)
+            .to_vec(),
+    ];
+    let red = IndicatorResult {
+        key: "red_flag".into(),
+        name: "红旗附加条件".into(),
+        met: r.rating.red_flag_conditions_met,
+        points: 0,
+        max_points: 0,
+        criteria: r.rating.red_flag.clone(),
+    };
+    for i in r.rating.indicators.iter().chain(std::iter::once(&red)) {
+        for c in &i.criteria {
+            out.push(vec![
+                i.name.clone(),
+                c.name.clone(),
+                if c.computed {
+                    "系统计算"
+                } else {
+                    "佐证审核"
+                }
+                .into(),
+                c.state.label().into(),
+                c.figure.clone(),
+                c.detail.clone(),
+                c.next_step.clone(),
+            ]);
+        }
+    }
+    out.push(Vec::new());
+    out.push(
+        ["佐证", "状态", "说明", "关联活动", "记录"]
+            .map(str::to_owned)
+            .to_vec(),
+    );
+    for e in &v.evidence {
+        out.push(vec![
+            e.name.clone(),
+            e.state.map_or("尚未填写", |s| s.label()).into(),
+            e.body.clone(),
+            e.links
+                .iter()
+                .map(|a| a.label.clone())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            e.trail
+                .iter()
+                .map(|t| format!("{} {} {} {}", format_full(t.at), t.by_name, t.act, t.note))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sheet_names_are_cleaned_and_unique() {
+        let mut used = Vec::new();
+        assert_eq!(super::sheet_name("第一[党]支部", &mut used), "第一党支部");
+        assert_eq!(super::sheet_name("第一党支部", &mut used), "第一党支部2");
+        assert_eq!(super::sheet_name("///", &mut used), "支部");
+    }
+}
