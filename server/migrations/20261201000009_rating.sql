@@ -94,3 +94,16 @@ CREATE TABLE rating_targets (
     set_at    BIGINT NOT NULL
 );
 CREATE INDEX rating_targets_org ON rating_targets (org_id, deadline);
+
+-- A closed year's rating of each branch, taken the first time it is read after the 总支 closed
+-- the year (年度封存), so it reads the same forever; tied to that closing, so a reopened and
+-- closed-again year takes a new one.
+CREATE TABLE rating_snapshots (
+    school_id  TEXT NOT NULL REFERENCES organisations (id),
+    year       INTEGER NOT NULL,
+    branch_id  TEXT NOT NULL REFERENCES organisations (id),
+    closed_at  BIGINT NOT NULL,
+    rating     TEXT NOT NULL,
+    taken_at   BIGINT NOT NULL,
+    PRIMARY KEY (school_id, year, branch_id, closed_at)
+);

@@ -510,7 +510,47 @@ async fn the_json_api_reads_like_the_page(db: &Db) {
     );
 }
 
+async fn a_closed_years_rating_reads_the_same_after_later_changes(db: &Db) {
+    let f = fixture(db).await;
+    let now = now_ms();
+    let last = year_of(now) - 1;
+    let config = RuntimeConfig::default();
+    let read = async || {
+        let v = view(db, &f.sec1, &config, &f.branch1, Some(last), now_ms())
+            .await
+            .unwrap();
+        state_of(&v, "young_recruit")
+    };
+    assert_eq!(read().await, State::NotMet);
+    app::branch::closing::close_year(
+        db,
+        &f.admin,
+        &app::domain::cadence::DEFAULT_RULES,
+        last,
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(read().await, State::NotMet, "the closed year's rating is kept");
+    // A roster change after the closing (a young teacher's 入党日期 corrected to last year)
+    // leaves the closed year alone…
+    sqlx::query("UPDATE users SET join_date = $1, birth_date = $2, staff = 1 WHERE id = $3")
+        .bind(format!("{last}-06-01"))
+        .bind(format!("{}-01-01", last - 25))
+        .bind(&f.m1a.id)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(read().await, State::NotMet);
+    // …until the 总支 reopens the year.
+    app::branch::closing::reopen_year(db, &f.admin, last, "更正入党日期", now)
+        .await
+        .unwrap();
+    assert_eq!(read().await, State::Met);
+}
+
 on_both_backends!(
+    a_closed_years_rating_reads_the_same_after_later_changes,
     evidence_is_submitted_returned_and_approved_with_its_trail,
     the_registers_decide_their_criteria_and_violations_stay_private,
     a_closed_campaign_of_the_year_decides_the_satisfaction_criteria,

@@ -152,7 +152,7 @@ pub async fn gather(
     let assessments: Vec<(String, Option<String>)> = sqlx::query_as(
         "SELECT u.display_name, a.grade FROM users u \
          LEFT JOIN assessments a ON a.user_id = u.id AND a.year = $2 \
-         WHERE u.org_id = $1 AND u.active = 1 AND u.committee_role IS NOT NULL \
+         WHERE u.org_id = $1 AND u.active = 1 AND (u.committee_role IS NOT NULL OR u.role = 'secretary') \
          ORDER BY u.display_name",
     )
     .bind(&branch.id)

@@ -7,6 +7,7 @@
 
 pub mod archive;
 mod charts;
+mod frozen;
 pub mod gather;
 pub mod overview;
 pub mod register_view;
@@ -110,7 +111,7 @@ async fn report_of(
 ) -> Result<RatingReport, AppError> {
     let rules = &config.rating_rules;
     let year = this.overview.summary.year;
-    let rating = rate(rules, &this.inputs());
+    let rating = frozen::closed_or(db, branch, year, now, || rate(rules, &this.inputs())).await?;
     let last_year = last_year(db, viewer, config, branch, year, now).await?;
     let targets = targets(db, rules, &rating, &branch.id, year, now).await?;
     Ok(RatingReport {
@@ -158,7 +159,11 @@ async fn last_year(
     }
     Ok(Some(LastYear {
         year: prev,
-        level: rate(&config.rating_rules, &before.inputs()).level,
+        level: frozen::closed_or(db, branch, prev, now, || {
+            rate(&config.rating_rules, &before.inputs())
+        })
+        .await?
+        .level,
         baseline: false,
     }))
 }

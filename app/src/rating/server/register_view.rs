@@ -53,9 +53,9 @@ pub async fn read(
             .fetch_optional(db.pool())
             .await?;
     let assessments: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT u.id, u.display_name, u.committee_role, a.grade FROM users u \
+        "SELECT u.id, u.display_name, CASE WHEN u.role = 'secretary' THEN COALESCE(u.committee_role, 'secretary') ELSE u.committee_role END, a.grade FROM users u \
          LEFT JOIN assessments a ON a.user_id = u.id AND a.year = $2 \
-         WHERE u.org_id = $1 AND u.active = 1 AND u.committee_role IS NOT NULL \
+         WHERE u.org_id = $1 AND u.active = 1 AND (u.committee_role IS NOT NULL OR u.role = 'secretary') \
          ORDER BY u.display_name",
     )
     .bind(org_id)

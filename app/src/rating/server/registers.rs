@@ -137,7 +137,8 @@ pub async fn add_violation(
     let (user_id, person, committee) = match v.user_id {
         Some(id) => {
             let row: Option<(String, Option<String>)> = sqlx::query_as(
-                "SELECT display_name, committee_role FROM users WHERE id = $1 AND org_id = $2",
+                "SELECT display_name, CASE WHEN role = 'secretary' THEN COALESCE(committee_role, 'secretary') \
+                 ELSE committee_role END FROM users WHERE id = $1 AND org_id = $2",
             )
             .bind(id)
             .bind(&branch.id)
@@ -260,7 +261,10 @@ pub async fn set_assessment(
     now: i64,
 ) -> Result<(), AppError> {
     let row: Option<(String, String, Option<String>)> =
-        sqlx::query_as("SELECT org_id, display_name, committee_role FROM users WHERE id = $1")
+        sqlx::query_as(
+            "SELECT org_id, display_name, CASE WHEN role = 'secretary' \
+             THEN COALESCE(committee_role, 'secretary') ELSE committee_role END FROM users WHERE id = $1",
+        )
             .bind(user_id)
             .fetch_optional(db.pool())
             .await?;
