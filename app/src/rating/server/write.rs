@@ -199,6 +199,7 @@ pub async fn decide_evidence(
     now: i64,
 ) -> Result<(), AppError> {
     let branch = deciding(db, viewer, org_id).await?;
+    super::rating_year(Some(year), now)?;
     let comment = comment.trim();
     if comment.chars().count() > MAX_COMMENT_CHARS {
         return Err(AppError::Invalid(format!(
