@@ -73,6 +73,14 @@ pub(super) fn satisfaction(
         )
     };
     j.campaign_id = Some(s.campaign_id.clone());
+    if s.closed {
+        let from = format!("来自测评“{}”（{} 结束）", s.title, s.closes_on);
+        j.detail = if j.detail.is_empty() {
+            from
+        } else {
+            format!("{}；{from}", j.detail)
+        };
+    }
     j
 }
 
