@@ -531,7 +531,11 @@ async fn a_closed_years_rating_reads_the_same_after_later_changes(db: &Db) {
     )
     .await
     .unwrap();
-    assert_eq!(read().await, State::NotMet, "the closed year's rating is kept");
+    assert_eq!(
+        read().await,
+        State::NotMet,
+        "the closed year's rating is kept"
+    );
     // A roster change after the closing (a young teacher's 入党日期 corrected to last year)
     // leaves the closed year alone…
     sqlx::query("UPDATE users SET join_date = $1, birth_date = $2, staff = 1 WHERE id = $3")

@@ -11,12 +11,13 @@ async fn closing(db: &Db, branch: &Branch, year: i32) -> Result<Option<(String, 
     let Some(school) = &branch.parent_id else {
         return Ok(None);
     };
-    let closed_at: Option<i64> =
-        sqlx::query_scalar("SELECT closed_at FROM year_closures WHERE school_id = $1 AND year = $2")
-            .bind(school)
-            .bind(year)
-            .fetch_optional(db.pool())
-            .await?;
+    let closed_at: Option<i64> = sqlx::query_scalar(
+        "SELECT closed_at FROM year_closures WHERE school_id = $1 AND year = $2",
+    )
+    .bind(school)
+    .bind(year)
+    .fetch_optional(db.pool())
+    .await?;
     Ok(closed_at.map(|at| (school.clone(), at)))
 }
 
