@@ -15,6 +15,7 @@ mod matrix;
 mod moves;
 mod process;
 mod rating;
+mod rating_year;
 mod replay;
 mod roster;
 mod roster_import;
