@@ -107,3 +107,18 @@ CREATE TABLE rating_snapshots (
     taken_at   BIGINT NOT NULL,
     PRIMARY KEY (school_id, year, branch_id, closed_at)
 );
+
+-- Files and photos attached to an attested criterion's evidence (kept under the data folder).
+CREATE TABLE rating_evidence_files (
+    id            TEXT PRIMARY KEY,
+    org_id        TEXT NOT NULL REFERENCES organisations (id),
+    year          INTEGER NOT NULL,
+    criterion     TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    content_type  TEXT NOT NULL,
+    size_bytes    BIGINT NOT NULL,
+    sha256        TEXT NOT NULL,
+    uploaded_by   TEXT NOT NULL REFERENCES users (id),
+    uploaded_at   BIGINT NOT NULL
+);
+CREATE INDEX rating_evidence_files_of ON rating_evidence_files (org_id, year, criterion);

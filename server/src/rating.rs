@@ -86,3 +86,106 @@ pub async fn archive(
         Err(e) => e.into_response(),
     }
 }
+
+/// The body limit of an evidence upload: one file.
+pub const UPLOAD_LIMIT: usize = app::rating::server::files::MAX_FILE_BYTES + 64 * 1024;
+
+/// `POST /branch/{id}/rating/{year}/evidence/{criterion}/files` (multipart: `file`): a plain
+/// form on the rating page, so it works without JavaScript; back to the page with the outcome.
+pub async fn upload(
+    State(state): State<AppState>,
+    Path((id, year, criterion)): Path<(String, i32, String)>,
+    Viewer(viewer): Viewer,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let back = |outcome: &str| {
+        axum::response::Redirect::to(&format!(
+            "/branch/{id}/rating?year={year}&file={outcome}#ev-{criterion}-h"
+        ))
+        .into_response()
+    };
+    let mut bytes = Vec::new();
+    let mut name = String::new();
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                name = field.file_name().unwrap_or_default().to_owned();
+                match field.bytes().await {
+                    Ok(b) => bytes = b.to_vec(),
+                    Err(_) => return back("too_big"),
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return back("too_big"),
+        }
+    }
+    match app::rating::server::files::add_file(
+        &state.db,
+        &state.config,
+        &viewer,
+        &id,
+        year,
+        &criterion,
+        &name,
+        &bytes,
+        app::db::now_ms(),
+    )
+    .await
+    {
+        Ok(_) => back("saved"),
+        Err(app::error::AppError::Invalid(message)) => {
+            let code = if message.contains("10 MB") {
+                "too_big"
+            } else if message.contains("只支持") {
+                "wrong_type"
+            } else if message.contains("请选择") {
+                "empty"
+            } else {
+                "refused"
+            };
+            back(code)
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /evidence-files/{id}`: a file of an evidence, to whoever reads the branch's rating.
+pub async fn serve_file(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Viewer(viewer): Viewer,
+) -> Response {
+    let (name, content_type, path) =
+        match app::rating::server::files::file(&state.db, &state.config, &viewer, &id).await {
+            Ok(f) => f,
+            Err(e) => return e.into_response(),
+        };
+    let Ok(bytes) = tokio::fs::read(&path).await else {
+        tracing::error!(path = %path.display(), "an evidence file is missing");
+        return app::error::AppError::NotFound.into_response();
+    };
+    let disposition = if content_type.starts_with("image/") {
+        "inline"
+    } else {
+        "attachment"
+    };
+    (
+        [
+            (http::header::CONTENT_TYPE, content_type),
+            (
+                http::header::CONTENT_DISPOSITION,
+                format!(
+                    "{disposition}; filename=\"evidence\"; filename*=UTF-8''{}",
+                    app::auth::server::urlencode(&name)
+                ),
+            ),
+            (
+                http::header::CACHE_CONTROL,
+                "private, max-age=86400, immutable".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}

@@ -66,6 +66,12 @@ pub fn table(app_files: offline::AppFiles) -> Vec<Route> {
         route("GET", "/rating/archive.xlsx", get(rating::archive)),
         route(
             "POST",
+            "/branch/{id}/rating/{year}/evidence/{criterion}/files",
+            post(rating::upload).layer(DefaultBodyLimit::max(rating::UPLOAD_LIMIT)),
+        ),
+        route("GET", "/evidence-files/{id}", get(rating::serve_file)),
+        route(
+            "POST",
             app::survey::ANSWER_POST_PATH,
             post(crate::answer_form::answer_form),
         ),

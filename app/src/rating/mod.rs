@@ -112,8 +112,18 @@ pub struct EvidenceView {
     pub state: Option<EvidenceState>,
     pub body: String,
     pub links: Vec<ActivityRef>,
+    /// Files and photos attached to it.
+    pub files: Vec<EvidenceFile>,
     pub comment: String,
     pub trail: Vec<TrailEntry>,
+}
+
+/// A file or photo of an evidence (`GET /evidence-files/{id}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceFile {
+    pub id: String,
+    pub name: String,
+    pub size_bytes: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

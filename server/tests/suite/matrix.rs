@@ -121,6 +121,7 @@ struct Things {
     photo: String,
     import: String,
     leave: String,
+    evidence_file: String,
 }
 
 async fn things(db: &Db, base: &str) -> Things {
@@ -167,6 +168,23 @@ async fn things(db: &Db, base: &str) -> Things {
         .fetch_one(db.pool())
         .await
         .unwrap();
+    // An evidence file of the first branch's rating, uploaded by its secretary.
+    let part = reqwest::multipart::Part::bytes(b"%PDF-1.4 matrix".to_vec()).file_name("预算表.pdf");
+    let year = app::domain::time::year_of(app::db::now_ms());
+    let res = sec
+        .post(format!(
+            "{base}/branch/{}/rating/{year}/evidence/funding/files",
+            f.branch1
+        ))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let evidence_file: String = sqlx::query_scalar("SELECT id FROM rating_evidence_files LIMIT 1")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
     let leave = common::v7();
     app::records::push(
         db,
@@ -184,6 +202,7 @@ async fn things(db: &Db, base: &str) -> Things {
         photo,
         import,
         leave: leave.to_string(),
+        evidence_file,
     }
 }
 
@@ -632,6 +651,18 @@ fn rows(t: &Things) -> Vec<Row> {
         page("/branch", "/branch".into(), Rule::BranchReaders),
         page("/bureau", "/bureau".into(), Rule::Bureau),
         page("/rating", "/rating".into(), Rule::BranchReaders),
+        row(
+            M::POST,
+            "/branch/{id}/rating/{year}/evidence/{criterion}/files",
+            format!("/branch/{b1}/rating/2026/evidence/funding/files"),
+            Body::Multipart,
+            Rule::Organisers,
+        ),
+        page(
+            "/evidence-files/{id}",
+            format!("/evidence-files/{}", t.evidence_file),
+            Rule::ReadersAndMembers,
+        ),
         page(
             "/rating/archive.xlsx",
             "/rating/archive.xlsx".into(),

@@ -553,7 +553,85 @@ async fn a_closed_years_rating_reads_the_same_after_later_changes(db: &Db) {
     assert_eq!(read().await, State::Met);
 }
 
+async fn evidence_files_are_checked_and_read_by_the_ratings_readers(db: &Db) {
+    let f = fixture(db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let base = common::serve_with_data(db, dir.path()).await;
+    let year = year_of(now_ms());
+    let url = format!(
+        "{base}/branch/{}/rating/{year}/evidence/funding/files",
+        f.branch1
+    );
+    let upload = async |who: &str, name: &str, bytes: &[u8]| {
+        let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned());
+        sign_in(&base, who)
+            .await
+            .post(&url)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .unwrap()
+    };
+    let outcome = |res: &reqwest::Response| {
+        res.headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let res = upload("sec1", "../预算表.pdf", b"%PDF-1.4 budget").await;
+    assert!(outcome(&res).contains("file=saved"), "{}", outcome(&res));
+    // Judged by its bytes: an HTML page named .pdf is refused.
+    let res = upload("sec1", "x.pdf", b"<html><script>").await;
+    assert!(
+        outcome(&res).contains("file=wrong_type"),
+        "{}",
+        outcome(&res)
+    );
+    let res = upload("m1a", "a.pdf", b"%PDF-1.4").await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let v = rating(db, &f.m1a, &f).await;
+    let files = &v
+        .evidence
+        .iter()
+        .find(|e| e.criterion == "funding")
+        .unwrap()
+        .files;
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].name, "预算表.pdf", "the path is cut off the name");
+    let file_url = format!("{base}/evidence-files/{}", files[0].id);
+    let res = sign_in(&base, "m1a")
+        .await
+        .get(&file_url)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert_eq!(&res.bytes().await.unwrap()[..], b"%PDF-1.4 budget");
+    let res = sign_in(&base, "m2a")
+        .await
+        .get(&file_url)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Submitted evidence takes no more files.
+    write::save_evidence(
+        db,
+        &f.sec1,
+        &RuntimeConfig::default(),
+        &evidence(&f, year, "funding", true),
+        now_ms(),
+    )
+    .await
+    .unwrap();
+    let res = upload("sec1", "b.pdf", b"%PDF-1.4 more").await;
+    assert!(outcome(&res).contains("file=refused"), "{}", outcome(&res));
+}
+
 on_both_backends!(
+    evidence_files_are_checked_and_read_by_the_ratings_readers,
     a_closed_years_rating_reads_the_same_after_later_changes,
     evidence_is_submitted_returned_and_approved_with_its_trail,
     the_registers_decide_their_criteria_and_violations_stay_private,

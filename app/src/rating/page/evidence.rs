@@ -29,9 +29,23 @@ pub(super) fn EvidenceSection(
             .or_else(|| decide.value().get().and_then(Result::err));
         e.map(|e| view! { <ErrorPanel error=e/> })
     };
+    let query = leptos_router::hooks::use_query_map();
+    let outcome = move || {
+        query.read().get("file").map(|code| {
+            let (class, text) = match code.as_str() {
+                "saved" => ("alert alert-success", "附件已上传"),
+                "too_big" => ("alert alert-error", "附件不能超过 10 MB"),
+                "wrong_type" => ("alert alert-error", "只支持照片（JPEG、PNG）、PDF、Word（.docx）和 Excel（.xlsx）文件"),
+                "empty" => ("alert alert-error", "请选择文件"),
+                _ => ("alert alert-error", "佐证已提交或已审核通过，或年度已封存，不能再添加附件"),
+            };
+            view! { <p class=class role=if class.ends_with("error") { "alert" } else { "status" }>{text}</p> }
+        })
+    };
     view! {
         <section aria-labelledby="evidence-h">
             <h2 id="evidence-h">"佐证材料"</h2>
+            {outcome}
             <p class="hint-left">"以下条件由支部提交佐证、总支审核：审核通过才算达到。每一步都记录在案。"</p>
             {error}
             <div class="cards">
@@ -82,6 +96,9 @@ fn EvidenceCard(
     // The linked activities as a space-separated list of ids, kept in step with the boxes.
     let linked = RwSignal::new(item.links.iter().map(|a| a.id.clone()).collect::<Vec<_>>());
     let links_value = move || linked.get().join(" ");
+    let upload_org = org_id.clone();
+    let upload_year = year;
+    let upload_key = item.criterion.clone();
     let (org_a, org_b, org_c) = (org_id.clone(), org_id.clone(), org_id);
     let (key_a, key_b, key_c) = (
         item.criterion.clone(),
@@ -103,6 +120,15 @@ fn EvidenceCard(
                 </details>
             })}
             {(!item.body.is_empty()).then(|| view! { <p class="evidence-body">{item.body.clone()}</p> })}
+            {(!item.files.is_empty()).then(|| view! {
+                <ul class="evidence-files" aria-label="附件">
+                    {item.files.clone().into_iter().map(|f| {
+                        let href = format!("/evidence-files/{}", f.id);
+                        let size = format!("（{} KB）", (f.size_bytes + 1023) / 1024);
+                        view! { <li><a href=href>{f.name}</a>{size}</li> }
+                    }).collect_view()}
+                </ul>
+            })}
             {(!item.links.is_empty()).then(|| view! {
                 <ul class="evidence-links">
                     {item.links.into_iter().map(|a| {
@@ -144,6 +170,17 @@ fn EvidenceCard(
                     <label class="check"><input type="checkbox" name="submit" value="true"/>"同时提交总支审核（提交后等待审核，不能再修改）"</label>
                     <button type="submit" class="btn btn-primary">"保存"</button>
                 </ActionForm>
+            })}
+            {editable.then(|| {
+                let action = format!("/branch/{upload_org}/rating/{upload_year}/evidence/{upload_key}/files");
+                view! {
+                    <form method="post" action=action enctype="multipart/form-data" class="form inline-form">
+                        <label class="field"><span>"添加附件（照片、PDF、Word、Excel，10 MB 以内）"</span>
+                            <input type="file" name="file" accept="image/jpeg,image/png,application/pdf,.docx,.xlsx" required/>
+                        </label>
+                        <button type="submit" class="btn btn-small">"上传"</button>
+                    </form>
+                }
             })}
             {decidable.then(|| view! {
                 <div class="actions">

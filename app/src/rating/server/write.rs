@@ -24,7 +24,7 @@ pub struct NewEvidence<'a> {
 }
 
 /// The attested criterion `key` of the deployment's rules, or why not.
-fn attested(config: &RuntimeConfig, key: &str) -> Result<(), AppError> {
+pub(super) fn attested(config: &RuntimeConfig, key: &str) -> Result<(), AppError> {
     match config.rating_rules.criterion(key) {
         Some(c) if matches!(c.kind, CriterionKind::Attested { .. }) => Ok(()),
         Some(_) => Err(AppError::Invalid(
@@ -35,7 +35,7 @@ fn attested(config: &RuntimeConfig, key: &str) -> Result<(), AppError> {
 }
 
 /// Refuses a change to a closed year's rating.
-async fn open_year(
+pub(super) async fn open_year(
     conn: &mut sqlx::AnyConnection,
     org_id: &str,
     year: i32,

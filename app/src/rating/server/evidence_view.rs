@@ -1,0 +1,73 @@
+//! The attested criteria's evidence as the rating page shows it: text, linked records, files
+//! and the trail.
+
+use crate::db::Db;
+use crate::domain::rating::{CriterionKind, RuleSet};
+use crate::error::AppError;
+use crate::rating::{ActivityRef, EvidenceView, TrailEntry};
+
+pub(super) async fn evidence_views(
+    db: &Db,
+    rules: &RuleSet,
+    org_id: &str,
+    year: i32,
+    activities: &[ActivityRef],
+) -> Result<Vec<EvidenceView>, AppError> {
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT criterion, state, body, links, comment FROM rating_evidence \
+         WHERE org_id = $1 AND year = $2",
+    )
+    .bind(org_id)
+    .bind(year)
+    .fetch_all(db.pool())
+    .await?;
+    let trail: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT t.criterion, t.act, t.note, u.display_name, t.at FROM rating_trail t \
+         JOIN users u ON u.id = t.by_user WHERE t.org_id = $1 AND t.year = $2 ORDER BY t.at, t.id",
+    )
+    .bind(org_id)
+    .bind(year)
+    .fetch_all(db.pool())
+    .await?;
+    let files = super::files::files_of(db, org_id, year).await?;
+    Ok(rules
+        .criteria()
+        .filter_map(|(_, c)| match &c.kind {
+            CriterionKind::Attested { checklist } => Some((c, checklist)),
+            _ => None,
+        })
+        .map(|(c, checklist)| {
+            let row = rows.iter().find(|r| r.0 == c.key);
+            let links: Vec<String> = row
+                .and_then(|r| serde_json::from_str(&r.3).ok())
+                .unwrap_or_default();
+            EvidenceView {
+                criterion: c.key.clone(),
+                name: c.name.clone(),
+                checklist: checklist.clone(),
+                state: row.and_then(|r| crate::domain::rating::EvidenceState::parse(&r.1)),
+                body: row.map(|r| r.2.clone()).unwrap_or_default(),
+                links: links
+                    .iter()
+                    .filter_map(|id| activities.iter().find(|a| &a.id == id).cloned())
+                    .collect(),
+                files: files
+                    .iter()
+                    .filter(|(k, _)| *k == c.key)
+                    .map(|(_, f)| f.clone())
+                    .collect(),
+                comment: row.map(|r| r.4.clone()).unwrap_or_default(),
+                trail: trail
+                    .iter()
+                    .filter(|t| t.0 == c.key)
+                    .map(|t| TrailEntry {
+                        act: t.1.clone(),
+                        note: t.2.clone(),
+                        by_name: t.3.clone(),
+                        at: t.4,
+                    })
+                    .collect(),
+            }
+        })
+        .collect())
+}
