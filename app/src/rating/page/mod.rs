@@ -94,7 +94,7 @@ fn RatingBody(view: RatingView) -> impl IntoView {
                 <a href=figures>"活动与参与率"</a>
             </p>
             <Summary rating=report.rating.clone() last_year=report.last_year.clone() trend=report.trend/>
-            <Targets targets=report.targets.clone()/>
+            <Targets targets=report.targets.clone() org_id=org_id.clone() may_decide=may_decide/>
             {report
                 .rating
                 .indicators
@@ -149,7 +149,9 @@ fn Summary(
 }
 
 #[component]
-fn Targets(targets: Vec<TargetView>) -> impl IntoView {
+fn Targets(targets: Vec<TargetView>, org_id: String, may_decide: bool) -> impl IntoView {
+    let remove = ServerAction::<super::RemoveTarget>::new();
+    crate::ui::reload_after(move || matches!(remove.value().get(), Some(Ok(_))));
     (!targets.is_empty()).then(|| {
         view! {
             <section class="card" aria-labelledby="targets-h">
@@ -157,12 +159,20 @@ fn Targets(targets: Vec<TargetView>) -> impl IntoView {
                 {targets
                     .into_iter()
                     .map(|t| {
+                        let org_id = org_id.clone();
                         view! {
                             <div class="target">
                                 <p>
                                     <strong>{format!("{} 前达到{}", t.deadline, t.level.label())}</strong>" "
                                     <span class=outlook_class(t.outlook)>{t.outlook.label()}</span>
                                 </p>
+                                {may_decide.then(move || view! {
+                                    <ActionForm action=remove attr:class="inline-form">
+                                        <input type="hidden" name="org_id" value=org_id/>
+                                        <input type="hidden" name="id" value=t.id.clone()/>
+                                        <button type="submit" class="btn btn-small btn-danger">"取消此目标"</button>
+                                    </ActionForm>
+                                })}
                                 {(!t.reasons.is_empty()).then(|| view! {
                                     <ul class="reasons">{t.reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
                                 })}
