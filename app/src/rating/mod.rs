@@ -25,7 +25,7 @@ pub struct RatingReport {
     pub org_name: String,
     pub year: i32,
     /// Whether the year is over (else the figures are the year so far).
-    pub final_: bool,
+    pub year_over: bool,
     pub rating: Rating,
     /// Last year's level: its rating, or the baseline entered for it.
     pub last_year: Option<LastYear>,

@@ -333,7 +333,7 @@ async fn a_school_year_over_http_gets_the_rules_verdict(db: &Db) {
         assert_eq!(state(&json, c), "met", "{c}: {json:#}");
     }
     assert_eq!(json["rating"]["level"], "red_flag");
-    assert_eq!(json["final_"], true);
+    assert_eq!(json["year_over"], true);
     // A member's violation last year: 作用发挥 falls, four stars, 一般.
     call(
         &admin,

@@ -82,7 +82,7 @@ fn RatingBody(view: RatingView) -> impl IntoView {
     let title = format!("{} · {}年度评定 · 星旗", report.org_name, report.year);
     let org_id = report.org_id.clone();
     let year = report.year;
-    let so_far = (!report.final_).then_some("（截至今日，年度未结束）");
+    let so_far = (!report.year_over).then_some("（截至今日，年度未结束）");
     view! {
         <Title text=title/>
         <TopBar user=viewer/>

@@ -87,7 +87,7 @@ fn rows(v: &RatingView) -> Vec<Vec<String>> {
             r.trend
                 .map(|t| format!("晋位升级：{}", t.label()))
                 .unwrap_or_default(),
-            if r.final_ {
+            if r.year_over {
                 String::new()
             } else {
                 "年度未结束，为截至导出时的情况".into()

@@ -118,7 +118,7 @@ async fn report_of(
         org_id: branch.id.clone(),
         org_name: branch.name.clone(),
         year,
-        final_: year < year_of(now),
+        year_over: year < year_of(now),
         trend: last_year.as_ref().map(|l| trend(rating.level, l.level)),
         last_year,
         targets,
