@@ -202,4 +202,6 @@ pub struct RatingOverview {
     pub year: i32,
     pub years: Vec<i32>,
     pub rows: Vec<OverviewRow>,
+    /// Branches beyond the first [`server::overview::MAX_BRANCHES`], not rated here.
+    pub more: usize,
 }

@@ -42,6 +42,7 @@ fn Overview(o: RatingOverview) -> impl IntoView {
         })
         .collect();
     let year = o.year;
+    let more = o.more;
     view! {
         <TopBar user=o.viewer/>
         <main class="page">
@@ -54,6 +55,9 @@ fn Overview(o: RatingOverview) -> impl IntoView {
             <Show when=move || empty>
                 <p class="empty">"还没有可查看的支部。"</p>
             </Show>
+            {(more > 0).then(|| view! {
+                <p class="alert alert-info">{format!("另有 {more} 个支部未在此列出：请从各支部页面查看其评定。")}</p>
+            })}
             {(!waiting.is_empty()).then(|| view! {
                 <section class="card" aria-labelledby="waiting-h">
                     <h2 id="waiting-h">"待总支审核的佐证"</h2>

@@ -8,6 +8,11 @@ use crate::domain::rating::{CriterionKind, Outlook, State};
 use crate::error::AppError;
 use crate::state::RuntimeConfig;
 
+/// The most branches one overview (or archive) rates: each costs a few dozen queries, so a
+/// bureau of hundreds of schools reads its schools' branches school by school (issue 13's
+/// roll-up) rather than in one request.
+pub const MAX_BRANCHES: usize = 100;
+
 pub async fn overview(
     db: &Db,
     viewer: &CurrentUser,
@@ -20,7 +25,9 @@ pub async fn overview(
     }
     let year = rating_year(year, now)?;
     let rules = &config.rating_rules;
-    let branches = crate::org::server::readable_branches(db, viewer).await?;
+    let mut branches = crate::org::server::readable_branches(db, viewer).await?;
+    let total = branches.len();
+    branches.truncate(MAX_BRANCHES);
     let schools: Vec<(String, String)> = if viewer.role.is_bureau() {
         sqlx::query_as(
             "SELECT id, COALESCE(school_name, name) FROM organisations \
@@ -96,5 +103,6 @@ pub async fn overview(
         year,
         years: crate::branch::server::years(db, &ids, year, now).await?,
         rows,
+        more: total.saturating_sub(MAX_BRANCHES),
     })
 }
