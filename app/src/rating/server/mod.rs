@@ -100,6 +100,43 @@ pub async fn report(
     report_of(db, viewer, config, branch, &this, now).await
 }
 
+/// [`report`] without last year's level and 晋位升级 (the overview shows neither, and each
+/// costs a second year's reads).
+pub async fn report_this_year(
+    db: &Db,
+    viewer: &CurrentUser,
+    config: &RuntimeConfig,
+    branch: &Branch,
+    year: i32,
+    now: i64,
+) -> Result<RatingReport, AppError> {
+    let this = gather::gather(db, viewer, config, branch, year, now).await?;
+    rated(db, config, branch, &this, now).await
+}
+
+/// The year's rating and its targets (no last year).
+async fn rated(
+    db: &Db,
+    config: &RuntimeConfig,
+    branch: &Branch,
+    this: &gather::Gathered,
+    now: i64,
+) -> Result<RatingReport, AppError> {
+    let year = this.overview.summary.year;
+    let rules = &config.rating_rules;
+    let rating = frozen::closed_or(db, branch, year, now, || rate(rules, &this.inputs())).await?;
+    Ok(RatingReport {
+        org_id: branch.id.clone(),
+        org_name: branch.name.clone(),
+        year,
+        year_over: year < year_of(now),
+        trend: None,
+        last_year: None,
+        targets: targets(db, rules, &rating, &branch.id, year, now).await?,
+        rating,
+    })
+}
+
 /// [`report`] from what was already gathered.
 async fn report_of(
     db: &Db,
@@ -109,21 +146,14 @@ async fn report_of(
     this: &gather::Gathered,
     now: i64,
 ) -> Result<RatingReport, AppError> {
-    let rules = &config.rating_rules;
-    let year = this.overview.summary.year;
-    let rating = frozen::closed_or(db, branch, year, now, || rate(rules, &this.inputs())).await?;
+    let mut report = rated(db, config, branch, this, now).await?;
+    let year = report.year;
     let last_year = last_year(db, viewer, config, branch, year, now).await?;
-    let targets = targets(db, rules, &rating, &branch.id, year, now).await?;
-    Ok(RatingReport {
-        org_id: branch.id.clone(),
-        org_name: branch.name.clone(),
-        year,
-        year_over: year < year_of(now),
-        trend: last_year.as_ref().map(|l| trend(rating.level, l.level)),
-        last_year,
-        targets,
-        rating,
-    })
+    report.trend = last_year
+        .as_ref()
+        .map(|l| trend(report.rating.level, l.level));
+    report.last_year = last_year;
+    Ok(report)
 }
 
 /// Last year's level: the baseline entered for it, else its rating if the branch recorded

@@ -1,7 +1,7 @@
 //! The rating overview: every branch the viewer reads, side by side.
 
 use super::super::{OverviewRow, RatingOverview};
-use super::{rating_year, reachable, report};
+use super::{rating_year, reachable, report_this_year};
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::rating::{CriterionKind, Outlook, State};
@@ -50,7 +50,7 @@ pub async fn overview(
         .map(|(_, c)| c.key.clone());
     let mut rows = Vec::with_capacity(branches.len());
     for branch in &branches {
-        let mut r = report(db, viewer, config, branch, year, now).await?;
+        let mut r = report_this_year(db, viewer, config, branch, year, now).await?;
         let sees = viewer.role == crate::domain::role::Role::Admin
             || (viewer.role == crate::domain::role::Role::Secretary && viewer.org_id == branch.id);
         if !sees {
