@@ -8,6 +8,7 @@
 
 mod criteria;
 mod inputs;
+mod judged;
 mod level;
 mod registers;
 mod rules;

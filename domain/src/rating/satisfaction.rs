@@ -2,8 +2,8 @@
 //! decides, once it is over; the rate decides, the count and interval are shown beside it.
 
 use super::State;
-use super::criteria::{Judged, year_over};
 use super::inputs::{Inputs, SurveyInput};
+use super::judged::{Judged, year_over};
 use super::rules::{AudienceGroup, Question};
 use crate::figures::{interval_text, value_text};
 use crate::survey::{Convention, Tally, Verdict, bar_verdict, figure};

@@ -5,7 +5,6 @@ use crate::auth::CurrentUser;
 use crate::branch::BranchOverview;
 use crate::db::Db;
 use crate::domain::cadence::{Held, Shape};
-use crate::domain::participation::Attendance;
 use crate::domain::rating::{
     Assessment, Evaluation, Evidence, EvidenceState, Honour, HonourLevel, Inputs, Member,
     SurveyInput, Violation,
@@ -97,10 +96,6 @@ impl Gathered {
             surveys: self.surveys.clone(),
             evidence: self.evidence.clone(),
         }
-    }
-
-    pub fn participation(&self) -> Attendance {
-        self.overview.summary.year_figure.attendance
     }
 }
 

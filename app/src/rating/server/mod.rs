@@ -60,16 +60,25 @@ pub async fn reading(db: &Db, viewer: &CurrentUser, org_id: &str) -> Result<Scop
         &branch.id,
         branch.parent_id.as_deref(),
     );
-    let may_decide =
-        viewer.role == Role::Admin && branch.parent_id.as_deref() == Some(viewer.org_id.as_str());
-    let sees_violations =
-        may_decide || (viewer.role == Role::Secretary && viewer.org_id == branch.id);
+    let may_decide = decides(viewer, &branch);
+    let sees_violations = sees_violations(viewer, &branch);
     Ok(Scope {
         branch,
         may_submit,
         may_decide,
         sees_violations,
     })
+}
+
+/// Whether `viewer` keeps the branch's registers and decides its evidence: its school's admin.
+fn decides(viewer: &CurrentUser, branch: &Branch) -> bool {
+    viewer.role == Role::Admin && branch.parent_id.as_deref() == Some(viewer.org_id.as_str())
+}
+
+/// Whether `viewer` reads the details of the branch's violations: its school's admin and its
+/// secretary (members and the bureau see only that the criterion is not met).
+pub fn sees_violations(viewer: &CurrentUser, branch: &Branch) -> bool {
+    decides(viewer, branch) || (viewer.role == Role::Secretary && viewer.org_id == branch.id)
 }
 
 /// The branch `org_id` if `viewer` keeps its registers (its school's admin).
@@ -87,20 +96,7 @@ pub fn rating_year(year: Option<i32>, now: i64) -> Result<i32, AppError> {
     crate::domain::time::figure_year(year, now).map_err(AppError::Invalid)
 }
 
-/// The rating of `branch` for `year` with last year's level, 晋位升级 and the targets.
-pub async fn report(
-    db: &Db,
-    viewer: &CurrentUser,
-    config: &RuntimeConfig,
-    branch: &Branch,
-    year: i32,
-    now: i64,
-) -> Result<RatingReport, AppError> {
-    let this = gather::gather(db, viewer, config, branch, year, now).await?;
-    report_of(db, viewer, config, branch, &this, now).await
-}
-
-/// [`report`] without last year's level and 晋位升级 (the overview shows neither, and each
+/// A branch's rating of `year` with its targets, without last year's level and 晋位升级 (the overview shows neither, and each
 /// costs a second year's reads).
 pub async fn report_this_year(
     db: &Db,
@@ -137,7 +133,7 @@ async fn rated(
     })
 }
 
-/// [`report`] from what was already gathered.
+/// The rating of what was gathered, with its targets, last year's level and 晋位升级.
 async fn report_of(
     db: &Db,
     viewer: &CurrentUser,
@@ -286,10 +282,7 @@ pub async fn view(
     let scope = reading(db, viewer, org_id).await?;
     let year = rating_year(year, now)?;
     let gathered = gather::gather(db, viewer, config, &scope.branch, year, now).await?;
-    let mut report = report_of(db, viewer, config, &scope.branch, &gathered, now).await?;
-    if !scope.sees_violations {
-        hide_violations(&config.rating_rules, &mut report.rating);
-    }
+    let report = shown(db, viewer, config, &scope, &gathered, now).await?;
     let charts = charts::charts(&gathered);
     let overview = &gathered.overview;
     let activities: Vec<ActivityRef> = overview
@@ -359,7 +352,20 @@ pub async fn report_json(
 ) -> Result<RatingReport, AppError> {
     let scope = reading(db, viewer, org_id).await?;
     let year = rating_year(year, now)?;
-    let mut report = report(db, viewer, config, &scope.branch, year, now).await?;
+    let gathered = gather::gather(db, viewer, config, &scope.branch, year, now).await?;
+    shown(db, viewer, config, &scope, &gathered, now).await
+}
+
+/// The report as `scope`'s viewer may read it (violations' counts hidden unless they see them).
+async fn shown(
+    db: &Db,
+    viewer: &CurrentUser,
+    config: &RuntimeConfig,
+    scope: &Scope,
+    gathered: &gather::Gathered,
+    now: i64,
+) -> Result<RatingReport, AppError> {
+    let mut report = report_of(db, viewer, config, &scope.branch, gathered, now).await?;
     if !scope.sees_violations {
         hide_violations(&config.rating_rules, &mut report.rating);
     }

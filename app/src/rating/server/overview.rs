@@ -51,8 +51,7 @@ pub async fn overview(
     let mut rows = Vec::with_capacity(branches.len());
     for branch in &branches {
         let mut r = report_this_year(db, viewer, config, branch, year, now).await?;
-        let sees = viewer.role == crate::domain::role::Role::Admin
-            || (viewer.role == crate::domain::role::Role::Secretary && viewer.org_id == branch.id);
+        let sees = super::sees_violations(viewer, branch);
         if !sees {
             super::hide_violations(rules, &mut r.rating);
         }
