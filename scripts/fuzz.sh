@@ -7,6 +7,8 @@
 #
 #   scripts/fuzz.sh          an hour per target; prints the executions and the coverage reached
 #   scripts/fuzz.sh 20       twenty seconds per target
+#   scripts/fuzz.sh 3600 roster_file
+#                            one target only (two runs side by side use both cores)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -14,7 +16,9 @@ source scripts/env.sh
 seconds="${1:-3600}"
 export CARGO_TARGET_DIR="$root/target/fuzz"
 mkdir -p "$root/target/fuzz-logs"
-for target in roster_file survey_answer; do
+targets=("${@:2}")
+[ ${#targets[@]} -gt 0 ] || targets=(roster_file survey_answer)
+for target in "${targets[@]}"; do
   corpus="$root/target/fuzz-corpus/$target"
   log="$root/target/fuzz-logs/$target.log"
   mkdir -p "$corpus"

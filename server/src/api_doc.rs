@@ -277,6 +277,11 @@ const SERVER_FNS: &[ServerFn] = &[
         fields: &[],
     },
     ServerFn {
+        endpoint: "sign_in_schools",
+        summary: "The schools a sign-in may name, as (id, name), for a username and password that fit accounts in several",
+        fields: &[],
+    },
+    ServerFn {
         endpoint: "branch_overview",
         summary: "A branch's figures, to-do list and activities of a year (the current one when left out)",
         fields: &[&[("branch_id", Text), ("year", Year)]],

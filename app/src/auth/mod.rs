@@ -8,7 +8,20 @@ pub mod server;
 pub use page::{LoginPage, SignOutButton, UnsentRecords, unsent_warning};
 
 use crate::domain::role::Role;
+use crate::error::AppError;
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+
+/// The schools a sign-in may name, as (id, name): what the sign-in form offers when a username
+/// and password fit accounts in several schools. Anyone may ask (the form is for people not
+/// signed in); it names schools, never accounts.
+#[server(endpoint = "sign_in_schools")]
+pub async fn sign_in_schools() -> Result<Vec<(String, String)>, AppError> {
+    let state = expect_context::<crate::state::AppState>();
+    server::sign_in_schools(&state.db)
+        .await
+        .map_err(AppError::respond)
+}
 
 /// The signed-in user, as pages see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ fn error_text(code: &str) -> Option<&'static str> {
         "empty" => Some("请输入用户名和密码。"),
         "server" => Some("服务器暂时无法登录，请稍后再试。"),
         "expired" => Some("登录已过期，请重新登录。"),
+        "school" => Some("这个用户名在不止一所学校使用，请选择您所在的学校后再登录。"),
         _ => None,
     }
 }
@@ -22,6 +23,16 @@ pub fn LoginPage() -> impl IntoView {
     let signed_out = move || query.read().get("signed_out").is_some();
     let activated = move || query.read().get("activated").is_some();
     let next = move || query.read().get("next").unwrap_or_default();
+    // Only when the username and password fit accounts in several schools does the form ask
+    // for the school (and only then is the list read).
+    let choose_school = move || query.read().get("error").as_deref() == Some("school");
+    let schools = Resource::new(choose_school, |ask| async move {
+        if ask {
+            super::sign_in_schools().await.unwrap_or_default()
+        } else {
+            Vec::new()
+        }
+    });
     view! {
         <Title text="登录 · 星旗"/>
         <div class="login">
@@ -48,6 +59,24 @@ pub fn LoginPage() -> impl IntoView {
                     <span>"密码"</span>
                     <input type="password" name="password" autocomplete="current-password" required/>
                 </label>
+                <Show when=choose_school>
+                    <label class="field">
+                        <span>"学校"</span>
+                        <Suspense fallback=|| view! { <span class="hint">"正在读取学校名单…"</span> }>
+                            <select name="school" required>
+                                <option value="">"请选择"</option>
+                                {move || {
+                                    schools
+                                        .get()
+                                        .unwrap_or_default()
+                                        .into_iter()
+                                        .map(|(id, name)| view! { <option value=id>{name}</option> })
+                                        .collect_view()
+                                }}
+                            </select>
+                        </Suspense>
+                    </label>
+                </Show>
                 <button type="submit" class="btn btn-primary btn-block">"登录"</button>
             </form>
             <p class="hint">

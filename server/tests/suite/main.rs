@@ -13,6 +13,7 @@ mod http;
 mod limits;
 mod matrix;
 mod moves;
+mod names;
 mod process;
 mod rating;
 mod rating_year;

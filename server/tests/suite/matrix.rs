@@ -510,6 +510,7 @@ fn rows(t: &Things) -> Vec<Row> {
         ),
         api("survey_entry", form(&[("code", &t.code)]), Rule::Anyone),
         api("setup_state", Body::None, Rule::Anyone),
+        api("sign_in_schools", Body::None, Rule::Anyone),
         api("school_tree", Body::None, Rule::Admins),
         api("close_year", form(&[("year", "2020")]), Rule::Admins),
         api(

@@ -19,8 +19,8 @@ use sha2::{Digest, Sha256};
 
 mod password;
 mod viewer;
-use password::verify_password;
 pub use password::{Password, hash_password};
+pub use sign_in::{SignInError, sign_in, sign_in_at, sign_in_schools};
 pub use viewer::{Viewer, current_user, user_from_headers, viewer_context};
 
 pub const SESSION_COOKIE: &str = "xingqi_session";
@@ -35,6 +35,9 @@ macro_rules! user_columns {
         "u.id, u.username, u.display_name, u.role, u.org_id, o.name AS org_name"
     };
 }
+
+// After the macro, which it uses.
+mod sign_in;
 
 /// The row of [`user_columns!`].
 #[derive(sqlx::FromRow)]
@@ -70,38 +73,6 @@ struct SignInRow {
     #[sqlx(flatten)]
     user: UserRow,
     password_hash: String,
-}
-
-/// Checks the password and opens a session. Returns the session token (for the cookie; only
-/// its hash is stored) and the user.
-pub async fn sign_in(
-    db: &Db,
-    username: &str,
-    password: Password,
-    ttl_ms: i64,
-) -> Result<(String, CurrentUser), AppError> {
-    let row: Option<SignInRow> = sqlx::query_as(concat!(
-        "SELECT ",
-        user_columns!(),
-        ", u.password_hash FROM users u \
-         JOIN organisations o ON o.id = u.org_id WHERE u.username = $1 AND u.active = 1"
-    ))
-    .bind(username)
-    .fetch_optional(db.pool())
-    .await?;
-    // An unknown username and an account not yet activated (no password: its member sets
-    // one with an invite code) answer exactly like a wrong password, after the same work, so
-    // neither the answer nor its time tells which usernames exist.
-    let Some(row) = row.filter(|r| !r.password_hash.is_empty()) else {
-        hash_password(password).await?;
-        return Err(AppError::BadCredentials);
-    };
-    if !verify_password(password, row.password_hash).await? {
-        return Err(AppError::BadCredentials);
-    }
-    let user = row.user.into_user()?;
-    let token = open_session(db, &user.id, ttl_ms).await?;
-    Ok((token, user))
 }
 
 /// Opens a session for `user_id` (after a checked password, or the school's set-up) and
@@ -214,6 +185,10 @@ pub fn session_cookie(value: &str, secure: bool, max_age_ms: i64) -> HeaderValue
 pub struct LoginForm {
     pub username: String,
     pub password: Password,
+    /// The school (its organisation id) whose account this is; asked for only when the
+    /// username and password fit accounts in several schools.
+    #[serde(default)]
+    pub school: Option<String>,
     #[serde(default)]
     pub next: Option<String>,
 }
@@ -301,7 +276,12 @@ pub async fn login_handler(
         Err(_) => return back_to_login("server", form.next.as_deref()),
     }
     let ttl = state.config.session_ttl_ms;
-    match sign_in(&state.db, username, form.password, ttl).await {
+    let school = form
+        .school
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    match sign_in_at(&state.db, username, school, form.password, ttl).await {
         Ok((token, user)) => {
             let to = landing_path(form.next.as_deref(), user.role);
             let mut res = Redirect::to(&to).into_response();
@@ -309,8 +289,9 @@ pub async fn login_handler(
                 .append(SET_COOKIE, session_cookie(&token, secure, ttl));
             res
         }
-        Err(AppError::BadCredentials) => back_to_login("credentials", form.next.as_deref()),
-        Err(_) => back_to_login("server", form.next.as_deref()),
+        Err(SignInError::Credentials) => back_to_login("credentials", form.next.as_deref()),
+        Err(SignInError::ChooseSchool) => back_to_login("school", form.next.as_deref()),
+        Err(SignInError::Server(_)) => back_to_login("server", form.next.as_deref()),
     }
 }
 

@@ -49,7 +49,7 @@ pub async fn preview(
                     branch.name, m.branch
                 ));
             }
-            if taken(&mut tx, &m.username, m.phone.as_deref()).await? {
+            if taken(&mut tx, &branch.id, &m.username, m.phone.as_deref()).await? {
                 problems.push(taken_message(&m.username));
             }
             if let Err(e) = group_id(&groups, m) {

@@ -14,6 +14,7 @@ pub use invites::{INVITE_TTL_MS, accept_invite, create_invites, store_invite};
 pub use members::{member, members, save_member, set_active};
 pub use moves::{move_member, moves};
 pub use template::template_xlsx;
+use users::school_of_org;
 pub use users::{NewUser, USER_UNIQUE, insert_user};
 
 use super::MemberView;
@@ -25,19 +26,26 @@ use crate::org::server::{Branch, organised_branch};
 use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
-/// Whether a username or phone number is in use, for the import's preview to show before
-/// anything is written (the writes themselves are guarded by the unique constraints).
+/// Whether a username or phone number is in use in the school of the branch `branch_id`, for
+/// the import's preview to show before anything is written (the writes themselves are guarded
+/// by the unique constraints). Other schools' accounts are not looked at: they may use the
+/// same names, and nothing here may tell that they exist.
 async fn taken(
     tx: &mut Transaction<'static, Any>,
+    branch_id: &str,
     username: &str,
     phone: Option<&str>,
 ) -> Result<bool, AppError> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1 OR phone = $2")
-        .bind(username)
-        // No phone binds NULL, which equals nothing.
-        .bind(phone.map(str::to_owned))
-        .fetch_one(&mut **tx)
-        .await?;
+    let n: i64 = sqlx::query_scalar(concat!(
+        "SELECT COUNT(*) FROM users WHERE (username = $1 OR phone = $2) AND school_id = ",
+        school_of_org!("$3")
+    ))
+    .bind(username)
+    // No phone binds NULL, which equals nothing.
+    .bind(phone.map(str::to_owned))
+    .bind(branch_id)
+    .fetch_one(&mut **tx)
+    .await?;
     Ok(n > 0)
 }
 

@@ -7,10 +7,11 @@
 
 use super::super::{MemberMoves, MoveView};
 use super::organised_member;
+use super::users::{USER_UNIQUE, school_of_org};
 use crate::audit::Action;
 use crate::audit::server::{Act, record};
 use crate::auth::CurrentUser;
-use crate::db::{Db, next_version};
+use crate::db::{Db, is_unique_violation, next_version};
 use crate::domain::role::Role;
 use crate::domain::roster::check_move_date;
 use crate::domain::time::{date_of, start_of_day_ms};
@@ -172,15 +173,30 @@ pub async fn move_member(
             .await?;
     }
     let version = next_version(&mut tx).await?;
-    sqlx::query(
+    // Into another school, the account takes that school's names: a username or phone number
+    // already used there refuses the move (an audited act, not a free lookup; see the README's
+    // security section).
+    let moved = sqlx::query(concat!(
         "UPDATE users SET org_id = $2, group_id = NULL, committee = 0, committee_role = NULL, \
-           role = 'member', version = $3 WHERE id = $1",
-    )
+           role = 'member', version = $3, school_id = ",
+        school_of_org!("$2"),
+        " WHERE id = $1"
+    ))
     .bind(user_id)
     .bind(to)
     .bind(version)
     .execute(&mut *tx)
-    .await?;
+    .await;
+    match moved {
+        Ok(_) => {}
+        Err(e) if is_unique_violation(&e, USER_UNIQUE) => {
+            return Err(AppError::Invalid(format!(
+                "无法转入{to_label}：转入的学校已有账号使用用户名“{}”或同一手机号。请先修改该党员的用户名（或核对手机号）再转接。",
+                member.username
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    }
     sqlx::query(
         "INSERT INTO member_moves (id, user_id, from_org, to_org, moved_on, reason, moved_by, \
            moved_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

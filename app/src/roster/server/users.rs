@@ -58,20 +58,37 @@ impl Default for NewUser<'_> {
     }
 }
 
-/// The unique constraints of a user row: a username and a phone number belong to one account.
-pub const USER_UNIQUE: &[&str] = &["users_username_key", "users_phone"];
+/// The unique constraints of a user row: within a school, a username and a phone number belong
+/// to one account (another school may use the same ones: nothing tells its admin they exist).
+pub const USER_UNIQUE: &[&str] = &["users_school_username", "users_school_phone"];
 
-/// Writes one active user. A username or phone number already taken is refused by the
-/// database ([`USER_UNIQUE`]; see `crate::db::is_unique_violation`).
+/// The school whose usernames an account in the organisation `$N` shares (see the migration
+/// `20261201000010_school_names`), as an SQL expression on the placeholder `org`.
+macro_rules! school_of_org {
+    ($org:literal) => {
+        concat!(
+            "(SELECT CASE WHEN o.kind = 'school' OR o.parent_id IS NULL THEN o.id ",
+            "ELSE o.parent_id END FROM organisations o WHERE o.id = ",
+            $org,
+            ")"
+        )
+    };
+}
+pub(crate) use school_of_org;
+
+/// Writes one active user. A username or phone number already taken in its school is refused
+/// by the database ([`USER_UNIQUE`]; see `crate::db::is_unique_violation`).
 pub async fn insert_user(conn: &mut AnyConnection, u: &NewUser<'_>) -> Result<(), sqlx::Error> {
     let text = |s: Option<&str>| s.map(str::to_owned);
-    sqlx::query(
+    sqlx::query(concat!(
         "INSERT INTO users (id, org_id, username, display_name, password_hash, role, active, \
            created_at, phone, gender, birth_date, join_date, standing, post, committee, group_id, \
-           version, committee_role, staff, full_date) \
+           version, committee_role, staff, full_date, school_id) \
          VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-           $18, $19)",
-    )
+           $18, $19, ",
+        school_of_org!("$2"),
+        ")"
+    ))
     .bind(u.id)
     .bind(u.org_id)
     .bind(u.username)
