@@ -151,25 +151,6 @@ async fn answers_without_rowid(db: &Db) -> Result<(), sqlx::Error> {
     rebuilt
 }
 
-#[cfg(test)]
-mod tests {
-    use super::without_unique_username;
-
-    #[test]
-    fn only_the_usernames_unique_goes() {
-        let first = "CREATE TABLE users (\n    id TEXT PRIMARY KEY,\n    username       TEXT NOT NULL UNIQUE,\n    display_name TEXT NOT NULL\n, phone TEXT)";
-        let rebuilt = without_unique_username(first).expect("a UNIQUE to drop");
-        assert_eq!(
-            rebuilt,
-            "CREATE TABLE users_rebuilt (\n    id TEXT PRIMARY KEY,\n    username       TEXT NOT NULL,\n    display_name TEXT NOT NULL\n, phone TEXT)"
-        );
-        assert_eq!(
-            without_unique_username(&rebuilt.replace("users_rebuilt", "users")),
-            None
-        );
-    }
-}
-
 const REBUILD: [&str; 9] = [
     "CREATE TABLE survey_answers_new (
         id_hash TEXT PRIMARY KEY, campaign_id TEXT NOT NULL REFERENCES survey_campaigns (id),
@@ -188,3 +169,22 @@ const REBUILD: [&str; 9] = [
     "ALTER TABLE survey_choices_new RENAME TO survey_choices",
     "CREATE INDEX survey_answers_campaign ON survey_answers (campaign_id, version, audience)",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::without_unique_username;
+
+    #[test]
+    fn only_the_usernames_unique_goes() {
+        let first = "CREATE TABLE users (\n    id TEXT PRIMARY KEY,\n    username       TEXT NOT NULL UNIQUE,\n    display_name TEXT NOT NULL\n, phone TEXT)";
+        let rebuilt = without_unique_username(first).expect("a UNIQUE to drop");
+        assert_eq!(
+            rebuilt,
+            "CREATE TABLE users_rebuilt (\n    id TEXT PRIMARY KEY,\n    username       TEXT NOT NULL,\n    display_name TEXT NOT NULL\n, phone TEXT)"
+        );
+        assert_eq!(
+            without_unique_username(&rebuilt.replace("users_rebuilt", "users")),
+            None
+        );
+    }
+}
