@@ -73,6 +73,7 @@ fn SchoolCard(school: SchoolItem) -> impl IntoView {
         <section class="card org-card" aria-labelledby=labelled_by>
             <h3 id=heading>{school.name}</h3>
             <p class="meta">{format!("{} · 支部 {} 个 · 在册党员 {} 人", school.committee_name, school.branches, school.members)}</p>
+            <p class="meta"><a href=format!("/branch/{}/rating", school.id)>"总支评定（审核佐证）"</a></p>
             <p class="meta">"总支管理员："</p>
             <Accounts accounts=school.admins/>
         </section>

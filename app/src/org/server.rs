@@ -172,7 +172,8 @@ pub async fn closed_year(
 ) -> Result<Option<i32>, AppError> {
     let year = crate::domain::time::year_of(at);
     let closed: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM year_closures y JOIN organisations o ON o.parent_id = y.school_id \
+        "SELECT COUNT(*) FROM year_closures y \
+         JOIN organisations o ON (o.parent_id = y.school_id OR o.id = y.school_id) \
          WHERE o.id = $1 AND y.year = $2",
     )
     .bind(branch_id)

@@ -70,6 +70,8 @@ pub struct RatingView {
     /// The year's activities, for linking evidence to records.
     pub activities: Vec<ActivityRef>,
     pub charts: Charts,
+    /// A 总支's own rating (every criterion attested, approved by the bureau), not a branch's.
+    pub general: bool,
 }
 
 /// What the rating page draws (as SVG, on the server).

@@ -214,6 +214,35 @@ impl RuleSet {
         self.criteria().map(|(_, c)| c).find(|c| c.key == key)
     }
 
+    /// The scheme a 总支's own rating follows: the same indicators, stars, levels and red flag,
+    /// every criterion attested — its evidence entered by the 总支 and approved by the bureau
+    /// (a 总支's figures are its branches', rated branch by branch).
+    pub fn attested(&self) -> RuleSet {
+        let attest = |c: &Criterion| Criterion {
+            kind: match &c.kind {
+                CriterionKind::Attested { checklist } => CriterionKind::Attested {
+                    checklist: checklist.clone(),
+                },
+                _ => CriterionKind::Attested {
+                    checklist: Vec::new(),
+                },
+            },
+            ..c.clone()
+        };
+        RuleSet {
+            indicators: self
+                .indicators
+                .iter()
+                .map(|i| Indicator {
+                    criteria: i.criteria.iter().map(attest).collect(),
+                    ..i.clone()
+                })
+                .collect(),
+            red_flag: self.red_flag.iter().map(attest).collect(),
+            ..self.clone()
+        }
+    }
+
     /// The most stars the scheme gives.
     pub fn max_stars(&self) -> u8 {
         match &self.stars {

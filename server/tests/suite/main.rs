@@ -16,6 +16,7 @@ mod moves;
 mod names;
 mod process;
 mod rating;
+mod rating_general;
 mod rating_year;
 mod replay;
 mod roster;

@@ -76,6 +76,7 @@ fn RatingBody(view: RatingView) -> impl IntoView {
         registers,
         activities,
         charts,
+        general,
     } = view;
     let base = format!("/branch/{}/rating", report.org_id);
     let figures = format!("/branch/{}", report.org_id);
@@ -91,7 +92,11 @@ fn RatingBody(view: RatingView) -> impl IntoView {
             <YearPicker base=base year=report.year years=years/>
             <p class="hint-left">
                 {format!("评定方案：{}", report.rating.scheme)}{so_far}" · "
-                <a href=figures>"活动与参与率"</a>
+                {if general {
+                    view! { <span>"总支自身评定：每项条件由总支提交佐证，上级教育局审核"</span> }.into_any()
+                } else {
+                    view! { <a href=figures>"活动与参与率"</a> }.into_any()
+                }}
             </p>
             <Summary rating=report.rating.clone() last_year=report.last_year.clone() trend=report.trend/>
             <Targets targets=report.targets.clone() org_id=org_id.clone() may_decide=may_decide/>
@@ -103,7 +108,7 @@ fn RatingBody(view: RatingView) -> impl IntoView {
                 .map(|i| view! { <IndicatorCard indicator=i/> })
                 .collect_view()}
             <RedFlagCard rating=report.rating.clone()/>
-            <charts::ChartsSection charts=charts/>
+            {(!general).then(|| view! { <charts::ChartsSection charts=charts/> })}
             <evidence::EvidenceSection
                 org_id=org_id.clone()
                 year=year

@@ -43,6 +43,9 @@ fn Overview(o: RatingOverview) -> impl IntoView {
         .collect();
     let year = o.year;
     let more = o.more;
+    // The 总支's own rating: its admin enters the evidence there.
+    let own = (o.viewer.role == crate::domain::role::Role::Admin)
+        .then(|| format!("/branch/{}/rating?year={year}", o.viewer.org_id));
     view! {
         <TopBar user=o.viewer/>
         <main class="page">
@@ -52,6 +55,9 @@ fn Overview(o: RatingOverview) -> impl IntoView {
                 <a class="btn btn-small" href=format!("/rating/archive.xlsx?year={year}") download>"下载本年度评定（Excel）"</a>
                 <span class="hint-left">"各支部的评定页可直接打印为 A4。"</span>
             </p>
+            {own.map(|href| view! {
+                <p><a href=href>"总支自身评定（提交佐证，由教育局审核）→"</a></p>
+            })}
             <Show when=move || empty>
                 <p class="empty">"还没有可查看的支部。"</p>
             </Show>

@@ -62,7 +62,7 @@ pub async fn add_file(
         return Err(AppError::Forbidden);
     }
     super::rating_year(Some(year), now)?;
-    write::attested(config, criterion)?;
+    write::attested(&scope.rules(config), criterion)?;
     if bytes.is_empty() {
         return Err(AppError::Invalid("请选择文件".into()));
     }

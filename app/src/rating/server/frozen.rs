@@ -6,11 +6,20 @@ use crate::domain::rating::Rating;
 use crate::error::AppError;
 use crate::org::server::Branch;
 
-/// The closing of `year` for the branch's school, if the year is closed.
+/// The closing of `year` for the branch's school (a 总支's own: its own), if the year is
+/// closed.
 async fn closing(db: &Db, branch: &Branch, year: i32) -> Result<Option<(String, i64)>, AppError> {
-    let Some(school) = &branch.parent_id else {
+    let school: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT CASE WHEN kind = 'school' THEN id ELSE parent_id END FROM organisations \
+         WHERE id = $1",
+    )
+    .bind(&branch.id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(school) = school.flatten() else {
         return Ok(None);
     };
+    let school = &school;
     let closed_at: Option<i64> = sqlx::query_scalar(
         "SELECT closed_at FROM year_closures WHERE school_id = $1 AND year = $2",
     )

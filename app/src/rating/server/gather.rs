@@ -99,6 +99,33 @@ impl Gathered {
     }
 }
 
+/// The evidence of `org_id`'s attested criteria of `year`, by criterion.
+pub async fn evidence(
+    db: &Db,
+    org_id: &str,
+    year: i32,
+) -> Result<BTreeMap<String, Evidence>, AppError> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT criterion, state, comment FROM rating_evidence WHERE org_id = $1 AND year = $2",
+    )
+    .bind(org_id)
+    .bind(year)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(k, s, comment)| {
+            Some((
+                k,
+                Evidence {
+                    state: EvidenceState::parse(&s)?,
+                    comment,
+                },
+            ))
+        })
+        .collect())
+}
+
 #[derive(sqlx::FromRow)]
 struct MemberRow {
     display_name: String,
@@ -154,13 +181,6 @@ pub async fn gather(
     .bind(year)
     .fetch_all(db.pool())
     .await?;
-    let evidence: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT criterion, state, comment FROM rating_evidence WHERE org_id = $1 AND year = $2",
-    )
-    .bind(&branch.id)
-    .bind(year)
-    .fetch_all(db.pool())
-    .await?;
     Ok(Gathered {
         shape,
         members: members
@@ -197,18 +217,7 @@ pub async fn gather(
             .map(|(n, g)| (n, g.as_deref().and_then(Assessment::parse)))
             .collect(),
         surveys: surveys(db, &branch.id, year, now).await?,
-        evidence: evidence
-            .into_iter()
-            .filter_map(|(k, s, comment)| {
-                Some((
-                    k,
-                    Evidence {
-                        state: EvidenceState::parse(&s)?,
-                        comment,
-                    },
-                ))
-            })
-            .collect(),
+        evidence: evidence(db, &branch.id, year).await?,
         overview,
         now,
         cadence: config.cadence.clone(),

@@ -11,6 +11,7 @@ mod evidence_view;
 pub mod files;
 mod frozen;
 pub mod gather;
+mod general;
 pub mod overview;
 pub mod register_view;
 pub mod registers;
@@ -39,11 +40,28 @@ pub struct Scope {
     pub may_decide: bool,
     /// Read the violations' details: the school's admin and the branch's secretary.
     pub sees_violations: bool,
+    /// A 总支's own rating (every criterion attested; see [`general`]), not a branch's.
+    pub general: bool,
+}
+
+impl Scope {
+    /// The rules this rating follows: the deployment's, every criterion attested for a 总支.
+    pub fn rules(&self, config: &RuntimeConfig) -> std::sync::Arc<RuleSet> {
+        if self.general {
+            std::sync::Arc::new(config.rating_rules.attested())
+        } else {
+            config.rating_rules.clone()
+        }
+    }
 }
 
 /// The branch `org_id` if `viewer` may read its rating: whoever reads the branch's figures
-/// (its organisers, its school's admin, the bureau above) and the branch's own members.
+/// (its organisers, its school's admin, the bureau above) and the branch's own members. For a
+/// school, its 总支's own rating ([`general::reading`]).
 pub async fn reading(db: &Db, viewer: &CurrentUser, org_id: &str) -> Result<Scope, AppError> {
+    if let Some(scope) = general::reading(db, viewer, org_id).await? {
+        return Ok(scope);
+    }
     let branch = match crate::org::server::readable_branch(db, viewer, org_id).await {
         Ok(b) => b,
         Err(AppError::Forbidden) if viewer.role == Role::Member && viewer.org_id == org_id => {
@@ -67,6 +85,7 @@ pub async fn reading(db: &Db, viewer: &CurrentUser, org_id: &str) -> Result<Scop
         may_submit,
         may_decide,
         sees_violations,
+        general: false,
     })
 }
 
@@ -281,6 +300,9 @@ pub async fn view(
 ) -> Result<RatingView, AppError> {
     let scope = reading(db, viewer, org_id).await?;
     let year = rating_year(year, now)?;
+    if scope.general {
+        return general::view(db, viewer, config, &scope, year, now).await;
+    }
     let gathered = gather::gather(db, viewer, config, &scope.branch, year, now).await?;
     let report = shown(db, viewer, config, &scope, &gathered, now).await?;
     let charts = charts::charts(&gathered);
@@ -317,6 +339,7 @@ pub async fn view(
         registers,
         activities,
         charts,
+        general: false,
     })
 }
 
@@ -352,6 +375,9 @@ pub async fn report_json(
 ) -> Result<RatingReport, AppError> {
     let scope = reading(db, viewer, org_id).await?;
     let year = rating_year(year, now)?;
+    if scope.general {
+        return general::report(db, config, &scope, year, now).await;
+    }
     let gathered = gather::gather(db, viewer, config, &scope.branch, year, now).await?;
     shown(db, viewer, config, &scope, &gathered, now).await
 }

@@ -4,7 +4,7 @@
 use super::{deciding, reading};
 use crate::auth::CurrentUser;
 use crate::db::Db;
-use crate::domain::rating::{CriterionKind, EvidenceState};
+use crate::domain::rating::{CriterionKind, EvidenceState, RuleSet};
 use crate::error::AppError;
 use crate::state::RuntimeConfig;
 
@@ -23,9 +23,9 @@ pub struct NewEvidence<'a> {
     pub submit: bool,
 }
 
-/// The attested criterion `key` of the deployment's rules, or why not.
-pub(super) fn attested(config: &RuntimeConfig, key: &str) -> Result<(), AppError> {
-    match config.rating_rules.criterion(key) {
+/// The attested criterion `key` of `rules`, or why not.
+pub(super) fn attested(rules: &RuleSet, key: &str) -> Result<(), AppError> {
+    match rules.criterion(key) {
         Some(c) if matches!(c.kind, CriterionKind::Attested { .. }) => Ok(()),
         Some(_) => Err(AppError::Invalid(
             "该条件由系统根据数据计算，不需要提交佐证".into(),
@@ -86,7 +86,7 @@ pub async fn save_evidence(
         return Err(AppError::Forbidden);
     }
     super::rating_year(Some(e.year), now)?;
-    attested(config, e.criterion)?;
+    attested(&scope.rules(config), e.criterion)?;
     let body = e.body.trim();
     if body.chars().count() > MAX_BODY_CHARS {
         return Err(AppError::Invalid(format!(

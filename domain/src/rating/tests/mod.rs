@@ -1,5 +1,6 @@
 use super::*;
 
+mod general;
 mod levels;
 use crate::activity::ActivityKind;
 use crate::ballot::Audience;
