@@ -67,6 +67,20 @@ pub(super) async fn seed(
         &mut tx,
         &NewUser {
             id: &Uuid::now_v7().to_string(),
+            org_id: &bureau,
+            username: "bureau",
+            display_name: "县教育局组织科",
+            password_hash: &hash,
+            role: "bureau_admin",
+            created_at: now,
+            ..NewUser::default()
+        },
+    )
+    .await?;
+    insert_user(
+        &mut tx,
+        &NewUser {
+            id: &Uuid::now_v7().to_string(),
             org_id: &school,
             username: "admin",
             display_name: "总支管理员",
@@ -84,6 +98,11 @@ pub(super) async fn seed(
         "county".into(),
         "县教育局督导员".into(),
         role_label("bureau_viewer"),
+    ));
+    report.accounts.push((
+        "bureau".into(),
+        "县教育局组织科".into(),
+        role_label("bureau_admin"),
     ));
     for (no, (branch_name, size, turnout)) in BRANCHES.iter().enumerate() {
         let branch_no = no + 1;

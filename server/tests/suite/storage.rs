@@ -850,6 +850,31 @@ async fn the_demo_school_seeds_once(db: &Db) {
         "{second:?}"
     );
     assert_eq!(second.participation.0, State::NotMet);
+    // The 总支's own: two pieces of evidence wait for the bureau's admin, one is missing.
+    let (_, bureau) = sign_in(db, "bureau", Password::new("demo-pass"), 60_000)
+        .await
+        .unwrap();
+    let general = app::rating::server::view(
+        db,
+        &bureau,
+        &config,
+        &admin.org_id,
+        Some(last_year),
+        now_ms(),
+    )
+    .await
+    .unwrap();
+    assert!(general.general && general.may_decide);
+    let states: Vec<State> = general.report.rating.criteria().map(|c| c.state).collect();
+    let count = |s: State| states.iter().filter(|x| **x == s).count();
+    assert_eq!(
+        (
+            count(State::AwaitingApproval),
+            count(State::AwaitingEvidence)
+        ),
+        (2, 1),
+        "{states:?}"
+    );
     let now_overview = app::rating::server::overview::overview(db, &admin, &config, None, now_ms())
         .await
         .unwrap();
