@@ -81,15 +81,33 @@ async fn the_bureau_approves_the_general_branchs_own_evidence(db: &Db) {
     assert_eq!(v.report.rating.stars, 0);
     // The branches do not read it; another school's admin neither.
     for who in [&f.sec1, &f.m1a] {
-        let refused = view(db, who, &RuntimeConfig::default(), &f.school, None, now_ms()).await;
+        let refused = view(
+            db,
+            who,
+            &RuntimeConfig::default(),
+            &f.school,
+            None,
+            now_ms(),
+        )
+        .await;
         assert_eq!(refused.unwrap_err(), AppError::Forbidden);
     }
     let other = uuid::Uuid::now_v7().to_string();
     let admin2 = common::extra_user(db, "admin2", Role::Admin, &other, Some("二中党总支")).await;
-    let refused = view(db, &admin2, &RuntimeConfig::default(), &f.school, None, now_ms()).await;
+    let refused = view(
+        db,
+        &admin2,
+        &RuntimeConfig::default(),
+        &f.school,
+        None,
+        now_ms(),
+    )
+    .await;
     assert_eq!(refused.unwrap_err(), AppError::Forbidden);
     // The 总支 submits; only the bureau's admin decides; the bureau's viewer reads.
-    submit(db, &f.admin, &f.school, "participation").await.unwrap();
+    submit(db, &f.admin, &f.school, "participation")
+        .await
+        .unwrap();
     assert_eq!(
         submit(db, &f.sec1, &f.school, "participation")
             .await
@@ -132,9 +150,16 @@ async fn the_bureau_approves_the_general_branchs_own_evidence(db: &Db) {
         (5, Level::RedFlag)
     );
     // The branch's own rating is untouched: still its computed criteria.
-    let branch = view(db, &f.sec1, &RuntimeConfig::default(), &f.branch1, None, now_ms())
-        .await
-        .unwrap();
+    let branch = view(
+        db,
+        &f.sec1,
+        &RuntimeConfig::default(),
+        &f.branch1,
+        None,
+        now_ms(),
+    )
+    .await
+    .unwrap();
     assert!(!branch.general);
     assert_ne!(state_of(&branch, "participation"), State::AwaitingEvidence);
 }

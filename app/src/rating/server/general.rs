@@ -69,7 +69,17 @@ pub(super) async fn report(
         rate(&rules, &inputs)
     };
     let evidence = gather::evidence(db, &school.id, year).await?;
-    let rating = frozen::closed_or(db, school, year, now, || rated(evidence)).await?;
+    let mut rating = frozen::closed_or(db, school, year, now, || rated(evidence)).await?;
+    // The rules speak of the 总支 approving; here the bureau (or the 总支 itself) does.
+    for c in rating
+        .indicators
+        .iter_mut()
+        .flat_map(|i| i.criteria.iter_mut())
+        .chain(rating.red_flag.iter_mut())
+    {
+        c.figure = c.figure.replace("待总支审核", "待上级审核");
+        c.next_step = c.next_step.replace("等待总支审核", "等待上级审核");
+    }
     let last_year = last_year(db, config, scope, year, now).await?;
     Ok(RatingReport {
         org_id: school.id.clone(),

@@ -25,7 +25,10 @@ fn approved_but(rules: &RuleSet, missing: &[&str]) -> Inputs<'static> {
 fn a_general_branch_rates_on_approved_evidence_alone() {
     for name in ["seed", "points"] {
         let rules = RuleSet::builtin(name).expect("a shipped scheme").attested();
-        assert!(rules.criteria().all(|(_, c)| c.kind.is_attested()), "{name}");
+        assert!(
+            rules.criteria().all(|(_, c)| c.kind.is_attested()),
+            "{name}"
+        );
         let base = RuleSet::builtin(name).expect("a shipped scheme");
         assert_eq!(
             rules.criteria().map(|(_, c)| &c.key).collect::<Vec<_>>(),
