@@ -1,5 +1,7 @@
 //! The xingqi server: builds the state once, mounts the Leptos app, the sign-in handlers and the
 //! sync API on one axum router, and serves it.
+// The rating page's view type is deep (as in `app`): the lib's tests compute its layout too.
+#![recursion_limit = "256"]
 
 pub mod answer_form;
 pub mod api_doc;
