@@ -195,6 +195,9 @@ pub struct OverviewRow {
     pub satisfaction: Vec<(String, crate::domain::rating::State, String, String)>,
     /// Attested criteria waiting for the 总支's decision.
     pub awaiting_approval: Vec<String>,
+    /// Participation by month, the 主题党日 grid and satisfaction per audience, as on the
+    /// branch's page.
+    pub charts: Charts,
 }
 
 /// The 总支's (or the bureau's) rating overview of a year.

@@ -218,6 +218,11 @@ async fn the_page_and_the_json_show_it(db: &Db) {
         overview.contains(&format!("/branch/{}/rating", f.school)),
         "the dashboard links the 总支's own rating"
     );
+    assert_eq!(
+        overview.matches("<details class=\"charts\">").count(),
+        2,
+        "each branch's charts, folded"
+    );
 }
 
 on_both_backends!(

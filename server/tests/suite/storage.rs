@@ -835,6 +835,12 @@ async fn the_demo_school_seeds_once(db: &Db) {
     use app::domain::rating::{Level, Outlook, State};
     let first = row("第一党支部");
     assert_eq!((first.stars, first.level), (5, Level::RedFlag), "{first:?}");
+    // Its charts, as on its page: twelve months, the grid, the campaign's audiences.
+    assert_eq!(
+        (first.charts.months.len(), first.charts.theme_days.len()),
+        (12, 12)
+    );
+    assert!(first.charts.campaign.is_some() && !first.charts.satisfaction.is_empty());
     let fourth = row("第四党支部");
     assert_eq!(
         (fourth.stars, fourth.level),

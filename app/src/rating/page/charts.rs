@@ -29,6 +29,31 @@ pub(super) fn ChartsSection(charts: Charts) -> impl IntoView {
     }
 }
 
+/// A branch's charts on the 总支's dashboard: folded under its card (a `<details>`, which opens
+/// without JavaScript), so a phone scrolls through the branches first.
+#[component]
+pub(super) fn RowCharts(charts: Charts) -> impl IntoView {
+    let Charts {
+        months,
+        theme_days,
+        satisfaction,
+        campaign,
+    } = charts;
+    view! {
+        <details class="charts">
+            <summary>"图表：参与率、主题党日、满意度"</summary>
+            <h3>"党员参与率（按月）"</h3>
+            <MonthBars months=months/>
+            <h3>"主题党日（每月）"</h3>
+            <MonthGrid cells=theme_days/>
+            {campaign.map(|title| view! {
+                <h3>{format!("对党组织的满意度：{title}")}</h3>
+                <SatisfactionBars bars=satisfaction/>
+            })}
+        </details>
+    }
+}
+
 #[component]
 fn MonthBars(months: Vec<(String, u32, u32, String)>) -> impl IntoView {
     const W: f64 = 24.0;

@@ -115,6 +115,7 @@ fn Row(r: OverviewRow, year: i32) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
+            <super::charts::RowCharts charts=r.charts/>
         </section>
     }
 }

@@ -115,21 +115,8 @@ pub fn rating_year(year: Option<i32>, now: i64) -> Result<i32, AppError> {
     crate::domain::time::figure_year(year, now).map_err(AppError::Invalid)
 }
 
-/// A branch's rating of `year` with its targets, without last year's level and 晋位升级 (the overview shows neither, and each
-/// costs a second year's reads).
-pub async fn report_this_year(
-    db: &Db,
-    viewer: &CurrentUser,
-    config: &RuntimeConfig,
-    branch: &Branch,
-    year: i32,
-    now: i64,
-) -> Result<RatingReport, AppError> {
-    let this = gather::gather(db, viewer, config, branch, year, now).await?;
-    rated(db, config, branch, &this, now).await
-}
-
-/// The year's rating and its targets (no last year).
+/// The year's rating and its targets, without last year's level and 晋位升级 (the overview
+/// shows neither, and each costs a second year's reads).
 async fn rated(
     db: &Db,
     config: &RuntimeConfig,

@@ -1,7 +1,7 @@
 //! The rating overview: every branch the viewer reads, side by side.
 
 use super::super::{OverviewRow, RatingOverview};
-use super::{rating_year, reachable, report_this_year};
+use super::{charts, gather, rated, rating_year, reachable};
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::rating::{CriterionKind, Outlook, State};
@@ -50,7 +50,8 @@ pub async fn overview(
         .map(|(_, c)| c.key.clone());
     let mut rows = Vec::with_capacity(branches.len());
     for branch in &branches {
-        let mut r = report_this_year(db, viewer, config, branch, year, now).await?;
+        let gathered = gather::gather(db, viewer, config, branch, year, now).await?;
+        let mut r = rated(db, config, branch, &gathered, now).await?;
         let sees = super::sees_violations(viewer, branch);
         if !sees {
             super::hide_violations(rules, &mut r.rating);
@@ -94,6 +95,7 @@ pub async fn overview(
             participation,
             satisfaction,
             awaiting_approval,
+            charts: charts::charts(&gathered),
         });
     }
     let ids: Vec<&str> = branches.iter().map(|b| b.id.as_str()).collect();
