@@ -8,23 +8,10 @@ use leptos::prelude::*;
 
 #[component]
 pub(super) fn ChartsSection(charts: Charts) -> impl IntoView {
-    let Charts {
-        months,
-        theme_days,
-        satisfaction,
-        campaign,
-    } = charts;
     view! {
         <section class="card charts" aria-labelledby="charts-h">
             <h2 id="charts-h">"图表"</h2>
-            <h3>"党员参与率（按月）"</h3>
-            <MonthBars months=months/>
-            <h3>"主题党日（每月）"</h3>
-            <MonthGrid cells=theme_days/>
-            {campaign.map(|title| view! {
-                <h3>{format!("对党组织的满意度：{title}")}</h3>
-                <SatisfactionBars bars=satisfaction/>
-            })}
+            <ChartsBody charts=charts/>
         </section>
     }
 }
@@ -33,6 +20,17 @@ pub(super) fn ChartsSection(charts: Charts) -> impl IntoView {
 /// without JavaScript), so a phone scrolls through the branches first.
 #[component]
 pub(super) fn RowCharts(charts: Charts) -> impl IntoView {
+    view! {
+        <details class="charts">
+            <summary>"图表：参与率、主题党日、满意度"</summary>
+            <ChartsBody charts=charts/>
+        </details>
+    }
+}
+
+/// The three charts, each under its heading.
+#[component]
+fn ChartsBody(charts: Charts) -> impl IntoView {
     let Charts {
         months,
         theme_days,
@@ -40,17 +38,14 @@ pub(super) fn RowCharts(charts: Charts) -> impl IntoView {
         campaign,
     } = charts;
     view! {
-        <details class="charts">
-            <summary>"图表：参与率、主题党日、满意度"</summary>
-            <h3>"党员参与率（按月）"</h3>
-            <MonthBars months=months/>
-            <h3>"主题党日（每月）"</h3>
-            <MonthGrid cells=theme_days/>
-            {campaign.map(|title| view! {
-                <h3>{format!("对党组织的满意度：{title}")}</h3>
-                <SatisfactionBars bars=satisfaction/>
-            })}
-        </details>
+        <h3>"党员参与率（按月）"</h3>
+        <MonthBars months=months/>
+        <h3>"主题党日（每月）"</h3>
+        <MonthGrid cells=theme_days/>
+        {campaign.map(|title| view! {
+            <h3>{format!("对党组织的满意度：{title}")}</h3>
+            <SatisfactionBars bars=satisfaction/>
+        })}
     }
 }
 

@@ -3,10 +3,10 @@
 //! the bureau's admin approves or returns it — where there is no bureau, the 总支 decides its
 //! own, and its trail says who did. The bureau's people read it; the branches do not.
 
-use super::{Scope, evidence_view, frozen, gather, register_view, targets};
+use super::{Scope, baseline, evidence_view, frozen, gather, register_view, targets};
 use crate::auth::CurrentUser;
 use crate::db::Db;
-use crate::domain::rating::{Inputs, Level, rate, trend};
+use crate::domain::rating::{Inputs, rate, trend};
 use crate::domain::role::Role;
 use crate::domain::time::year_of;
 use crate::error::AppError;
@@ -104,18 +104,8 @@ async fn last_year(
 ) -> Result<Option<LastYear>, AppError> {
     let prev = year - 1;
     let school = &scope.branch;
-    let baseline: Option<String> =
-        sqlx::query_scalar("SELECT level FROM baseline_levels WHERE org_id = $1 AND year = $2")
-            .bind(&school.id)
-            .bind(prev)
-            .fetch_optional(db.pool())
-            .await?;
-    if let Some(level) = baseline.as_deref().and_then(Level::parse) {
-        return Ok(Some(LastYear {
-            year: prev,
-            level,
-            baseline: true,
-        }));
+    if let Some(baseline) = baseline(db, &school.id, prev).await? {
+        return Ok(Some(baseline));
     }
     let evidence = gather::evidence(db, &school.id, prev).await?;
     if evidence.is_empty() {

@@ -158,6 +158,24 @@ async fn report_of(
     Ok(report)
 }
 
+/// The baseline level the 总支 (or the bureau) entered for `org_id`'s year `year`, if any.
+async fn baseline(db: &Db, org_id: &str, year: i32) -> Result<Option<LastYear>, AppError> {
+    let level: Option<String> =
+        sqlx::query_scalar("SELECT level FROM baseline_levels WHERE org_id = $1 AND year = $2")
+            .bind(org_id)
+            .bind(year)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(level
+        .as_deref()
+        .and_then(Level::parse)
+        .map(|level| LastYear {
+            year,
+            level,
+            baseline: true,
+        }))
+}
+
 /// Last year's level: the baseline entered for it, else its rating if the branch recorded
 /// any activity that year.
 async fn last_year(
@@ -169,18 +187,8 @@ async fn last_year(
     now: i64,
 ) -> Result<Option<LastYear>, AppError> {
     let prev = year - 1;
-    let baseline: Option<String> =
-        sqlx::query_scalar("SELECT level FROM baseline_levels WHERE org_id = $1 AND year = $2")
-            .bind(&branch.id)
-            .bind(prev)
-            .fetch_optional(db.pool())
-            .await?;
-    if let Some(level) = baseline.as_deref().and_then(Level::parse) {
-        return Ok(Some(LastYear {
-            year: prev,
-            level,
-            baseline: true,
-        }));
+    if let Some(baseline) = baseline(db, &branch.id, prev).await? {
+        return Ok(Some(baseline));
     }
     if prev < crate::domain::time::FIRST_YEAR {
         return Ok(None);
