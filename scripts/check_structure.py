@@ -22,7 +22,7 @@ LAYERS = [
     ["db", "state", "guard"],                          # storage, application state, limits
     ["auth", "org", "ui", "audit"],                    # who is asking, where they may act, the log
     ["sync", "outbox"],                                # the protocol, server and phone sides
-    ["activity", "leave", "checkin", "roster", "survey", "setup", "school", "bureau"],  # features
+    ["activity", "leave", "checkin", "roster", "survey", "setup", "school", "bureau", "drive"],  # features
     ["branch", "records"],                             # figures over features; the protocol seam
     ["rating"],                                        # the rating over the figures and registers
     ["lib"],                                           # the router and the page shell

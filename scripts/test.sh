@@ -40,20 +40,19 @@ cargo fmt --all -- --check
 step "structure: layers, import circles, file sizes"
 python3 scripts/check_structure.py
 
+# The server-side crates are linted and tested each in ONE cargo invocation: separate ones
+# resolve different feature sets for the shared dependencies (tokio, hyper, axum, sqlx, leptos
+# …) and so check and build most of the tree twice — measured: about 100 crates built twice.
+server_side=(-p xingqi-domain -p app -p server --features app/ssr,xingqi-domain/files)
+
 step "lints: server build (ssr)"
-cargo clippy -p xingqi-domain --all-features --all-targets -- -D warnings
-cargo clippy -p app --features ssr --all-targets -- -D warnings
-cargo clippy -p server --all-targets --examples -- -D warnings
+cargo clippy "${server_side[@]}" --all-targets -- -D warnings
 
 step "lints: browser build (hydrate, wasm32)"
 cargo clippy -p app -p hydrate --features app/hydrate,hydrate/hydrate --target wasm32-unknown-unknown -- -D warnings
 
-step "unit and property tests (domain, app)"
-cargo test -p xingqi-domain --all-features
-cargo test -p app --features ssr
-
-step "storage, HTTP, protocol-model, SIGKILL and process tests on SQLite and PostgreSQL (server)"
-cargo test -p server -- "${skip_pg[@]}"
+step "unit and property tests (domain, app); storage, HTTP, protocol-model, SIGKILL and process tests on SQLite and PostgreSQL (server)"
+cargo test "${server_side[@]}" -- "${skip_pg[@]}"
 
 step "fuzzing the decoders: roster files and survey answers (${XINGQI_FUZZ_SECONDS:-20} s each; scripts/fuzz.sh runs an hour)"
 scripts/fuzz.sh "${XINGQI_FUZZ_SECONDS:-20}"

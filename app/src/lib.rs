@@ -11,6 +11,7 @@ pub mod auth;
 pub mod branch;
 pub mod bureau;
 pub mod checkin;
+pub mod drive;
 /// The rules and decoders, a crate of their own (no web framework: the fuzzers build it alone).
 pub use xingqi_domain as domain;
 pub mod error;
@@ -107,6 +108,7 @@ pub fn App() -> impl IntoView {
         <Meta name="description" content="星旗：学校党组织“创五星、争红旗”晋位升级"/>
         <Title text="星旗"/>
         <Router>
+            <drive::PhaseBanner/>
             <Routes fallback=NotFound>
                 <Route path=StaticSegment("login") view=auth::LoginPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("me") view=checkin::MyActivitiesPage ssr=SsrMode::Async/>
@@ -124,6 +126,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("setup") view=setup::SetupPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("school") view=school::SchoolPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("bureau") view=bureau::BureauPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("drive") view=drive::DrivePage ssr=SsrMode::Async/>
                 <Route path=path!("/activity/:id") view=activity::ActivityRecordPage ssr=SsrMode::Async/>
                 <Route path=path!("/activity/:id/edit") view=activity::ActivityEditPage ssr=SsrMode::Async/>
                 <Route path=path!("/activity/:id/qr") view=activity::ActivityQrPage ssr=SsrMode::Async/>

@@ -6,6 +6,7 @@ pub mod activity;
 pub mod attendance;
 pub mod ballot;
 pub mod cadence;
+pub mod drive;
 pub mod csp;
 pub mod figures;
 pub mod import;

@@ -71,6 +71,18 @@ pub fn figure_year(asked: Option<i32>, now: i64) -> Result<i32, String> {
     }
 }
 
+/// The rating year a survey campaign counts for when its organiser chose none: the year its
+/// period names ("2026年度"), else the year it closes (`YYYY-MM-DD`).
+pub fn year_named(period: &str, closes_on: &str) -> Option<i32> {
+    let chars: Vec<char> = period.chars().collect();
+    chars
+        .windows(4)
+        .filter(|w| w.iter().all(char::is_ascii_digit))
+        .filter_map(|w| w.iter().collect::<String>().parse::<i32>().ok())
+        .find(|y| (FIRST_YEAR..=2100).contains(y))
+        .or_else(|| closes_on.get(..4).and_then(|y| y.parse().ok()))
+}
+
 /// [start, end) of the China day containing `ms`.
 pub fn day_bounds_ms(ms: i64) -> (i64, i64) {
     let day = date_of(ms).unwrap_or_default();
@@ -154,6 +166,16 @@ pub fn year_month(ms: i64) -> Option<(i32, u32)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_campaign_counts_for_the_year_its_period_names_else_the_year_it_closes() {
+        use super::year_named;
+        assert_eq!(year_named("2025年度", "2026-01-10"), Some(2025));
+        assert_eq!(year_named("第一学期", "2026-01-10"), Some(2026));
+        assert_eq!(year_named("编号123456", "2026-01-10"), Some(2026));
+        assert_eq!(year_named("1999—2025", "2026-01-10"), Some(2025));
+        assert_eq!(year_named("", "x"), None);
+    }
+
     use super::*;
 
     // 2026-11-27 06:00 UTC = 14:00 China time, a Friday.

@@ -48,6 +48,21 @@ fn this(per: Period) -> &'static str {
     }
 }
 
+/// The line of the 争创活动's phase that `today` falls in: what the branch owes and by when
+/// (due within a week or overdue: urgent; else a reminder).
+pub fn drive_phase(drive: &super::drive::Drive, today: chrono::NaiveDate) -> Option<Todo> {
+    let (_, text, left) = super::drive::owed_today(&drive.at(today), today)?;
+    Some(Todo {
+        urgency: if left <= 7 {
+            Urgency::Due
+        } else {
+            Urgency::Scheduled
+        },
+        text,
+        href: None,
+    })
+}
+
 /// The to-do list as of `now`, most urgent first.
 pub fn todos(
     checks: &[RuleCheck],
@@ -187,6 +202,18 @@ mod tests {
 
     fn at(s: &str) -> i64 {
         parse_local_datetime(s).unwrap()
+    }
+
+    #[test]
+    fn the_drive_phase_is_urgent_in_its_last_week() {
+        let drive = crate::drive::Drive::seed(2026);
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let t = drive_phase(&drive, day("2026-03-01")).unwrap();
+        assert_eq!(t.urgency, Urgency::Scheduled);
+        assert!(t.text.starts_with("第二阶段（公开承诺）：公开承诺书"), "{}", t.text);
+        assert_eq!(drive_phase(&drive, day("2026-03-08")).unwrap().urgency, Urgency::Due);
+        assert_eq!(drive_phase(&drive, day("2026-03-20")).unwrap().urgency, Urgency::Due);
+        assert_eq!(drive_phase(&drive, day("2027-01-01")), None);
     }
 
     #[test]

@@ -66,3 +66,24 @@ test('the rating page reads with JavaScript off', async ({ browser }) => {
   await expect(page.getByText('群众对党组织满意度 ≥ 95%').first()).toBeVisible();
   await context.close();
 });
+
+test('the bureau approves the 总支\'s own evidence on a phone, and its stars change', async ({ page }) => {
+  const lastYear = new Date().getFullYear() - 1;
+  await signIn(page, 'bureau', /\/bureau$/);
+  const href = await page.getByRole('link', { name: '总支评定（审核佐证）' }).getAttribute('href');
+  expect(href).toMatch(/^\/branch\/[^/]+\/rating$/);
+  await page.goto(`${href}?year=${lastYear}`);
+  await expect(page.getByRole('heading', { name: `县第一中学党总支 · ${lastYear}年度评定` })).toBeVisible();
+  await expect(page.getByText('总支自身评定：每项条件由总支提交佐证，上级教育局审核')).toBeVisible();
+  const summary = page.getByRole('region', { name: '星级与等次' });
+  await expect(summary).toContainText('4 星（满 5 星）');
+  // Two pieces await the bureau; the last criterion has none yet.
+  const approve = page.getByRole('button', { name: '审核通过' });
+  await expect(approve).toHaveCount(2);
+  await approve.first().click();
+  await expect(approve).toHaveCount(1);
+  await approve.first().click();
+  await expect(approve).toHaveCount(0);
+  await expect(summary).toContainText('5 星（满 5 星）');
+  await expect(summary).toContainText('先进');
+});

@@ -172,10 +172,10 @@ test('a secretary ends a campaign early, and its link says so', async ({ browser
   const { context, page } = await startCampaign(browser);
   const link = await page.getByRole('textbox', { name: '测评链接' }).inputValue();
   await page.getByRole('link', { name: '修改测评' }).click();
-  const details = page.getByRole('region', { name: '名称与日期' });
+  const details = page.getByRole('region', { name: '名称、年度与日期' });
   await details.getByLabel('测评名称').fill('2026年度家长满意度测评');
   await details.getByLabel('结束日期').fill(chinaDate(-1));
-  await details.getByRole('button', { name: '保存名称与日期' }).click();
+  await details.getByRole('button', { name: '保存' }).click();
   await expect(page.getByRole('heading', { name: '2026年度家长满意度测评' })).toBeVisible();
   await expect(page.getByText(`至 ${chinaDate(-1)}`)).toBeVisible();
 

@@ -58,12 +58,13 @@ const MEMBER_FORM: [(&str, Kind); 12] = [
     ("form[staff]", Optional),
 ];
 
-const CAMPAIGN_FORM: [(&str, Kind); 20] = [
+const CAMPAIGN_FORM: [(&str, Kind); 21] = [
     ("form[org_id]", Text),
     ("form[title]", Text),
     ("form[period]", Text),
     ("form[opens_on]", Text),
     ("form[closes_on]", Text),
+    ("form[rating_year]", Year),
     ("form[scale]", Text),
     ("form[convention]", Text),
     ("form[weights]", Optional),
@@ -229,6 +230,7 @@ const SERVER_FNS: &[ServerFn] = &[
             ("details[period]", Text),
             ("details[opens_on]", Text),
             ("details[closes_on]", Text),
+            ("details[rating_year]", Year),
         ]],
     },
     ServerFn {
@@ -290,6 +292,30 @@ const SERVER_FNS: &[ServerFn] = &[
         endpoint: "close_year",
         summary: "The 总支 closes a year that is over (年度封存): figures snapshotted, records fixed",
         fields: &[&[("year", Number)]],
+    },
+    ServerFn {
+        endpoint: "drive_now",
+        summary: "Where today falls in the 争创活动 (its phase and the days left); null when signed out",
+        fields: &[],
+    },
+    ServerFn {
+        endpoint: "drive_setup",
+        summary: "The 争创活动 of the admin's school or bureau: its years and phases (the seed's shape when none is set)",
+        fields: &[],
+    },
+    ServerFn {
+        endpoint: "drive_save",
+        summary: "A school's or bureau's admin sets the 争创活动: title, years and phases in order (rows without a kind are left out)",
+        fields: &[&[
+            ("form[title]", Text),
+            ("form[start_year]", Number),
+            ("form[end_year]", Number),
+            ("form[phases][0][kind]", Optional),
+            ("form[phases][0][name]", Optional),
+            ("form[phases][0][starts_on]", Optional),
+            ("form[phases][0][ends_on]", Optional),
+            ("form[phases][0][deadline]", Optional),
+        ]],
     },
     ServerFn {
         endpoint: "reopen_year",

@@ -42,10 +42,12 @@ pub enum Action {
     MemberMove,
     /// A rating register changed: honour, violation, evaluation, assessment, baseline, target.
     RatingRegister,
+    /// The 争创活动's years and phases set.
+    DriveSetup,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::RoleChange,
         Action::Invite,
         Action::PasswordReset,
@@ -59,6 +61,7 @@ impl Action {
         Action::OrgSetup,
         Action::MemberMove,
         Action::RatingRegister,
+        Action::DriveSetup,
     ];
 
     pub fn key(self) -> &'static str {
@@ -76,6 +79,7 @@ impl Action {
             Action::OrgSetup => "org_setup",
             Action::MemberMove => "member_move",
             Action::RatingRegister => "rating_register",
+            Action::DriveSetup => "drive_setup",
         }
     }
 
@@ -98,6 +102,7 @@ impl Action {
             Action::OrgSetup => "设置学校与组织",
             Action::MemberMove => "组织关系转接",
             Action::RatingRegister => "评定登记",
+            Action::DriveSetup => "设置争创活动",
         }
     }
 }

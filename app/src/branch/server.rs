@@ -261,8 +261,8 @@ async fn computed_for(
     })
 }
 
-/// What the to-do list says about now rather than the year: wiped phones, and for the 总支
-/// the changes made to activities after they started.
+/// What the to-do list says about now rather than the year: wiped phones, the 争创活动's
+/// phase, and for the 总支 the changes made to activities after they started.
 async fn now_todos(
     db: &Db,
     viewer: &CurrentUser,
@@ -284,6 +284,13 @@ async fn now_todos(
             crate::activity::server::changes_after_start(db, branch_id, now - CHANGES_SHOWN_MS)
                 .await?,
         );
+    }
+    // What the 争创活动's current phase asks of the branch, and by when.
+    if let (Some(drive), Some(today)) = (
+        crate::drive::server::of_branch(db, branch_id).await?,
+        crate::domain::time::date_of(now),
+    ) {
+        todos.extend(crate::domain::todo::drive_phase(&drive, today));
     }
     Ok(todos)
 }

@@ -77,6 +77,9 @@ pub async fn create_campaign(form: CampaignForm) -> Result<String, AppError> {
     let definition = form
         .definition(&org_name)
         .map_err(|m| AppError::Invalid(m).respond())?;
+    let rating_year = form
+        .chosen_year()
+        .map_err(|m| AppError::Invalid(m).respond())?;
     let new = super::NewCampaign {
         org_id: form.org_id,
         title: form.title,
@@ -85,6 +88,7 @@ pub async fn create_campaign(form: CampaignForm) -> Result<String, AppError> {
         closes_on: form.closes_on,
         definition,
         open_link: form.open_link.is_some(),
+        rating_year,
     };
     let id = super::server::create_campaign(&state.db, &viewer, &new, crate::db::now_ms())
         .await

@@ -32,6 +32,9 @@ pub struct CampaignInfo {
     pub period: String,
     pub opens_on: String,
     pub closes_on: String,
+    /// The rating year the campaign's figures count for, when the organiser chose one (else
+    /// the year its period names, else the year it closes: [`CampaignInfo::rating_year`]).
+    pub chosen_year: Option<i32>,
     pub version: i64,
     /// The open link's token, when the campaign has one.
     pub open_token: Option<String>,
@@ -39,6 +42,12 @@ pub struct CampaignInfo {
 }
 
 impl CampaignInfo {
+    /// The rating year the campaign's figures count for.
+    pub fn rating_year(&self) -> Option<i32> {
+        self.chosen_year
+            .or_else(|| crate::domain::time::year_named(&self.period, &self.closes_on))
+    }
+
     pub fn open_path(&self) -> Option<String> {
         self.open_token.as_ref().map(|t| open_path(t))
     }
@@ -54,6 +63,10 @@ pub struct NewCampaign {
     pub closes_on: String,
     pub definition: Definition,
     pub open_link: bool,
+    /// The rating year its figures count for; `None`: the year its period names, else the
+    /// year it closes.
+    #[serde(default)]
+    pub rating_year: Option<i32>,
 }
 
 /// What a campaign is called and when it takes answers: editable after it starts.
@@ -64,6 +77,9 @@ pub struct CampaignDetails {
     /// YYYY-MM-DD, China Standard Time; both days included.
     pub opens_on: String,
     pub closes_on: String,
+    /// The rating year its figures count for (`None`: from the period or the closing day).
+    #[serde(default, deserialize_with = "form::year_field")]
+    pub rating_year: Option<i32>,
 }
 
 /// The print sheet of a campaign's codes (used or not, without saying which).

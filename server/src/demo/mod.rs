@@ -3,6 +3,7 @@
 //! every month (this month's is today, in progress), a 支委会 every month, a 党员大会 and a 党课
 //! every quarter — with realistic attendance for those already held.
 
+mod drive;
 mod plan;
 mod rating;
 mod school;
@@ -61,6 +62,7 @@ pub async fn seed_if_empty(db: &Db, password: &str) -> anyhow::Result<DemoReport
     school::seed(db, password, now, &mut report).await?;
     survey::seed_survey(db, now).await?;
     rating::seed_rating(db, now).await?;
+    drive::seed_drive(db, now).await?;
     Ok(report)
 }
 

@@ -20,7 +20,7 @@ use app::survey::server::{
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-async fn account(db: &Db, username: &str, role: Role) -> anyhow::Result<CurrentUser> {
+pub(super) async fn account(db: &Db, username: &str, role: Role) -> anyhow::Result<CurrentUser> {
     let (id, display_name, org_id, org_name): (String, String, String, String) = sqlx::query_as(
         "SELECT u.id, u.display_name, u.org_id, o.name FROM users u \
          JOIN organisations o ON o.id = u.org_id WHERE u.username = $1",
@@ -54,6 +54,7 @@ async fn campaign(
         closes_on: format!("{year}-12-20"),
         definition: Definition::seed(&sec.org_name),
         open_link: false,
+        rating_year: Some(year),
     };
     let id = create_campaign(db, sec, &new, then).await?;
     let mut rng = Lcg(year as u64);

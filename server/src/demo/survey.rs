@@ -40,6 +40,7 @@ pub(super) async fn seed_survey(db: &Db, now: i64) -> anyhow::Result<()> {
         closes_on: day(-10),
         definition: Definition::seed(&secretary.org_name),
         open_link: true,
+        rating_year: None,
     };
     // The answers come in while it is open, three weeks ago.
     let then = now - 21 * 86_400_000;

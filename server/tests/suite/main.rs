@@ -9,6 +9,7 @@ mod audit;
 mod bureau;
 mod cadence;
 mod crash;
+mod drive;
 mod http;
 mod limits;
 mod matrix;

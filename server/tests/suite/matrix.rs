@@ -68,6 +68,8 @@ enum Rule {
     BureauAdmin,
     /// The first branch's readers and its own members (its rating).
     ReadersAndMembers,
+    /// Whoever sets a 争创活动: every school's admin and every bureau's admin (their own).
+    DriveSetters,
 }
 
 impl Rule {
@@ -90,6 +92,7 @@ impl Rule {
             Rule::Bureau => matches!(who, Who::BureauViewer | Who::BureauAdmin | Who::OtherBureau),
             Rule::BureauAdmin => who == Who::BureauAdmin,
             Rule::ReadersAndMembers => Rule::Readers.lets_in(who) || who == Who::Member,
+            Rule::DriveSetters => matches!(who, Who::Admin | Who::OtherAdmin | Who::BureauAdmin),
         }
     }
 }
@@ -513,6 +516,17 @@ fn rows(t: &Things) -> Vec<Row> {
         api("sign_in_schools", Body::None, Rule::Anyone),
         api("school_tree", Body::None, Rule::Admins),
         api("close_year", form(&[("year", "2020")]), Rule::Admins),
+        api("drive_now", Body::None, Rule::Anyone),
+        api("drive_setup", Body::None, Rule::DriveSetters),
+        api(
+            "drive_save",
+            form(&[
+                ("form[title]", "矩阵测试"),
+                ("form[start_year]", "2020"),
+                ("form[end_year]", "2019"),
+            ]),
+            Rule::DriveSetters,
+        ),
         api(
             "reopen_year",
             form(&[("year", "2020"), ("reason", "矩阵测试")]),
@@ -651,6 +665,7 @@ fn rows(t: &Things) -> Vec<Row> {
         page("/audit", "/audit".into(), Rule::Admins),
         page("/branch", "/branch".into(), Rule::BranchReaders),
         page("/bureau", "/bureau".into(), Rule::Bureau),
+        page("/drive", "/drive".into(), Rule::DriveSetters),
         page("/rating", "/rating".into(), Rule::BranchReaders),
         row(
             M::POST,

@@ -400,6 +400,7 @@ async fn a_closed_campaign_of_the_year_decides_the_satisfaction_criteria(db: &Db
         closes_on: (today + chrono::Days::new(1)).to_string(),
         definition: definition.clone(),
         open_link: false,
+        rating_year: None,
     };
     let id = create_campaign(db, &f.sec1, &new, now).await.unwrap();
     answers(db, &f, &id, Audience::Members, 9, 9).await;

@@ -225,8 +225,57 @@ async fn the_page_and_the_json_show_it(db: &Db) {
     );
 }
 
+/// The sheets of the year's archive `who` downloads.
+async fn archive_sheets(base: &str, who: &str) -> Vec<(String, String)> {
+    use calamine::Reader;
+    let res = sign_in(base, who)
+        .await
+        .get(format!("{base}/rating/archive.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{who}");
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let names = book.sheet_names();
+    names
+        .into_iter()
+        .map(|n| {
+            let range = book.worksheet_range(&n).unwrap();
+            let title = range
+                .get_value((0, 0))
+                .map(|c| c.to_string())
+                .unwrap_or_default();
+            (n, title)
+        })
+        .collect()
+}
+
+async fn the_archive_holds_the_general_branchs_rating_for_its_readers(db: &Db) {
+    let f = fixture(db).await;
+    common::bureau(db, &[&f.school], "bviewer", "badmin").await;
+    let base = serve(db).await;
+    for who in ["admin", "bviewer"] {
+        let sheets = archive_sheets(&base, who).await;
+        assert!(sheets.len() >= 3, "{who}: {sheets:?}");
+        let (first, title) = &sheets[0];
+        assert!(first.ends_with("总支"), "{who}: the 总支 first: {sheets:?}");
+        assert!(title.contains("年度创五星、争红旗评定"), "{title}");
+        assert_eq!(
+            sheets.iter().filter(|(n, _)| n.ends_with("总支")).count(),
+            1,
+            "{who}: {sheets:?}"
+        );
+    }
+    // A branch's secretary reads its own branch only, not the 总支's rating.
+    let sheets = archive_sheets(&base, "sec1").await;
+    assert_eq!(sheets.len(), 1, "{sheets:?}");
+    assert!(!sheets[0].0.ends_with("总支"), "{sheets:?}");
+}
+
 on_both_backends!(
     the_bureau_approves_the_general_branchs_own_evidence,
     without_a_bureau_the_general_branch_decides_its_own,
     the_page_and_the_json_show_it,
+    the_archive_holds_the_general_branchs_rating_for_its_readers,
 );

@@ -167,7 +167,10 @@ async fn a_school_year_over_http_gets_the_rules_verdict(db: &Db) {
         &[
             ("form[org_id]", b1.clone()),
             ("form[title]", format!("{last}年度满意度测评")),
-            ("form[period]", format!("{last}年度")),
+            // No year in the period and closing this year: only the rating year chosen
+            // makes its figures last year's.
+            ("form[period]", "上学年末".into()),
+            ("form[rating_year]", last.to_string()),
             ("form[opens_on]", day(-1)),
             ("form[closes_on]", day(1)),
             ("form[scale]", "three".into()),
@@ -236,7 +239,8 @@ async fn a_school_year_over_http_gets_the_rules_verdict(db: &Db) {
         &[
             ("campaign_id", campaign.clone()),
             ("details[title]", format!("{last}年度满意度测评")),
-            ("details[period]", format!("{last}年度")),
+            ("details[period]", "上学年末".into()),
+            ("details[rating_year]", last.to_string()),
             ("details[opens_on]", day(-2)),
             ("details[closes_on]", day(-1)),
         ],
@@ -334,6 +338,9 @@ async fn a_school_year_over_http_gets_the_rules_verdict(db: &Db) {
     }
     assert_eq!(json["rating"]["level"], "red_flag");
     assert_eq!(json["year_over"], true);
+    // The campaign counts for the year chosen only, not for the year it ran in.
+    let this_year = rating_json(&sec, &base, &b1, last + 1).await;
+    assert_ne!(state(&this_year, "masses_satisfaction_red"), "met");
     // A member's violation last year: 作用发挥 falls, four stars, 一般.
     call(
         &admin,

@@ -33,11 +33,12 @@ fn campaign(f: &Fixture, opens: i64, closes: i64) -> NewCampaign {
     NewCampaign {
         org_id: f.branch1.clone(),
         title: "2026年度满意度测评".into(),
-        period: "2026年度".into(),
+        period: format!("{}年度", app::domain::time::year_of(app::db::now_ms())),
         opens_on: day(opens),
         closes_on: day(closes),
         definition,
         open_link: true,
+        rating_year: None,
     }
 }
 
@@ -226,6 +227,7 @@ async fn organisers_move_a_campaigns_dates_and_the_pages_follow(db: &Db) {
         period: "2026年度".into(),
         opens_on: day(opens),
         closes_on: day(closes),
+        rating_year: None,
     };
     for (who, expected) in [(&f.m1a, AppError::Forbidden), (&f.m2a, AppError::Forbidden)] {
         assert_eq!(
@@ -244,6 +246,16 @@ async fn organisers_move_a_campaigns_dates_and_the_pages_follow(db: &Db) {
         CampaignDetails {
             closes_on: "2026-13-01".into(),
             ..details(-1, 1)
+        },
+        // A rating year the campaign does not speak of: neither the year it runs in nor the
+        // one before.
+        CampaignDetails {
+            rating_year: Some(app::domain::time::year_of(now) - 2),
+            ..details(-1, 1)
+        },
+        CampaignDetails {
+            rating_year: Some(app::domain::time::year_of(now) + 1),
+            ..details(-1, -1)
         },
     ] {
         assert!(matches!(

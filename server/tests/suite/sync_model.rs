@@ -362,6 +362,7 @@ async fn new_world(url: &str) -> (World, String) {
         closes_on: day(1).to_string(),
         definition: app::domain::ballot::Definition::seed("x"),
         open_link: false,
+        rating_year: None,
     };
     let campaign = app::survey::server::create_campaign(&db, &secretary, &campaign, now)
         .await

@@ -389,6 +389,7 @@ async fn a_closed_years_campaign_takes_no_change(db: &Db) {
         period: format!("{last_year}年度"),
         opens_on,
         closes_on: format!("{}-12-31", year_of(now)),
+        rating_year: None,
     };
     let closed = |r: Result<_, AppError>| match r {
         Err(AppError::Invalid(m)) => assert!(m.contains("已封存"), "{m}"),
@@ -419,12 +420,30 @@ async fn a_closed_years_campaign_takes_no_change(db: &Db) {
             .await
             .map(|_| ()),
     );
+    // Nor do its figures move into the closed year's rating, by the period's year or by
+    // the rating year chosen.
+    let this_year = |rating_year| app::survey::CampaignDetails {
+        period: format!("{}年度", year_of(now)),
+        rating_year,
+        ..details(format!("{}-01-01", year_of(now)))
+    };
+    closed(
+        app::survey::server::change_details(db, &f.sec1, &this_years, &details(format!("{}-01-01", year_of(now))))
+            .await,
+    );
+    closed(
+        app::survey::server::change_details(db, &f.sec1, &this_years, &this_year(Some(last_year)))
+            .await,
+    );
     // This year's campaign still changes within this year.
+    app::survey::server::change_details(db, &f.sec1, &this_years, &this_year(None))
+        .await
+        .unwrap();
     app::survey::server::change_details(
         db,
         &f.sec1,
         &this_years,
-        &details(format!("{}-01-01", year_of(now))),
+        &this_year(Some(year_of(now))),
     )
     .await
     .unwrap();

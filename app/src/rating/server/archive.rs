@@ -1,5 +1,6 @@
 //! The year's rating as a workbook (`GET /rating/archive.xlsx?year=`): one sheet per branch
-//! the viewer reads — every criterion with its state, figures and next step, then the
+//! the viewer reads, each school's 总支 before its branches where the viewer reads it — every
+//! criterion with its state, figures and next step, then the
 //! evidence with its trail. Text goes in as string cells with formulas neutralised.
 
 use super::view;
@@ -54,24 +55,46 @@ pub async fn archive_xlsx(
     let mut book = rust_xlsxwriter::Workbook::new();
     let mut used = Vec::new();
     let branches = crate::org::server::readable_branches(db, viewer).await?;
+    let mut schools: Vec<&str> = Vec::new();
     for branch in branches.iter().take(super::overview::MAX_BRANCHES) {
-        let v = view(db, viewer, config, &branch.id, Some(year), now).await?;
-        let sheet = book.add_worksheet();
-        sheet
-            .set_name(sheet_name(&branch.name, &mut used))
-            .map_err(failed)?;
-        for (r, row) in rows(&v).iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                sheet
-                    .write_string(r as u32, c as u16, neutralise_formula(cell))
-                    .map_err(failed)?;
+        // Each school's 总支 rating before its branches, where the viewer reads it (the
+        // school's admin, the bureau above).
+        if let Some(school) = branch.parent_id.as_deref()
+            && !schools.contains(&school)
+        {
+            schools.push(school);
+            match view(db, viewer, config, school, Some(year), now).await {
+                Ok(v) => add_sheet(&mut book, &mut used, &format!("{}总支", v.report.org_name), &v)?,
+                Err(AppError::Forbidden) => {}
+                Err(e) => return Err(e),
             }
         }
-        sheet.set_column_width(1, 36).map_err(failed)?;
-        sheet.set_column_width(4, 40).map_err(failed)?;
+        let v = view(db, viewer, config, &branch.id, Some(year), now).await?;
+        add_sheet(&mut book, &mut used, &branch.name, &v)?;
     }
     let bytes = book.save_to_buffer().map_err(failed)?;
     Ok((format!("{year}年度创五星争红旗评定.xlsx"), bytes))
+}
+
+/// One organisation's sheet: its rating, then its evidence with the trail.
+fn add_sheet(
+    book: &mut rust_xlsxwriter::Workbook,
+    used: &mut Vec<String>,
+    name: &str,
+    v: &RatingView,
+) -> Result<(), AppError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name(sheet_name(name, used)).map_err(failed)?;
+    for (r, row) in rows(v).iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet
+                .write_string(r as u32, c as u16, neutralise_formula(cell))
+                .map_err(failed)?;
+        }
+    }
+    sheet.set_column_width(1, 36).map_err(failed)?;
+    sheet.set_column_width(4, 40).map_err(failed)?;
+    Ok(())
 }
 
 fn rows(v: &RatingView) -> Vec<Vec<String>> {

@@ -34,22 +34,6 @@ fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-/// The rating year a campaign counts for: the year its period names ("2026年度"), else the
-/// year it closes in.
-pub fn campaign_year(period: &str, closes_on: &str) -> Option<i32> {
-    let digits: Vec<char> = period.chars().collect();
-    digits
-        .windows(4)
-        .filter_map(|w| {
-            w.iter()
-                .all(char::is_ascii_digit)
-                .then(|| w.iter().collect::<String>().parse::<i32>().ok())
-                .flatten()
-        })
-        .find(|y| (2000..=2100).contains(y))
-        .or_else(|| closes_on.get(..4).and_then(|y| y.parse().ok()))
-}
-
 impl Gathered {
     pub fn inputs(&self) -> Inputs<'_> {
         let now = self.now;
@@ -232,7 +216,7 @@ async fn surveys(db: &Db, org_id: &str, year: i32, now: i64) -> Result<Vec<Surve
         .unwrap_or_default();
     let mut out = Vec::new();
     for info in crate::survey::server::store::campaigns_of_org(db, org_id).await? {
-        if campaign_year(&info.period, &info.closes_on) != Some(year) {
+        if info.rating_year() != Some(year) {
             continue;
         }
         let closed = today.as_str() > info.closes_on.as_str();
@@ -260,15 +244,4 @@ async fn surveys(db: &Db, org_id: &str, year: i32, now: i64) -> Result<Vec<Surve
         });
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_campaign_counts_for_the_year_its_period_names_else_the_year_it_closes() {
-        use super::campaign_year;
-        assert_eq!(campaign_year("2025年度", "2026-01-10"), Some(2025));
-        assert_eq!(campaign_year("第一学期", "2026-01-10"), Some(2026));
-        assert_eq!(campaign_year("编号123456", "2026-01-10"), Some(2026));
-    }
 }

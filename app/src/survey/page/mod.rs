@@ -31,8 +31,12 @@ pub(super) fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + S
 }
 
 pub(super) fn period_text(info: &CampaignInfo) -> String {
+    let counts = info
+        .rating_year()
+        .map(|y| format!(" · 计入 {y} 年度评定"))
+        .unwrap_or_default();
     format!(
-        "{} · {} · {} 至 {}",
+        "{} · {} · {} 至 {}{counts}",
         info.org_name, info.period, info.opens_on, info.closes_on
     )
 }

@@ -44,6 +44,7 @@ fn NewCampaignForm(orgs: Vec<(String, String)>) -> impl IntoView {
             <label class="field"><span>"组织"</span><select name="form[org_id]">{options}</select></label>
             <label class="field"><span>"测评名称"</span><input name="form[title]" required maxlength="60" value="党组织和书记满意度测评"/></label>
             <label class="field"><span>"测评期间"</span><input name="form[period]" required maxlength="30" placeholder="如：2026年度"/></label>
+            <label class="field"><span>"计入评定年度"</span><input type="number" inputmode="numeric" name="form[rating_year]" min="2000" max="2100" placeholder="留空：按测评期间中的年份，否则按结束日期"/></label>
             <div class="field-row">
                 <label class="field"><span>"开始日期"</span><input type="date" name="form[opens_on]" required/></label>
                 <label class="field"><span>"结束日期"</span><input type="date" name="form[closes_on]" required/></label>

@@ -56,18 +56,19 @@ fn DetailsForm(info: CampaignInfo) -> impl IntoView {
     let error = move || action.value().get().and_then(|r| r.err());
     view! {
         <section class="card" aria-labelledby="details-h">
-            <h2 id="details-h">"名称与日期"</h2>
+            <h2 id="details-h">"名称、年度与日期"</h2>
             <ActionForm action=action attr:class="form">
                 {move || error().map(|e| view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> })}
                 <input type="hidden" name="campaign_id" value=info.id.clone()/>
                 <label class="field"><span>"测评名称"</span><input name="details[title]" required maxlength="60" value=info.title.clone()/></label>
                 <label class="field"><span>"测评期间"</span><input name="details[period]" required maxlength="30" value=info.period.clone()/></label>
+                <label class="field"><span>"计入评定年度"</span><input type="number" inputmode="numeric" name="details[rating_year]" min="2000" max="2100" value=info.chosen_year.map(|y| y.to_string()) placeholder="留空：按测评期间中的年份，否则按结束日期"/></label>
                 <div class="field-row">
                     <label class="field"><span>"开始日期"</span><input type="date" name="details[opens_on]" required value=info.opens_on.clone()/></label>
                     <label class="field"><span>"结束日期"</span><input type="date" name="details[closes_on]" required value=info.closes_on.clone()/></label>
                 </div>
                 <p class="hint-left">"结束日期当天仍可作答。要提前结束，把结束日期改为今天或更早；要延长，改到以后。已收到的答卷不受影响。"</p>
-                <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>"保存名称与日期"</button>
+                <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>"保存"</button>
             </ActionForm>
         </section>
     }

@@ -9,7 +9,7 @@ use crate::domain::ballot::Definition;
 use crate::domain::role::{Role, may_organise};
 use crate::error::AppError;
 use crate::survey::{CampaignDetails, CampaignInfo, NewCampaign};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 
 /// Whether `viewer` runs surveys for organisation `org` (whose parent is `parent`): the one
@@ -90,11 +90,24 @@ impl CampaignDetails {
         if closes < opens {
             return Err(AppError::Invalid("结束日期不能早于开始日期".into()));
         }
+        // A campaign speaks of the year it runs in, or of the year just ended (a January
+        // survey of last year's work).
+        let years = opens.year() - 1..=closes.year();
+        if let Some(y) = self.rating_year
+            && !years.contains(&y)
+        {
+            return Err(AppError::Invalid(format!(
+                "计入的评定年度应为 {} 年至 {} 年之间",
+                years.start(),
+                years.end()
+            )));
+        }
         Ok(CampaignDetails {
             title: title.to_owned(),
             period: period.to_owned(),
             opens_on: opens.to_string(),
             closes_on: closes.to_string(),
+            rating_year: self.rating_year,
         })
     }
 }
@@ -114,19 +127,28 @@ pub async fn change_details(
     // Neither a campaign of a closed year nor one moved into it.
     refuse_if_year_closed(&mut tx, &info.org_id, &info.opens_on).await?;
     refuse_if_year_closed(&mut tx, &info.org_id, &d.opens_on).await?;
+    // Nor one whose figures move into or out of a closed year's rating.
+    for year in [info.rating_year(), d.rating_year].into_iter().flatten() {
+        refuse_if_year_closed(&mut tx, &info.org_id, &format!("{year}-01-01")).await?;
+    }
     sqlx::query(
-        "UPDATE survey_campaigns SET title = $2, period = $3, opens_on = $4, closes_on = $5 \
-         WHERE id = $1",
+        "UPDATE survey_campaigns SET title = $2, period = $3, opens_on = $4, closes_on = $5, \
+         rating_year = $6 WHERE id = $1",
     )
     .bind(campaign_id)
     .bind(&d.title)
     .bind(&d.period)
     .bind(&d.opens_on)
     .bind(&d.closes_on)
+    .bind(d.rating_year)
     .execute(&mut *tx)
     .await?;
+    let counts = d
+        .rating_year
+        .map(|y| format!("，计入 {y} 年度评定"))
+        .unwrap_or_default();
     let detail = format!(
-        "{}（{}），{} 至 {}",
+        "{}（{}），{} 至 {}{counts}",
         d.title, d.period, d.opens_on, d.closes_on
     );
     audit_campaign(&mut tx, viewer, &info, Action::CampaignChange, detail).await?;
@@ -194,16 +216,25 @@ pub async fn create_campaign(
         period: new.period.clone(),
         opens_on: new.opens_on.clone(),
         closes_on: new.closes_on.clone(),
+        rating_year: new.rating_year,
     }
     .checked()?;
     new.definition.check().map_err(AppError::Invalid)?;
     let id = Uuid::now_v7().to_string();
     let definition = serde_json::to_string(&new.definition).map_err(|_| AppError::Internal)?;
     let mut tx = db.begin_write().await?;
+    // Its figures would change a closed year's rating.
+    let counts_for = details
+        .rating_year
+        .or_else(|| crate::domain::time::year_named(&details.period, &details.closes_on));
+    if let Some(year) = counts_for {
+        refuse_if_year_closed(&mut tx, &new.org_id, &format!("{year}-01-01")).await?;
+    }
     sqlx::query(
         "INSERT INTO survey_campaigns \
-         (id, org_id, title, period, opens_on, closes_on, version, open_token, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9)",
+         (id, org_id, title, period, opens_on, closes_on, version, open_token, created_by, \
+          created_at, rating_year) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10)",
     )
     .bind(&id)
     .bind(&new.org_id)
@@ -214,6 +245,7 @@ pub async fn create_campaign(
     .bind(new.open_link.then(new_token))
     .bind(&viewer.id)
     .bind(now)
+    .bind(details.rating_year)
     .execute(&mut *tx)
     .await?;
     sqlx::query(
@@ -245,6 +277,7 @@ struct CampaignRecord {
     period: String,
     opens_on: String,
     closes_on: String,
+    rating_year: Option<i32>,
     version: i64,
     open_token: Option<String>,
     definition: String,
@@ -261,7 +294,7 @@ pub(super) async fn campaign_row_on(
 ) -> Result<Option<CampaignRow>, AppError> {
     let row: Option<CampaignRecord> = sqlx::query_as(
         "SELECT c.id, c.org_id, o.name AS org_name, o.parent_id, c.title, c.period, c.opens_on, \
-         c.closes_on, c.version, c.open_token, v.definition \
+         c.closes_on, c.rating_year, c.version, c.open_token, v.definition \
          FROM survey_campaigns c JOIN organisations o ON o.id = c.org_id \
          JOIN survey_versions v ON v.campaign_id = c.id AND v.version = c.version \
          WHERE c.id = $1",
@@ -284,6 +317,7 @@ pub(super) async fn campaign_row_on(
             period: r.period,
             opens_on: r.opens_on,
             closes_on: r.closes_on,
+            chosen_year: r.rating_year,
             version: r.version,
             open_token: r.open_token,
             definition,
