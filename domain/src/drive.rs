@@ -327,7 +327,10 @@ mod tests {
         for year in [2024, 2026] {
             let drive = Drive::seed(year).checked().unwrap();
             assert_eq!(drive.phases.len(), 4);
-            assert_eq!(drive.phases[0].ends_on.succ_opt(), Some(drive.phases[1].starts_on));
+            assert_eq!(
+                drive.phases[0].ends_on.succ_opt(),
+                Some(drive.phases[1].starts_on)
+            );
             assert_eq!(drive.phases[1].deadline, Some(d(&format!("{year}-03-15"))));
             assert_eq!(drive.phases[3].ends_on, d(&format!("{year}-12-31")));
         }

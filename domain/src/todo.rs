@@ -210,9 +210,19 @@ mod tests {
         let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let t = drive_phase(&drive, day("2026-03-01")).unwrap();
         assert_eq!(t.urgency, Urgency::Scheduled);
-        assert!(t.text.starts_with("第二阶段（公开承诺）：公开承诺书"), "{}", t.text);
-        assert_eq!(drive_phase(&drive, day("2026-03-08")).unwrap().urgency, Urgency::Due);
-        assert_eq!(drive_phase(&drive, day("2026-03-20")).unwrap().urgency, Urgency::Due);
+        assert!(
+            t.text.starts_with("第二阶段（公开承诺）：公开承诺书"),
+            "{}",
+            t.text
+        );
+        assert_eq!(
+            drive_phase(&drive, day("2026-03-08")).unwrap().urgency,
+            Urgency::Due
+        );
+        assert_eq!(
+            drive_phase(&drive, day("2026-03-20")).unwrap().urgency,
+            Urgency::Due
+        );
         assert_eq!(drive_phase(&drive, day("2027-01-01")), None);
     }
 

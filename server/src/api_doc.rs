@@ -20,6 +20,9 @@ pub(crate) enum Kind {
     Year,
 }
 
+mod drive;
+mod forms;
+use forms::{ACTIVITY_FORM, CAMPAIGN_FORM, MEMBER_FORM};
 mod rating;
 
 use Kind::{Flag, Number, Optional, Text, Year};
@@ -30,57 +33,6 @@ pub(crate) struct ServerFn {
     /// Its form fields, in parts (a nested form is one part).
     pub fields: &'static [&'static [(&'static str, Kind)]],
 }
-
-const ACTIVITY_FORM: [(&str, Kind); 9] = [
-    ("form[kind]", Text),
-    ("form[topic]", Text),
-    ("form[starts_at]", Text),
-    ("form[ends_at]", Text),
-    ("form[place]", Text),
-    ("form[chair]", Text),
-    ("form[recorder]", Text),
-    ("form[audience]", Text),
-    ("form[change_reason]", Optional),
-];
-
-const MEMBER_FORM: [(&str, Kind); 12] = [
-    ("form[name]", Text),
-    ("form[username]", Text),
-    ("form[phone]", Text),
-    ("form[gender]", Text),
-    ("form[birth_date]", Text),
-    ("form[join_date]", Text),
-    ("form[standing]", Text),
-    ("form[post]", Text),
-    ("form[committee]", Optional),
-    ("form[group_id]", Text),
-    ("form[full_date]", Optional),
-    ("form[staff]", Optional),
-];
-
-const CAMPAIGN_FORM: [(&str, Kind); 21] = [
-    ("form[org_id]", Text),
-    ("form[title]", Text),
-    ("form[period]", Text),
-    ("form[opens_on]", Text),
-    ("form[closes_on]", Text),
-    ("form[rating_year]", Year),
-    ("form[scale]", Text),
-    ("form[convention]", Text),
-    ("form[weights]", Optional),
-    ("form[audience_members]", Optional),
-    ("form[audience_staff]", Optional),
-    ("form[audience_parents]", Optional),
-    ("form[audience_others]", Optional),
-    ("form[extra_questions]", Optional),
-    ("form[comment]", Optional),
-    ("form[open_link]", Optional),
-    ("form[satisfied_very]", Optional),
-    ("form[satisfied_yes]", Optional),
-    ("form[satisfied_basic]", Optional),
-    ("form[satisfied_less]", Optional),
-    ("form[min_group]", Text),
-];
 
 const SERVER_FNS: &[ServerFn] = &[
     ServerFn {
@@ -294,30 +246,6 @@ const SERVER_FNS: &[ServerFn] = &[
         fields: &[&[("year", Number)]],
     },
     ServerFn {
-        endpoint: "drive_now",
-        summary: "Where today falls in the 争创活动 (its phase and the days left); null when signed out",
-        fields: &[],
-    },
-    ServerFn {
-        endpoint: "drive_setup",
-        summary: "The 争创活动 of the admin's school or bureau: its years and phases (the seed's shape when none is set)",
-        fields: &[],
-    },
-    ServerFn {
-        endpoint: "drive_save",
-        summary: "A school's or bureau's admin sets the 争创活动: title, years and phases in order (rows without a kind are left out)",
-        fields: &[&[
-            ("form[title]", Text),
-            ("form[start_year]", Number),
-            ("form[end_year]", Number),
-            ("form[phases][0][kind]", Optional),
-            ("form[phases][0][name]", Optional),
-            ("form[phases][0][starts_on]", Optional),
-            ("form[phases][0][ends_on]", Optional),
-            ("form[phases][0][deadline]", Optional),
-        ]],
-    },
-    ServerFn {
         endpoint: "reopen_year",
         summary: "The 总支 reopens a closed year, with the reason",
         fields: &[&[("year", Number), ("reason", Text)]],
@@ -404,20 +332,22 @@ fn operation(f: &ServerFn) -> Value {
     })
 }
 
-/// The OpenAPI path items of every server function.
-pub fn server_fn_paths() -> Map<String, Value> {
+/// Every server function described.
+fn all() -> impl Iterator<Item = &'static ServerFn> {
     SERVER_FNS
         .iter()
         .chain(rating::SERVER_FNS)
+        .chain(drive::SERVER_FNS)
+}
+
+/// The OpenAPI path items of every server function.
+pub fn server_fn_paths() -> Map<String, Value> {
+    all()
         .map(|f| (format!("/api/{}", f.endpoint), operation(f)))
         .collect()
 }
 
 /// The endpoints described, for the test that compares them with those registered.
 pub fn described_endpoints() -> Vec<&'static str> {
-    SERVER_FNS
-        .iter()
-        .chain(rating::SERVER_FNS)
-        .map(|f| f.endpoint)
-        .collect()
+    all().map(|f| f.endpoint).collect()
 }

@@ -12,12 +12,11 @@ pub async fn load_drive_now() -> Result<Option<DriveNow>, AppError> {
     let Some(parts) = use_context::<http::request::Parts>() else {
         return Ok(None);
     };
-    let viewer =
-        match crate::auth::server::user_from_headers(&state, &parts.headers).await {
-            Ok(v) => v,
-            Err(AppError::Unauthorized) => return Ok(None),
-            Err(e) => return Err(e),
-        };
+    let viewer = match crate::auth::server::user_from_headers(&state, &parts.headers).await {
+        Ok(v) => v,
+        Err(AppError::Unauthorized) => return Ok(None),
+        Err(e) => return Err(e),
+    };
     // A storage failure leaves the banner out rather than failing the page around it.
     match super::server::now_for(&state.db, &viewer, crate::db::now_ms()).await {
         Ok(now) => Ok(now),
@@ -41,9 +40,7 @@ pub async fn load_drive_setup() -> Result<DriveSetup, AppError> {
 #[server(endpoint = "drive_save")]
 pub async fn save_drive(form: DriveForm) -> Result<(), AppError> {
     let (state, viewer) = crate::auth::server::viewer_context().await?;
-    let drive = form
-        .drive()
-        .map_err(|m| AppError::Invalid(m).respond())?;
+    let drive = form.drive().map_err(|m| AppError::Invalid(m).respond())?;
     super::server::save(&state.db, &viewer, drive, crate::db::now_ms())
         .await
         .map_err(AppError::respond)?;

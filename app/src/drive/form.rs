@@ -140,6 +140,11 @@ mod tests {
         .unwrap_err();
         assert!(e.contains("开始年度"), "{e}");
         let many = vec![row("rating", "2026-12-01", "2026-12-31", ""); 9];
-        assert!(form(many).drive().unwrap_err().contains("最多设置 8 个阶段"));
+        assert!(
+            form(many)
+                .drive()
+                .unwrap_err()
+                .contains("最多设置 8 个阶段")
+        );
     }
 }

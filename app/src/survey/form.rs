@@ -150,6 +150,34 @@ impl CampaignForm {
     }
 }
 
+/// A rating year from a form's select or field: empty for none.
+pub fn parse_year(s: &str) -> Result<Option<i32>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.trim_end_matches('年')
+        .parse::<i32>()
+        .map(Some)
+        .map_err(|_| format!("评定年度“{s}”不是年份"))
+}
+
+/// Reads a rating year posted as a number, as text (a form's select: empty for none) or as
+/// null; text that is not a year is refused with the reason.
+pub fn year_field<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Posted {
+        Number(i32),
+        Text(String),
+    }
+    match Option::<Posted>::deserialize(d)? {
+        None => Ok(None),
+        Some(Posted::Number(y)) => Ok(Some(y)),
+        Some(Posted::Text(t)) => parse_year(&t).map_err(serde::de::Error::custom),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,33 +238,5 @@ mod tests {
         );
         f.weights = "100/abc".into();
         assert!(f.definition("x").unwrap_err().contains("abc"));
-    }
-}
-
-/// A rating year from a form's select or field: empty for none.
-pub fn parse_year(s: &str) -> Result<Option<i32>, String> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    s.trim_end_matches('年')
-        .parse::<i32>()
-        .map(Some)
-        .map_err(|_| format!("评定年度“{s}”不是年份"))
-}
-
-/// Reads a rating year posted as a number, as text (a form's select: empty for none) or as
-/// null; text that is not a year is refused with the reason.
-pub fn year_field<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Posted {
-        Number(i32),
-        Text(String),
-    }
-    match Option::<Posted>::deserialize(d)? {
-        None => Ok(None),
-        Some(Posted::Number(y)) => Ok(Some(y)),
-        Some(Posted::Text(t)) => parse_year(&t).map_err(serde::de::Error::custom),
     }
 }

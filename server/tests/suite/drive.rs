@@ -67,7 +67,10 @@ async fn named(db: &Db, username: &str) -> CurrentUser {
 }
 
 async fn line(db: &Db, who: &CurrentUser) -> Option<String> {
-    now_for(db, who, now_ms()).await.unwrap().and_then(|n| n.line)
+    now_for(db, who, now_ms())
+        .await
+        .unwrap()
+        .and_then(|n| n.line)
 }
 
 async fn the_general_branch_sets_its_drive_and_every_page_says_where_today_falls(db: &Db) {
@@ -181,10 +184,7 @@ async fn a_bureaus_drive_reaches_its_schools_until_a_school_sets_its_own(db: &Db
         line(db, &bviewer).await.as_deref(),
         Some(expected_line(today).as_str())
     );
-    assert_eq!(
-        setup(db, &f.admin, now).await.unwrap().source,
-        Source::Own
-    );
+    assert_eq!(setup(db, &f.admin, now).await.unwrap().source, Source::Own);
 }
 
 async fn the_form_and_the_banner_over_http(db: &Db) {
@@ -201,7 +201,10 @@ async fn the_form_and_the_banner_over_http(db: &Db) {
         .await
         .unwrap();
     assert!(page.contains("保存争创活动"), "{page}");
-    assert!(page.contains("尚未设置争创活动的阶段和日期"), "the banner asks");
+    assert!(
+        page.contains("尚未设置争创活动的阶段和日期"),
+        "the banner asks"
+    );
     let res = sign_in(&base, "sec1")
         .await
         .get(format!("{base}/drive"))
@@ -252,13 +255,17 @@ async fn the_form_and_the_banner_over_http(db: &Db) {
     let mut bad = form.clone();
     bad[5].1 = "三月一日".into();
     let res = post(bad).await;
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         res.text().await.unwrap().contains("第一阶段的开始日期"),
         "the reason"
     );
     let res = post(form.clone()).await;
-    assert!(res.status().is_redirection(), "{}", res.status());
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
     let member_page = sign_in(&base, "m1a")
         .await
         .get(format!("{base}/me"))
@@ -272,7 +279,10 @@ async fn the_form_and_the_banner_over_http(db: &Db) {
         member_page.contains(&expected_line(today)),
         "the member's page carries the phase"
     );
-    assert!(!member_page.contains(r#"href="/drive""#), "no setting for members");
+    assert!(
+        !member_page.contains(r#"href="/drive""#),
+        "no setting for members"
+    );
     // The sign-in page carries nothing and stays a 200.
     let res = common::client()
         .get(format!("{base}/login"))
@@ -282,7 +292,7 @@ async fn the_form_and_the_banner_over_http(db: &Db) {
     assert_eq!(res.status(), StatusCode::OK);
     assert!(!res.text().await.unwrap().contains("phase-banner"));
     form[0].1 = " ".into();
-    assert_eq!(post(form).await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(post(form).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let saved = setup(db, &f.admin, now_ms()).await.unwrap();
     assert_eq!(saved.drive.title, "创五星、争红旗");
     assert_eq!(saved.drive.phases.len(), 2);

@@ -428,8 +428,13 @@ async fn a_closed_years_campaign_takes_no_change(db: &Db) {
         ..details(format!("{}-01-01", year_of(now)))
     };
     closed(
-        app::survey::server::change_details(db, &f.sec1, &this_years, &details(format!("{}-01-01", year_of(now))))
-            .await,
+        app::survey::server::change_details(
+            db,
+            &f.sec1,
+            &this_years,
+            &details(format!("{}-01-01", year_of(now))),
+        )
+        .await,
     );
     closed(
         app::survey::server::change_details(db, &f.sec1, &this_years, &this_year(Some(last_year)))
@@ -439,14 +444,9 @@ async fn a_closed_years_campaign_takes_no_change(db: &Db) {
     app::survey::server::change_details(db, &f.sec1, &this_years, &this_year(None))
         .await
         .unwrap();
-    app::survey::server::change_details(
-        db,
-        &f.sec1,
-        &this_years,
-        &this_year(Some(year_of(now))),
-    )
-    .await
-    .unwrap();
+    app::survey::server::change_details(db, &f.sec1, &this_years, &this_year(Some(year_of(now))))
+        .await
+        .unwrap();
 }
 
 on_both_backends!(

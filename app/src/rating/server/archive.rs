@@ -64,7 +64,12 @@ pub async fn archive_xlsx(
         {
             schools.push(school);
             match view(db, viewer, config, school, Some(year), now).await {
-                Ok(v) => add_sheet(&mut book, &mut used, &format!("{}总支", v.report.org_name), &v)?,
+                Ok(v) => add_sheet(
+                    &mut book,
+                    &mut used,
+                    &format!("{}总支", v.report.org_name),
+                    &v,
+                )?,
                 Err(AppError::Forbidden) => {}
                 Err(e) => return Err(e),
             }

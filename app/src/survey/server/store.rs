@@ -128,7 +128,10 @@ pub async fn change_details(
     refuse_if_year_closed(&mut tx, &info.org_id, &info.opens_on).await?;
     refuse_if_year_closed(&mut tx, &info.org_id, &d.opens_on).await?;
     // Nor one whose figures move into or out of a closed year's rating.
-    for year in [info.rating_year(), d.rating_year].into_iter().flatten() {
+    let counts_for = d
+        .rating_year
+        .or_else(|| crate::domain::time::year_named(&d.period, &d.closes_on));
+    for year in [info.rating_year(), counts_for].into_iter().flatten() {
         refuse_if_year_closed(&mut tx, &info.org_id, &format!("{year}-01-01")).await?;
     }
     sqlx::query(
