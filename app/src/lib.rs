@@ -18,6 +18,7 @@ pub mod error;
 pub mod leave;
 pub mod org;
 pub mod outbox;
+pub mod plan;
 pub mod rating;
 #[cfg(feature = "ssr")]
 pub mod records;
@@ -117,6 +118,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/branch/:id") view=branch::BranchPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("rating") view=rating::RatingOverviewPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id/rating") view=rating::RatingPage ssr=SsrMode::Async/>
+                <Route path=path!("/branch/:id/plan") view=plan::PlanPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id/activities/new") view=activity::ActivityNewPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id/members") view=roster::MembersPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id/members/new") view=roster::MemberFormPage ssr=SsrMode::Async/>

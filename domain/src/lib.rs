@@ -13,6 +13,7 @@ pub mod import;
 pub mod limits;
 pub mod participation;
 pub mod password;
+pub mod plan;
 pub mod proof;
 pub mod public_url;
 pub mod rating;

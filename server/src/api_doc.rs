@@ -22,6 +22,7 @@ pub(crate) enum Kind {
 
 mod drive;
 mod forms;
+mod plan;
 use forms::{ACTIVITY_FORM, CAMPAIGN_FORM, MEMBER_FORM};
 mod rating;
 
@@ -338,6 +339,7 @@ fn all() -> impl Iterator<Item = &'static ServerFn> {
         .iter()
         .chain(rating::SERVER_FNS)
         .chain(drive::SERVER_FNS)
+        .chain(plan::SERVER_FNS)
 }
 
 /// The OpenAPI path items of every server function.

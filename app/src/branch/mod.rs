@@ -9,6 +9,8 @@ pub mod frozen;
 mod lookup;
 mod page;
 #[cfg(feature = "ssr")]
+mod plan_todos;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 pub use api::{

@@ -285,12 +285,10 @@ async fn now_todos(
                 .await?,
         );
     }
-    // What the 争创活动's current phase asks of the branch, and by when.
-    if let (Some(drive), Some(today)) = (
-        crate::drive::server::of_branch(db, branch_id).await?,
-        crate::domain::time::date_of(now),
-    ) {
-        todos.extend(crate::domain::todo::drive_phase(&drive, today));
+    // What the 争创活动's current phase asks of the branch, and the plan's overdue tasks.
+    if let Some(today) = crate::domain::time::date_of(now) {
+        let drive = crate::drive::server::of_branch(db, branch_id).await?;
+        todos.extend(super::plan_todos::plan_todos(db, branch_id, drive.as_ref(), today).await?);
     }
     Ok(todos)
 }

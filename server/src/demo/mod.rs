@@ -1,8 +1,11 @@
 //! The demo school, modelled on the seed plan: a 党总支 with four branches (第一…第四党支部),
 //! 8–12 members each with a secretary, a school admin, and this year's activities — a 主题党日
 //! every month (this month's is today, in progress), a 支委会 every month, a 党员大会 and a 党课
-//! every quarter — with realistic attendance for those already held.
+//! every quarter — with realistic attendance for those already held; last year's rating
+//! (`rating`); this year's 争创活动 with its phases (`drive`) and each branch's annual plan in
+//! a different state (`annual`).
 
+mod annual;
 mod drive;
 mod plan;
 mod rating;
@@ -63,6 +66,7 @@ pub async fn seed_if_empty(db: &Db, password: &str) -> anyhow::Result<DemoReport
     survey::seed_survey(db, now).await?;
     rating::seed_rating(db, now).await?;
     drive::seed_drive(db, now).await?;
+    annual::seed_plans(db, now).await?;
     Ok(report)
 }
 

@@ -15,6 +15,7 @@ mod limits;
 mod matrix;
 mod moves;
 mod names;
+mod plan;
 mod process;
 mod rating;
 mod rating_general;

@@ -577,6 +577,47 @@ fn rows(t: &Things) -> Vec<Row> {
         ),
         api("rating", form(&[("org_id", b1)]), Rule::ReadersAndMembers),
         api("rating_overview", Body::None, Rule::BranchReaders),
+        api("plan", form(&[("org_id", b1)]), Rule::ReadersAndMembers),
+        api(
+            "plan_save",
+            form(&[
+                ("org_id", b1),
+                ("year", "2026"),
+                ("form[target_level]", "advanced"),
+            ]),
+            Rule::Organisers,
+        ),
+        api(
+            "plan_decide",
+            form(&[
+                ("org_id", b1),
+                ("year", "2026"),
+                ("approve", "true"),
+                ("comment", ""),
+            ]),
+            Rule::SchoolAdmin,
+        ),
+        api(
+            "plan_task_status",
+            form(&[
+                ("org_id", b1),
+                ("year", "2026"),
+                ("task_id", "none"),
+                ("status", "done"),
+            ]),
+            Rule::Organisers,
+        ),
+        api(
+            "plan_task_note",
+            form(&[
+                ("org_id", b1),
+                ("year", "2026"),
+                ("task_id", "none"),
+                ("on_day", "2026-05-01"),
+                ("note", "矩阵"),
+            ]),
+            Rule::Organisers,
+        ),
         api(
             "rating_evidence_save",
             form(&[
@@ -687,6 +728,11 @@ fn rows(t: &Things) -> Vec<Row> {
         page(
             "/branch/{id}/rating",
             format!("/branch/{b1}/rating"),
+            Rule::ReadersAndMembers,
+        ),
+        page(
+            "/branch/{id}/plan",
+            format!("/branch/{b1}/plan"),
             Rule::ReadersAndMembers,
         ),
         page(

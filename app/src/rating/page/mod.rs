@@ -92,6 +92,7 @@ fn RatingBody(view: RatingView) -> impl IntoView {
             <YearPicker base=base year=report.year years=years/>
             <p class="hint-left">
                 {format!("评定方案：{}", report.rating.scheme)}{so_far}" · "
+                <a href=format!("/branch/{}/plan?year={}", report.org_id, report.year)>"年度争创方案"</a>" · "
                 {if general {
                     view! { <span>"总支自身评定：每项条件由总支提交佐证，上级教育局审核"</span> }.into_any()
                 } else {
