@@ -9,7 +9,7 @@ pub mod frozen;
 mod lookup;
 mod page;
 #[cfg(feature = "ssr")]
-mod plan_todos;
+pub mod plan_todos;
 #[cfg(feature = "ssr")]
 pub mod server;
 

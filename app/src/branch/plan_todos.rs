@@ -4,10 +4,69 @@
 
 use crate::db::Db;
 use crate::domain::drive::{Drive, PhaseKind, Place};
-use crate::domain::plan::{PlanContent, TaskStatus, overdue};
+use crate::domain::plan::{PlanContent, PlanState, Progress, Task, TaskStatus, overdue, progress};
 use crate::domain::todo::{Todo, Urgency};
 use crate::error::AppError;
 use chrono::NaiveDate;
+
+/// The to-do lines of `org_id`'s plan of `today`'s year, and the 争创活动's phase line unless
+/// the plan already answers it.
+/// A plan as the lists read it: its state, and each task with its status.
+pub struct PlanTasks {
+    pub state: PlanState,
+    pub tasks: Vec<(Task, TaskStatus)>,
+}
+
+impl PlanTasks {
+    /// Tasks done, due within [`DUE_SOON_DAYS`], overdue, of all, on `today`.
+    pub fn progress(&self, today: NaiveDate) -> Progress {
+        let pairs: Vec<_> = self.tasks.iter().map(|(t, s)| (*s, t.deadline)).collect();
+        progress(&pairs, today, DUE_SOON_DAYS)
+    }
+}
+
+/// Tasks due within this many days count as due soon.
+pub const DUE_SOON_DAYS: i64 = 30;
+
+/// The current words of `org_id`'s plan of `year` with its tasks' statuses, if it has one.
+pub async fn plan_tasks(db: &Db, org_id: &str, year: i32) -> Result<Option<PlanTasks>, AppError> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT p.state, v.content FROM plans p JOIN plan_versions v \
+           ON v.org_id = p.org_id AND v.year = p.year AND v.version = p.version \
+         WHERE p.org_id = $1 AND p.year = $2",
+    )
+    .bind(org_id)
+    .bind(year)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((state, json)) = row else {
+        return Ok(None);
+    };
+    let content: PlanContent = serde_json::from_str(&json).map_err(|_| AppError::Internal)?;
+    let statuses: Vec<(String, String)> = sqlx::query_as(
+        "SELECT task_id, status FROM plan_task_status WHERE org_id = $1 AND year = $2",
+    )
+    .bind(org_id)
+    .bind(year)
+    .fetch_all(db.pool())
+    .await?;
+    let tasks = content
+        .tasks
+        .into_iter()
+        .map(|t| {
+            let status = statuses
+                .iter()
+                .find(|(id, _)| *id == t.id)
+                .and_then(|(_, s)| TaskStatus::parse(s))
+                .unwrap_or_default();
+            (t, status)
+        })
+        .collect();
+    Ok(Some(PlanTasks {
+        state: PlanState::parse(&state).unwrap_or(PlanState::Draft),
+        tasks,
+    }))
+}
 
 /// The to-do lines of `org_id`'s plan of `today`'s year, and the 争创活动's phase line unless
 /// the plan already answers it.
@@ -19,19 +78,11 @@ pub async fn plan_todos(
 ) -> Result<Vec<Todo>, AppError> {
     let year = chrono::Datelike::year(&today);
     let href = format!("/branch/{org_id}/plan?year={year}");
-    let row: Option<(String, String)> = sqlx::query_as(
-        "SELECT p.state, v.content FROM plans p JOIN plan_versions v \
-           ON v.org_id = p.org_id AND v.year = p.year AND v.version = p.version \
-         WHERE p.org_id = $1 AND p.year = $2",
-    )
-    .bind(org_id)
-    .bind(year)
-    .fetch_optional(db.pool())
-    .await?;
+    let plan = plan_tasks(db, org_id, year).await?;
     let mut out = Vec::new();
-    let plan_in = row
+    let plan_in = plan
         .as_ref()
-        .is_some_and(|(state, _)| state == "submitted" || state == "approved");
+        .is_some_and(|p| matches!(p.state, PlanState::Submitted | PlanState::Approved));
     if let Some(drive) = drive {
         let asks_for_plan = matches!(
             drive.at(today),
@@ -46,24 +97,8 @@ pub async fn plan_todos(
             }));
         }
     }
-    let Some((_, json)) = row else {
-        return Ok(out);
-    };
-    let content: PlanContent = serde_json::from_str(&json).map_err(|_| AppError::Internal)?;
-    let done: Vec<(String, String)> = sqlx::query_as(
-        "SELECT task_id, status FROM plan_task_status WHERE org_id = $1 AND year = $2",
-    )
-    .bind(org_id)
-    .bind(year)
-    .fetch_all(db.pool())
-    .await?;
-    for task in &content.tasks {
-        let status = done
-            .iter()
-            .find(|(id, _)| *id == task.id)
-            .and_then(|(_, s)| TaskStatus::parse(s))
-            .unwrap_or_default();
-        if overdue(status, task.deadline, today) {
+    for (task, status) in plan.iter().flat_map(|p| &p.tasks) {
+        if overdue(*status, task.deadline, today) {
             out.push(Todo {
                 urgency: Urgency::Missed,
                 text: format!(

@@ -198,6 +198,11 @@ pub struct OverviewRow {
     /// Participation by month, the 主题党日 grid and satisfaction per audience, as on the
     /// branch's page.
     pub charts: Charts,
+    /// The year's annual plan: its state and its tasks' progress; `None` before it is written.
+    pub plan: Option<(
+        crate::domain::plan::PlanState,
+        crate::domain::plan::Progress,
+    )>,
 }
 
 /// The 总支's (or the bureau's) rating overview of a year.

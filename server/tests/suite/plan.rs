@@ -409,6 +409,43 @@ async fn the_form_and_the_page_over_http(db: &Db) {
         .await
         .unwrap();
     assert!(page.contains("总支审批"));
+    // The 总支's dashboard shows the plan's progress; the year's archive lists its tasks.
+    let admin = sign_in(&base, "admin").await;
+    let overview = admin
+        .get(format!("{base}/rating"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        overview.contains("已提交，待审批，整改任务 2 项：已完成 0"),
+        "{overview}"
+    );
+    assert!(overview.contains("尚未制定"), "the second branch has none");
+    let bytes = admin
+        .get(format!("{base}/rating/archive.xlsx"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("年度争创方案").unwrap();
+    let cells: Vec<String> = sheet.cells().map(|(_, _, c)| c.to_string()).collect();
+    for expected in [
+        "第一党支部",
+        "抓创新促发展",
+        "抓品牌树形象",
+        "已提交，待审批",
+        "尚未制定",
+    ] {
+        assert!(cells.iter().any(|c| c == expected), "{expected}: {cells:?}");
+    }
 }
 
 on_both_backends!(

@@ -8,6 +8,7 @@ pub mod write;
 
 use super::{NoteView, PlanRecord, PlanView, TaskView, TrailLine};
 use crate::auth::CurrentUser;
+use crate::branch::plan_todos::DUE_SOON_DAYS;
 use crate::db::Db;
 use crate::domain::plan::{
     PlanContent, PlanState, SEED_TASKS, Task, TaskStatus, overdue, progress,
@@ -15,9 +16,6 @@ use crate::domain::plan::{
 use crate::domain::time::{date_of, format_full};
 use crate::error::AppError;
 use std::collections::HashMap;
-
-/// Tasks due within this many days count as due soon.
-pub const DUE_SOON_DAYS: i64 = 30;
 
 #[derive(sqlx::FromRow)]
 pub(super) struct PlanRow {

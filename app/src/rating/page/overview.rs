@@ -106,6 +106,16 @@ fn Row(r: OverviewRow, year: i32) -> impl IntoView {
                     <span class=outlook_class(t.outlook)>{t.outlook.label()}</span></p>
             })}
             <p><span class=state_class(r.participation.0)>{r.participation.0.label()}</span>" "{r.participation.1}</p>
+            <p>
+                <a href=format!("/branch/{}/plan?year={year}", r.branch_id)>"年度争创方案"</a>"："
+                {match r.plan {
+                    None => "尚未制定".to_owned(),
+                    Some((state, p)) => format!(
+                        "{}，整改任务 {} 项：已完成 {}，30 天内到期 {}，已逾期 {}",
+                        state.label(), p.total, p.done, p.due_soon, p.overdue
+                    ),
+                }}
+            </p>
             <ul class="criteria">
                 {r.satisfaction.into_iter().map(|(name, state, figure, detail)| view! {
                     <li>

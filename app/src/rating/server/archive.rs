@@ -56,6 +56,8 @@ pub async fn archive_xlsx(
     let mut used = Vec::new();
     let branches = crate::org::server::readable_branches(db, viewer).await?;
     let mut schools: Vec<&str> = Vec::new();
+    // The 总支s whose own rating the viewer reads: (id, name).
+    let mut generals: Vec<(String, String)> = Vec::new();
     for branch in branches.iter().take(super::overview::MAX_BRANCHES) {
         // Each school's 总支 rating before its branches, where the viewer reads it (the
         // school's admin, the bureau above).
@@ -64,12 +66,11 @@ pub async fn archive_xlsx(
         {
             schools.push(school);
             match view(db, viewer, config, school, Some(year), now).await {
-                Ok(v) => add_sheet(
-                    &mut book,
-                    &mut used,
-                    &format!("{}总支", v.report.org_name),
-                    &v,
-                )?,
+                Ok(v) => {
+                    let name = format!("{}总支", v.report.org_name);
+                    add_sheet(&mut book, &mut used, &name, &v)?;
+                    generals.push((school.to_owned(), name));
+                }
                 Err(AppError::Forbidden) => {}
                 Err(e) => return Err(e),
             }
@@ -77,8 +78,82 @@ pub async fn archive_xlsx(
         let v = view(db, viewer, config, &branch.id, Some(year), now).await?;
         add_sheet(&mut book, &mut used, &branch.name, &v)?;
     }
+    plans_sheet(db, &mut book, &mut used, &branches, &generals, year, now).await?;
     let bytes = book.save_to_buffer().map_err(failed)?;
     Ok((format!("{year}年度创五星争红旗评定.xlsx"), bytes))
+}
+
+/// One sheet of the year's annual plans: each organisation's state, then its tasks with owner,
+/// deadline, status and whether overdue (the 总支's own among them where the viewer reads its
+/// rating).
+async fn plans_sheet(
+    db: &Db,
+    book: &mut rust_xlsxwriter::Workbook,
+    used: &mut Vec<String>,
+    branches: &[crate::org::server::Branch],
+    generals: &[(String, String)],
+    year: i32,
+    now: i64,
+) -> Result<(), AppError> {
+    let today = crate::domain::time::date_of(now).unwrap_or_default();
+    let mut rows = vec![
+        vec![format!("{year}年度争创方案与整改任务")],
+        [
+            "组织",
+            "方案状态",
+            "整改任务",
+            "责任人",
+            "完成期限",
+            "状态",
+            "逾期",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    let orgs = generals
+        .iter()
+        .map(|(id, name)| (id.as_str(), name.as_str()))
+        .chain(
+            branches
+                .iter()
+                .take(super::overview::MAX_BRANCHES)
+                .map(|b| (b.id.as_str(), b.name.as_str())),
+        );
+    for (id, name) in orgs {
+        let plan = crate::branch::plan_todos::plan_tasks(db, id, year).await?;
+        let Some(plan) = plan else {
+            rows.push(vec![name.to_owned(), "尚未制定".into()]);
+            continue;
+        };
+        for (task, status) in &plan.tasks {
+            rows.push(vec![
+                name.to_owned(),
+                plan.state.label().into(),
+                task.title.clone(),
+                task.owner.clone(),
+                task.deadline.to_string(),
+                status.label().into(),
+                if crate::domain::plan::overdue(*status, task.deadline, today) {
+                    "是".into()
+                } else {
+                    String::new()
+                },
+            ]);
+        }
+    }
+    let sheet = book.add_worksheet();
+    sheet
+        .set_name(sheet_name("年度争创方案", used))
+        .map_err(failed)?;
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet
+                .write_string(r as u32, c as u16, neutralise_formula(cell))
+                .map_err(failed)?;
+        }
+    }
+    sheet.set_column_width(2, 30).map_err(failed)?;
+    Ok(())
 }
 
 /// One organisation's sheet: its rating, then its evidence with the trail.

@@ -48,6 +48,7 @@ pub async fn overview(
         .criteria()
         .find(|(_, c)| matches!(c.kind, CriterionKind::Participation { .. }))
         .map(|(_, c)| c.key.clone());
+    let today = crate::domain::time::date_of(now).unwrap_or_default();
     let mut rows = Vec::with_capacity(branches.len());
     for branch in &branches {
         let gathered = gather::gather(db, viewer, config, branch, year, now).await?;
@@ -96,6 +97,9 @@ pub async fn overview(
             satisfaction,
             awaiting_approval,
             charts: charts::charts(&gathered),
+            plan: crate::branch::plan_todos::plan_tasks(db, &branch.id, year)
+                .await?
+                .map(|p| (p.state, p.progress(today))),
         });
     }
     let ids: Vec<&str> = branches.iter().map(|b| b.id.as_str()).collect();
