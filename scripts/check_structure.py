@@ -25,7 +25,7 @@ LAYERS = [
     ["activity", "leave", "checkin", "roster", "survey", "setup", "school", "bureau", "drive"],  # features
     ["branch", "records"],                             # figures over features; the protocol seam
     ["rating"],                                        # the rating over the figures and registers
-    ["plan"],                                          # the annual plan, read and approved as the rating is
+    ["plan", "letter"],                                # the annual plan and the commitment letter, read and approved as the rating is
     ["lib"],                                           # the router and the page shell
 ]
 LAYER_OF = {m: i for i, layer in enumerate(LAYERS) for m in layer}

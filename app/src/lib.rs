@@ -16,6 +16,7 @@ pub mod drive;
 pub use xingqi_domain as domain;
 pub mod error;
 pub mod leave;
+pub mod letter;
 pub mod org;
 pub mod outbox;
 pub mod plan;
@@ -62,6 +63,18 @@ const OFFLINE_SCRIPT: &str = r#"(function () {
   navigator.serviceWorker.register('/sw.js').catch(function () { report('unsupported'); });
 })();"#;
 
+/// Whether this page goes out without the app's scripts: the refused-answer page, and the
+/// public pages (`/public/…`: a published commitment letter and its poster), which anyone opens
+/// from a QR code or a WeChat link and which need no wasm to read.
+fn static_page() -> bool {
+    #[cfg(feature = "ssr")]
+    let public =
+        use_context::<http::request::Parts>().is_some_and(|p| p.uri.path().starts_with("/public/"));
+    #[cfg(not(feature = "ssr"))]
+    let public = false;
+    public || use_context::<survey::StaticPage>().is_some()
+}
+
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
@@ -89,7 +102,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="apple-mobile-web-app-title" content="星旗"/>
                 <AutoReload options=options.clone()/>
                 <HashedStylesheet id="leptos" options=options.clone()/>
-                {use_context::<survey::StaticPage>().is_none().then(|| view! { <HydrationScripts options/> })}
+                {(!static_page()).then(|| view! { <HydrationScripts options/> })}
                 <script nonce=nonce>{OFFLINE_SCRIPT}</script>
                 <MetaTags/>
             </head>
@@ -119,6 +132,9 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("rating") view=rating::RatingOverviewPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id/rating") view=rating::RatingPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id/plan") view=plan::PlanPage ssr=SsrMode::Async/>
+                <Route path=path!("/branch/:id/letter") view=letter::LetterPage ssr=SsrMode::Async/>
+                <Route path=path!("/public/letter/:token") view=letter::PublicLetterPage ssr=SsrMode::Async/>
+                <Route path=path!("/public/letter/:token/poster") view=letter::PosterPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id/activities/new") view=activity::ActivityNewPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id/members") view=roster::MembersPage ssr=SsrMode::Async/>
                 <Route path=path!("/branch/:id/members/new") view=roster::MemberFormPage ssr=SsrMode::Async/>

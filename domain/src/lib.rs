@@ -10,6 +10,7 @@ pub mod csp;
 pub mod drive;
 pub mod figures;
 pub mod import;
+pub mod letter;
 pub mod limits;
 pub mod participation;
 pub mod password;

@@ -22,6 +22,7 @@ pub(crate) enum Kind {
 
 mod drive;
 mod forms;
+mod letter;
 mod plan;
 use forms::{ACTIVITY_FORM, CAMPAIGN_FORM, MEMBER_FORM};
 mod rating;
@@ -340,6 +341,7 @@ fn all() -> impl Iterator<Item = &'static ServerFn> {
         .chain(rating::SERVER_FNS)
         .chain(drive::SERVER_FNS)
         .chain(plan::SERVER_FNS)
+        .chain(letter::SERVER_FNS)
 }
 
 /// The OpenAPI path items of every server function.

@@ -147,6 +147,7 @@ async fn guard_pages(State(state): State<AppState>, req: Request, next: Next) ->
         "/member",
         "/surveys",
         "/audit",
+        "/drive",
     ]
     .iter()
     .any(|p| path == *p || path.starts_with(&format!("{p}/")));

@@ -203,6 +203,8 @@ pub struct OverviewRow {
         crate::domain::plan::PlanState,
         crate::domain::plan::Progress,
     )>,
+    /// The year's commitment letter's state; `None` before it is drafted.
+    pub letter: Option<crate::domain::letter::LetterState>,
 }
 
 /// The 总支's (or the bureau's) rating overview of a year.

@@ -1,7 +1,9 @@
 //! The demo school's annual plans (年度争创方案) of this year, in several states, written
 //! through the same functions the page uses: the first branch's approved and under way (one
 //! task done, one overdue), the second's awaiting the 总支, the third's returned with a
-//! comment, the fourth's a draft.
+//! comment, the fourth's a draft; and their commitment letters (承诺书): the first and second
+//! published (the first changed and published again, so its public page shows its history),
+//! the third awaiting the 总支.
 
 use super::rating::account;
 use app::db::Db;
@@ -89,6 +91,40 @@ pub(super) async fn seed_plans(db: &Db, now: i64) -> anyhow::Result<()> {
             }
             _ => {}
         }
+        if n <= 3 {
+            letter(db, &sec, &admin, n, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Branch `n`'s letter: published for the first two (the first one twice), submitted for the
+/// third.
+async fn letter(
+    db: &Db,
+    sec: &app::auth::CurrentUser,
+    admin: &app::auth::CurrentUser,
+    n: usize,
+    now: i64,
+) -> anyhow::Result<()> {
+    use app::letter::server as letters;
+    let year = year_of(now);
+    let (title, body) = app::domain::letter::seed(&sec.org_name, year);
+    let body = body.replace(
+        "……",
+        "每月开展一次主题党日，党员参与率不低于 90%，年底前完成。",
+    );
+    letters::save(db, sec, &sec.org_id, year, (&title, &body), true, now).await?;
+    if n == 3 {
+        return Ok(());
+    }
+    letters::decide(db, admin, &sec.org_id, year, true, "", now).await?;
+    letters::publish(db, sec, &sec.org_id, year, now).await?;
+    if n == 1 {
+        let body = format!("{body}\n五、党员与 12 户困难家庭结对帮扶。");
+        letters::save(db, sec, &sec.org_id, year, (&title, &body), true, now).await?;
+        letters::decide(db, admin, &sec.org_id, year, true, "", now).await?;
+        letters::publish(db, sec, &sec.org_id, year, now).await?;
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ mod cadence;
 mod crash;
 mod drive;
 mod http;
+mod letter;
 mod limits;
 mod matrix;
 mod moves;

@@ -578,6 +578,37 @@ fn rows(t: &Things) -> Vec<Row> {
         api("rating", form(&[("org_id", b1)]), Rule::ReadersAndMembers),
         api("rating_overview", Body::None, Rule::BranchReaders),
         api("plan", form(&[("org_id", b1)]), Rule::ReadersAndMembers),
+        api("letter", form(&[("org_id", b1)]), Rule::ReadersAndMembers),
+        api(
+            "letter_save",
+            form(&[
+                ("org_id", b1),
+                ("year", "2026"),
+                ("title", ""),
+                ("body", ""),
+            ]),
+            Rule::Organisers,
+        ),
+        api(
+            "letter_decide",
+            form(&[
+                ("org_id", b1),
+                ("year", "2026"),
+                ("approve", "true"),
+                ("comment", ""),
+            ]),
+            Rule::SchoolAdmin,
+        ),
+        api(
+            "letter_publish",
+            form(&[("org_id", b1), ("year", "2026")]),
+            Rule::Organisers,
+        ),
+        api(
+            "letter_public",
+            form(&[("token", "00000000000000000000000000000000")]),
+            Rule::Anyone,
+        ),
         api(
             "plan_save",
             form(&[
@@ -729,6 +760,21 @@ fn rows(t: &Things) -> Vec<Row> {
             "/branch/{id}/rating",
             format!("/branch/{b1}/rating"),
             Rule::ReadersAndMembers,
+        ),
+        page(
+            "/branch/{id}/letter",
+            format!("/branch/{b1}/letter"),
+            Rule::ReadersAndMembers,
+        ),
+        page(
+            "/public/letter/{token}",
+            "/public/letter/00000000000000000000000000000000".into(),
+            Rule::Anyone,
+        ),
+        page(
+            "/public/letter/{token}/poster",
+            "/public/letter/00000000000000000000000000000000/poster".into(),
+            Rule::Anyone,
         ),
         page(
             "/branch/{id}/plan",

@@ -67,7 +67,7 @@ fn PlanBody(view: PlanView) -> impl IntoView {
         <Title text=format!("{title} · 星旗")/>
         <TopBar user=view.viewer.clone()/>
         <main class="page plan-page">
-            <p class="crumbs"><a href=rating>"← 本年度评定"</a></p>
+            <p class="crumbs"><a href=rating>"← 本年度评定"</a>" · "<a href=format!("/branch/{}/letter?year={}", view.org_id, view.year)>"承诺书"</a></p>
             <h1>{title}</h1>
             <section class="card" aria-labelledby="plan-state-h">
                 <h2 id="plan-state-h">"方案状态"</h2>

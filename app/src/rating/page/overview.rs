@@ -116,6 +116,10 @@ fn Row(r: OverviewRow, year: i32) -> impl IntoView {
                     ),
                 }}
             </p>
+            <p>
+                <a href=format!("/branch/{}/letter?year={year}", r.branch_id)>"承诺书"</a>"："
+                {r.letter.map_or("尚未起草", |l| l.label())}
+            </p>
             <ul class="criteria">
                 {r.satisfaction.into_iter().map(|(name, state, figure, detail)| view! {
                     <li>

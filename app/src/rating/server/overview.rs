@@ -100,6 +100,7 @@ pub async fn overview(
             plan: crate::branch::plan_todos::plan_tasks(db, &branch.id, year)
                 .await?
                 .map(|p| (p.state, p.progress(today))),
+            letter: letter_state(db, &branch.id, year).await?,
         });
     }
     let ids: Vec<&str> = branches.iter().map(|b| b.id.as_str()).collect();
@@ -110,4 +111,21 @@ pub async fn overview(
         rows,
         more: total.saturating_sub(MAX_BRANCHES),
     })
+}
+
+/// The state of `org_id`'s commitment letter of `year`, if drafted.
+async fn letter_state(
+    db: &Db,
+    org_id: &str,
+    year: i32,
+) -> Result<Option<crate::domain::letter::LetterState>, AppError> {
+    let state: Option<String> =
+        sqlx::query_scalar("SELECT state FROM letters WHERE org_id = $1 AND year = $2")
+            .bind(org_id)
+            .bind(year)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(state
+        .as_deref()
+        .and_then(crate::domain::letter::LetterState::parse))
 }

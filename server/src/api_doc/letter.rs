@@ -1,0 +1,43 @@
+//! The commitment letters' server functions in the OpenAPI description.
+
+use super::Kind::{Flag, Number, Optional, Text, Year};
+use super::ServerFn;
+
+pub(crate) const SERVER_FNS: &[ServerFn] = &[
+    ServerFn {
+        endpoint: "letter",
+        summary: "The commitment letter (承诺书) of a branch or a 总支: its state, current draft, public address, trail",
+        fields: &[&[("org_id", Text), ("year", Year)]],
+    },
+    ServerFn {
+        endpoint: "letter_save",
+        summary: "The organisers save the letter, and with `submit` submit it for approval",
+        fields: &[&[
+            ("org_id", Text),
+            ("year", Number),
+            ("title", Text),
+            ("body", Text),
+            ("submit", Optional),
+        ]],
+    },
+    ServerFn {
+        endpoint: "letter_decide",
+        summary: "The 总支 (for a 总支's own letter, the bureau's admin) approves a submitted letter or returns it with a comment",
+        fields: &[&[
+            ("org_id", Text),
+            ("year", Number),
+            ("approve", Flag),
+            ("comment", Text),
+        ]],
+    },
+    ServerFn {
+        endpoint: "letter_publish",
+        summary: "The organisers publish an approved letter: its public address and poster show it",
+        fields: &[&[("org_id", Text), ("year", Number)]],
+    },
+    ServerFn {
+        endpoint: "letter_public",
+        summary: "A published letter for anyone, with its earlier published versions",
+        fields: &[&[("token", Text)]],
+    },
+];

@@ -1,0 +1,204 @@
+//! Commitment letters (issue 11 point 3) on both backends: drafted and submitted by the branch,
+//! returned and approved by the 总支, published by the branch; the public page and the poster
+//! need no account and no script, show only what was published, and keep the earlier published
+//! version when the letter changes; who may do what.
+
+use crate::common;
+
+use app::db::{Db, now_ms};
+use app::domain::letter::LetterState;
+use app::domain::time::year_of;
+use app::error::AppError;
+use app::letter::server::{decide, publish, save, view};
+use common::{fixture, serve};
+use reqwest::StatusCode;
+
+const TITLE: &str = "第一党支部创五星争红旗承诺书";
+const BODY: &str = "一、每月开展主题党日，党员参与率不低于 90%。\n二、结对帮扶困难学生 12 名。";
+
+async fn get(base: &str, path: &str) -> (StatusCode, String) {
+    let res = common::client()
+        .get(format!("{base}{path}"))
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+async fn a_letter_is_approved_published_and_read_by_anyone(db: &Db) {
+    let f = fixture(db).await;
+    let now = now_ms();
+    let year = year_of(now);
+    let base = serve(db).await;
+    // The seed's shape to start from; a member reads, another branch does not.
+    let v = view(db, &f.sec1, &f.branch1, None, now).await.unwrap();
+    assert!(v.record.is_none() && v.may_edit && v.title.contains("承诺书"));
+    assert!(
+        !view(db, &f.m1a, &f.branch1, None, now)
+            .await
+            .unwrap()
+            .may_edit
+    );
+    assert_eq!(
+        view(db, &f.m2a, &f.branch1, None, now).await.unwrap_err(),
+        AppError::Forbidden
+    );
+    assert_eq!(
+        save(db, &f.m1a, &f.branch1, year, (TITLE, BODY), true, now).await,
+        Err(AppError::Forbidden)
+    );
+    assert!(matches!(
+        save(db, &f.sec1, &f.branch1, year, (TITLE, " "), true, now).await,
+        Err(AppError::Invalid(m)) if m.contains("承诺内容")
+    ));
+    save(db, &f.sec1, &f.branch1, year, (TITLE, BODY), true, now)
+        .await
+        .unwrap();
+    // Not public before the 总支 approves; a secretary cannot approve.
+    assert!(matches!(
+        publish(db, &f.sec1, &f.branch1, year, now).await,
+        Err(AppError::Invalid(m)) if m.contains("审批后")
+    ));
+    assert_eq!(
+        decide(db, &f.sec1, &f.branch1, year, true, "", now).await,
+        Err(AppError::Forbidden)
+    );
+    decide(db, &f.admin, &f.branch1, year, false, "请写明完成时限", now)
+        .await
+        .unwrap();
+    let r = view(db, &f.sec1, &f.branch1, None, now)
+        .await
+        .unwrap()
+        .record
+        .unwrap();
+    assert_eq!(
+        (r.state, r.comment.as_str()),
+        (LetterState::Returned, "请写明完成时限")
+    );
+    let body = format!("{BODY}\n（12 月底前完成）");
+    save(db, &f.sec1, &f.branch1, year, (TITLE, &body), true, now)
+        .await
+        .unwrap();
+    decide(db, &f.admin, &f.branch1, year, true, "", now)
+        .await
+        .unwrap();
+    assert_eq!(
+        publish(db, &f.m1a, &f.branch1, year, now).await,
+        Err(AppError::Forbidden)
+    );
+    let path = publish(db, &f.sec1, &f.branch1, year, now).await.unwrap();
+    let r = view(db, &f.m1a, &f.branch1, None, now)
+        .await
+        .unwrap()
+        .record
+        .unwrap();
+    assert_eq!(r.state, LetterState::Published);
+    assert_eq!(r.public_path.as_deref(), Some(path.as_str()));
+
+    // Anyone reads it, without an account and without the app's scripts.
+    let (status, page) = get(&base, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(TITLE) && page.contains("12 月底前完成"),
+        "{page}"
+    );
+    assert!(!page.contains(".wasm"), "no wasm on the public page");
+    assert!(!page.contains("历次公开的版本"), "no history yet");
+    let (status, poster) = get(&base, &format!("{path}/poster")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(poster.contains("<svg") && poster.contains("扫码查看承诺书全文"));
+    assert_eq!(
+        get(&base, "/public/letter/0123456789abcdef0123456789abcdef")
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&base, "/public/letter/nonsense").await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // Changed after publishing: the public page keeps the published version until the new
+    // one is approved and published, then shows both.
+    let new_title = format!("{TITLE}（修订）");
+    save(
+        db,
+        &f.sec1,
+        &f.branch1,
+        year,
+        (&new_title, &body),
+        true,
+        now,
+    )
+    .await
+    .unwrap();
+    let (_, page) = get(&base, &path).await;
+    assert!(!page.contains("（修订）"), "the draft is not public");
+    decide(db, &f.admin, &f.branch1, year, true, "", now)
+        .await
+        .unwrap();
+    assert_eq!(
+        publish(db, &f.sec1, &f.branch1, year, now).await.unwrap(),
+        path
+    );
+    let (_, page) = get(&base, &path).await;
+    assert!(page.contains("（修订）"));
+    assert!(page.contains("历次公开的版本"));
+    assert!(page.contains(&format!("公开：{TITLE}<")), "{page}");
+    // The 总支's dashboard shows each letter's state.
+    let overview = common::sign_in(&base, "admin")
+        .await
+        .get(format!("{base}/rating"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(overview.contains("已公开"), "branch 1's letter");
+    assert!(overview.contains("尚未起草"), "branch 2's letter");
+}
+
+async fn a_general_branchs_letter_is_approved_by_the_bureau(db: &Db) {
+    let f = fixture(db).await;
+    let now = now_ms();
+    let year = year_of(now);
+    common::bureau(db, &[&f.school], "bviewer", "badmin").await;
+    let badmin = app::auth::server::sign_in(
+        db,
+        "badmin",
+        app::auth::server::Password::new(common::PASSWORD),
+        60_000,
+    )
+    .await
+    .unwrap()
+    .1;
+    save(
+        db,
+        &f.admin,
+        &f.school,
+        year,
+        ("总支承诺书", BODY),
+        true,
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        decide(db, &f.admin, &f.school, year, true, "", now).await,
+        Err(AppError::Forbidden)
+    );
+    decide(db, &badmin, &f.school, year, true, "", now)
+        .await
+        .unwrap();
+    publish(db, &f.admin, &f.school, year, now).await.unwrap();
+    assert_eq!(
+        view(db, &f.sec1, &f.school, None, now).await.unwrap_err(),
+        AppError::Forbidden
+    );
+}
+
+on_both_backends!(
+    a_letter_is_approved_published_and_read_by_anyone,
+    a_general_branchs_letter_is_approved_by_the_bureau,
+);
