@@ -78,9 +78,100 @@ pub fn seed(org_name: &str, year: i32) -> (String, String) {
     )
 }
 
+/// Longest public feedback, and shortest.
+pub const MAX_FEEDBACK_CHARS: usize = 500;
+pub const MIN_FEEDBACK_CHARS: usize = 5;
+/// A feedback form is refused when sent sooner than this after the page was served (a script,
+/// not a person typing) or later than [`STAMP_MAX_AGE_MS`] (a stale or replayed form).
+pub const STAMP_MIN_AGE_MS: i64 = 3_000;
+pub const STAMP_MAX_AGE_MS: i64 = 24 * 3_600_000;
+
+/// Public feedback, trimmed and checked against what spam looks like without any outside
+/// service: a length a person writes, at most one link, not one character repeated, not a
+/// wall of Latin letters on a Chinese page. Returns the text or why it is refused.
+pub fn feedback_checked(body: &str) -> Result<String, String> {
+    let body = body.trim();
+    let chars = body.chars().count();
+    if !(MIN_FEEDBACK_CHARS..=MAX_FEEDBACK_CHARS).contains(&chars) {
+        return Err(format!(
+            "留言请写 {MIN_FEEDBACK_CHARS} 至 {MAX_FEEDBACK_CHARS} 字"
+        ));
+    }
+    let lower = body.to_lowercase();
+    let links = lower.matches("http://").count()
+        + lower.matches("https://").count()
+        + lower.matches("www.").count();
+    if links > 1 {
+        return Err("留言中最多包含一个链接".into());
+    }
+    let mut distinct: Vec<char> = body.chars().filter(|c| !c.is_whitespace()).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() < 3 {
+        return Err("留言内容无效".into());
+    }
+    let han = body
+        .chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .count();
+    let latin = body.chars().filter(char::is_ascii_alphabetic).count();
+    if han == 0 && latin > 40 {
+        return Err("请用中文留言".into());
+    }
+    Ok(body.to_owned())
+}
+
+/// Whether a form served at `issued_ms` may be sent at `now`, or why not.
+pub fn stamp_age_ok(issued_ms: i64, now: i64) -> Result<(), String> {
+    let age = now - issued_ms;
+    if age < STAMP_MIN_AGE_MS {
+        return Err("提交太快了，请稍等几秒再提交".into());
+    }
+    if age > STAMP_MAX_AGE_MS {
+        return Err("页面已过期，请刷新后重新填写".into());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn feedback_that_looks_like_spam_is_refused_with_the_reason() {
+        assert_eq!(
+            feedback_checked("  希望多开展家校共建活动。 ").unwrap(),
+            "希望多开展家校共建活动。"
+        );
+        assert!(feedback_checked("好").unwrap_err().contains("5 至 500"));
+        assert!(feedback_checked(&"很".repeat(501)).is_err());
+        assert!(feedback_checked(&"谢谢老师".repeat(125)).is_ok());
+        let two_links = "看这里 http://a.example 和 https://b.example";
+        assert!(
+            feedback_checked(two_links)
+                .unwrap_err()
+                .contains("一个链接")
+        );
+        assert!(feedback_checked("见 https://a.example 的通知").is_ok());
+        assert!(
+            feedback_checked("啊啊啊啊啊啊")
+                .unwrap_err()
+                .contains("无效")
+        );
+        let latin = "buy cheap watches online now best prices guaranteed today";
+        assert!(feedback_checked(latin).unwrap_err().contains("中文"));
+        assert!(feedback_checked("OK, 谢谢老师们的付出 and 辛苦").is_ok());
+    }
+
+    #[test]
+    fn a_form_sent_too_soon_or_too_late_is_refused() {
+        let t = 1_000_000_000;
+        assert!(stamp_age_ok(t, t + 2_999).is_err());
+        assert!(stamp_age_ok(t, t + 3_000).is_ok());
+        assert!(stamp_age_ok(t, t + STAMP_MAX_AGE_MS).is_ok());
+        assert!(stamp_age_ok(t, t + STAMP_MAX_AGE_MS + 1).is_err());
+        assert!(stamp_age_ok(t, t - 1).is_err(), "from the future");
+    }
 
     #[test]
     fn a_letter_needs_a_title_and_text_within_bounds() {

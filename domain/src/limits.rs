@@ -25,10 +25,12 @@ pub enum Bucket {
     PushAddress,
     /// Sync pushes by one signed-in account.
     PushAccount,
+    /// Public feedback on commitment letters from one address.
+    FeedbackAddress,
 }
 
 impl Bucket {
-    pub const ALL: [Bucket; 8] = [
+    pub const ALL: [Bucket; 9] = [
         Bucket::SignInAddress,
         Bucket::SignInAccount,
         Bucket::InviteAddress,
@@ -37,6 +39,7 @@ impl Bucket {
         Bucket::CodeAddress,
         Bucket::PushAddress,
         Bucket::PushAccount,
+        Bucket::FeedbackAddress,
     ];
 
     /// The name in `XINGQI_RATE_LIMITS` and in the database.
@@ -50,6 +53,7 @@ impl Bucket {
             Bucket::CodeAddress => "code_address",
             Bucket::PushAddress => "push_address",
             Bucket::PushAccount => "push_account",
+            Bucket::FeedbackAddress => "feedback_address",
         }
     }
 
@@ -71,6 +75,7 @@ impl Bucket {
             Bucket::CodeAddress => Limit::new(60, minutes(10)),
             Bucket::PushAddress => Limit::new(1200, minutes(10)),
             Bucket::PushAccount => Limit::new(300, minutes(10)),
+            Bucket::FeedbackAddress => Limit::new(10, minutes(60)),
         }
     }
 }

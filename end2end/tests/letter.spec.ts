@@ -44,6 +44,34 @@ test('a letter is approved, published and read by anyone from its QR link', asyn
   await visitor.goto(qrLink!);
   await expect(visitor.getByRole('heading', { name: /第四党支部.*承诺书/ })).toBeVisible();
   await expect(visitor.getByText('建立党员结对帮扶机制')).toBeVisible();
+  // The visitor leaves feedback: no account, no JavaScript. A person takes a few seconds to
+  // write; a form sent at once is refused as a script's.
+  const feedback = '建议结对帮扶名单在校门口公示。';
+  await visitor.getByLabel(/您的意见或建议/).fill(feedback);
+  await visitor.waitForTimeout(3_500);
+  await visitor.getByRole('button', { name: '提交留言' }).click();
+  await expect(visitor.getByRole('status')).toContainText('留言已收到，经审核后公开');
+  await expect(visitor.getByText(feedback)).toHaveCount(0);
+
+  // The secretary replies; the 总支 approves the feedback and the reply; the public sees both.
+  await page.goto(letterUrl);
+  const item = page.getByRole('article', { name: /的留言$/ });
+  await item.getByLabel('回复').fill('谢谢建议，下周公示。');
+  await item.getByRole('button', { name: '保存回复' }).click();
+  await expect(item).toContainText('回复待审核');
+  const context2 = await browser.newContext();
+  const admin2 = await context2.newPage();
+  await signIn(admin2, 'admin', /\/branch$/);
+  await admin2.goto(letterUrl);
+  const theirs = admin2.getByRole('article', { name: /的留言$/ });
+  await theirs.getByRole('button', { name: '公开留言' }).click();
+  await expect(theirs).toContainText('已公开');
+  await theirs.getByRole('button', { name: '公开回复' }).click();
+  await expect(theirs).toContainText('回复已公开');
+  await context2.close();
+  await visitor.reload();
+  await expect(visitor.getByText(feedback)).toBeVisible();
+  await expect(visitor.getByText('回复：谢谢建议，下周公示。')).toBeVisible();
   await scanner.close();
 
   // With JavaScript on (axe needs it), the public page has no serious accessibility issue.

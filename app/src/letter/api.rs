@@ -83,7 +83,68 @@ pub async fn load_public_letter(token: String) -> Result<PublicLetter, AppError>
     let state = crate::state::app_state()?;
     let headers: http::HeaderMap = leptos_axum::extract().await.unwrap_or_default();
     let origin = crate::survey::server::origin_of(&state.config, &headers);
-    super::server::public(&state.db, &token, &origin)
+    super::public::public(&state.db, &token, &origin, crate::db::now_ms())
+        .await
+        .map_err(AppError::respond)
+}
+
+/// Anyone leaves feedback on a published letter: no account; `stamp` is the form's, `website`
+/// the field a person leaves empty. Counted against the address's limit.
+#[server(endpoint = "letter_feedback_send")]
+pub async fn send_feedback(
+    token: String,
+    body: String,
+    stamp: String,
+    website: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::limits::Bucket;
+    let state = crate::state::app_state()?;
+    let now = crate::db::now_ms();
+    let client = crate::guard::ClientAddr::of_context(&state.config.trusted_proxies);
+    crate::guard::count(
+        &state.db,
+        &state.config.limits,
+        Bucket::FeedbackAddress,
+        &client.0,
+        now,
+    )
+    .await
+    .map_err(AppError::respond)?;
+    let sent = super::feedback::Sent {
+        token: &token,
+        body: &body,
+        stamp: &stamp,
+        trap: website.as_deref().unwrap_or(""),
+    };
+    super::feedback::send(&state.db, &sent, now)
+        .await
+        .map_err(AppError::respond)?;
+    leptos_axum::redirect(&format!(
+        "{}?sent=1#feedback",
+        super::server::public_path(&token)
+    ));
+    Ok(())
+}
+
+/// The organisers reply to a feedback (a changed reply awaits approval again).
+#[server(endpoint = "letter_feedback_reply")]
+pub async fn reply_feedback(id: String, reply: String) -> Result<(), AppError> {
+    let (state, viewer) = context().await?;
+    super::feedback::reply(&state.db, &viewer, &id, &reply, crate::db::now_ms())
+        .await
+        .map_err(AppError::respond)
+}
+
+/// The 总支 shows or hides a feedback on the public page (`part`: `feedback` or `reply`).
+#[server(endpoint = "letter_feedback_decide")]
+pub async fn decide_feedback(id: String, part: String, show: bool) -> Result<(), AppError> {
+    let (state, viewer) = context().await?;
+    let reply = match part.as_str() {
+        "feedback" => false,
+        "reply" => true,
+        _ => return Err(AppError::Invalid("part 应为 feedback 或 reply".into()).respond()),
+    };
+    super::feedback::decide(&state.db, &viewer, &id, reply, show)
         .await
         .map_err(AppError::respond)
 }

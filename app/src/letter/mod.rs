@@ -5,7 +5,11 @@
 //! letter changed after publishing shows its earlier published versions on the public page.
 
 mod api;
+#[cfg(feature = "ssr")]
+pub mod feedback;
 mod page;
+#[cfg(feature = "ssr")]
+pub mod public;
 #[cfg(feature = "ssr")]
 pub mod server;
 
@@ -32,6 +36,21 @@ pub struct LetterView {
     pub body: String,
     /// Every step, newest first: "2026-03-01 10:00 · 王书记 · 公开（第 2 版）".
     pub trail: Vec<String>,
+    /// The public's feedback on the published letter, with the branch's replies.
+    pub feedback: Vec<FeedbackItem>,
+}
+
+/// One piece of public feedback as the organisation and the 总支 see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackItem {
+    pub id: String,
+    /// The day it came (nothing finer is kept).
+    pub received_on: String,
+    pub body: String,
+    /// Approved for the public page.
+    pub shown: bool,
+    pub reply: Option<String>,
+    pub reply_shown: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,4 +77,8 @@ pub struct PublicLetter {
     /// The page's full address (for the poster's QR code).
     pub url: String,
     pub path: String,
+    /// Approved feedback: (day, text, approved reply).
+    pub feedback: Vec<(String, String, Option<String>)>,
+    /// The signed stamp the feedback form carries.
+    pub stamp: String,
 }

@@ -40,4 +40,24 @@ pub(crate) const SERVER_FNS: &[ServerFn] = &[
         summary: "A published letter for anyone, with its earlier published versions",
         fields: &[&[("token", Text)]],
     },
+    ServerFn {
+        endpoint: "letter_feedback_send",
+        summary: "Anyone leaves feedback on a published letter (no account; rate-limited per address; `stamp` from the public page, `website` left empty)",
+        fields: &[&[
+            ("token", Text),
+            ("body", Text),
+            ("stamp", Text),
+            ("website", Optional),
+        ]],
+    },
+    ServerFn {
+        endpoint: "letter_feedback_reply",
+        summary: "The organisers reply to a feedback (shown once the 总支 approves it)",
+        fields: &[&[("id", Text), ("reply", Text)]],
+    },
+    ServerFn {
+        endpoint: "letter_feedback_decide",
+        summary: "The 总支 shows or hides a feedback (`part`: feedback) or its reply (`part`: reply) on the public page",
+        fields: &[&[("id", Text), ("part", Text), ("show", Flag)]],
+    },
 ];

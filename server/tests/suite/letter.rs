@@ -198,7 +198,160 @@ async fn a_general_branchs_letter_is_approved_by_the_bureau(db: &Db) {
     );
 }
 
+/// Publishes branch 1's letter and returns its token.
+async fn published(db: &Db, f: &common::Fixture) -> String {
+    let (now, year) = (now_ms(), year_of(now_ms()));
+    save(db, &f.sec1, &f.branch1, year, (TITLE, BODY), true, now)
+        .await
+        .unwrap();
+    decide(db, &f.admin, &f.branch1, year, true, "", now)
+        .await
+        .unwrap();
+    let path = publish(db, &f.sec1, &f.branch1, year, now).await.unwrap();
+    path.rsplit('/').next().unwrap().to_owned()
+}
+
+fn sent<'a>(
+    token: &'a str,
+    body: &'a str,
+    stamp: &'a str,
+    trap: &'a str,
+) -> app::letter::feedback::Sent<'a> {
+    app::letter::feedback::Sent {
+        token,
+        body,
+        stamp,
+        trap,
+    }
+}
+
+async fn the_public_leaves_feedback_the_branch_replies_the_general_branch_decides(db: &Db) {
+    use app::letter::feedback::{decide as show, reply, send, stamp};
+    let f = fixture(db).await;
+    let token = published(db, &f).await;
+    let now = now_ms();
+    let base = serve(db).await;
+    let good = stamp(db, &token, now - 10_000).await.unwrap();
+    let body = "希望支部多组织党员到社区开展志愿服务。";
+    // What a script does is refused with the reason: the hidden field filled, a form sent at
+    // once, a forged or missing stamp, spam-like text.
+    let refused = |r: Result<(), AppError>, part: &str| match r {
+        Err(AppError::Invalid(m)) => assert!(m.contains(part), "{m} should say {part}"),
+        other => panic!("expected a refusal saying {part}, got {other:?}"),
+    };
+    refused(
+        send(db, &sent(&token, body, &good, "http://spam"), now).await,
+        "未能提交",
+    );
+    let fresh = stamp(db, &token, now - 1_000).await.unwrap();
+    refused(
+        send(db, &sent(&token, body, &fresh, ""), now).await,
+        "提交太快",
+    );
+    refused(
+        send(db, &sent(&token, body, "1.abc", ""), now).await,
+        "表单已失效",
+    );
+    refused(
+        send(db, &sent(&token, body, "", ""), now).await,
+        "表单已失效",
+    );
+    refused(
+        send(db, &sent(&token, "好", &good, ""), now).await,
+        "5 至 500",
+    );
+    let other_letter = stamp(db, "0123456789abcdef0123456789abcdef", now - 10_000)
+        .await
+        .unwrap();
+    refused(
+        send(db, &sent(&token, body, &other_letter, ""), now).await,
+        "表单已失效",
+    );
+    send(db, &sent(&token, body, &good, ""), now).await.unwrap();
+    refused(
+        send(db, &sent(&token, body, &good, ""), now).await,
+        "已经收到",
+    );
+    // Stored without anything about the sender: a random id and the day.
+    let (id, day): (String, String) = sqlx::query_as("SELECT id, received_on FROM letter_feedback")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(uuid::Uuid::parse_str(&id).unwrap().get_version_num(), 4);
+    assert_eq!(day.len(), 10);
+    // Not public until the 总支 approves it.
+    let public = |base: String, token: String| async move {
+        get(&base, &format!("/public/letter/{token}")).await.1
+    };
+    assert!(!public(base.clone(), token.clone()).await.contains(body));
+    assert_eq!(
+        reply(db, &f.m1a, &id, "谢谢建议", now).await,
+        Err(AppError::Forbidden)
+    );
+    reply(db, &f.sec1, &id, "谢谢建议，已列入下季度计划。", now)
+        .await
+        .unwrap();
+    assert_eq!(
+        show(db, &f.sec1, &id, false, true).await,
+        Err(AppError::Forbidden)
+    );
+    show(db, &f.admin, &id, false, true).await.unwrap();
+    let page = public(base.clone(), token.clone()).await;
+    assert!(page.contains(body), "the feedback, approved");
+    assert!(!page.contains("已列入下季度计划"), "the reply, not yet");
+    show(db, &f.admin, &id, true, true).await.unwrap();
+    assert!(
+        public(base.clone(), token.clone())
+            .await
+            .contains("已列入下季度计划")
+    );
+    // The branch's page lists it for its readers, not for another branch.
+    let v = view(db, &f.m1a, &f.branch1, None, now).await.unwrap();
+    assert_eq!(v.feedback.len(), 1);
+    assert!(v.feedback[0].shown && v.feedback[0].reply_shown);
+}
+
+async fn feedback_over_http_is_limited_per_address(db: &Db) {
+    let f = fixture(db).await;
+    let token = published(db, &f).await;
+    let base = serve(db).await;
+    let page = get(&base, &format!("/public/letter/{token}")).await.1;
+    assert!(page.contains("提交留言") && page.contains(r#"name="stamp""#));
+    let visitor = common::client();
+    let post = |body: String| {
+        let visitor = visitor.clone();
+        let url = format!("{base}/api/letter_feedback_send");
+        let token = token.clone();
+        async move {
+            visitor
+                .post(url)
+                .form(&[
+                    ("token", token),
+                    ("body", body),
+                    ("stamp", "0.forged".to_owned()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // Ten refused tries count too; the eleventh is over the limit.
+    for i in 0..10 {
+        assert_eq!(
+            post(format!("第 {i} 条留言内容")).await,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    assert_eq!(
+        post("第 11 条留言内容".into()).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
 on_both_backends!(
     a_letter_is_approved_published_and_read_by_anyone,
     a_general_branchs_letter_is_approved_by_the_bureau,
+    the_public_leaves_feedback_the_branch_replies_the_general_branch_decides,
+    feedback_over_http_is_limited_per_address,
 );

@@ -125,6 +125,8 @@ struct Things {
     import: String,
     leave: String,
     evidence_file: String,
+    /// A public feedback on the first branch's letter.
+    feedback: String,
 }
 
 async fn things(db: &Db, base: &str) -> Things {
@@ -188,6 +190,16 @@ async fn things(db: &Db, base: &str) -> Things {
         .fetch_one(db.pool())
         .await
         .unwrap();
+    let feedback = uuid::Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO letter_feedback (id, org_id, year, body, received_on) \
+         VALUES ($1, $2, 2026, '矩阵测试的留言', '2026-01-01')",
+    )
+    .bind(&feedback)
+    .bind(&f.branch1)
+    .execute(db.pool())
+    .await
+    .unwrap();
     let leave = common::v7();
     app::records::push(
         db,
@@ -206,6 +218,7 @@ async fn things(db: &Db, base: &str) -> Things {
         import,
         leave: leave.to_string(),
         evidence_file,
+        feedback,
     }
 }
 
@@ -603,6 +616,25 @@ fn rows(t: &Things) -> Vec<Row> {
             "letter_publish",
             form(&[("org_id", b1), ("year", "2026")]),
             Rule::Organisers,
+        ),
+        api(
+            "letter_feedback_send",
+            form(&[
+                ("token", "00000000000000000000000000000000"),
+                ("body", "矩阵测试的留言"),
+                ("stamp", "0.0"),
+            ]),
+            Rule::Anyone,
+        ),
+        api(
+            "letter_feedback_reply",
+            form(&[("id", &t.feedback), ("reply", "矩阵回复")]),
+            Rule::Organisers,
+        ),
+        api(
+            "letter_feedback_decide",
+            form(&[("id", &t.feedback), ("part", "feedback"), ("show", "false")]),
+            Rule::SchoolAdmin,
         ),
         api(
             "letter_public",

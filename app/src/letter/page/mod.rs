@@ -2,6 +2,8 @@
 //! page and A4 poster. The public pages are rendered without the app's scripts (see the shell:
 //! `/public/` pages carry no wasm), so they open fast in WeChat on a weak signal.
 
+mod feedback;
+
 use super::{
     DecideLetter, LetterView, PublicLetter, PublishLetter, SaveLetter, load_letter,
     load_public_letter,
@@ -80,7 +82,7 @@ fn LetterBody(view: LetterView) -> impl IntoView {
                 <h2 id="letter-state-h">"承诺书状态"</h2>
                 <p>{status}</p>
                 {comment.map(|c| view! { <p class="alert alert-error">{c}</p> })}
-                {public.map(|p| view! {
+                {public.clone().map(|p| view! {
                     <p>"公开地址："<a href=p.clone()>{p.clone()}</a>" · "<a href=format!("{p}/poster")>"打印海报（含二维码）"</a></p>
                 })}
             </section>
@@ -126,6 +128,9 @@ fn LetterBody(view: LetterView) -> impl IntoView {
                     </article>
                 }.into_any()
             }}
+            {(public.is_some() || !view.feedback.is_empty()).then(|| view! {
+                <feedback::FeedbackSection items=view.feedback.clone() may_reply=view.may_edit may_decide=view.may_decide/>
+            })}
             <details class="card">
                 <summary>{format!("承诺书记录（{} 条）", view.trail.len())}</summary>
                 <ul class="trail">{view.trail.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
@@ -169,6 +174,12 @@ pub fn PublicLetterPage() -> impl IntoView {
 #[component]
 fn PublicBody(letter: PublicLetter) -> impl IntoView {
     let changed = !letter.history.is_empty();
+    let token = letter
+        .path
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     view! {
         <Title text=format!("{} · 承诺书", letter.org_name)/>
         <main class="page public-letter">
@@ -178,6 +189,7 @@ fn PublicBody(letter: PublicLetter) -> impl IntoView {
                 <p class="prewrap">{letter.body}</p>
                 <p class="hint-left">{format!("公开于 {}", letter.published_at)}{changed.then_some("（修改后重新公开）")}</p>
             </article>
+            <feedback::PublicFeedback token=token feedback=letter.feedback stamp=letter.stamp/>
             {changed.then(|| view! {
                 <section class="card" aria-labelledby="history-h">
                     <h2 id="history-h">"历次公开的版本"</h2>
