@@ -1,5 +1,6 @@
-//! What the annual plan puts on a to-do list: its overdue rectification tasks, and — while the
-//! 争创活动 asks for the plan (查找问题) — the plan itself until it is submitted. Read straight
+//! What the annual plan puts on a to-do list: its overdue rectification tasks, and what the
+//! 争创活动's current phase asks for until it is answered (查找问题: the plan submitted;
+//! 公开承诺: the letter published). Read straight
 //! from the plan's tables (the plan's pages sit above this layer).
 
 use crate::db::Db;
@@ -84,15 +85,25 @@ pub async fn plan_todos(
         .as_ref()
         .is_some_and(|p| matches!(p.state, PlanState::Submitted | PlanState::Approved));
     if let Some(drive) = drive {
-        let asks_for_plan = matches!(
-            drive.at(today),
-            Place::In { phase, .. } if phase.kind == PhaseKind::FindProblems
-        );
-        if !(asks_for_plan && plan_in) {
+        let kind = match drive.at(today) {
+            Place::In { phase, .. } => Some(phase.kind),
+            _ => None,
+        };
+        // What the phase asks for is answered: the plan submitted (查找问题), the letter
+        // published (公开承诺).
+        let answered = match kind {
+            Some(PhaseKind::FindProblems) => plan_in,
+            Some(PhaseKind::Commit) => letter_published(db, org_id, year).await?,
+            _ => false,
+        };
+        if !answered {
             out.extend(crate::domain::todo::drive_phase(drive, today).map(|mut t| {
-                if asks_for_plan {
-                    t.href = Some(href.clone());
-                }
+                t.href = match kind {
+                    Some(PhaseKind::FindProblems | PhaseKind::Rectify) => Some(href.clone()),
+                    Some(PhaseKind::Commit) => Some(format!("/branch/{org_id}/letter?year={year}")),
+                    Some(PhaseKind::Rating) => Some(format!("/branch/{org_id}/rating?year={year}")),
+                    None => None,
+                };
                 t
             }));
         }
@@ -107,6 +118,58 @@ pub async fn plan_todos(
                 ),
                 href: Some(format!("{href}#task-{}", task.id)),
             });
+        }
+    }
+    Ok(out)
+}
+
+/// Whether `org_id`'s commitment letter of `year` is public.
+async fn letter_published(db: &Db, org_id: &str, year: i32) -> Result<bool, AppError> {
+    let published: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM letters WHERE org_id = $1 AND year = $2 \
+         AND published_version IS NOT NULL",
+    )
+    .bind(org_id)
+    .bind(year)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(published > 0)
+}
+
+/// The 总支's to-do lines about plans and letters: each branch's overdue tasks, plans and
+/// letters waiting for its approval, and its own plan's overdue tasks. `branches`: (id, name).
+pub async fn general_todos(
+    db: &Db,
+    school_id: &str,
+    branches: &[(&str, &str)],
+    today: NaiveDate,
+) -> Result<Vec<Todo>, AppError> {
+    let year = chrono::Datelike::year(&today);
+    let mut out = plan_todos(db, school_id, None, today).await?;
+    for (id, name) in branches {
+        for mut t in plan_todos(db, id, None, today).await? {
+            t.text = format!("{name}：{}", t.text);
+            out.push(t);
+        }
+        for (table, what, page) in [
+            ("plans", "年度争创方案", "plan"),
+            ("letters", "承诺书", "letter"),
+        ] {
+            let waiting: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT COUNT(*) FROM {table} WHERE org_id = $1 AND year = $2 \
+                 AND state = 'submitted'"
+            )))
+            .bind(*id)
+            .bind(year)
+            .fetch_one(db.pool())
+            .await?;
+            if waiting > 0 {
+                out.push(Todo {
+                    urgency: Urgency::Open,
+                    text: format!("{name}的{what}已提交，等待总支审批"),
+                    href: Some(format!("/branch/{id}/{page}?year={year}")),
+                });
+            }
         }
     }
     Ok(out)

@@ -356,6 +356,16 @@ pub async fn branches_year(
             );
         }
     }
+    if current
+        && viewer.role == crate::domain::role::Role::Admin
+        && let Some(today) = crate::domain::time::date_of(now)
+    {
+        let named: Vec<_> = readable
+            .iter()
+            .map(|b| (b.id.as_str(), b.name.as_str()))
+            .collect();
+        todos.extend(super::plan_todos::general_todos(db, &viewer.org_id, &named, today).await?);
+    }
     let ids: Vec<&str> = readable.iter().map(|b| b.id.as_str()).collect();
     // The 总支's closing of the year; a bureau reads each school's on its branches' pages.
     let closing = match readable.first().and_then(|b| b.parent_id.clone()) {

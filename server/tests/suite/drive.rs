@@ -129,6 +129,24 @@ async fn the_general_branch_sets_its_drive_and_every_page_says_where_today_falls
         "{:?}",
         o.todos
     );
+    // Once the branch's letter is public, the phase asks nothing more of it.
+    let year = year_of(now);
+    let letter = ("第一党支部承诺书", "一、每月开展主题党日。");
+    app::letter::server::save(db, &f.sec1, &f.branch1, year, letter, true, now)
+        .await
+        .unwrap();
+    app::letter::server::decide(db, &f.admin, &f.branch1, year, true, "", now)
+        .await
+        .unwrap();
+    app::letter::server::publish(db, &f.sec1, &f.branch1, year, now)
+        .await
+        .unwrap();
+    let o = common::figures(db, &f.sec1, &f.branch1, None).await;
+    assert!(
+        !o.todos.iter().any(|t| t.text.starts_with("第二阶段")),
+        "{:?}",
+        o.todos
+    );
     let audited: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'drive_setup'")
             .fetch_one(db.pool())

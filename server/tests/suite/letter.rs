@@ -309,6 +309,30 @@ async fn the_public_leaves_feedback_the_branch_replies_the_general_branch_decide
     let v = view(db, &f.m1a, &f.branch1, None, now).await.unwrap();
     assert_eq!(v.feedback.len(), 1);
     assert!(v.feedback[0].shown && v.feedback[0].reply_shown);
+    // The year's archive keeps the letter and the feedback with its reply.
+    use calamine::Reader;
+    let bytes = common::sign_in(&base, "admin")
+        .await
+        .get(format!("{base}/rating/archive.xlsx"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("承诺书与群众监督").unwrap();
+    let cells: Vec<String> = sheet.cells().map(|(_, _, c)| c.to_string()).collect();
+    for expected in [
+        TITLE,
+        body,
+        "谢谢建议，已列入下季度计划。",
+        "已公开",
+        "尚未起草",
+    ] {
+        assert!(cells.iter().any(|c| c == expected), "{expected}: {cells:?}");
+    }
 }
 
 async fn feedback_over_http_is_limited_per_address(db: &Db) {

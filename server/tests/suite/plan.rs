@@ -67,6 +67,16 @@ async fn a_branch_writes_its_plan_and_the_general_branch_returns_then_approves_i
     let v = plan(db, &f.m1a, &f.branch1).await.unwrap();
     let r = v.record.clone().unwrap();
     assert_eq!((r.state, r.version), (PlanState::Submitted, 1));
+    let general = app::branch::server::my_branches(db, &f.admin, now)
+        .await
+        .unwrap()
+        .todos;
+    assert!(
+        general
+            .iter()
+            .any(|t| t.text == "第一党支部的年度争创方案已提交，等待总支审批"),
+        "the 总支's to-do list: {general:?}"
+    );
     assert_eq!(v.content.problems, "组织生活不够规范；党员作用发挥不明显");
     // Submitted: no change until the 总支 decides; a secretary cannot decide.
     assert!(matches!(
@@ -218,6 +228,17 @@ async fn tasks_keep_status_and_progress_and_overdue_ones_reach_the_todo_list(db:
     // The 总支 reads the same list for the branch.
     let o = common::figures(db, &f.admin, &f.branch1, None).await;
     assert_eq!(listed(&o), overdue_now);
+    let general = app::branch::server::my_branches(db, &f.admin, now)
+        .await
+        .unwrap()
+        .todos;
+    assert_eq!(
+        general.iter().any(|t| t
+            .text
+            .starts_with("第一党支部：整改任务“抓创新促发展”已逾期")),
+        overdue_now,
+        "the 总支's own list: {general:?}"
+    );
     // Status: organisers only, the task must be the plan's.
     assert_eq!(
         set_status(db, &f.m1a, &f.branch1, year, &first, TaskStatus::Done, now).await,

@@ -271,7 +271,11 @@ async fn the_archive_holds_the_general_branchs_rating_for_its_readers(db: &Db) {
     // the year's plans).
     let sheets = archive_sheets(&base, "sec1").await;
     let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["第一党支部", "年度争创方案"], "{sheets:?}");
+    assert_eq!(
+        names,
+        ["第一党支部", "年度争创方案", "承诺书与群众监督"],
+        "{sheets:?}"
+    );
 }
 
 on_both_backends!(

@@ -79,6 +79,7 @@ pub async fn archive_xlsx(
         add_sheet(&mut book, &mut used, &branch.name, &v)?;
     }
     plans_sheet(db, &mut book, &mut used, &branches, &generals, year, now).await?;
+    letters_sheet(db, &mut book, &mut used, &branches, &generals, year).await?;
     let bytes = book.save_to_buffer().map_err(failed)?;
     Ok((format!("{year}年度创五星争红旗评定.xlsx"), bytes))
 }
@@ -110,16 +111,7 @@ async fn plans_sheet(
         .map(str::to_owned)
         .to_vec(),
     ];
-    let orgs = generals
-        .iter()
-        .map(|(id, name)| (id.as_str(), name.as_str()))
-        .chain(
-            branches
-                .iter()
-                .take(super::overview::MAX_BRANCHES)
-                .map(|b| (b.id.as_str(), b.name.as_str())),
-        );
-    for (id, name) in orgs {
+    for (id, name) in orgs(branches, generals) {
         let plan = crate::branch::plan_todos::plan_tasks(db, id, year).await?;
         let Some(plan) = plan else {
             rows.push(vec![name.to_owned(), "尚未制定".into()]);
@@ -141,10 +133,112 @@ async fn plans_sheet(
             ]);
         }
     }
+    write_sheet(book, used, "年度争创方案", &rows)
+}
+
+/// One sheet of the year's commitment letters and the public's feedback: each organisation's
+/// letter (state, title, public address), then each feedback with its reply and whether both
+/// are public.
+async fn letters_sheet(
+    db: &Db,
+    book: &mut rust_xlsxwriter::Workbook,
+    used: &mut Vec<String>,
+    branches: &[crate::org::server::Branch],
+    generals: &[(String, String)],
+    year: i32,
+) -> Result<(), AppError> {
+    let mut rows = vec![
+        vec![format!("{year}年度承诺书与群众监督")],
+        [
+            "组织",
+            "承诺书状态",
+            "标题",
+            "公开地址",
+            "留言日期",
+            "留言",
+            "留言公开",
+            "回复",
+            "回复公开",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    let yes = |b: i64| if b != 0 { "是" } else { "否" }.to_owned();
+    for (id, name) in orgs(branches, generals) {
+        let letter: Option<(String, Option<String>, String)> = sqlx::query_as(
+            "SELECT l.state, l.public_token, v.title FROM letters l JOIN letter_versions v \
+               ON v.org_id = l.org_id AND v.year = l.year AND v.version = l.version \
+             WHERE l.org_id = $1 AND l.year = $2",
+        )
+        .bind(id)
+        .bind(year)
+        .fetch_optional(db.pool())
+        .await?;
+        let Some((state, token, title)) = letter else {
+            rows.push(vec![name.to_owned(), "尚未起草".into()]);
+            continue;
+        };
+        let state = crate::domain::letter::LetterState::parse(&state)
+            .map_or(state.clone(), |s| s.label().to_owned());
+        let head = vec![
+            name.to_owned(),
+            state,
+            title,
+            token
+                .map(|t| format!("/public/letter/{t}"))
+                .unwrap_or_default(),
+        ];
+        let feedback: Vec<(String, String, i64, Option<String>, i64)> = sqlx::query_as(
+            "SELECT received_on, body, shown, reply, reply_shown FROM letter_feedback \
+             WHERE org_id = $1 AND year = $2 ORDER BY received_on, id",
+        )
+        .bind(id)
+        .bind(year)
+        .fetch_all(db.pool())
+        .await?;
+        if feedback.is_empty() {
+            rows.push(head.clone());
+        }
+        for (day, body, shown, reply, reply_shown) in feedback {
+            let mut row = head.clone();
+            row.extend([
+                day,
+                body,
+                yes(shown),
+                reply.unwrap_or_default(),
+                yes(reply_shown),
+            ]);
+            rows.push(row);
+        }
+    }
+    write_sheet(book, used, "承诺书与群众监督", &rows)
+}
+
+/// The organisations of the archive, the 总支s first: (id, name).
+fn orgs<'a>(
+    branches: &'a [crate::org::server::Branch],
+    generals: &'a [(String, String)],
+) -> impl Iterator<Item = (&'a str, &'a str)> {
+    generals
+        .iter()
+        .map(|(id, name)| (id.as_str(), name.as_str()))
+        .chain(
+            branches
+                .iter()
+                .take(super::overview::MAX_BRANCHES)
+                .map(|b| (b.id.as_str(), b.name.as_str())),
+        )
+}
+
+/// A sheet of text cells, formulas neutralised.
+fn write_sheet(
+    book: &mut rust_xlsxwriter::Workbook,
+    used: &mut Vec<String>,
+    name: &str,
+    rows: &[Vec<String>],
+) -> Result<(), AppError> {
     let sheet = book.add_worksheet();
-    sheet
-        .set_name(sheet_name("年度争创方案", used))
-        .map_err(failed)?;
+    sheet.set_name(sheet_name(name, used)).map_err(failed)?;
     for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             sheet
