@@ -284,6 +284,39 @@ async fn tasks_keep_status_and_progress_and_overdue_ones_reach_the_todo_list(db:
         add_note(db, &f.m1a, &note(&f, &first, year, ""), now).await,
         Err(AppError::Forbidden)
     );
+    // The rating's attested criteria point at the task as evidence; a task not in the plan is
+    // refused.
+    let config = app::state::RuntimeConfig::default();
+    let evidence = |links: &'static str| app::rating::server::write::NewEvidence {
+        org_id: &f.branch1,
+        year,
+        criterion: "brand",
+        body: "见整改任务的进展",
+        links,
+        submit: false,
+    };
+    let link: &'static str = format!("task:{first}").leak();
+    app::rating::server::write::save_evidence(db, &f.sec1, &config, &evidence(link), now)
+        .await
+        .unwrap();
+    assert!(matches!(
+        app::rating::server::write::save_evidence(db, &f.sec1, &config, &evidence("task:nope"), now).await,
+        Err(AppError::Invalid(m)) if m.contains("不在本年度方案中")
+    ));
+    let rating = app::rating::server::view(db, &f.m1a, &config, &f.branch1, Some(year), now)
+        .await
+        .unwrap();
+    let brand = rating
+        .evidence
+        .iter()
+        .find(|e| e.criterion == "brand")
+        .unwrap();
+    assert_eq!(brand.links.len(), 1);
+    assert!(
+        brand.links[0].label.starts_with("整改任务：抓创新促发展"),
+        "{:?}",
+        brand.links
+    );
 }
 
 async fn the_general_branchs_own_plan_is_approved_by_the_bureau(db: &Db) {

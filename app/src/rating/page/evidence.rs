@@ -97,6 +97,7 @@ fn EvidenceCard(
     let linked = RwSignal::new(item.links.iter().map(|a| a.id.clone()).collect::<Vec<_>>());
     let links_value = move || linked.get().join(" ");
     let upload_org = org_id.clone();
+    let (plan_org, plan_year) = (org_id.clone(), year);
     let upload_year = year;
     let upload_key = item.criterion.clone();
     let (org_a, org_b, org_c) = (org_id.clone(), org_id.clone(), org_id);
@@ -132,7 +133,11 @@ fn EvidenceCard(
             {(!item.links.is_empty()).then(|| view! {
                 <ul class="evidence-links">
                     {item.links.into_iter().map(|a| {
-                        let href = format!("/activity/{}", a.id);
+                        // A plan's task links to the plan, an activity to its record.
+                        let href = match a.id.strip_prefix("task:") {
+                            Some(task) => format!("/branch/{plan_org}/plan?year={plan_year}#task-{task}"),
+                            None => format!("/activity/{}", a.id),
+                        };
                         view! { <li><a href=href>{a.label}</a></li> }
                     }).collect_view()}
                 </ul>

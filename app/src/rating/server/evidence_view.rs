@@ -71,3 +71,25 @@ pub(super) async fn evidence_views(
         })
         .collect())
 }
+
+/// The rectification tasks of the organisation's plan of `year`, to link as evidence like its
+/// activity records (`task:<id>`; the page links them to the plan).
+pub(super) async fn task_refs(
+    db: &Db,
+    org_id: &str,
+    year: i32,
+) -> Result<Vec<ActivityRef>, AppError> {
+    let plan = crate::branch::plan_todos::plan_tasks(db, org_id, year).await?;
+    Ok(plan
+        .map(|p| p.tasks)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(t, status)| ActivityRef {
+            id: format!("{TASK_PREFIX}{}", t.id),
+            label: format!("整改任务：{}（{}）", t.title, status.label()),
+        })
+        .collect())
+}
+
+/// How an evidence link names a plan's task.
+pub const TASK_PREFIX: &str = "task:";

@@ -137,15 +137,17 @@ pub(super) async fn view(
 ) -> Result<RatingView, AppError> {
     let school = &scope.branch;
     let rules = scope.rules(config);
+    // The 总支's own plan's tasks, to link as evidence.
+    let tasks = evidence_view::task_refs(db, &school.id, year).await?;
     Ok(RatingView {
         viewer: viewer.clone(),
         years: crate::branch::server::years(db, &[&school.id], year, now).await?,
         report: report(db, config, scope, year, now).await?,
         may_submit: scope.may_submit,
         may_decide: scope.may_decide,
-        evidence: evidence_view::evidence_views(db, &rules, &school.id, year, &[]).await?,
+        evidence: evidence_view::evidence_views(db, &rules, &school.id, year, &tasks).await?,
         registers: register_view::read(db, &school.id, year, scope.sees_violations).await?,
-        activities: Vec::new(),
+        activities: tasks,
         charts: Charts::default(),
         general: true,
     })

@@ -302,7 +302,7 @@ pub async fn view(
     let report = shown(db, viewer, config, &scope, &gathered, now).await?;
     let charts = charts::charts(&gathered);
     let overview = &gathered.overview;
-    let activities: Vec<ActivityRef> = overview
+    let mut activities: Vec<ActivityRef> = overview
         .activities
         .iter()
         .map(|a| ActivityRef {
@@ -315,6 +315,7 @@ pub async fn view(
             ),
         })
         .collect();
+    activities.extend(evidence_view::task_refs(db, &scope.branch.id, year).await?);
     let evidence = evidence_view::evidence_views(
         db,
         &config.rating_rules,

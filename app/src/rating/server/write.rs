@@ -111,7 +111,20 @@ pub async fn save_evidence(
     }
     let mut tx = db.pool().begin().await?;
     open_year(&mut tx, &scope.branch.id, e.year).await?;
+    let tasks = crate::branch::plan_todos::plan_tasks(db, &scope.branch.id, e.year).await?;
     for id in &links {
+        // A task of the year's plan, or an activity record of the organisation's own.
+        if let Some(task) = id.strip_prefix(super::evidence_view::TASK_PREFIX) {
+            if !tasks
+                .as_ref()
+                .is_some_and(|p| p.tasks.iter().any(|(t, _)| t.id == task))
+            {
+                return Err(AppError::Invalid(format!(
+                    "整改任务“{task}”不在本年度方案中"
+                )));
+            }
+            continue;
+        }
         let ours: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM activities WHERE id = $1 AND org_id = $2")
                 .bind(id)
