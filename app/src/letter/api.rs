@@ -148,3 +148,48 @@ pub async fn decide_feedback(id: String, part: String, show: bool) -> Result<(),
         .await
         .map_err(AppError::respond)
 }
+
+/// A member (or secretary) writes their own commitment for `year` and submits it to the
+/// branch: `with_post` for 有职党员（岗位承诺）, else 无职党员（设岗定责）.
+#[server(endpoint = "pledge_save")]
+pub async fn save_pledge(
+    year: i32,
+    with_post: Option<String>,
+    post: String,
+    pledge: String,
+) -> Result<(), AppError> {
+    let (state, viewer) = context().await?;
+    let p = super::pledge::Pledge {
+        year,
+        with_post: with_post.is_some_and(|s| s != "false"),
+        post: &post,
+        pledge: &pledge,
+    };
+    super::pledge::submit(&state.db, &viewer, &p, crate::db::now_ms())
+        .await
+        .map_err(AppError::respond)?;
+    leptos_axum::redirect(&format!("/branch/{}/letter?year={year}", viewer.org_id));
+    Ok(())
+}
+
+/// The branch's organisers approve a member's commitment, or return it with a comment.
+#[server(endpoint = "pledge_decide")]
+pub async fn decide_pledge(
+    user_id: String,
+    year: i32,
+    approve: bool,
+    comment: String,
+) -> Result<(), AppError> {
+    let (state, viewer) = context().await?;
+    super::pledge::decide(
+        &state.db,
+        &viewer,
+        &user_id,
+        year,
+        approve,
+        &comment,
+        crate::db::now_ms(),
+    )
+    .await
+    .map_err(AppError::respond)
+}

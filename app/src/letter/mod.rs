@@ -9,6 +9,8 @@ mod api;
 pub mod feedback;
 mod page;
 #[cfg(feature = "ssr")]
+pub mod pledge;
+#[cfg(feature = "ssr")]
 pub mod public;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -38,6 +40,24 @@ pub struct LetterView {
     pub trail: Vec<String>,
     /// The public's feedback on the published letter, with the branch's replies.
     pub feedback: Vec<FeedbackItem>,
+    /// The members' own commitments (岗位承诺 / 设岗定责) of a branch.
+    pub pledges: Vec<PledgeItem>,
+    /// Whether the viewer writes their own commitment here (a member or secretary of it).
+    pub may_pledge: bool,
+}
+
+/// A member's commitment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PledgeItem {
+    pub user_id: String,
+    pub name: String,
+    /// 有职党员（岗位承诺）, else 无职党员（设岗定责）.
+    pub with_post: bool,
+    pub post: String,
+    pub pledge: String,
+    pub approved: bool,
+    pub returned: bool,
+    pub comment: String,
 }
 
 /// One piece of public feedback as the organisation and the 总支 see it.
@@ -81,4 +101,6 @@ pub struct PublicLetter {
     pub feedback: Vec<(String, String, Option<String>)>,
     /// The signed stamp the feedback form carries.
     pub stamp: String,
+    /// The members' approved commitments: (name, with a post, post, commitment).
+    pub pledges: Vec<(String, bool, String, String)>,
 }

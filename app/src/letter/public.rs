@@ -58,5 +58,11 @@ pub async fn public(
         path,
         feedback: super::feedback::public(db, &org, year).await?,
         stamp: super::feedback::stamp(db, token, now).await?,
+        pledges: super::pledge::of_org(db, &org, year)
+            .await?
+            .into_iter()
+            .filter(|p| p.approved)
+            .map(|p| (p.name, p.with_post, p.post, p.pledge))
+            .collect(),
     })
 }

@@ -156,6 +156,11 @@ pub async fn view(
         title,
         body,
         feedback: super::feedback::all(db, &org.id, year).await?,
+        pledges: super::pledge::of_org(db, &org.id, year).await?,
+        may_pledge: matches!(
+            viewer.role,
+            crate::domain::role::Role::Member | crate::domain::role::Role::Secretary
+        ) && viewer.org_id == org.id,
         trail: steps
             .into_iter()
             .map(|(at, who, act, note, v)| {

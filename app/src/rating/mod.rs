@@ -118,6 +118,10 @@ pub struct EvidenceView {
     pub files: Vec<EvidenceFile>,
     pub comment: String,
     pub trail: Vec<TrailEntry>,
+    /// What the app's own records say for the criterion (the members' approved commitments
+    /// for 岗位承诺), shown beside the evidence; empty when nothing.
+    #[serde(default)]
+    pub from_records: String,
 }
 
 /// A file or photo of an evidence (`GET /evidence-files/{id}`).

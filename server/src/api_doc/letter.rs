@@ -60,4 +60,24 @@ pub(crate) const SERVER_FNS: &[ServerFn] = &[
         summary: "The 总支 shows or hides a feedback (`part`: feedback) or its reply (`part`: reply) on the public page",
         fields: &[&[("id", Text), ("part", Text), ("show", Flag)]],
     },
+    ServerFn {
+        endpoint: "pledge_save",
+        summary: "A member or secretary writes their own commitment (岗位承诺 with `with_post`, else 设岗定责) and submits it to the branch",
+        fields: &[&[
+            ("year", Number),
+            ("with_post", Optional),
+            ("post", Text),
+            ("pledge", Text),
+        ]],
+    },
+    ServerFn {
+        endpoint: "pledge_decide",
+        summary: "The branch's organisers approve a member's commitment or return it with a comment",
+        fields: &[&[
+            ("user_id", Text),
+            ("year", Number),
+            ("approve", Flag),
+            ("comment", Text),
+        ]],
+    },
 ];

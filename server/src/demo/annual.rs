@@ -121,6 +121,31 @@ async fn letter(
     letters::decide(db, admin, &sec.org_id, year, true, "", now).await?;
     letters::publish(db, sec, &sec.org_id, year, now).await?;
     if n == 1 {
+        // Two members' own commitments, approved by the branch and published with the letter.
+        for (username, with_post, post, pledge) in [
+            (
+                "m1-01",
+                true,
+                "语文教研组长",
+                "带头上好示范课，每学期不少于 2 节；结对帮扶青年教师 1 名。",
+            ),
+            (
+                "m1-02",
+                false,
+                "校园安全监督岗",
+                "每周巡查校园安全一次，发现隐患当天报告。",
+            ),
+        ] {
+            let member = account(db, username, app::domain::role::Role::Member).await?;
+            let p = app::letter::pledge::Pledge {
+                year,
+                with_post,
+                post,
+                pledge,
+            };
+            app::letter::pledge::submit(db, &member, &p, now).await?;
+            app::letter::pledge::decide(db, sec, &member.id, year, true, "", now).await?;
+        }
         let body = format!("{body}\n五、党员与 12 户困难家庭结对帮扶。");
         letters::save(db, sec, &sec.org_id, year, (&title, &body), true, now).await?;
         letters::decide(db, admin, &sec.org_id, year, true, "", now).await?;

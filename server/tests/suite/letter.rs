@@ -373,7 +373,77 @@ async fn feedback_over_http_is_limited_per_address(db: &Db) {
     );
 }
 
+async fn members_commitments_are_approved_by_the_branch_and_published_with_the_letter(db: &Db) {
+    use app::letter::pledge::{Pledge, decide as judge, submit};
+    let f = fixture(db).await;
+    let token = published(db, &f).await;
+    let base = serve(db).await;
+    let (now, year) = (now_ms(), year_of(now_ms()));
+    let mine = |pledge: &'static str| Pledge {
+        year,
+        with_post: true,
+        post: "教研组长",
+        pledge,
+    };
+    assert_eq!(
+        submit(db, &f.admin, &mine("x"), now).await,
+        Err(AppError::Forbidden),
+        "the 总支's admin is no branch member"
+    );
+    assert!(matches!(
+        submit(db, &f.m1a, &mine(" "), now).await,
+        Err(AppError::Invalid(m)) if m.contains("承诺内容")
+    ));
+    submit(db, &f.m1a, &mine("带头上好示范课，每学期 2 节。"), now)
+        .await
+        .unwrap();
+    // Not public until the branch approves; a member cannot approve, nor another branch.
+    let (_, page) = get(&base, &format!("/public/letter/{token}")).await;
+    assert!(!page.contains("带头上好示范课"));
+    for who in [&f.m1b, &f.m2a] {
+        assert_eq!(
+            judge(db, who, &f.m1a.id, year, true, "", now).await,
+            Err(AppError::Forbidden)
+        );
+    }
+    judge(db, &f.sec1, &f.m1a.id, year, true, "", now)
+        .await
+        .unwrap();
+    let (_, page) = get(&base, &format!("/public/letter/{token}")).await;
+    assert!(
+        page.contains("带头上好示范课") && page.contains("教研组长"),
+        "{page}"
+    );
+    // It counts as evidence for 作用发挥's commitments criterion, shown beside it.
+    let rating = app::rating::server::view(
+        db,
+        &f.sec1,
+        &app::state::RuntimeConfig::default(),
+        &f.branch1,
+        Some(year),
+        now,
+    )
+    .await
+    .unwrap();
+    let e = rating
+        .evidence
+        .iter()
+        .find(|e| e.criterion == "post_commitments")
+        .unwrap();
+    assert_eq!(
+        e.from_records,
+        "支部已审核党员岗位承诺 1 份（见本年度承诺书页面）"
+    );
+    // A rewrite is submitted again and leaves the public page until approved.
+    submit(db, &f.m1a, &mine("带头上好示范课，每学期 3 节。"), now)
+        .await
+        .unwrap();
+    let (_, page) = get(&base, &format!("/public/letter/{token}")).await;
+    assert!(!page.contains("带头上好示范课"));
+}
+
 on_both_backends!(
+    members_commitments_are_approved_by_the_branch_and_published_with_the_letter,
     a_letter_is_approved_published_and_read_by_anyone,
     a_general_branchs_letter_is_approved_by_the_bureau,
     the_public_leaves_feedback_the_branch_replies_the_general_branch_decides,

@@ -70,6 +70,8 @@ enum Rule {
     ReadersAndMembers,
     /// Whoever sets a 争创活动: every school's admin and every bureau's admin (their own).
     DriveSetters,
+    /// Every branch's members and secretaries (their own commitment).
+    BranchPeople,
 }
 
 impl Rule {
@@ -93,6 +95,10 @@ impl Rule {
             Rule::BureauAdmin => who == Who::BureauAdmin,
             Rule::ReadersAndMembers => Rule::Readers.lets_in(who) || who == Who::Member,
             Rule::DriveSetters => matches!(who, Who::Admin | Who::OtherAdmin | Who::BureauAdmin),
+            Rule::BranchPeople => matches!(
+                who,
+                Who::Member | Who::OtherMember | Who::Secretary | Who::OtherSecretary
+            ),
         }
     }
 }
@@ -190,6 +196,15 @@ async fn things(db: &Db, base: &str) -> Things {
         .fetch_one(db.pool())
         .await
         .unwrap();
+    sqlx::query(
+        "INSERT INTO post_commitments (user_id, year, org_id, with_post, post, pledge, state, \
+         updated_at) VALUES ($1, 2026, $2, 1, '教研组长', '矩阵测试的承诺', 'submitted', 0)",
+    )
+    .bind(&f.m1a.id)
+    .bind(&f.branch1)
+    .execute(db.pool())
+    .await
+    .unwrap();
     let feedback = uuid::Uuid::new_v4().to_string();
     sqlx::query(
         "INSERT INTO letter_feedback (id, org_id, year, body, received_on) \
@@ -635,6 +650,21 @@ fn rows(t: &Things) -> Vec<Row> {
             "letter_feedback_decide",
             form(&[("id", &t.feedback), ("part", "feedback"), ("show", "false")]),
             Rule::SchoolAdmin,
+        ),
+        api(
+            "pledge_save",
+            form(&[("year", "2026"), ("post", ""), ("pledge", "")]),
+            Rule::BranchPeople,
+        ),
+        api(
+            "pledge_decide",
+            form(&[
+                ("user_id", &t.f.m1a.id),
+                ("year", "2026"),
+                ("approve", "false"),
+                ("comment", ""),
+            ]),
+            Rule::Organisers,
         ),
         api(
             "letter_public",

@@ -3,6 +3,7 @@
 //! `/public/` pages carry no wasm), so they open fast in WeChat on a weak signal.
 
 mod feedback;
+mod pledges;
 
 use super::{
     DecideLetter, LetterView, PublicLetter, PublishLetter, SaveLetter, load_letter,
@@ -128,6 +129,15 @@ fn LetterBody(view: LetterView) -> impl IntoView {
                     </article>
                 }.into_any()
             }}
+            {(!view.general).then(|| view! {
+                <pledges::PledgeSection
+                    year=view.year
+                    pledges=view.pledges.clone()
+                    viewer_id=view.viewer.id.clone()
+                    may_pledge=view.may_pledge
+                    may_decide=view.may_edit
+                />
+            })}
             {(public.is_some() || !view.feedback.is_empty()).then(|| view! {
                 <feedback::FeedbackSection items=view.feedback.clone() may_reply=view.may_edit may_decide=view.may_decide/>
             })}
@@ -189,6 +199,7 @@ fn PublicBody(letter: PublicLetter) -> impl IntoView {
                 <p class="prewrap">{letter.body}</p>
                 <p class="hint-left">{format!("公开于 {}", letter.published_at)}{changed.then_some("（修改后重新公开）")}</p>
             </article>
+            <pledges::PublicPledges pledges=letter.pledges/>
             <feedback::PublicFeedback token=token feedback=letter.feedback stamp=letter.stamp/>
             {changed.then(|| view! {
                 <section class="card" aria-labelledby="history-h">

@@ -121,6 +121,9 @@ fn EvidenceCard(
                 </details>
             })}
             {(!item.body.is_empty()).then(|| view! { <p class="evidence-body">{item.body.clone()}</p> })}
+            {(!item.from_records.is_empty()).then(|| view! {
+                <p class="meta"><a href=format!("/branch/{plan_org}/letter?year={plan_year}")>{item.from_records.clone()}</a></p>
+            })}
             {(!item.files.is_empty()).then(|| view! {
                 <ul class="evidence-files" aria-label="附件">
                     {item.files.clone().into_iter().map(|f| {

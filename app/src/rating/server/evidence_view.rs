@@ -30,6 +30,15 @@ pub(super) async fn evidence_views(
     .fetch_all(db.pool())
     .await?;
     let files = super::files::files_of(db, org_id, year).await?;
+    // The members' commitments the branch approved (岗位承诺 / 设岗定责).
+    let pledges: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM post_commitments WHERE org_id = $1 AND year = $2 \
+         AND state = 'approved'",
+    )
+    .bind(org_id)
+    .bind(year)
+    .fetch_one(db.pool())
+    .await?;
     Ok(rules
         .criteria()
         .filter_map(|(_, c)| match &c.kind {
@@ -57,6 +66,11 @@ pub(super) async fn evidence_views(
                     .map(|(_, f)| f.clone())
                     .collect(),
                 comment: row.map(|r| r.4.clone()).unwrap_or_default(),
+                from_records: if c.key == POST_COMMITMENTS && pledges > 0 {
+                    format!("支部已审核党员岗位承诺 {pledges} 份（见本年度承诺书页面）")
+                } else {
+                    String::new()
+                },
                 trail: trail
                     .iter()
                     .filter(|t| t.0 == c.key)
@@ -93,3 +107,6 @@ pub(super) async fn task_refs(
 
 /// How an evidence link names a plan's task.
 pub const TASK_PREFIX: &str = "task:";
+
+/// The criterion the members' own commitments are evidence for.
+const POST_COMMITMENTS: &str = "post_commitments";
