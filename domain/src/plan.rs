@@ -17,6 +17,9 @@ pub const MAX_RECRUITS: u32 = 50;
 pub const MAX_NOTE_CHARS: usize = 1000;
 pub const MAX_NOTE_LINKS: usize = 20;
 
+/// How a rating evidence link names a plan's task (`task:<id>`), beside activity ids.
+pub const TASK_LINK_PREFIX: &str = "task:";
+
 /// The seed plan's four rectification tasks (四项整改提高任务).
 pub const SEED_TASKS: [&str; 4] = [
     "抓创新促发展",

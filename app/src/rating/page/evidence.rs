@@ -137,7 +137,7 @@ fn EvidenceCard(
                 <ul class="evidence-links">
                     {item.links.into_iter().map(|a| {
                         // A plan's task links to the plan, an activity to its record.
-                        let href = match a.id.strip_prefix("task:") {
+                        let href = match a.id.strip_prefix(crate::domain::plan::TASK_LINK_PREFIX) {
                             Some(task) => format!("/branch/{plan_org}/plan?year={plan_year}#task-{task}"),
                             None => format!("/activity/{}", a.id),
                         };

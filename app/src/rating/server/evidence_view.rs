@@ -99,14 +99,11 @@ pub(super) async fn task_refs(
         .unwrap_or_default()
         .into_iter()
         .map(|(t, status)| ActivityRef {
-            id: format!("{TASK_PREFIX}{}", t.id),
+            id: format!("{}{}", crate::domain::plan::TASK_LINK_PREFIX, t.id),
             label: format!("整改任务：{}（{}）", t.title, status.label()),
         })
         .collect())
 }
-
-/// How an evidence link names a plan's task.
-pub const TASK_PREFIX: &str = "task:";
 
 /// The criterion the members' own commitments are evidence for.
 const POST_COMMITMENTS: &str = "post_commitments";

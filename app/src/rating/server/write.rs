@@ -114,7 +114,7 @@ pub async fn save_evidence(
     let tasks = crate::branch::plan_todos::plan_tasks(db, &scope.branch.id, e.year).await?;
     for id in &links {
         // A task of the year's plan, or an activity record of the organisation's own.
-        if let Some(task) = id.strip_prefix(super::evidence_view::TASK_PREFIX) {
+        if let Some(task) = id.strip_prefix(crate::domain::plan::TASK_LINK_PREFIX) {
             if !tasks
                 .as_ref()
                 .is_some_and(|p| p.tasks.iter().any(|(t, _)| t.id == task))
