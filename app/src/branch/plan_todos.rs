@@ -136,8 +136,9 @@ async fn letter_published(db: &Db, org_id: &str, year: i32) -> Result<bool, AppE
     Ok(published > 0)
 }
 
-/// The 总支's to-do lines about plans and letters: each branch's overdue tasks, plans and
-/// letters waiting for its approval, and its own plan's overdue tasks. `branches`: (id, name).
+/// The 总支's to-do lines about plans and letters: what the 争创活动's phase asks of the 总支
+/// itself and its own plan's overdue tasks, each branch's overdue tasks, and the plans and
+/// letters waiting for its approval. `branches`: (id, name).
 pub async fn general_todos(
     db: &Db,
     school_id: &str,
@@ -145,7 +146,10 @@ pub async fn general_todos(
     today: NaiveDate,
 ) -> Result<Vec<Todo>, AppError> {
     let year = chrono::Datelike::year(&today);
-    let mut out = plan_todos(db, school_id, None, today).await?;
+    let drive = crate::drive::server::of_org(db, school_id)
+        .await?
+        .map(|(d, _)| d);
+    let mut out = plan_todos(db, school_id, drive.as_ref(), today).await?;
     for (id, name) in branches {
         for mut t in plan_todos(db, id, None, today).await? {
             t.text = format!("{name}：{}", t.text);

@@ -129,6 +129,23 @@ async fn the_general_branch_sets_its_drive_and_every_page_says_where_today_falls
         "{:?}",
         o.todos
     );
+    // The 总支 owes its own letter too: the line is on its list, linking its own letter.
+    let general = app::branch::server::my_branches(db, &f.admin, now)
+        .await
+        .unwrap()
+        .todos;
+    assert!(
+        general
+            .iter()
+            .any(|t| t.text.starts_with("第二阶段（公开承诺）")
+                && t.href.as_deref()
+                    == Some(&format!(
+                        "/branch/{}/letter?year={}",
+                        f.school,
+                        year_of(now)
+                    ))),
+        "{general:?}"
+    );
     // Once the branch's letter is public, the phase asks nothing more of it.
     let year = year_of(now);
     let letter = ("第一党支部承诺书", "一、每月开展主题党日。");
