@@ -9,6 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod files;
 pub mod offline;
+pub mod plan_files;
 pub mod rating;
 pub mod roster;
 pub mod routes;

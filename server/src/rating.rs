@@ -156,13 +156,17 @@ pub async fn serve_file(
     Path(id): Path<String>,
     Viewer(viewer): Viewer,
 ) -> Response {
-    let (name, content_type, path) =
-        match app::rating::server::files::file(&state.db, &state.config, &viewer, &id).await {
-            Ok(f) => f,
-            Err(e) => return e.into_response(),
-        };
-    let Ok(bytes) = tokio::fs::read(&path).await else {
-        tracing::error!(path = %path.display(), "an evidence file is missing");
+    match app::rating::server::files::file(&state.db, &state.config, &viewer, &id).await {
+        Ok((name, content_type, path)) => send_file(&name, &content_type, &path).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// A kept file as its readers get it: photos shown in the page, documents downloaded, cached
+/// privately (its id never names other content).
+pub async fn send_file(name: &str, content_type: &str, path: &std::path::Path) -> Response {
+    let Ok(bytes) = tokio::fs::read(path).await else {
+        tracing::error!(path = %path.display(), "a kept file is missing");
         return app::error::AppError::NotFound.into_response();
     };
     let disposition = if content_type.starts_with("image/") {
@@ -172,12 +176,12 @@ pub async fn serve_file(
     };
     (
         [
-            (http::header::CONTENT_TYPE, content_type),
+            (http::header::CONTENT_TYPE, content_type.to_owned()),
             (
                 http::header::CONTENT_DISPOSITION,
                 format!(
                     "{disposition}; filename=\"evidence\"; filename*=UTF-8''{}",
-                    app::auth::server::urlencode(&name)
+                    app::auth::server::urlencode(name)
                 ),
             ),
             (

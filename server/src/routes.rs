@@ -2,7 +2,7 @@
 //! router is built from it, and the authorization matrix test (`tests/suite/matrix.rs`) reads
 //! it, so a route added here without a row in that test fails the test.
 
-use crate::{files, offline, rating, roster, same_site, setup, sync};
+use crate::{files, offline, plan_files, rating, roster, same_site, setup, sync};
 use app::auth::server::{login_handler, logout_handler};
 use app::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -70,6 +70,12 @@ pub fn table(app_files: offline::AppFiles) -> Vec<Route> {
             post(rating::upload).layer(DefaultBodyLimit::max(rating::UPLOAD_LIMIT)),
         ),
         route("GET", "/evidence-files/{id}", get(rating::serve_file)),
+        route(
+            "POST",
+            "/branch/{id}/plan/{year}/tasks/{task}/files",
+            post(plan_files::upload).layer(DefaultBodyLimit::max(rating::UPLOAD_LIMIT)),
+        ),
+        route("GET", "/plan-files/{id}", get(plan_files::serve_file)),
         route(
             "POST",
             app::survey::ANSWER_POST_PATH,

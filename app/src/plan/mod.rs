@@ -63,6 +63,8 @@ pub struct TaskView {
     pub status: TaskStatus,
     pub overdue: bool,
     pub notes: Vec<NoteView>,
+    /// Photos and documents of its progress: (file id, name), read at `/plan-files/<id>`.
+    pub files: Vec<(String, String)>,
 }
 
 /// A dated progress note.

@@ -133,6 +133,8 @@ struct Things {
     evidence_file: String,
     /// A public feedback on the first branch's letter.
     feedback: String,
+    /// A file of a task of the first branch's plan (its bytes are not on disk).
+    plan_file: String,
 }
 
 async fn things(db: &Db, base: &str) -> Things {
@@ -205,6 +207,18 @@ async fn things(db: &Db, base: &str) -> Things {
     .execute(db.pool())
     .await
     .unwrap();
+    let plan_file = uuid::Uuid::now_v7().to_string();
+    sqlx::query(
+        "INSERT INTO plan_photos (id, org_id, year, task_id, name, content_type, size_bytes, \
+         sha256, uploaded_by, uploaded_at) VALUES ($1, $2, 2026, 'seed-1', 'x.jpg', 'image/jpeg', \
+         1, '', $3, 0)",
+    )
+    .bind(&plan_file)
+    .bind(&f.branch1)
+    .bind(&f.sec1.id)
+    .execute(db.pool())
+    .await
+    .unwrap();
     let feedback = uuid::Uuid::new_v4().to_string();
     sqlx::query(
         "INSERT INTO letter_feedback (id, org_id, year, body, received_on) \
@@ -234,6 +248,7 @@ async fn things(db: &Db, base: &str) -> Things {
         leave: leave.to_string(),
         evidence_file,
         feedback,
+        plan_file,
     }
 }
 
@@ -811,6 +826,18 @@ fn rows(t: &Things) -> Vec<Row> {
         page(
             "/evidence-files/{id}",
             format!("/evidence-files/{}", t.evidence_file),
+            Rule::ReadersAndMembers,
+        ),
+        row(
+            M::POST,
+            "/branch/{id}/plan/{year}/tasks/{task}/files",
+            format!("/branch/{b1}/plan/2026/tasks/seed-1/files"),
+            Body::Multipart,
+            Rule::Organisers,
+        ),
+        page(
+            "/plan-files/{id}",
+            format!("/plan-files/{}", t.plan_file),
             Rule::ReadersAndMembers,
         ),
         page(

@@ -284,6 +284,46 @@ async fn tasks_keep_status_and_progress_and_overdue_ones_reach_the_todo_list(db:
         add_note(db, &f.m1a, &note(&f, &first, year, ""), now).await,
         Err(AppError::Forbidden)
     );
+    // Photos of the task's progress: the organisers add them, by their bytes; its readers read.
+    use app::plan::server::photos::{Upload, add, file};
+    let config = app::state::RuntimeConfig {
+        data_dir: std::env::temp_dir().join(format!("xingqi-plan-{}", uuid::Uuid::new_v4())),
+        ..app::state::RuntimeConfig::default()
+    };
+    let jpeg = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[0u8; 64][..]].concat();
+    let upload = |task: &'static str, bytes: &'static [u8]| Upload {
+        org_id: &f.branch1,
+        year,
+        task_id: task,
+        name: "课堂.jpg",
+        bytes,
+    };
+    let task: &'static str = first.clone().leak();
+    let jpeg: &'static [u8] = jpeg.leak();
+    assert_eq!(
+        add(db, &config, &f.m1a, &upload(task, jpeg), now).await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(
+        add(db, &config, &f.sec1, &upload("no-such", jpeg), now).await,
+        Err(AppError::NotFound)
+    );
+    assert!(matches!(
+        add(db, &config, &f.sec1, &upload(task, b"MZ not a photo"), now).await,
+        Err(AppError::Invalid(m)) if m.contains("只支持")
+    ));
+    let id = add(db, &config, &f.sec1, &upload(task, jpeg), now)
+        .await
+        .unwrap();
+    let (name, kind, path) = file(db, &config, &f.m1a, &id).await.unwrap();
+    assert_eq!((name.as_str(), kind.as_str()), ("课堂.jpg", "image/jpeg"));
+    assert_eq!(std::fs::read(path).unwrap(), jpeg);
+    assert_eq!(
+        file(db, &config, &f.m2a, &id).await.unwrap_err(),
+        AppError::Forbidden
+    );
+    let v = plan(db, &f.m1a, &f.branch1).await.unwrap();
+    assert_eq!(v.tasks[0].files, [(id, "课堂.jpg".to_owned())]);
     // The rating's attested criteria point at the task as evidence; a task not in the plan is
     // refused.
     let config = app::state::RuntimeConfig::default();
@@ -463,6 +503,48 @@ async fn the_form_and_the_page_over_http(db: &Db) {
         .await
         .unwrap();
     assert!(page.contains("总支审批"));
+    // A photo of a task's progress, uploaded by a plain form and read back.
+    let jpeg = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[7u8; 32][..]].concat();
+    let part = reqwest::multipart::Part::bytes(jpeg.clone()).file_name("进展.jpg");
+    let res = sec
+        .post(format!(
+            "{base}/branch/{}/plan/{year}/tasks/seed-1/files",
+            f.branch1
+        ))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.ends_with("&file=saved"), "{location}");
+    let page = sec
+        .get(format!("{base}{location}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("已上传") && page.contains("进展.jpg"),
+        "{page}"
+    );
+    let id = page
+        .split("/plan-files/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let res = sign_in(&base, &f.m1a.username)
+        .await
+        .get(format!("{base}/plan-files/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.bytes().await.unwrap().to_vec(), jpeg);
     // The 总支's dashboard shows the plan's progress; the year's archive lists its tasks.
     let admin = sign_in(&base, "admin").await;
     let overview = admin

@@ -60,6 +60,23 @@ fn PlanBody(view: PlanView) -> impl IntoView {
             p.total, p.done, p.due_soon, p.overdue
         )
     });
+    // The outcome of a file upload (a plain form, back here with `?file=`).
+    let query = leptos_router::hooks::use_query_map();
+    let upload = query
+        .read_untracked()
+        .get("file")
+        .map(|f| match f.as_str() {
+            "saved" => ("alert alert-success", "已上传"),
+            "too_big" => ("alert alert-error", "文件不能超过 10 MB"),
+            "wrong_type" => (
+                "alert alert-error",
+                "只支持照片（JPEG、PNG）、PDF、Word 和 Excel 文件",
+            ),
+            _ => (
+                "alert alert-error",
+                "上传未成功：年度已封存，或该任务每项最多 20 个文件",
+            ),
+        });
     let editable = view.may_edit && state != Some(PlanState::Submitted);
     let deciding = view.may_decide && state == Some(PlanState::Submitted);
     let approver = if view.general { "上级" } else { "总支" };
@@ -69,6 +86,7 @@ fn PlanBody(view: PlanView) -> impl IntoView {
         <main class="page plan-page">
             <p class="crumbs"><a href=rating>"← 本年度评定"</a>" · "<a href=format!("/branch/{}/letter?year={}", view.org_id, view.year)>"承诺书"</a></p>
             <h1>{title}</h1>
+            {upload.map(|(class, text)| view! { <p class=class role="status">{text}</p> })}
             <section class="card" aria-labelledby="plan-state-h">
                 <h2 id="plan-state-h">"方案状态"</h2>
                 <p>{status}</p>

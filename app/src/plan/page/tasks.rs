@@ -56,7 +56,24 @@ fn TaskCard(
         status: current,
         overdue,
         notes,
+        files,
     } = task;
+    let upload = may_edit.then(|| {
+        let action = format!("/branch/{org_id}/plan/{year}/tasks/{}/files", task.id);
+        view! {
+            <form method="post" action=action enctype="multipart/form-data" class="form form-inline">
+                <label class="field"><span>"添加照片或文件（JPEG、PNG、PDF、Word、Excel，10 MB 以内）"</span>
+                    <input type="file" name="file" accept="image/jpeg,image/png,application/pdf,.docx,.xlsx" required/>
+                </label>
+                <button type="submit" class="btn btn-small">"上传"</button>
+            </form>
+        }
+    });
+    let files = (!files.is_empty()).then(|| view! {
+        <ul class="evidence-files" aria-label="照片和文件">
+            {files.into_iter().map(|(id, name)| view! { <li><a href=format!("/plan-files/{id}")>{name}</a></li> }).collect_view()}
+        </ul>
+    });
     let anchor = format!("task-{}", task.id);
     let heading = format!("{anchor}-h");
     let labelled_by = heading.clone();
@@ -108,7 +125,9 @@ fn TaskCard(
                     }).collect_view()}
                 </ul>
             })}
+            {files}
             {forms}
+            {upload}
         </article>
     }
 }

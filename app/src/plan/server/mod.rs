@@ -4,6 +4,7 @@
 //! organisation's rating reads its plan, its organisers write it, whoever decides its evidence
 //! approves it.
 
+pub mod photos;
 pub mod write;
 
 use super::{NoteView, PlanRecord, PlanView, TaskView, TrailLine};
@@ -192,13 +193,14 @@ pub async fn view(
     };
     drop(conn);
     let today = date_of(now).unwrap_or_default();
-    let (statuses, mut notes) = if row.is_some() {
+    let (statuses, mut notes, files) = if row.is_some() {
         (
             statuses(db, &org.id, year).await?,
             notes(db, &org.id, year).await?,
+            photos::of_plan(db, &org.id, year).await?,
         )
     } else {
-        (HashMap::new(), HashMap::new())
+        (HashMap::new(), HashMap::new(), Vec::new())
     };
     let tasks: Vec<TaskView> = if row.is_some() {
         content
@@ -210,6 +212,11 @@ pub async fn view(
                     overdue: overdue(status, t.deadline, today),
                     status,
                     notes: notes.remove(&t.id).unwrap_or_default(),
+                    files: files
+                        .iter()
+                        .filter(|(task, _, _)| *task == t.id)
+                        .map(|(_, id, name)| (id.clone(), name.clone()))
+                        .collect(),
                     task: t.clone(),
                 }
             })

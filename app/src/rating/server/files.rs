@@ -15,7 +15,7 @@ pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_FILES: i64 = 20;
 
 /// The type of an evidence file, from its first bytes (never from its name).
-fn kind(bytes: &[u8], name: &str) -> Option<&'static str> {
+pub fn kind(bytes: &[u8], name: &str) -> Option<&'static str> {
     let lower = name.to_lowercase();
     match bytes {
         [0xFF, 0xD8, 0xFF, ..] => Some("image/jpeg"),
@@ -33,7 +33,7 @@ fn kind(bytes: &[u8], name: &str) -> Option<&'static str> {
 }
 
 /// A file name safe to show and to offer back: its last path part, no control characters.
-fn clean_name(name: &str) -> String {
+pub fn clean_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or("");
     let clean: String = last.chars().filter(|c| !c.is_control()).take(100).collect();
     if clean.trim().is_empty() {
