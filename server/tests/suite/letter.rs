@@ -360,8 +360,40 @@ async fn feedback_over_http_is_limited_per_address(db: &Db) {
                 .status()
         }
     };
-    // Ten refused tries count too; the eleventh is over the limit.
-    for i in 0..10 {
+    // A form sent at once from the page (a plain browser post): refused, and the page it goes
+    // back to says why.
+    let stamp = page
+        .split(r#"name="stamp" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let res = visitor
+        .post(format!("{base}/api/letter_feedback_send"))
+        .header("accept", "text/html")
+        .header("referer", format!("{base}/public/letter/{token}"))
+        .form(&[
+            ("token", token.clone()),
+            ("body", "太快提交的一条留言".to_owned()),
+            ("stamp", stamp),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let back = res.headers()["location"].to_str().unwrap().to_owned();
+    let again = visitor
+        .get(&back)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(again.contains("提交太快了，请稍等几秒再提交"), "{again}");
+    // Ten more refused tries (eleven in all) and the limit is reached.
+
+    for i in 0..9 {
         assert_eq!(
             post(format!("第 {i} 条留言内容")).await,
             StatusCode::UNPROCESSABLE_ENTITY

@@ -18,7 +18,24 @@ pub(super) fn PublicFeedback(
     let sent = move || {
         action.value().get().is_some_and(|r| r.is_ok()) || query.read().get("sent").is_some()
     };
-    let error = move || action.value().get().and_then(Result::err);
+    // Without JavaScript (this page has none) a refusal comes back in the address, as the
+    // server function's handler puts it there.
+    let refused = query
+        .read_untracked()
+        .get("__err")
+        .filter(|_| {
+            query.read_untracked().get("__path").as_deref() == Some("/api/letter_feedback_send")
+        })
+        .map(|e| {
+            leptos::server_fn::error::ServerFnUrlError::<crate::error::AppError>::decode_err(&e)
+        });
+    let error = move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| refused.clone())
+    };
     let empty = feedback.is_empty();
     view! {
         <section class="card" id="feedback" aria-labelledby="feedback-h">
