@@ -114,3 +114,28 @@ pub fn print_page() {
         let _ = window().print();
     }
 }
+
+/// The latest refusal of `action`: its value while the page runs with JavaScript, else the
+/// one the server put in the address after a plain form post (leptos_axum sends a refused
+/// no-JS post back to its page with `?__path=<the function>&__err=<the error>`, which
+/// `ActionForm` itself does not read).
+pub fn refusal<S>(action: ServerAction<S>) -> impl Fn() -> Option<AppError> + Copy + Send + Sync
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let query = leptos_router::hooks::use_query_map();
+    let from_address = query.with_untracked(|q| {
+        q.get("__err")
+            .filter(|_| q.get("__path").as_deref() == Some(S::PATH))
+            .map(|e| leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(&e))
+    });
+    let from_address = StoredValue::new(from_address);
+    move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| from_address.get_value())
+    }
+}

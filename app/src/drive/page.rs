@@ -59,7 +59,7 @@ pub fn DrivePage() -> impl IntoView {
 fn Setup(setup: DriveSetup) -> impl IntoView {
     let action = ServerAction::<SaveDrive>::new();
     reload_after(move || action.value().get().is_some_and(|r| r.is_ok()));
-    let error = move || action.value().get().and_then(Result::err);
+    let error = crate::ui::refusal(action);
     let query = use_query_map();
     let saved = move || {
         action.value().get().is_some_and(|r| r.is_ok())

@@ -441,6 +441,22 @@ async fn the_form_and_the_page_over_http(db: &Db) {
         ("form[tasks][2][deadline]", format!("{year}-12-15")),
         ("submit", "true".into()),
     ];
+    // A bad date from a browser without JavaScript: back to the page, which says why.
+    let mut bad = form.clone();
+    bad[10].1 = "年底".into();
+    let page_url = format!("{base}/branch/{}/plan?year={year}", f.branch1);
+    let res = sec
+        .post(format!("{base}/api/plan_save"))
+        .header("accept", "text/html")
+        .header("referer", &page_url)
+        .form(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let back = res.headers()["location"].to_str().unwrap().to_owned();
+    let page = sec.get(&back).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("第 1 项任务的完成期限应为"), "{page}");
     let res = sec
         .post(format!("{base}/api/plan_save"))
         .form(&form)
@@ -466,6 +482,7 @@ async fn the_form_and_the_page_over_http(db: &Db) {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("第 1 项任务的完成期限"));
+
     // The member reads the page: the words, no form.
     let page = common::client()
         .get(format!("{base}/branch/{}/plan", f.branch1))

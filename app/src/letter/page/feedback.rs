@@ -2,7 +2,7 @@
 //! branch's replies and the 总支's decisions on the letter's own page.
 
 use crate::letter::{DecideFeedback, FeedbackItem, ReplyFeedback, SendFeedback};
-use crate::ui::{ErrorPanel, reload_after};
+use crate::ui::{ErrorPanel, refusal, reload_after};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -18,24 +18,8 @@ pub(super) fn PublicFeedback(
     let sent = move || {
         action.value().get().is_some_and(|r| r.is_ok()) || query.read().get("sent").is_some()
     };
-    // Without JavaScript (this page has none) a refusal comes back in the address, as the
-    // server function's handler puts it there.
-    let refused = query
-        .read_untracked()
-        .get("__err")
-        .filter(|_| {
-            query.read_untracked().get("__path").as_deref() == Some("/api/letter_feedback_send")
-        })
-        .map(|e| {
-            leptos::server_fn::error::ServerFnUrlError::<crate::error::AppError>::decode_err(&e)
-        });
-    let error = move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| refused.clone())
-    };
+    // This page has no JavaScript: a refusal comes back in the address.
+    let error = refusal(action);
     let empty = feedback.is_empty();
     view! {
         <section class="card" id="feedback" aria-labelledby="feedback-h">
@@ -81,13 +65,8 @@ pub(super) fn FeedbackSection(
         ]
         .contains(&Some(true))
     });
-    let error = move || {
-        reply
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| decide.value().get().and_then(Result::err))
-    };
+    let (reply_refused, decide_refused) = (refusal(reply), refusal(decide));
+    let error = move || reply_refused().or_else(decide_refused);
     let empty = items.is_empty();
     view! {
         <section class="card" aria-labelledby="letter-feedback-h">

@@ -48,13 +48,12 @@ fn LetterBody(view: LetterView) -> impl IntoView {
         ]
         .contains(&Some(true))
     });
-    let error = move || {
-        save.value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| decide.value().get().and_then(Result::err))
-            .or_else(|| publish.value().get().and_then(Result::err))
-    };
+    let refused = (
+        crate::ui::refusal(save),
+        crate::ui::refusal(decide),
+        crate::ui::refusal(publish),
+    );
+    let error = move || (refused.0)().or_else(refused.1).or_else(refused.2);
     let heading = format!("{} · {}年度承诺书", view.org_name, view.year);
     let state = view.record.as_ref().map(|r| r.state);
     let status = view.record.as_ref().map_or("尚未起草".to_owned(), |r| {

@@ -1,7 +1,7 @@
 //! The members' own commitments on the letter's page: a member's form, the branch's decisions.
 
 use crate::letter::{DecidePledge, PledgeItem, SavePledge};
-use crate::ui::{ErrorPanel, reload_after};
+use crate::ui::{ErrorPanel, refusal, reload_after};
 use leptos::prelude::*;
 
 fn kind(with_post: bool) -> &'static str {
@@ -29,12 +29,8 @@ pub(super) fn PledgeSection(
         ]
         .contains(&Some(true))
     });
-    let error = move || {
-        save.value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| decide.value().get().and_then(Result::err))
-    };
+    let (save_refused, decide_refused) = (refusal(save), refusal(decide));
+    let error = move || save_refused().or_else(decide_refused);
     let mine = pledges.iter().find(|p| p.user_id == viewer_id).cloned();
     let approved = pledges.iter().filter(|p| p.approved).count();
     let form = may_pledge.then(|| {

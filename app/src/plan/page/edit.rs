@@ -16,7 +16,7 @@ pub(super) fn PlanEditor(
 ) -> impl IntoView {
     let action = ServerAction::<SavePlan>::new();
     reload_after(move || action.value().get().is_some_and(|r| r.is_ok()));
-    let error = move || action.value().get().and_then(Result::err);
+    let error = crate::ui::refusal(action);
     let levels = Level::ALL
         .iter()
         .map(|l| {

@@ -160,7 +160,7 @@ fn Words(content: PlanContent, heading: &'static str) -> impl IntoView {
 fn Decide(org_id: String, year: i32, approver: &'static str) -> impl IntoView {
     let action = ServerAction::<DecidePlan>::new();
     reload_after(move || action.value().get().is_some_and(|r| r.is_ok()));
-    let error = move || action.value().get().and_then(Result::err);
+    let error = crate::ui::refusal(action);
     view! {
         <section class="card" aria-labelledby="plan-decide-h">
             <h2 id="plan-decide-h">{format!("{approver}审批")}</h2>

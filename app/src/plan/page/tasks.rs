@@ -3,7 +3,7 @@
 
 use crate::domain::plan::TaskStatus;
 use crate::plan::{AddTaskNote, SetTaskStatus, TaskView};
-use crate::ui::{ErrorPanel, reload_after};
+use crate::ui::{ErrorPanel, refusal, reload_after};
 use leptos::prelude::*;
 
 #[component]
@@ -22,13 +22,8 @@ pub(super) fn TasksSection(
         ]
         .contains(&Some(true))
     });
-    let error = move || {
-        status
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| note.value().get().and_then(Result::err))
-    };
+    let (status_refused, note_refused) = (refusal(status), refusal(note));
+    let error = move || status_refused().or_else(note_refused);
     let empty = tasks.is_empty();
     view! {
         <section class="card" aria-labelledby="plan-tasks-h">
