@@ -20,7 +20,7 @@ MAX_LINES = 400
 LAYERS = [
     ["domain", "error"],                               # pure rules and the one error type
     ["db", "state", "guard"],                          # storage, application state, limits
-    ["auth", "org", "ui", "audit"],                    # who is asking, where they may act, the log
+    ["auth", "org", "ui", "audit", "bundle"],          # who is asking, where they may act, the log; which code a page loads
     ["sync", "outbox"],                                # the protocol, server and phone sides
     ["activity", "leave", "checkin", "roster", "survey", "setup", "school", "bureau", "drive"],  # features
     ["branch", "records"],                             # figures over features; the protocol seam

@@ -7,8 +7,9 @@
 #
 #   scripts/setup.sh          tools to build and run (wasm target, wasm-bindgen, wasm-opt, sass,
 #                             esbuild, lightningcss; scripts/build.sh uses them)
-#   scripts/setup.sh --test   the same, plus Chromium and the Playwright packages for browser tests,
-#                             and cargo-fuzz with the nightly toolchain for the fuzzers
+#   scripts/setup.sh --test   the same, plus the browsers (Chromium, Firefox ESR, WebKitGTK) with
+#                             their drivers and the Playwright and WebDriver packages for the
+#                             browser tests, and cargo-fuzz with the nightly toolchain
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +22,7 @@ SASS_VERSION=1.108.2
 ESBUILD_VERSION=0.28.2
 LIGHTNINGCSS_VERSION=1.33.0
 CARGO_FUZZ_VERSION=0.13.2
+GECKODRIVER_VERSION=0.37.1   # drives Debian's firefox-esr in the three-engine journeys
 
 mkdir -p "$TOOLS/bin" "$TOOLS/src"
 export PATH="$TOOLS/bin:$TOOLS/node/node_modules/.bin:$PATH"
@@ -36,7 +38,8 @@ fi
 # longer builds here, and installs it into $TOOLS.
 install_crate() {
   local name=$1 version=$2 bin=$3 fix=$4 flags=$5
-  if "$TOOLS/bin/$bin" --version 2>/dev/null | grep -q " $version"; then return; fi
+  # (grep reads all of it: with -q a tool that panics on a closed pipe would fail the check)
+  if "$TOOLS/bin/$bin" --version 2>/dev/null | grep " $version" >/dev/null; then return; fi
   log "installing $name $version (a few minutes, once)"
   local dir="$TOOLS/src/$name-$version"
   if [ ! -f "$dir/Cargo.toml" ]; then
@@ -50,6 +53,17 @@ install_crate() {
     CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false \
     cargo install --path "$dir" --locked --root "$TOOLS" $flags
 }
+# The browser bundles are built smaller on the nightly toolchain with its standard library's
+# source (scripts/build.sh; it falls back to stable, larger, without them).
+if ! rustup toolchain list | grep -q '^nightly'; then
+  log "adding the nightly toolchain (smaller browser bundles; the fuzzers)"
+  rustup toolchain install nightly --profile minimal
+fi
+if ! rustup component list --toolchain nightly --installed | grep -q '^rust-src'; then
+  log "adding the nightly standard library's source (rebuilt for the browser bundles)"
+  rustup component add rust-src --toolchain nightly
+fi
+
 # wasm-bindgen-cli's lock pins a webpki-roots the registry no longer serves.
 install_crate wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen \
   "-p webpki-roots --precise 1.0.10" ""
@@ -70,17 +84,19 @@ fi
 if [ "${1:-}" = "--test" ]; then
   # The fuzzers: cargo-fuzz, run on the nightly toolchain (with its address sanitizer).
   install_crate cargo-fuzz "$CARGO_FUZZ_VERSION" cargo-fuzz "" ""
-  if ! rustup toolchain list | grep -q '^nightly'; then
-    log "adding the nightly toolchain (for cargo-fuzz)"
-    rustup toolchain install nightly --profile minimal
-  fi
-  if ! command -v chromium >/dev/null; then
-    log "installing Debian's chromium for the browser tests"
+  # The browsers, from Debian: Chromium (Playwright), Firefox ESR and WebKitGTK's WebDriver
+  # with its MiniBrowser (the three-engine journeys, end2end/engines/), Xvfb for WebKitGTK,
+  # which has no headless mode. Nothing downloads a browser or a driver from elsewhere.
+  if ! command -v chromium >/dev/null || ! command -v firefox-esr >/dev/null \
+     || ! command -v WebKitWebDriver >/dev/null || ! command -v Xvfb >/dev/null; then
+    log "installing Debian's chromium, firefox-esr, webkit2gtk-driver and xvfb for the browser tests"
     export DEBIAN_FRONTEND=noninteractive
     sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
-    $sudo_cmd apt-get install -y -qq chromium >/dev/null
+    $sudo_cmd apt-get install -y -qq chromium firefox-esr webkit2gtk-driver xvfb >/dev/null
   fi
+  # geckodriver, Firefox's WebDriver, from its crate (its own downloads of nothing).
+  install_crate geckodriver "$GECKODRIVER_VERSION" geckodriver "" ""
   if [ ! -d "$root/end2end/node_modules/@playwright/test" ] \
      || [ "$root/end2end/package-lock.json" -nt "$root/end2end/node_modules/.package-lock.json" ]; then
     log "installing the Playwright packages (no browser download: Debian's chromium is used)"

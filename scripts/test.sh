@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 #! Installs what the tests need and runs every test of xingqi: format, lints for both builds,
 #! unit and property tests, storage and HTTP tests on SQLite and PostgreSQL, and the browser
-#! journeys in Chromium against the server the tests built and the release browser bundle. CI
+#! journeys in Chromium (all) and in Firefox ESR and WebKitGTK (the core ones) against the
+#! server the tests built and the release browser bundles. CI
 #! runs exactly this (.ci/run).
 #
 # PostgreSQL: the local server (postgres://postgres@127.0.0.1:5432/postgres, or
@@ -71,5 +72,8 @@ scripts/schemathesis.sh "${XINGQI_SCHEMATHESIS_EXAMPLES:-25}"
 
 step "browser journeys (Playwright, Debian's Chromium, phone viewport)"
 (cd end2end && npx playwright test)
+
+step "core journeys in Firefox ESR and WebKitGTK (WebDriver: geckodriver, WebKitWebDriver; offline by stopping a proxy)"
+(cd end2end && node engines/run.mjs firefox webkit)
 
 step "all tests passed"

@@ -9,6 +9,7 @@ pub mod activity;
 pub mod audit;
 pub mod auth;
 pub mod branch;
+pub mod bundle;
 pub mod bureau;
 pub mod checkin;
 pub mod drive;
@@ -42,9 +43,26 @@ use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_co
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, StaticSegment, path};
 
-/// Registers the service worker and lets the wasm ask it to keep pages for offline use. Plain
-/// JavaScript in the page, so it runs before (and without) the wasm.
+/// Registers the service worker and lets the wasm ask it to keep pages for offline use; keeps a
+/// tap on 签到 made before the page is ready (see `outbox::early`). Plain JavaScript in the
+/// page, so it runs before (and without) the wasm.
 const OFFLINE_SCRIPT: &str = r#"(function () {
+  document.addEventListener('submit', function (e) {
+    var f = e.target;
+    if (!f || !f.hasAttribute || !f.hasAttribute('data-early') || f.hasAttribute('data-live')) return;
+    e.preventDefault();
+    e.stopPropagation();
+    var input = f.querySelector('input');
+    var taps = [];
+    try { taps = JSON.parse(localStorage.getItem('xingqi-early-taps') || '[]'); } catch (x) {}
+    taps.push({ activity: f.getAttribute('data-activity'), member: f.getAttribute('data-member'),
+      label: f.getAttribute('data-label'), code: input ? input.value : '', at: Date.now() });
+    window.__xingqiTaps = taps;
+    try { localStorage.setItem('xingqi-early-taps', JSON.stringify(taps)); } catch (x) {}
+    var note = f.querySelector('.early-note');
+    if (note) note.hidden = false;
+    window.dispatchEvent(new Event('xingqi-early-tap'));
+  }, true);
   function report(state) {
     window.__xingqiOffline = state;
     window.dispatchEvent(new Event('xingqi-offline'));
@@ -63,16 +81,25 @@ const OFFLINE_SCRIPT: &str = r#"(function () {
   navigator.serviceWorker.register('/sw.js').catch(function () { report('unsupported'); });
 })();"#;
 
-/// Whether this page goes out without the app's scripts: the refused-answer page, and the
-/// public pages (`/public/…`: a published commitment letter and its poster), which anyone opens
-/// from a QR code or a WeChat link and which need no wasm to read.
+/// Whether this page goes out without the app's scripts: the sign-in page (a plain form), the
+/// refused-answer page, and the public pages (`/public/…`: a published commitment letter and
+/// its poster), which anyone opens from a QR code or a WeChat link and which need no wasm.
 fn static_page() -> bool {
     #[cfg(feature = "ssr")]
-    let public =
-        use_context::<http::request::Parts>().is_some_and(|p| p.uri.path().starts_with("/public/"));
+    let plain = use_context::<http::request::Parts>()
+        .is_some_and(|p| bundle::bundle_of(p.uri.path()) == bundle::Bundle::None);
     #[cfg(not(feature = "ssr"))]
-    let public = false;
-    public || use_context::<survey::StaticPage>().is_some()
+    let plain = false;
+    plain || use_context::<survey::StaticPage>().is_some()
+}
+
+/// The settings this page's hydration scripts name: a member's page its small bundle's.
+fn scripts_options(options: LeptosOptions) -> LeptosOptions {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        return bundle::scripts_options(&options, parts.uri.path());
+    }
+    options
 }
 
 /// The HTML document around the app, rendered on the server.
@@ -102,7 +129,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="apple-mobile-web-app-title" content="星旗"/>
                 <AutoReload options=options.clone()/>
                 <HashedStylesheet id="leptos" options=options.clone()/>
-                {(!static_page()).then(|| view! { <HydrationScripts options/> })}
+                {(!static_page()).then(|| view! { <HydrationScripts options=scripts_options(options)/> })}
                 <script nonce=nonce>{OFFLINE_SCRIPT}</script>
                 <MetaTags/>
             </head>
@@ -123,48 +150,86 @@ pub fn App() -> impl IntoView {
         <Title text="星旗"/>
         <Router>
             <drive::PhaseBanner/>
-            <Routes fallback=NotFound>
-                <Route path=StaticSegment("login") view=auth::LoginPage ssr=SsrMode::Async/>
-                <Route path=StaticSegment("me") view=checkin::MyActivitiesPage ssr=SsrMode::Async/>
-                <Route path=StaticSegment("audit") view=audit::AuditPage ssr=SsrMode::Async/>
-                <Route path=StaticSegment("branch") view=branch::BranchesPage ssr=SsrMode::Async/>
-                <Route path=path!("/branch/:id") view=branch::BranchPage ssr=SsrMode::Async/>
-                <Route path=StaticSegment("rating") view=rating::RatingOverviewPage ssr=SsrMode::Async/>
-                <Route path=path!("/branch/:id/rating") view=rating::RatingPage ssr=SsrMode::Async/>
-                <Route path=path!("/branch/:id/plan") view=plan::PlanPage ssr=SsrMode::Async/>
-                <Route path=path!("/branch/:id/letter") view=letter::LetterPage ssr=SsrMode::Async/>
-                <Route path=path!("/public/letter/:token") view=letter::PublicLetterPage ssr=SsrMode::Async/>
-                <Route path=path!("/public/letter/:token/poster") view=letter::PosterPage ssr=SsrMode::Async/>
-                <Route path=path!("/branch/:id/activities/new") view=activity::ActivityNewPage ssr=SsrMode::Async/>
-                <Route path=path!("/branch/:id/members") view=roster::MembersPage ssr=SsrMode::Async/>
-                <Route path=path!("/branch/:id/members/new") view=roster::MemberFormPage ssr=SsrMode::Async/>
-                <Route path=path!("/branch/:id/members/import/:import") view=roster::ImportPreviewPage ssr=SsrMode::Async/>
-                <Route path=path!("/member/:user/edit") view=roster::MemberFormPage ssr=SsrMode::Async/>
-                <Route path=StaticSegment("invite") view=roster::InvitePage ssr=SsrMode::Async/>
-                <Route path=StaticSegment("setup") view=setup::SetupPage ssr=SsrMode::Async/>
-                <Route path=StaticSegment("school") view=school::SchoolPage ssr=SsrMode::Async/>
-                <Route path=StaticSegment("bureau") view=bureau::BureauPage ssr=SsrMode::Async/>
-                <Route path=StaticSegment("drive") view=drive::DrivePage ssr=SsrMode::Async/>
-                <Route path=path!("/activity/:id") view=activity::ActivityRecordPage ssr=SsrMode::Async/>
-                <Route path=path!("/activity/:id/edit") view=activity::ActivityEditPage ssr=SsrMode::Async/>
-                <Route path=path!("/activity/:id/qr") view=activity::ActivityQrPage ssr=SsrMode::Async/>
-                <Route path=StaticSegment("surveys") view=survey::SurveysPage ssr=SsrMode::Async/>
-                <Route path=path!("/surveys/new") view=survey::NewCampaignPage ssr=SsrMode::Async/>
-                <Route path=path!("/surveys/:id") view=survey::CampaignPage ssr=SsrMode::Async/>
-                <Route path=path!("/surveys/:id/slips") view=survey::SlipsPage ssr=SsrMode::Async/>
-                <Route path=path!("/surveys/:id/edit") view=survey::ReviseCampaignPage ssr=SsrMode::Async/>
-                <Route path=StaticSegment("survey") view=survey::SurveyCodePage ssr=SsrMode::Async/>
-                <Route path=path!("/survey/done") view=survey::SurveyDonePage ssr=SsrMode::Async/>
-                <Route path=path!("/survey/open/:token") view=survey::AnswerPage ssr=SsrMode::Async/>
-                <Route path=path!("/survey/:code") view=survey::AnswerPage ssr=SsrMode::Async/>
-                <Route path=StaticSegment("") view=Home ssr=SsrMode::Async/>
-            </Routes>
+            <AppRoutes/>
         </Router>
+    }
+}
+
+/// Every page's route: the full bundle's.
+#[cfg(not(any(feature = "member", feature = "answer")))]
+#[component]
+fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=NotFound>
+            <Route path=StaticSegment("login") view=auth::LoginPage ssr=SsrMode::Async/>
+            <Route path=StaticSegment("me") view=checkin::MyActivitiesPage ssr=SsrMode::Async/>
+            <Route path=StaticSegment("audit") view=audit::AuditPage ssr=SsrMode::Async/>
+            <Route path=StaticSegment("branch") view=branch::BranchesPage ssr=SsrMode::Async/>
+            <Route path=path!("/branch/:id") view=branch::BranchPage ssr=SsrMode::Async/>
+            <Route path=StaticSegment("rating") view=rating::RatingOverviewPage ssr=SsrMode::Async/>
+            <Route path=path!("/branch/:id/rating") view=rating::RatingPage ssr=SsrMode::Async/>
+            <Route path=path!("/branch/:id/plan") view=plan::PlanPage ssr=SsrMode::Async/>
+            <Route path=path!("/branch/:id/letter") view=letter::LetterPage ssr=SsrMode::Async/>
+            <Route path=path!("/public/letter/:token") view=letter::PublicLetterPage ssr=SsrMode::Async/>
+            <Route path=path!("/public/letter/:token/poster") view=letter::PosterPage ssr=SsrMode::Async/>
+            <Route path=path!("/branch/:id/activities/new") view=activity::ActivityNewPage ssr=SsrMode::Async/>
+            <Route path=path!("/branch/:id/members") view=roster::MembersPage ssr=SsrMode::Async/>
+            <Route path=path!("/branch/:id/members/new") view=roster::MemberFormPage ssr=SsrMode::Async/>
+            <Route path=path!("/branch/:id/members/import/:import") view=roster::ImportPreviewPage ssr=SsrMode::Async/>
+            <Route path=path!("/member/:user/edit") view=roster::MemberFormPage ssr=SsrMode::Async/>
+            <Route path=StaticSegment("invite") view=roster::InvitePage ssr=SsrMode::Async/>
+            <Route path=StaticSegment("setup") view=setup::SetupPage ssr=SsrMode::Async/>
+            <Route path=StaticSegment("school") view=school::SchoolPage ssr=SsrMode::Async/>
+            <Route path=StaticSegment("bureau") view=bureau::BureauPage ssr=SsrMode::Async/>
+            <Route path=StaticSegment("drive") view=drive::DrivePage ssr=SsrMode::Async/>
+            <Route path=path!("/activity/:id") view=activity::ActivityRecordPage ssr=SsrMode::Async/>
+            <Route path=path!("/activity/:id/edit") view=activity::ActivityEditPage ssr=SsrMode::Async/>
+            <Route path=path!("/activity/:id/qr") view=activity::ActivityQrPage ssr=SsrMode::Async/>
+            <Route path=StaticSegment("surveys") view=survey::SurveysPage ssr=SsrMode::Async/>
+            <Route path=path!("/surveys/new") view=survey::NewCampaignPage ssr=SsrMode::Async/>
+            <Route path=path!("/surveys/:id") view=survey::CampaignPage ssr=SsrMode::Async/>
+            <Route path=path!("/surveys/:id/slips") view=survey::SlipsPage ssr=SsrMode::Async/>
+            <Route path=path!("/surveys/:id/edit") view=survey::ReviseCampaignPage ssr=SsrMode::Async/>
+            <Route path=StaticSegment("survey") view=survey::SurveyCodePage ssr=SsrMode::Async/>
+            <Route path=path!("/survey/done") view=survey::SurveyDonePage ssr=SsrMode::Async/>
+            <Route path=path!("/survey/open/:token") view=survey::AnswerPage ssr=SsrMode::Async/>
+            <Route path=path!("/survey/:code") view=survey::AnswerPage ssr=SsrMode::Async/>
+            <Route path=StaticSegment("") view=Home ssr=SsrMode::Async/>
+        </Routes>
+    }
+}
+
+/// The member bundle's routes: check-in, the invite, home (`bundle::bundle_of` names the same);
+/// any other page, reached by a link, is loaded from the server.
+#[cfg(feature = "member")]
+#[component]
+fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=bundle::FullPage>
+            <Route path=path!("/me") view=checkin::MyActivitiesPage ssr=SsrMode::Async/>
+            <Route path=path!("/invite") view=roster::InvitePage ssr=SsrMode::Async/>
+            <Route path=StaticSegment("") view=Home ssr=SsrMode::Async/>
+        </Routes>
+    }
+}
+
+/// The answer bundle's routes: answering a survey (`bundle::bundle_of` names the same).
+#[cfg(feature = "answer")]
+#[component]
+fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=bundle::FullPage>
+            <Route path=StaticSegment("survey") view=survey::SurveyCodePage ssr=SsrMode::Async/>
+            <Route path=path!("/survey/done") view=survey::SurveyDonePage ssr=SsrMode::Async/>
+            <Route path=path!("/survey/open/:token") view=survey::AnswerPage ssr=SsrMode::Async/>
+            <Route path=path!("/survey/:code") view=survey::AnswerPage ssr=SsrMode::Async/>
+        </Routes>
     }
 }
 
 /// `/` sends signed-in users home and others to sign in (see the server's page guard); this
 /// is what shows if that redirect is ever bypassed.
+#[cfg_attr(feature = "answer", allow(dead_code))]
 #[component]
 fn Home() -> impl IntoView {
     view! {
@@ -176,6 +241,7 @@ fn Home() -> impl IntoView {
     }
 }
 
+#[cfg_attr(any(feature = "member", feature = "answer"), allow(dead_code))]
 #[component]
 fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]

@@ -51,3 +51,40 @@ export async function organiserScreen(browser: Browser, secretary: string, topic
   const readUrl = async () => (await page.getByRole('img', { name: '签到二维码' }).getAttribute('data-url'))!;
   return { context, page, readCode, readUrl };
 }
+
+function chinaDate(offsetDays = 0) {
+  const d = new Date(Date.now() + offsetDays * 86_400_000);
+  return d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+}
+
+/** Signs in as the second branch's secretary and starts a campaign; returns its page. With a
+ *  minimum group of 1 the live counts are exact; with the default (10) they are withheld. */
+export async function startCampaign(browser: Browser, minGroup?: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, 'sec2', /\/branch$/);
+  await page.getByRole('link', { name: '测评' }).click();
+  await expect(page.getByRole('heading', { name: '满意度测评' })).toBeVisible();
+  await page.getByRole('link', { name: '发起测评' }).click();
+  await page.getByLabel('测评期间').fill('2026年度');
+  await page.getByLabel('开始日期').fill(chinaDate(-1));
+  await page.getByLabel('结束日期').fill(chinaDate(7));
+  if (minGroup) await page.getByLabel(/最小样本量/).fill(minGroup);
+  await page.getByRole('button', { name: '创建测评' }).click();
+  await expect(page).toHaveURL(/\/surveys\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { name: minGroup === '1' ? '已收到 0 份' : '已收到不足 10 份' })).toBeVisible();
+  return { context, page };
+}
+
+/** A running campaign's open link (answered by anyone who has it). */
+export async function openSurveyLink(browser: Browser) {
+  const { context, page } = await startCampaign(browser, '1');
+  const link = await page.getByRole('textbox', { name: '测评链接' }).inputValue();
+  return { context, page, link };
+}
+
+/** Answers the seed's two questions. */
+export async function answerAll(page: Page) {
+  await page.getByRole('group', { name: /党支部的工作是否满意/ }).getByRole('radio', { name: '满意', exact: true }).check();
+  await page.getByRole('group', { name: /支部书记的工作是否满意/ }).getByRole('radio', { name: '基本满意', exact: true }).check();
+}

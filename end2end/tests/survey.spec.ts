@@ -1,38 +1,9 @@
 // Satisfaction surveys: a secretary starts a campaign and prints codes; a parent answers on a
 // phone with JavaScript off (the page withholds results while the campaign runs); another
 // answers from the open link with it on.
-import { test, expect, type Browser, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { signIn } from './helpers';
-
-function chinaDate(offsetDays = 0) {
-  const d = new Date(Date.now() + offsetDays * 86_400_000);
-  return d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
-}
-
-async function answerAll(page: Page) {
-  await page.getByRole('group', { name: /党支部的工作是否满意/ }).getByRole('radio', { name: '满意', exact: true }).check();
-  await page.getByRole('group', { name: /支部书记的工作是否满意/ }).getByRole('radio', { name: '基本满意', exact: true }).check();
-}
-
-/** Signs in as the second branch's secretary and starts a campaign; returns its page. With a
- *  minimum group of 1 the live counts are exact; with the default (10) they are withheld. */
-async function startCampaign(browser: Browser, minGroup?: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, 'sec2', /\/branch$/);
-  await page.getByRole('link', { name: '测评' }).click();
-  await expect(page.getByRole('heading', { name: '满意度测评' })).toBeVisible();
-  await page.getByRole('link', { name: '发起测评' }).click();
-  await page.getByLabel('测评期间').fill('2026年度');
-  await page.getByLabel('开始日期').fill(chinaDate(-1));
-  await page.getByLabel('结束日期').fill(chinaDate(7));
-  if (minGroup) await page.getByLabel(/最小样本量/).fill(minGroup);
-  await page.getByRole('button', { name: '创建测评' }).click();
-  await expect(page).toHaveURL(/\/surveys\/[0-9a-f-]{36}$/);
-  await expect(page.getByRole('heading', { name: minGroup === '1' ? '已收到 0 份' : '已收到不足 10 份' })).toBeVisible();
-  return { context, page };
-}
+import { answerAll, startCampaign } from './helpers';
 
 test('a parent answers with JavaScript off, once per code, and the secretary cannot time it', async ({ browser }) => {
   const { context, page } = await startCampaign(browser);

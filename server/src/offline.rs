@@ -25,16 +25,29 @@ pub struct AppFiles {
     pub files: Vec<String>,
 }
 
-/// Reads the build's hashes (`hash.txt` beside the binary, written by `cargo leptos build`
-/// with `hash-files`), or falls back to the plain names and a version of this start.
+/// Reads the build's hashes (`hash.txt` beside the binary, written by `scripts/build.sh` or
+/// `cargo leptos build` with `hash-files`, and one per small bundle), or
+/// falls back to the plain names and a version of this start. Every bundle is listed
+/// (`app::bundle`): the member's pages hydrate with the small ones, the organiser's (the offline
+/// code screen among them) with the full one.
 pub fn app_files(options: &LeptosOptions) -> AppFiles {
     let name = options.output_name.as_ref();
     let pkg = options.site_pkg_dir.as_ref();
-    let hashes = options.hash_files.then(|| hash_file(options)).flatten();
-    let (version, stems) = match hashes {
+    let hashes = options
+        .hash_files
+        .then(|| hash_file(options.hash_file.as_ref()))
+        .flatten()
+        .and_then(|h| {
+            Some((
+                h.get("js").cloned()?,
+                h.get("wasm").cloned()?,
+                h.get("css").cloned()?,
+            ))
+        });
+    let (version, mut stems) = match hashes {
         Some((js, wasm, css)) => (
             format!("{js}-{wasm}-{css}"),
-            [
+            vec![
                 format!("{name}.{js}.js"),
                 format!("{name}.{wasm}.wasm"),
                 format!("{name}.{css}.css"),
@@ -42,28 +55,39 @@ pub fn app_files(options: &LeptosOptions) -> AppFiles {
         ),
         None => (
             format!("dev-{}", app::db::now_ms()),
-            [
+            vec![
                 format!("{name}.js"),
                 format!("{name}.wasm"),
                 format!("{name}.css"),
             ],
         ),
     };
+    let mut version = version;
+    for (stem, hashes) in app::bundle::SMALL.iter().filter_map(|b| b.files()) {
+        let found =
+            hash_file(hashes).and_then(|h| Some((h.get("js").cloned()?, h.get("wasm").cloned()?)));
+        if options.hash_files
+            && let Some((js, wasm)) = found
+        {
+            version.push_str(&format!("-{js}-{wasm}"));
+            stems.push(format!("{stem}.{js}.js"));
+            stems.push(format!("{stem}.{wasm}.wasm"));
+        }
+    }
     let mut files: Vec<String> = stems.iter().map(|f| format!("/{pkg}/{f}")).collect();
     files.extend(SHELL.iter().map(|s| (*s).to_owned()));
     AppFiles { version, files }
 }
 
-fn hash_file(options: &LeptosOptions) -> Option<(String, String, String)> {
-    let path = exe_dir().join(options.hash_file.as_ref());
-    let text = std::fs::read_to_string(path).ok()?;
-    let get = |key: &str| {
+/// One hash file beside the binary, as its `key: hash` lines.
+fn hash_file(file: &str) -> Option<std::collections::HashMap<String, String>> {
+    let text = std::fs::read_to_string(exe_dir().join(file)).ok()?;
+    Some(
         text.lines()
             .filter_map(|l| l.split_once(':'))
-            .find(|(k, _)| k.trim() == key)
-            .map(|(_, v)| v.trim().to_owned())
-    };
-    Some((get("js")?, get("wasm")?, get("css")?))
+            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+            .collect(),
+    )
 }
 
 fn exe_dir() -> std::path::PathBuf {

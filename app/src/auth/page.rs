@@ -49,7 +49,7 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="alert alert-success" role="status">"密码已设置，请用新密码登录。"</p>
             </Show>
             <form method="post" action="/auth/login" class="card form">
-                <input type="hidden" name="next" prop:value=next/>
+                <input type="hidden" name="next" value=next/>
                 <label class="field">
                     <span>"用户名"</span>
                     <input name="username" autocomplete="username" autocapitalize="off"

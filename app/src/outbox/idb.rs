@@ -190,6 +190,10 @@ pub async fn add(make: impl FnOnce(&Device) -> OutboxEntry) -> Result<OutboxEntr
     tx.object_store(OUTBOX)?.add(&entry).serde()?.await?;
     tx.commit().await?;
     mirror_write(&device);
+    // The moment the record is durable, for the offline-save benchmark (end2end/bench/).
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("xingqi:durable");
+    }
     Ok(entry)
 }
 

@@ -348,15 +348,17 @@ pub fn next_batch(all: Vec<OutboxEntry>, member: &str) -> Vec<OutboxEntry> {
         .collect();
     waiting.sort_by_key(|e| (e.seq, e.created_at));
     let anonymous = is_anonymous(&waiting[..waiting.len().min(1)]);
-    waiting.retain(|e| e.member_id.is_empty() == anonymous);
+    waiting.retain(|e| (e.kind == KIND_SURVEY) == anonymous);
     waiting.truncate(crate::sync::protocol::MAX_RECORDS);
     waiting
 }
 
 /// Whether a batch holds only anonymous records (survey answers): sent without credentials
-/// and without the device.
+/// and without the device. By the record's kind, not by a missing member: a check-in queued
+/// by the first version of the phone's store carries no member on its entry (the record's
+/// body names them) and goes with the signed-in member's session.
 pub fn is_anonymous(batch: &[OutboxEntry]) -> bool {
-    !batch.is_empty() && batch.iter().all(|e| e.member_id.is_empty())
+    !batch.is_empty() && batch.iter().all(|e| e.kind == KIND_SURVEY)
 }
 
 /// What a leave status reads as on the member's page.
@@ -434,6 +436,23 @@ mod tests {
         assert!(
             push_body(None, &first).starts_with("{\"device\":null,"),
             "an anonymous batch names no device"
+        );
+    }
+
+    #[test]
+    fn a_check_in_queued_before_entries_named_their_member_goes_with_the_session() {
+        // The first version of the store kept no member (nor kind: it reads as a check-in).
+        let mut legacy = entry("old", "", 1);
+        legacy.kind = KIND_CHECKIN.into();
+        let batch = next_batch(vec![legacy, entry("a1", "", 0)], "m1");
+        assert_eq!(batch.len(), 1);
+        assert_eq!(batch[0].id, "a1", "the answer goes first, alone");
+        let mut legacy = entry("old", "", 1);
+        legacy.kind = KIND_CHECKIN.into();
+        let batch = next_batch(vec![legacy], "m1");
+        assert!(
+            !is_anonymous(&batch),
+            "a check-in is never sent without the session"
         );
     }
 }

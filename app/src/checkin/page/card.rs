@@ -135,8 +135,19 @@ fn CodeEntry(
 ) -> impl IntoView {
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<&'static str>);
-    let ready = move || outbox.loaded.get();
     let input_id = format!("code-{activity_id}");
+    // Until the phone's store is read, a tap is kept by the page's script (`data-early`) and
+    // taken up then (`outbox::early`); from then on this form handles it (`data-live`).
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if outbox.loaded.get()
+            && let Some(f) = form.get()
+        {
+            let _ = f.set_attribute("data-live", "");
+        }
+    });
+    let (early_activity, early_member, early_label) =
+        (activity_id.clone(), member_id.clone(), label.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match normalise_typed_code(&code.get_untracked()) {
@@ -153,12 +164,14 @@ fn CodeEntry(
         }
     };
     view! {
-        <form class="code-entry" on:submit=submit>
+        <form class="code-entry" node_ref=form on:submit=submit data-early=""
+            data-activity=early_activity data-member=early_member data-label=early_label>
             <label for=input_id.clone()>"签到码"</label>
             <input id=input_id type="text" inputmode="numeric" autocomplete="one-time-code"
                 maxlength="7" placeholder="6 位数字" prop:value=move || code.get()
                 on:input=move |ev| code.set(event_target_value(&ev))/>
-            <button type="submit" class="btn btn-primary btn-checkin" disabled=move || !ready()>"签到"</button>
+            <button type="submit" class="btn btn-primary btn-checkin">"签到"</button>
+            <p class="early-note" role="status" hidden>"已记下，页面准备好后自动签到"</p>
             {move || error.get().map(|e| view! { <span class="field-error" role="alert">{e}</span> })}
         </form>
     }

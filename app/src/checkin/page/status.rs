@@ -10,6 +10,13 @@ pub(super) fn SyncBanner() -> impl IntoView {
     let pending = move || outbox.pending();
     view! {
         <div class="sync-banner">
+            // Rendered by the server and shown until the phone's store is read: on a slow
+            // network the page says what it is doing (a tap on 签到 meanwhile is kept).
+            <Show when=move || !outbox.loaded.get() && outbox.problem.get().is_none()>
+                <p class="loading-note" role="status" data-testid="preparing">
+                    "正在准备离线签到…网络慢时请稍候；现在输入签到码点“签到”也会记下。"
+                </p>
+            </Show>
             <Show when=move || outbox.connection.get() == Connection::Offline>
                 <p class="alert alert-warn" role="status">
                     "当前没有网络：签到和请假会先保存在手机上，联网后自动上传。"

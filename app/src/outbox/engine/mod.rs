@@ -6,6 +6,7 @@
 //! member's records in the phone's store; `send` pushes them, a batch at a time, with backoff;
 //! `net` is the HTTP request and the pull of reference data.
 
+mod early;
 mod net;
 mod queue;
 mod send;

@@ -34,6 +34,24 @@ fn save_as(
     body: RecordBody,
 ) {
     spawn_local(async move {
+        if store(outbox, id, kind, activity_id, member_id, label, body).await {
+            sync(outbox).await;
+        }
+    });
+}
+
+/// Numbers and saves a record in one IndexedDB transaction; whether it was saved (if not, the
+/// page says why).
+async fn store(
+    outbox: Outbox,
+    id: Uuid,
+    kind: &'static str,
+    activity_id: String,
+    member_id: String,
+    label: String,
+    body: RecordBody,
+) -> bool {
+    {
         let numbered = !matches!(body, RecordBody::SurveyAnswer(_));
         let saved = idb::add(|device| {
             let mut body = body;
@@ -63,13 +81,16 @@ fn save_as(
         match saved {
             Ok(entry) => {
                 outbox.entries.update(|v| v.push(entry));
-                sync(outbox).await;
+                true
             }
-            Err(e) => outbox
-                .problem
-                .set(Some(format!("没能保存在手机上：{}。请重试。", e.0))),
+            Err(e) => {
+                outbox
+                    .problem
+                    .set(Some(format!("没能保存在手机上：{}。请重试。", e.0)));
+                false
+            }
         }
-    });
+    }
 }
 
 fn ids(activity_id: &str, member_id: &str) -> Option<(Uuid, Uuid)> {
@@ -86,20 +107,58 @@ pub fn check_in(
     label: String,
     proof: Proof,
 ) {
-    let Some((activity, member)) = ids(&activity_id, &member_id) else {
+    if let Some(body) = checkin_body(outbox, &activity_id, &member_id, proof, now_ms()) {
+        save(outbox, KIND_CHECKIN, activity_id, member_id, label, body);
+    }
+}
+
+/// A check-in tapped at `device_time` (before the page was ready), saved now; whether it was
+/// saved or refused for good (a bad id), so the tap may be forgotten.
+pub async fn check_in_at(
+    outbox: Outbox,
+    activity_id: String,
+    member_id: String,
+    label: String,
+    proof: Proof,
+    device_time: i64,
+) -> bool {
+    match checkin_body(outbox, &activity_id, &member_id, proof, device_time) {
+        Some(body) => {
+            store(
+                outbox,
+                new_v7(),
+                KIND_CHECKIN,
+                activity_id,
+                member_id,
+                label,
+                body,
+            )
+            .await
+        }
+        None => true,
+    }
+}
+
+fn checkin_body(
+    outbox: Outbox,
+    activity_id: &str,
+    member_id: &str,
+    proof: Proof,
+    device_time: i64,
+) -> Option<RecordBody> {
+    let Some((activity, member)) = ids(activity_id, member_id) else {
         outbox
             .problem
             .set(Some("活动或党员编号无效，无法签到。".into()));
-        return;
+        return None;
     };
-    let body = RecordBody::Checkin(CheckinBody {
+    Some(RecordBody::Checkin(CheckinBody {
         activity_id: activity,
         member_id: member,
-        device_time: now_ms(),
+        device_time,
         proof,
         synced: None,
-    });
-    save(outbox, KIND_CHECKIN, activity_id, member_id, label, body);
+    }))
 }
 
 pub fn ask_leave(

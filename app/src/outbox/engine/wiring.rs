@@ -42,8 +42,15 @@ pub fn start(outbox: Outbox) {
             ))),
         }
         reload(outbox).await;
+        super::early::take_up(outbox);
         sync(outbox).await;
         pull(outbox).await;
+    });
+    // A tap the page's script kept after the store was read but before the form took over.
+    let on_early = window_event_listener_untyped("xingqi-early-tap", move |_| {
+        if outbox.loaded.get_untracked() {
+            super::early::take_up(outbox);
+        }
     });
     // A member becoming known (their page loaded) lets their records go.
     Effect::new(move |_| {
@@ -71,6 +78,7 @@ pub fn start(outbox: Outbox) {
         }
     });
     on_cleanup(move || {
+        on_early.remove();
         on_online.remove();
         on_offline.remove();
         on_visible.remove();

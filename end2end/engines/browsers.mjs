@@ -1,0 +1,98 @@
+// The two engines beside Chromium, each from Debian and driven over WebDriver by a driver whose
+// path is given explicitly (nothing is downloaded; Selenium Manager is never asked):
+// Firefox ESR through geckodriver (built from its crate by scripts/setup.sh), WebKitGTK — the
+// engine family of iOS and of WeChat on iPhone — through WebKitWebDriver, under Xvfb (its
+// MiniBrowser has no headless mode).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { Builder } from 'selenium-webdriver';
+import BrowsingContext from 'selenium-webdriver/bidi/browsingContext.js';
+
+const TOOLS = process.env.XINGQI_TOOLS ?? `${process.env.HOME}/.cache/xingqi-tools`;
+export const GECKODRIVER = process.env.GECKODRIVER_PATH ?? `${TOOLS}/bin/geckodriver`;
+export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/lib/firefox-esr/firefox-esr';
+export const WEBKITDRIVER = process.env.WEBKITDRIVER_PATH ?? '/usr/bin/WebKitWebDriver';
+export const MINIBROWSER = process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+
+/** WeChat's in-app browser on an iPhone, as its user agent reads. */
+export const WECHAT_IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x18003237) NetType/WIFI Language/zh_CN';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitForPort(url, what, ms = 20_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try { if ((await fetch(url)).ok) return; } catch { /* not yet */ }
+    await sleep(100);
+  }
+  throw new Error(`${what} did not start (${url})`);
+}
+
+/** Starts a process, keeping its output for when something fails. */
+function start(cmd, args, env = {}) {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  child.on('error', (e) => { log += String(e); });
+  return { child, log: () => log, stop: () => child.kill('SIGTERM') };
+}
+
+/** One engine's driver, started; `session(options)` opens a browser (one at a time). */
+export async function engine(name, port) {
+  if (name === 'firefox') {
+    const driver = start(GECKODRIVER, ['--host', '127.0.0.1', '--port', String(port),
+      '--websocket-port', String(port + 1), '--binary', FIREFOX]);
+    await waitForPort(`http://127.0.0.1:${port}/status`, `geckodriver (${GECKODRIVER})`);
+    return { name, driver, session: (o) => firefoxSession(port, o), stop: () => driver.stop() };
+  }
+  // A tiny toolbar, so MiniBrowser's window can be phone-wide (GTK's own stylesheet).
+  const config = `${process.cwd()}/../target/e2e/gtk-config`;
+  mkdirSync(`${config}/gtk-3.0`, { recursive: true });
+  writeFileSync(`${config}/gtk-3.0/gtk.css`,
+    '* { font-size: 3px; min-width: 0; min-height: 0; padding: 0; margin: 0; border-width: 0; -gtk-icon-transform: scale(0.2); }\n');
+  // A display no other X server holds (a lock file names each one in use).
+  let n = 90 + (port % 9);
+  while (existsSync(`/tmp/.X${n}-lock`)) n += 1;
+  const display = `:${n}`;
+  const xvfb = start('Xvfb', [display, '-screen', '0', '1280x2000x24', '-nolisten', 'tcp']);
+  await sleep(300);
+  const driver = start(WEBKITDRIVER, ['--host=127.0.0.1', `--port=${port}`],
+    { DISPLAY: display, XDG_CONFIG_HOME: config });
+  await waitForPort(`http://127.0.0.1:${port}/status`, `WebKitWebDriver (${WEBKITDRIVER})`);
+  return {
+    name, driver, session: (o) => webkitSession(port, o),
+    stop: () => { driver.stop(); xvfb.stop(); },
+  };
+}
+
+async function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms); });
+  try { return await Promise.race([promise, timeout]); } finally { clearTimeout(timer); }
+}
+
+async function firefoxSession(port, { userAgent, javascript = true } = {}) {
+  const prefs = { 'javascript.enabled': javascript };
+  if (userAgent) prefs['general.useragent.override'] = userAgent;
+  const driver = await withTimeout(new Builder().usingServer(`http://127.0.0.1:${port}`).withCapabilities({
+    browserName: 'firefox',
+    webSocketUrl: true,
+    'moz:firefoxOptions': { binary: FIREFOX, args: ['-headless'], prefs },
+  }).disableEnvironmentOverrides().build(), 60_000, 'a Firefox session');
+  // Firefox keeps windows at least 500 px wide: the phone's viewport through WebDriver BiDi.
+  const context = await BrowsingContext(driver, { browsingContextId: await driver.getWindowHandle() });
+  await context.setViewport(390, 844, 3);
+  return driver;
+}
+
+async function webkitSession(port, { userAgent, javascript = true } = {}) {
+  const args = ['--automation', `--enable-javascript=${javascript}`];
+  if (userAgent) args.push(`--user-agent=${userAgent}`);
+  const driver = await withTimeout(new Builder().usingServer(`http://127.0.0.1:${port}`).withCapabilities({
+    browserName: 'MiniBrowser',
+    'webkitgtk:browserOptions': { binary: MINIBROWSER, args },
+  }).disableEnvironmentOverrides().build(), 60_000, 'a WebKitGTK session');
+  await driver.manage().window().setRect({ width: 390, height: 844, x: 0, y: 0 });
+  return driver;
+}

@@ -1,0 +1,118 @@
+// The core journeys in Firefox ESR and WebKitGTK over WebDriver (Chromium runs them under
+// Playwright): starts xingqi on a fresh SQLite file with the demo school, a stoppable proxy in
+// front of it (the browsers' "network"), each engine's driver, and runs the journeys one
+// session at a time. Exits non-zero if any journey fails, saying which and why.
+//
+//   node engines/run.mjs [firefox] [webkit]      (from end2end/; XINGQI_BINARY names the server)
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { stoppableProxy } from './proxy.mjs';
+import { engine, WECHAT_IPHONE } from './browsers.mjs';
+import { answerSurvey, checkInOffline, openSurvey } from './journeys.mjs';
+
+const engines = process.argv.slice(2).length ? process.argv.slice(2) : ['firefox', 'webkit'];
+const APP_PORT = Number(process.env.XINGQI_ENGINES_PORT ?? 3127);
+const PROXY_PORT = APP_PORT + 1;
+const base = `http://127.0.0.1:${PROXY_PORT}`;
+const binary = process.env.XINGQI_BINARY ?? '../target/release/xingqi';
+const db = '../target/e2e/engines.db';
+
+mkdirSync('../target/e2e', { recursive: true });
+for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
+let serverLog = '';
+const server = spawn(binary, ['--demo'], {
+  env: {
+    ...process.env, DATABASE_URL: `sqlite://${db}`, XINGQI_ADDR: `127.0.0.1:${APP_PORT}`,
+    LEPTOS_SITE_ROOT: '../target/site', LEPTOS_OUTPUT_NAME: 'xingqi', LEPTOS_ENV: 'PROD',
+    LEPTOS_HASH_FILES: 'true', RUST_LOG: 'warn', XINGQI_RATE_LIMITS: 'x20',
+  },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+server.stdout.on('data', (d) => { serverLog += d; });
+server.stderr.on('data', (d) => { serverLog += d; });
+const proxy = stoppableProxy(PROXY_PORT, APP_PORT);
+
+async function until(url, ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try { if ((await fetch(url)).ok) return; } catch { /* starting */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`xingqi did not start:\n${serverLog}`);
+}
+
+// Each engine its own branch, so their check-ins never meet.
+const people = { firefox: { member: 'm3-04', secretary: 'sec3' }, webkit: { member: 'm4-04', secretary: 'sec4' } };
+const failures = [];
+const results = [];
+async function journey(engineName, title, body) {
+  const started = Date.now();
+  try {
+    const note = await body();
+    results.push(`  ✓ ${engineName}: ${title}${note ? ` (${note})` : ''} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } catch (e) {
+    failures.push(`${engineName}: ${title}`);
+    results.push(`  ✗ ${engineName}: ${title}\n      ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n      ')}`);
+  }
+  console.log(results.at(-1));
+}
+
+/** Runs `body` in a fresh browser of engine `e`; on failure keeps a screenshot and the page's
+ *  text in target/e2e/ beside the report. */
+async function inSession(e, options, label, body) {
+  const driver = await e.session(options);
+  try {
+    return await body(driver);
+  } catch (error) {
+    const file = `../target/e2e/engines-${e.name}-${label}`;
+    try {
+      writeFileSync(`${file}.png`, Buffer.from(await driver.takeScreenshot(), 'base64'));
+      const text = await driver.executeScript('return location.href + "\\n" + document.body.innerText');
+      writeFileSync(`${file}.txt`, String(text));
+    } catch { /* the browser is gone: the error says enough */ }
+    throw error;
+  } finally {
+    await proxy.start().catch(() => {});
+    await driver.quit();
+  }
+}
+
+let code = 0;
+try {
+  await until(`http://127.0.0.1:${APP_PORT}/healthz`, 60_000);
+  await proxy.start();
+  const link = await openSurvey(base, 'sec1');
+  let port = 4444;
+  for (const name of engines) {
+    const e = await engine(name, (port += 10));
+    try {
+      // A phone that opened the QR code in WeChat (its user agent on an iPhone): sign in,
+      // the organiser's screen, check in offline, reload, back online.
+      await journey(name, 'sign in; organiser\'s code screen; check in offline, reload, online → 已同步', () =>
+        inSession(e, { userAgent: WECHAT_IPHONE }, 'checkin', async (driver) => {
+          const { ready } = await checkInOffline(driver, base, proxy, people[name]);
+          return ready ? 'offline page ready' : 'no service worker here: said so, checked in online';
+        }));
+      for (const javascript of [true, false]) {
+        await journey(name, `survey answered from the open link, JavaScript ${javascript ? 'on' : 'off'}`, () =>
+          inSession(e, { javascript }, `survey-js-${javascript ? 'on' : 'off'}`, (driver) => answerSurvey(driver, link)));
+      }
+    } finally {
+      e.stop();
+    }
+  }
+} catch (e) {
+  failures.push(`setting up: ${e.message}`);
+  console.error(e);
+} finally {
+  await proxy.stop();
+  server.kill('SIGTERM');
+}
+writeFileSync('../target/e2e/engines.txt', `${results.join('\n')}\n`);
+if (failures.length) {
+  console.error(`\n${failures.length} journey(s) failed:\n  ${failures.join('\n  ')}`);
+  code = 1;
+} else {
+  console.log(`\nall ${results.length} journeys passed in ${engines.join(', ')}`);
+}
+process.exit(code);
