@@ -52,7 +52,7 @@ export async function organiserScreen(browser: Browser, secretary: string, topic
   return { context, page, readCode, readUrl };
 }
 
-function chinaDate(offsetDays = 0) {
+export function chinaDate(offsetDays = 0) {
   const d = new Date(Date.now() + offsetDays * 86_400_000);
   return d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 }

@@ -28,16 +28,20 @@ test('the app is installable and precaches this build under one versioned cache'
   const keys = await page.evaluate(() => caches.keys());
   expect(keys).not.toContain('xingqi-old-build');
 
-  // What the page loads is what the worker precached: hashed names, long-lived.
+  // Every bundle is precached (the sign-in page itself loads none); what a page loads is among
+  // them: hashed names, long-lived.
   const cached = await page.evaluate(async (name) => (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname), keys[0]);
-  const wasm = cached.find((p) => p.endsWith('.wasm'))!;
-  expect(wasm).toMatch(/^\/pkg\/xingqi\.[\w-]+\.wasm$/);
+  const wasms = cached.filter((p) => p.endsWith('.wasm'));
+  expect(wasms).toHaveLength(3);
+  for (const w of wasms) expect(w).toMatch(/^\/pkg\/xingqi(-member|-answer)?\.[\w-]+\.wasm$/);
   expect(cached).toEqual(expect.arrayContaining(['/manifest.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png']));
+  expect(await page.content()).not.toContain('.wasm');
+  await page.goto('/survey');
   const html = await page.content();
-  expect(html).toContain(wasm);
-  const js = cached.find((p) => p.endsWith('.js'))!;
-  expect(js).toMatch(/^\/pkg\/xingqi\.[\w-]+\.js$/);
-  expect(html).toContain(js);
+  const wasm = wasms.find((w) => html.includes(w))!;
+  expect(wasm).toMatch(/^\/pkg\/xingqi-answer\./);
+  const js = cached.find((p) => p.endsWith('.js') && html.includes(p))!;
+  expect(js).toMatch(/^\/pkg\/xingqi-answer\.[\w-]+\.js$/);
   const file = await request.get(wasm);
   expect(file.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
 

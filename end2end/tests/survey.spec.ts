@@ -3,7 +3,7 @@
 // answers from the open link with it on.
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { answerAll, startCampaign } from './helpers';
+import { answerAll, chinaDate, startCampaign } from './helpers';
 
 test('a parent answers with JavaScript off, once per code, and the secretary cannot time it', async ({ browser }) => {
   const { context, page } = await startCampaign(browser);
