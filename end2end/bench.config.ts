@@ -2,4 +2,4 @@
 // no retries, time enough for a thousand records.
 import base from './playwright.config';
 
-export default { ...base, testDir: './bench', timeout: 300_000 };
+export default { ...base, testDir: './bench', testMatch: '**/*.bench.ts', timeout: 300_000 };

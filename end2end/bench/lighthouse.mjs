@@ -10,13 +10,15 @@ const lighthouse = process.argv[2];
 const port = 3147;
 const base = `http://127.0.0.1:${port}`;
 const db = '../target/e2e/lighthouse.db';
+mkdirSync('../target/e2e', { recursive: true });
 for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
 const server = spawn(process.env.XINGQI_BINARY ?? '../target/release/xingqi', ['--demo'], {
   env: { ...process.env, DATABASE_URL: `sqlite://${db}`, XINGQI_ADDR: `127.0.0.1:${port}`,
     LEPTOS_SITE_ROOT: '../target/site', LEPTOS_OUTPUT_NAME: 'xingqi', LEPTOS_ENV: 'PROD',
     LEPTOS_HASH_FILES: 'true', RUST_LOG: 'warn' },
-  stdio: 'ignore',
+  stdio: ['ignore', 'ignore', 'inherit'],
 });
+server.on('exit', (code) => { if (code) { console.error(`the server stopped (${code})`); process.exit(1); } });
 try {
   for (let i = 0; i < 300; i++) {
     try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* starting */ }

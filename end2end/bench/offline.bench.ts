@@ -13,15 +13,50 @@ const QUEUED = Number(process.env.XINGQI_BENCH_QUEUED ?? 1000);
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
 
-/** Runs `body` on the phone's store (a connection of its own beside the app's). */
-const withStore = <T>(page: Page, body: string, arg?: unknown) => page.evaluate(async ([body, arg]) => {
+// The phone's store, read and written beside the app (the page's CSP allows no `eval`, so
+// each step is its own function; Playwright runs them outside the CSP).
+const readOutbox = (page: Page) => page.evaluate(async () => {
   const open = indexedDB.open('xingqi');
-  const db: IDBDatabase = await new Promise((resolve, reject) => { open.onsuccess = () => resolve(open.result); open.onerror = () => reject(open.error); });
-  try { return await (new Function('db', 'arg', `return (async () => { ${body} })();`))(db, arg); } finally { db.close(); }
-}, [body, arg] as const) as Promise<T>;
+  const db: IDBDatabase = await new Promise((ok, no) => { open.onsuccess = () => ok(open.result); open.onerror = () => no(open.error); });
+  try {
+    const r = db.transaction('outbox').objectStore('outbox').getAll();
+    return await new Promise<any[]>((ok) => { r.onsuccess = () => ok(r.result); });
+  } finally { db.close(); }
+});
 
-const ALL_OUTBOX = `const r = db.transaction('outbox').objectStore('outbox').getAll();
-  return await new Promise((ok) => { r.onsuccess = () => ok(r.result); });`;
+const clearOutbox = (page: Page) => page.evaluate(async () => {
+  const open = indexedDB.open('xingqi');
+  const db: IDBDatabase = await new Promise((ok, no) => { open.onsuccess = () => ok(open.result); open.onerror = () => no(open.error); });
+  try {
+    const tx = db.transaction('outbox', 'readwrite');
+    tx.objectStore('outbox').clear();
+    await new Promise((ok) => { tx.oncomplete = ok; });
+  } finally { db.close(); }
+});
+
+const queue = (page: Page, n: number, template: any) => page.evaluate(async ({ n, template }) => {
+  const open = indexedDB.open('xingqi');
+  const db: IDBDatabase = await new Promise((ok, no) => { open.onsuccess = () => ok(open.result); open.onerror = () => no(open.error); });
+  try {
+    const meta = db.transaction('meta').objectStore('meta').get('device');
+    const device: any = await new Promise((ok) => { meta.onsuccess = () => ok(meta.result); });
+    const tx = db.transaction(['outbox', 'meta'], 'readwrite');
+    const hex = (v: number, w: number) => v.toString(16).padStart(w, '0');
+    for (let i = 0; i < n; i++) {
+      const ms = Date.now();
+      const rnd = crypto.getRandomValues(new Uint8Array(10));
+      const r = [...rnd].map((b) => hex(b, 2)).join('');
+      const id = hex(ms, 12).replace(/(.{8})(.{4})/, '$1-$2') + '-7' + r.slice(0, 3) + '-' + (8 | (rnd[2] & 3)).toString(16) + r.slice(5, 8) + '-' + r.slice(8, 20);
+      const seq = device.next_seq++;
+      const record = JSON.parse(template.record);
+      record.id = id; record.seq = seq;
+      tx.objectStore('outbox').put({ ...template, id, seq, record: JSON.stringify(record), created_at: ms });
+    }
+    tx.objectStore('meta').put(device);
+    await new Promise((ok) => { tx.oncomplete = ok; });
+    return n;
+  } finally { db.close(); }
+}, { n, template });
 
 test('offline saves and the sync of a thousand queued records', async ({ browser }) => {
   const { context, page } = await memberPage(browser, 'm1-09');
@@ -50,39 +85,20 @@ test('offline saves and the sync of a thousand queued records', async ({ browser
       return mark ? mark.startTime - (window as any).__pressed : NaN;
     });
     saves.push(ms);
-    const rows = await withStore<any[]>(page, ALL_OUTBOX);
-    template = rows[0];
-    await withStore(page, `const tx = db.transaction('outbox', 'readwrite'); tx.objectStore('outbox').clear();
-      await new Promise((ok) => { tx.oncomplete = ok; });`);
+    template = (await readOutbox(page))[0];
+    await clearOutbox(page);
   }
 
   // 2. A thousand records queued (the same check-in, each its own id and number), then the
   //    network back: the time until none waits.
-  const ids = await withStore<number>(page, `
-    const meta = db.transaction('meta').objectStore('meta').get('device');
-    const device = await new Promise((ok) => { meta.onsuccess = () => ok(meta.result); });
-    const tx = db.transaction(['outbox', 'meta'], 'readwrite');
-    const hex = (n, w) => n.toString(16).padStart(w, '0');
-    for (let i = 0; i < arg.n; i++) {
-      const ms = Date.now();
-      const rnd = crypto.getRandomValues(new Uint8Array(10));
-      const r = [...rnd].map((b) => hex(b, 2)).join('');
-      const id = hex(ms, 12).replace(/(.{8})(.{4})/, '$1-$2') + '-7' + r.slice(0, 3) + '-' + (8 | (rnd[2] & 3)).toString(16) + r.slice(5, 8) + '-' + r.slice(8, 20);
-      const seq = device.next_seq++;
-      const record = JSON.parse(arg.template.record);
-      record.id = id; record.seq = seq;
-      tx.objectStore('outbox').put({ ...arg.template, id, seq, record: JSON.stringify(record), created_at: ms });
-    }
-    tx.objectStore('meta').put(device);
-    await new Promise((ok) => { tx.oncomplete = ok; });
-    return arg.n;`, { n: QUEUED, template });
+  const ids = await queue(page, QUEUED, template);
   await page.goto('/me');
   await expect(page.getByText(`${ids} 条记录待同步`)).toBeVisible();
   const started = Date.now();
   await context.setOffline(false);
   await expect(page.getByText('条记录待同步')).toHaveCount(0, { timeout: 120_000 });
   const syncMs = Date.now() - started;
-  const left = await withStore<any[]>(page, ALL_OUTBOX);
+  const left = await readOutbox(page);
 
   const figures = {
     saves: saves.length, save_median_ms: median(saves), save_p90_ms: pct(saves, 0.9), save_max_ms: Math.max(...saves),

@@ -35,7 +35,7 @@ pub fn LoginPage() -> impl IntoView {
     });
     view! {
         <Title text="登录 · 星旗"/>
-        <div class="login">
+        <main class="login">
             <header class="login-brand">
                 <span class="logo" aria-hidden="true">"★"</span>
                 <h1>"星旗"</h1>
@@ -82,7 +82,7 @@ pub fn LoginPage() -> impl IntoView {
             <p class="hint">
                 "账号由支部书记或总支管理员开通。第一次使用？"<a href="/invite">"用邀请码设置密码"</a>
             </p>
-        </div>
+        </main>
     }
 }
 
