@@ -6,47 +6,80 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::sync::protocol::{DeviceRef, PushResponse, PushResult, Record, RecordBody, RejectCode};
 use crate::sync::server::{Received, RecordStore, Sender, push_with};
-use sqlx::{Any, Transaction};
+use sqlx::AnyConnection;
 
 /// Every feature that takes records from phones.
 pub struct Features;
 
+/// The one instance the pushes use.
+static FEATURES: Features = Features;
+
 impl RecordStore for Features {
-    async fn store<'a>(
+    async fn store_all<'a>(
         &'a self,
-        tx: &'a mut Transaction<'static, Any>,
-        record: &'a Record,
-        sender: &'a Sender<'a>,
-    ) -> Result<PushResult, AppError> {
-        let received = |member| Received {
-            member,
-            device: sender.device.clone(),
-            seq: record.seq,
-            at: sender.at,
-            receipt_key: &sender.receipt_key,
-        };
-        match (&record.body, sender.member) {
-            // Answers never enter a batch's transaction: `push_as` takes them out first.
-            (RecordBody::SurveyAnswer(_), _) => Ok(PushResult::rejected(
-                Some(record.id.to_string()),
-                RejectCode::Malformed,
-                "答卷须单独提交",
-            )),
-            (_, None) => Ok(PushResult::rejected(
-                Some(record.id.to_string()),
-                RejectCode::SignInRequired,
-                "请先登录：签到和请假需要登录后提交",
-            )),
-            (RecordBody::Checkin(body), Some(member)) => {
-                crate::checkin::server::store_checkin(tx, &received(member), record.id, body).await
-            }
-            (RecordBody::LeaveRequest(body), Some(member)) => {
-                crate::leave::server::store_request(tx, &received(member), record.id, body).await
+        conn: &'a mut AnyConnection,
+        records: &'a [Record],
+        sender: &'a Sender,
+    ) -> Result<Vec<PushResult>, AppError> {
+        let mut results: Vec<Option<PushResult>> = (0..records.len()).map(|_| None).collect();
+        let mut checkins = Vec::new();
+        for (at, record) in records.iter().enumerate() {
+            let refused = |code, why: &str| Some(PushResult::rejected(Some(record.id.to_string()), code, why));
+            match (&record.body, &sender.member) {
+                // Answers never enter a batch's transaction: `push_as` takes them out first.
+                (RecordBody::SurveyAnswer(_), _) => {
+                    results[at] = refused(RejectCode::Malformed, "答卷须单独提交");
+                }
+                (_, None) => {
+                    results[at] = refused(
+                        RejectCode::SignInRequired,
+                        "请先登录：签到和请假需要登录后提交",
+                    );
+                }
+                (RecordBody::Checkin(body), Some(_)) => {
+                    checkins.push((
+                        at,
+                        crate::checkin::store::Item {
+                            id: record.id,
+                            seq: record.seq,
+                            body,
+                        },
+                    ));
+                }
+                (RecordBody::LeaveRequest(body), Some(member)) => {
+                    let received = Received {
+                        member,
+                        device: sender.device.clone(),
+                        seq: record.seq,
+                        at: sender.at,
+                        receipt_key: &sender.receipt_key,
+                    };
+                    results[at] = Some(
+                        crate::leave::server::store_request(conn, &received, record.id, body)
+                            .await?,
+                    );
+                }
             }
         }
+        if let (Some(member), false) = (&sender.member, checkins.is_empty()) {
+            let received = Received {
+                member,
+                device: sender.device.clone(),
+                seq: None,
+                at: sender.at,
+                receipt_key: &sender.receipt_key,
+            };
+            let (places, items): (Vec<usize>, Vec<_>) = checkins.into_iter().unzip();
+            let stored = crate::checkin::store::store_checkins(conn, &received, &items).await?;
+            for (at, result) in places.into_iter().zip(stored) {
+                results[at] = Some(result);
+            }
+        }
+        results
+            .into_iter()
+            .map(|r| r.ok_or(AppError::Internal))
+            .collect()
     }
-
-    async fn after_commit<'a>(&'a self, _db: &'a Db, _stored: &'a [Record]) {}
 }
 
 /// Stores a pushed batch for `member` in one transaction and answers one result per record,
@@ -86,7 +119,7 @@ pub async fn push_as(
             device: None,
         }
     } else {
-        push_with(db, &Features, member, device, rest).await?
+        push_with(db, &FEATURES, member, device, rest).await?
     };
     let mut results: Vec<(usize, PushResult)> = rest_at
         .into_iter()

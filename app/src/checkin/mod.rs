@@ -4,6 +4,8 @@ mod api;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 pub use api::load_my_activities;
 pub use page::MyActivitiesPage;

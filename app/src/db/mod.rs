@@ -11,8 +11,10 @@ use sqlx::{Any, AnyPool, ConnectOptions, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
+mod group;
 mod once;
-pub use once::{Once, Seen, content_hash};
+pub use group::{Lane, WriteFuture};
+pub use once::{Once, Seen, content_hash, seen_against, stored_hashes};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -27,6 +29,8 @@ pub struct Db {
     /// Server secrets read from this database (`crate::guard::secret`): made once and never
     /// changed, so each process reads each one once.
     secrets: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>>,
+    /// SQLite's group-commit writer ([`Db::write`]); none on PostgreSQL.
+    writer: Option<group::Writer>,
 }
 
 impl Db {
@@ -58,10 +62,12 @@ impl Db {
             options = options.max_connections(16);
         }
         let pool = options.connect(url).await?;
+        let writer = (backend == Backend::Sqlite).then(|| group::Writer::start(pool.clone()));
         Ok(Self {
             pool,
             backend,
             secrets: Default::default(),
+            writer,
         })
     }
 

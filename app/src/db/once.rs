@@ -117,6 +117,60 @@ impl<'a> Once<'a> {
     }
 }
 
+/// The stored content hash of each of `keys` that `table` holds, with one query: what
+/// [`Once::seen`] reads for one record, for a whole batch. Rows stored before the hash was
+/// kept answer the hash of their `legacy_columns`.
+pub async fn stored_hashes(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    key_column: &'static str,
+    legacy_columns: &'static [&'static str],
+    keys: &[&str],
+) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
+    let mut found = std::collections::HashMap::new();
+    if keys.is_empty() {
+        return Ok(found);
+    }
+    let legacy: String = legacy_columns
+        .iter()
+        .map(|c| format!(", CAST({c} AS TEXT)"))
+        .collect();
+    let placeholders: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT CAST({key_column} AS TEXT), content_hash{legacy} FROM {table} \
+         WHERE {key_column} IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for key in keys {
+        query = query.bind(*key);
+    }
+    for row in query.fetch_all(conn).await? {
+        let key: String = row.try_get(0)?;
+        let hash = match row.try_get::<Option<String>, _>(1)? {
+            Some(hash) => hash,
+            None => {
+                let parts = (2..2 + legacy_columns.len())
+                    .map(|i| row.try_get::<Option<String>, _>(i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let parts: Vec<&str> = parts.iter().map(|p| p.as_deref().unwrap_or("")).collect();
+                content_hash(&parts)
+            }
+        };
+        found.insert(key, hash);
+    }
+    Ok(found)
+}
+
+/// A record's answer against the hash stored under its key.
+pub fn seen_against(stored: &str, content_hash: &str) -> Seen {
+    if stored == content_hash {
+        Seen::Duplicate
+    } else {
+        Seen::Conflict
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::content_hash;

@@ -5,7 +5,7 @@
 //! transaction of what it guards, so no counter row shares a transaction with a survey answer.
 
 use super::secret::{keyed_hash, server_secret};
-use crate::db::Db;
+use crate::db::{Db, Lane};
 use crate::domain::limits::{Bucket, Limits, verdict};
 use crate::error::AppError;
 use rand::Rng;
@@ -37,22 +37,15 @@ pub async fn count_by(
 ) -> Result<(), AppError> {
     let limit = limits.of(bucket);
     let key_hash = hidden_key(db, bucket, key).await?;
-    let (hits, window_start): (i64, i64) = sqlx::query_as(
-        "INSERT INTO rate_counts (bucket, key_hash, window_start, hits) VALUES ($1, $2, $3, $5) \
-         ON CONFLICT (bucket, key_hash) DO UPDATE SET \
-           hits = CASE WHEN rate_counts.window_start <= $4 OR rate_counts.window_start > $3 \
-                  THEN $5 ELSE rate_counts.hits + $5 END, \
-           window_start = CASE WHEN rate_counts.window_start <= $4 OR rate_counts.window_start > $3 \
-                  THEN $3 ELSE rate_counts.window_start END \
-         RETURNING hits, window_start",
-    )
-    .bind(bucket.key())
-    .bind(&key_hash)
-    .bind(now)
-    .bind(now - limit.window_ms())
-    .bind(n.max(1))
-    .fetch_one(db.pool())
-    .await?;
+    let window_ms = limit.window_ms();
+    // A write of its own (never in the transaction of what it guards); on SQLite it shares a
+    // commit with the other writes of the moment (`Db::write`).
+    let key = bucket.key();
+    let (hits, window_start) = db
+        .write(Lane::People, move |conn| {
+            Box::pin(async move { bump(conn, key, &key_hash, now, window_ms, n).await })
+        })
+        .await?;
     if rand::rngs::OsRng.gen_ratio(1, 256) {
         prune(db, limits, now).await?;
     }
@@ -89,6 +82,34 @@ pub async fn check(
     }
 }
 
+/// Adds `n` hits to a counter's window (starting a new window once the old one ended) and
+/// answers its hits and the window's start.
+async fn bump(
+    conn: &mut sqlx::AnyConnection,
+    bucket: &'static str,
+    key_hash: &str,
+    now: i64,
+    window_ms: i64,
+    n: i64,
+) -> Result<(i64, i64), AppError> {
+    Ok(sqlx::query_as(
+        "INSERT INTO rate_counts (bucket, key_hash, window_start, hits) VALUES ($1, $2, $3, $5) \
+         ON CONFLICT (bucket, key_hash) DO UPDATE SET \
+           hits = CASE WHEN rate_counts.window_start <= $4 OR rate_counts.window_start > $3 \
+                  THEN $5 ELSE rate_counts.hits + $5 END, \
+           window_start = CASE WHEN rate_counts.window_start <= $4 OR rate_counts.window_start > $3 \
+                  THEN $3 ELSE rate_counts.window_start END \
+         RETURNING hits, window_start",
+    )
+    .bind(bucket)
+    .bind(key_hash)
+    .bind(now)
+    .bind(now - window_ms)
+    .bind(n.max(1))
+    .fetch_one(conn)
+    .await?)
+}
+
 /// The stored form of a key: a keyed hash, so the table holds no address or username.
 async fn hidden_key(db: &Db, bucket: Bucket, key: &str) -> Result<String, AppError> {
     let salt = server_secret(db, KEY_SALT).await?;
@@ -106,12 +127,33 @@ pub async fn count_many(
     keys: &[(Bucket, &str)],
     now: i64,
 ) -> Result<(), AppError> {
-    let mut wait = None;
+    let mut hidden = Vec::with_capacity(keys.len());
     for (bucket, key) in keys {
-        match count(db, limits, *bucket, key, now).await {
-            Ok(()) => {}
-            Err(AppError::TooMany(s)) => wait = wait.max(Some(s)),
-            Err(e) => return Err(e),
+        let limit = limits.of(*bucket);
+        hidden.push((*bucket, limit, hidden_key(db, *bucket, key).await?));
+    }
+    // Every counter in one write: one commit (shared with others on SQLite) per request.
+    let counted = db
+        .write(Lane::People, move |conn| {
+            Box::pin(async move {
+                let mut counted = Vec::with_capacity(hidden.len());
+                for (bucket, limit, key_hash) in hidden {
+                    let (hits, start) =
+                        bump(conn, bucket.key(), &key_hash, now, limit.window_ms(), 1).await?;
+                    counted.push((bucket, limit, hits, start));
+                }
+                Ok(counted)
+            })
+        })
+        .await?;
+    if rand::rngs::OsRng.gen_ratio(1, 256) {
+        prune(db, limits, now).await?;
+    }
+    let mut wait = None;
+    for (bucket, limit, hits, start) in counted {
+        if let Err(s) = verdict(limit, hits, start, now) {
+            tracing::info!(bucket = bucket.key(), retry_after_s = s, "rate limit reached");
+            wait = wait.max(Some(s));
         }
     }
     wait.map_or(Ok(()), |s| Err(AppError::TooMany(s)))

@@ -11,12 +11,12 @@ use crate::sync::protocol::{
     LeaveRequestBody, MAX_REASON_CHARS, PushResult, PushStatus, RejectCode,
 };
 use crate::sync::server::{Received, seen_result};
-use sqlx::{Any, Transaction};
+use sqlx::AnyConnection;
 use uuid::Uuid;
 
 /// Stores one leave request once (same rules as a check-in: duplicate, conflict, rejected).
 pub async fn store_request(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     ctx: &Received<'_>,
     id: Uuid,
     body: &LeaveRequestBody,

@@ -6,17 +6,17 @@ use super::protocol::{
     PushStatus, Record, RosterEntry,
 };
 use crate::auth::CurrentUser;
-use crate::db::{Db, Seen, now_ms};
+use crate::db::{Db, Lane, Seen, now_ms};
 use crate::domain::activity::ActivityKind;
 use crate::error::AppError;
 use crate::guard::server_secret;
-use sqlx::{Any, Transaction};
+use sqlx::AnyConnection;
 use std::future::Future;
 
 /// Who sent a batch and when it arrived: what every stored record carries besides its content.
-pub struct Sender<'a> {
+pub struct Sender {
     /// The signed-in member, if any. Only survey answers are taken without one.
-    pub member: Option<&'a CurrentUser>,
+    pub member: Option<CurrentUser>,
     /// The device the member's records came from.
     pub device: Option<String>,
     /// When the batch arrived, in milliseconds.
@@ -45,36 +45,30 @@ pub struct Received<'a> {
     pub receipt_key: &'a [u8],
 }
 
-/// The one seam between the protocol and the features: how each kind of record is stored.
-/// The protocol names no feature; the layer above (`crate::records`) implements this by
-/// handing each record kind to the feature that owns it.
-pub trait RecordStore: Sync {
-    /// Stores one record in the batch's transaction and answers its result. A record that is
-    /// not `accepted` must leave nothing behind except what its rules say (e.g. a wrong-code
-    /// count).
-    fn store<'a>(
+/// The one seam between the protocol and the features: how records are stored. The protocol
+/// names no feature; the layer above (`crate::records`) implements this by handing each
+/// record kind to the feature that owns it.
+pub trait RecordStore: Sync + 'static {
+    /// Stores a batch's records (parsed already) in the batch's transaction and answers one
+    /// result per record, in order. A record that is not `accepted` must leave nothing behind
+    /// except what its rules say (e.g. a wrong-code count). The transaction may be shared
+    /// with other batches (`Db::write`): nothing here may assume it is alone in it.
+    fn store_all<'a>(
         &'a self,
-        tx: &'a mut Transaction<'static, Any>,
-        record: &'a Record,
-        sender: &'a Sender<'a>,
-    ) -> impl Future<Output = Result<PushResult, AppError>> + Send + 'a;
-
-    /// Runs once the batch is committed, with the records stored by it. A failure here must not
-    /// undo or hide an acknowledgement: the records are durable already.
-    fn after_commit<'a>(
-        &'a self,
-        db: &'a Db,
-        stored: &'a [Record],
-    ) -> impl Future<Output = ()> + Send + 'a;
+        conn: &'a mut AnyConnection,
+        records: &'a [Record],
+        sender: &'a Sender,
+    ) -> impl Future<Output = Result<Vec<PushResult>, AppError>> + Send + 'a;
 }
 
 /// Stores a pushed batch in one transaction through `store` and answers one result per record,
-/// in order. Returns only after the commit, so every `accepted` is durable. Records that do not
-/// move a device's high-water mark (survey answers) never touch the device row, and a push
-/// without a member records no device at all.
-pub async fn push_with(
+/// in order. Returns only after the commit, so every `accepted` is durable; on SQLite that
+/// commit may be shared with batches pushed at the same moment (`Db::write`), each keeping its
+/// own answer. Records that do not move a device's high-water mark (survey answers) never
+/// touch the device row, and a push without a member records no device at all.
+pub async fn push_with<S: RecordStore>(
     db: &Db,
-    store: &impl RecordStore,
+    store: &'static S,
     member: Option<&CurrentUser>,
     device: Option<DeviceRef>,
     records: Vec<serde_json::Value>,
@@ -84,58 +78,84 @@ pub async fn push_with(
         None => Vec::new(),
     };
     let sender = Sender {
-        member,
+        member: member.cloned(),
         device: device.as_ref().map(|d| d.id.to_string()),
         at: now_ms(),
         receipt_key,
     };
-    let mut tx = db.begin_write().await?;
-    let mut results = Vec::with_capacity(records.len());
-    let mut accepted_seqs = Vec::new();
-    let mut stored = Vec::new();
+    // Reading the records needs no database: done before the transaction.
+    let parsed: Vec<Result<Record, PushResult>> = records.into_iter().map(Record::parse).collect();
+    let response = db
+        .write(Lane::People, move |conn| {
+            Box::pin(async move { store_batch(conn, store, &sender, parsed, device).await })
+        })
+        .await?;
+    if response.device.as_ref().is_some_and(|d| d.reset_detected) {
+        tracing::warn!("a device's store was wiped: its numbering restarted");
+    }
+    Ok(response)
+}
+
+/// [`push_with`] inside its transaction.
+async fn store_batch<S: RecordStore>(
+    conn: &mut AnyConnection,
+    store: &S,
+    sender: &Sender,
+    parsed: Vec<Result<Record, PushResult>>,
+    device: Option<DeviceRef>,
+) -> Result<PushResponse, AppError> {
     let mut max_seq = 0;
-    for raw in records {
-        let result = match Record::parse(raw) {
-            Err(rejected) => rejected,
+    let mut records = Vec::new();
+    let mut slots = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        match p {
+            Err(rejected) => slots.push(Some(rejected)),
             Ok(record) => {
-                let seq = if record.body.moves_high_water() {
-                    record.seq.unwrap_or(0)
-                } else {
-                    0
-                };
-                max_seq = max_seq.max(seq);
-                let result = store.store(&mut tx, &record, &sender).await?;
-                if matches!(
+                if record.body.moves_high_water() {
+                    max_seq = max_seq.max(record.seq.unwrap_or(0));
+                }
+                records.push(record);
+                slots.push(None);
+            }
+        }
+    }
+    let stored = store.store_all(conn, &records, sender).await?;
+    if stored.len() != records.len() {
+        return Err(AppError::Internal);
+    }
+    let mut accepted_seqs = Vec::new();
+    let mut answers = stored.into_iter().zip(&records);
+    let mut results = Vec::with_capacity(slots.len());
+    for slot in slots {
+        let result = match slot {
+            Some(rejected) => rejected,
+            None => {
+                let (result, record) = answers.next().ok_or(AppError::Internal)?;
+                let seq = record.seq.unwrap_or(0);
+                let kept = matches!(
                     result.status,
                     PushStatus::Accepted | PushStatus::PendingReview
-                ) {
-                    if seq > 0 {
-                        accepted_seqs.push(seq);
-                    }
-                    stored.push(record);
+                );
+                if kept && record.body.moves_high_water() && seq > 0 {
+                    accepted_seqs.push(seq);
                 }
                 result
             }
         };
         results.push(result);
     }
-    let device = match (device, member) {
+    let device = match (device, &sender.member) {
         (Some(d), Some(member)) => {
-            Some(record_device(&mut tx, member, d, max_seq, &accepted_seqs, sender.at).await?)
+            Some(record_device(conn, member, d, max_seq, &accepted_seqs, sender.at).await?)
         }
         _ => None,
     };
-    tx.commit().await?;
-    store.after_commit(db, &stored).await;
-    if device.as_ref().is_some_and(|d| d.reset_detected) {
-        tracing::warn!("a device's store was wiped: its numbering restarted");
-    }
     Ok(PushResponse { results, device })
 }
 
 /// Moves the device's high-water mark, and notices a numbering that started again.
 async fn record_device(
-    tx: &mut Transaction<'static, Any>,
+    conn: &mut AnyConnection,
     member: &CurrentUser,
     device: DeviceRef,
     max_seq: i64,
@@ -145,7 +165,7 @@ async fn record_device(
     let id = device.id.to_string();
     let row: Option<i64> = sqlx::query_scalar("SELECT high_water FROM devices WHERE id = $1")
         .bind(&id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *conn)
         .await?;
     let previous = row.unwrap_or(0);
     // A record stored only now, yet numbered at or below what this device sent before: its
@@ -162,7 +182,7 @@ async fn record_device(
         .bind(&member.id)
         .bind(now)
         .bind(i32::from(reset_detected))
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
     } else {
         sqlx::query(
@@ -173,7 +193,7 @@ async fn record_device(
         .bind(&member.id)
         .bind(high_water)
         .bind(now)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
     }
     Ok(DeviceState {

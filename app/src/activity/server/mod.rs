@@ -15,7 +15,9 @@ pub use photos::{MAX_PHOTO_BYTES, add_photo, photo};
 pub use record::{MAX_MINUTES_CHARS, changes_after_start, proof_screen, record, save_minutes};
 pub use roll::{close_roll, mark, review_held, rolls_of_branch};
 pub use schedule::{cancel, create, form_context, new_proof_secret, update};
-pub use target::{Claim, Refusal, Target, claimed_target};
+pub use target::{
+    Claim, Refusal, Target, check_claim, claimed_target, closed_refusal, judge_target, load_targets,
+};
 
 use super::Audience;
 use crate::auth::CurrentUser;

@@ -3,7 +3,8 @@
 use crate::error::AppError;
 use crate::sync::protocol::RejectCode;
 use crate::sync::server::Received;
-use sqlx::{Any, Transaction};
+use sqlx::{AnyConnection, AssertSqlSafe};
+use std::collections::HashMap;
 use std::borrow::Cow;
 use uuid::Uuid;
 
@@ -22,35 +23,50 @@ pub struct Claim {
 /// The checks every member's record passes before its own: the phone's clock is not ahead of
 /// the server's, the record is the sender's own, and the activity is one they may answer.
 pub async fn claimed_target(
-    tx: &mut Transaction<'static, Any>,
+    conn: &mut AnyConnection,
     ctx: &Received<'_>,
     claim: &Claim,
 ) -> Result<Result<Target, Refusal>, AppError> {
-    if let Some(why) = crate::domain::proof::clock_ahead(claim.device_time, ctx.at) {
-        return Ok(Err((RejectCode::ClockAhead, why.into())));
+    if let Err(refused) = check_claim(ctx, claim) {
+        return Ok(Err(refused));
     }
-    if claim.member_id.to_string() != ctx.member.id {
-        return Ok(Err((RejectCode::NotYours, claim.not_yours.into())));
-    }
-    let target = match load_target(tx, &claim.activity_id.to_string(), &ctx.member.id).await? {
+    let activity_id = claim.activity_id.to_string();
+    let mut found = load_targets(conn, &[activity_id.as_str()], &ctx.member.id).await?;
+    let target = match judge_target(found.remove(&activity_id)) {
         Ok(t) => t,
         Err((code, why)) => return Ok(Err((code, why.into()))),
     };
     // A record about a closed year (年度封存) changes nothing any more: refused, with why.
     if let Some(year) =
-        crate::org::server::closed_year(tx, &target.org_id, target.starts_at).await?
+        crate::org::server::closed_year(conn, &target.org_id, target.starts_at).await?
     {
-        return Ok(Err((
-            RejectCode::ActivityOver,
-            crate::org::server::closed_message(year).into(),
-        )));
+        return Ok(Err(closed_refusal(year)));
     }
     Ok(Ok(target))
 }
 
+/// The checks of [`claimed_target`] that need no database.
+pub fn check_claim(ctx: &Received<'_>, claim: &Claim) -> Result<(), Refusal> {
+    if let Some(why) = crate::domain::proof::clock_ahead(claim.device_time, ctx.at) {
+        return Err((RejectCode::ClockAhead, why.into()));
+    }
+    if claim.member_id.to_string() != ctx.member.id {
+        return Err((RejectCode::NotYours, claim.not_yours.into()));
+    }
+    Ok(())
+}
+
+/// Why a record about a closed year is refused.
+pub fn closed_refusal(year: i32) -> Refusal {
+    (
+        RejectCode::ActivityOver,
+        crate::org::server::closed_message(year).into(),
+    )
+}
+
 /// The activity a member's record is about, checked: it exists, is not cancelled, and the
 /// member is among its 应到.
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 pub struct Target {
     pub id: String,
     pub org_id: String,
@@ -61,25 +77,37 @@ pub struct Target {
     expected: i64,
 }
 
-async fn load_target(
-    tx: &mut Transaction<'static, Any>,
-    activity_id: &str,
+/// The activities `ids` with whether `member_id` is among their 应到, in one query.
+pub async fn load_targets(
+    conn: &mut AnyConnection,
+    ids: &[&str],
     member_id: &str,
-) -> Result<Result<Target, (RejectCode, &'static str)>, AppError> {
-    let target: Option<Target> = sqlx::query_as(
+) -> Result<HashMap<String, Target>, AppError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let placeholders: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
+    let sql = format!(
         "SELECT a.id, a.org_id, a.status, a.starts_at, a.ends_at, a.proof_secret, \
            (SELECT COUNT(*) FROM activity_expected e \
-             WHERE e.activity_id = a.id AND e.user_id = $2) AS expected \
-         FROM activities a WHERE a.id = $1",
-    )
-    .bind(activity_id)
-    .bind(member_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(match target {
+             WHERE e.activity_id = a.id AND e.user_id = $1) AS expected \
+         FROM activities a WHERE a.id IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, Target>(AssertSqlSafe(sql)).bind(member_id);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().map(|t| (t.id.clone(), t)).collect())
+}
+
+/// Whether a record may be about the activity found (or not found) for it.
+pub fn judge_target(target: Option<Target>) -> Result<Target, (RejectCode, &'static str)> {
+    match target {
         None => Err((RejectCode::UnknownActivity, "活动不存在")),
         Some(t) if t.status == "cancelled" => Err((RejectCode::Cancelled, "活动已取消")),
         Some(t) if t.expected == 0 => Err((RejectCode::NotExpected, "您不在本次活动的应到名单中")),
         Some(t) => Ok(t),
-    })
+    }
 }

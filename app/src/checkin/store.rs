@@ -1,0 +1,355 @@
+//! Storing a pushed batch's check-ins, each once and with its proof checked, in a number of
+//! queries that does not grow with the batch: one for the ids stored already, one for the
+//! activities named, one per activity for the member's wrong-code counter (read, and written
+//! back if it moved), one per activity's year for 年度封存, and one insert for every new row.
+//! The rules are those of one record at a time, in the batch's order — a wrong code counts
+//! before the next record is judged, and a record sent twice in one batch is stored once.
+
+use super::server::MAX_WRONG_CODES;
+use crate::activity::server::{Claim, Target, check_claim, closed_refusal, judge_target, load_targets};
+use crate::db::{Once, content_hash, seen_against, stored_hashes};
+use crate::domain::proof::{ProofError, Window, verify};
+use crate::domain::replay::{self, Held, read_receipt};
+use crate::error::AppError;
+use crate::sync::protocol::{CheckinBody, PushResult, PushStatus, RejectCode};
+use crate::sync::server::{Received, seen_result};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use std::collections::{BTreeSet, HashMap};
+use uuid::Uuid;
+
+/// The columns whose text is a check-in's content (for rows stored before content hashes).
+const CONTENT_COLUMNS: &[&str] = &["activity_id", "user_id", "device_time", "method"];
+/// The columns of a stored check-in, in the order [`insert_all`] binds them.
+const INSERT_COLUMNS: &str = "id, activity_id, user_id, device_time, method, received_at, \
+    proof_step, device_id, device_seq, content_hash, review, held_because";
+const PER_ROW: usize = 12;
+
+/// One check-in of a batch: its id, the phone's number for it, and its content.
+pub struct Item<'a> {
+    pub id: Uuid,
+    pub seq: Option<i64>,
+    pub body: &'a CheckinBody,
+}
+
+/// A check-in that passed every rule, to be inserted.
+struct NewRow {
+    id: Uuid,
+    id_text: String,
+    activity_id: String,
+    device_time: i64,
+    method: &'static str,
+    step: i64,
+    seq: Option<i64>,
+    content_hash: String,
+    held: Option<Held>,
+}
+
+/// Where a record's answer comes from: decided already, or its row's insert.
+enum Slot {
+    Done(PushResult),
+    Insert(usize),
+}
+
+/// A member's wrong-code counter for one activity: as read, and what this batch added.
+struct Counter {
+    failures: i64,
+    added: i64,
+}
+
+/// Stores `items` (all from `ctx.member`; `ctx.seq` is ignored, each item has its own) in the
+/// caller's transaction and answers one result per item, in order.
+pub async fn store_checkins(
+    conn: &mut AnyConnection,
+    ctx: &Received<'_>,
+    items: &[Item<'_>],
+) -> Result<Vec<PushResult>, AppError> {
+    let ids: Vec<String> = items.iter().map(|i| i.id.to_string()).collect();
+    let hashes: Vec<String> = items.iter().map(|i| hash_of(i.body)).collect();
+    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let stored = stored_hashes(conn, "checkins", "id", CONTENT_COLUMNS, &id_refs).await?;
+    let wanted: BTreeSet<String> = items
+        .iter()
+        .zip(&ids)
+        .filter(|(_, id)| !stored.contains_key(*id))
+        .map(|(i, _)| i.body.activity_id.to_string())
+        .collect();
+    let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    let mut judge = Judge {
+        targets: load_targets(conn, &wanted, &ctx.member.id).await?,
+        closed: HashMap::new(),
+        counters: HashMap::new(),
+    };
+    let mut rows: Vec<NewRow> = Vec::new();
+    let mut pending: HashMap<&str, usize> = HashMap::new();
+    let mut slots = Vec::with_capacity(items.len());
+    for (k, item) in items.iter().enumerate() {
+        let (id_text, hash) = (&ids[k], &hashes[k]);
+        if let Some(before) = stored.get(id_text) {
+            slots.push(Slot::Done(seen_result(item.id, seen_against(before, hash))));
+        } else if let Some(&row) = pending.get(id_text.as_str()) {
+            let seen = seen_against(&rows[row].content_hash, hash);
+            slots.push(Slot::Done(seen_result(item.id, seen)));
+        } else {
+            match judge.judge(conn, ctx, item, hash).await? {
+                Ok(row) => {
+                    pending.insert(id_text.as_str(), rows.len());
+                    slots.push(Slot::Insert(rows.len()));
+                    rows.push(row);
+                }
+                Err((code, reason)) => slots.push(Slot::Done(PushResult::rejected(
+                    Some(id_text.clone()),
+                    code,
+                    reason,
+                ))),
+            }
+        }
+    }
+    judge.write_counters(conn, &ctx.member.id).await?;
+    let inserted = insert_all(conn, ctx, &rows).await?;
+    let mut results = Vec::with_capacity(slots.len());
+    for slot in slots {
+        results.push(match slot {
+            Slot::Done(result) => result,
+            Slot::Insert(k) => {
+                let row = &rows[k];
+                if inserted.contains(&row.id_text) {
+                    match row.held {
+                        None => PushResult::stored(row.id, PushStatus::Accepted),
+                        Some(why) => PushResult::held(row.id, why.reason()),
+                    }
+                } else {
+                    // Another transaction stored the same id since the first query (PostgreSQL
+                    // lets both through until the first commits): its row decides.
+                    raced(conn, row).await?
+                }
+            }
+        });
+    }
+    Ok(results)
+}
+
+/// The content hash of a check-in: the text of its content columns, as stored.
+fn hash_of(body: &CheckinBody) -> String {
+    content_hash(&[
+        &body.activity_id.to_string(),
+        &body.member_id.to_string(),
+        &body.device_time.to_string(),
+        body.proof.method(),
+    ])
+}
+
+/// What the rules need across a batch, each read once.
+struct Judge {
+    targets: HashMap<String, Target>,
+    /// Whether the year of (branch, year) is closed.
+    closed: HashMap<(String, i32), Option<i32>>,
+    /// The member's wrong-code counter per activity.
+    counters: HashMap<String, Counter>,
+}
+
+type Refusal = (RejectCode, String);
+
+impl Judge {
+    /// The rules of one check-in not stored yet: the row to insert, or why it is refused.
+    async fn judge(
+        &mut self,
+        conn: &mut AnyConnection,
+        ctx: &Received<'_>,
+        item: &Item<'_>,
+        hash: &str,
+    ) -> Result<Result<NewRow, Refusal>, AppError> {
+        let body = item.body;
+        let claim = Claim {
+            member_id: body.member_id,
+            activity_id: body.activity_id,
+            device_time: body.device_time,
+            not_yours: "只能为自己签到",
+        };
+        if let Err((code, why)) = check_claim(ctx, &claim) {
+            return Ok(Err((code, why.into_owned())));
+        }
+        let activity_id = body.activity_id.to_string();
+        let target = match judge_target(self.targets.get(&activity_id).cloned()) {
+            Ok(t) => t,
+            Err((code, why)) => return Ok(Err((code, why.into()))),
+        };
+        if let Some(year) = self.closed_year(conn, &target).await? {
+            let (code, why) = closed_refusal(year);
+            return Ok(Err((code, why.into_owned())));
+        }
+        let secret = hex::decode(&target.proof_secret).unwrap_or_default();
+        if secret.is_empty() {
+            return Ok(Err((
+                RejectCode::ProofWrong,
+                "本次活动没有启用签到码，请联系支部书记补录".into(),
+            )));
+        }
+        let counter = self.counter(conn, &target.id, &ctx.member.id).await?;
+        if counter.failures >= MAX_WRONG_CODES {
+            return Ok(Err((
+                RejectCode::TooManyWrongCodes,
+                "签到码错误次数过多，本次活动不能再用签到码签到，请请支部书记手动标记出席".into(),
+            )));
+        }
+        let window = Window {
+            activity_id: &target.id,
+            secret: &secret,
+            starts_at: target.starts_at,
+            ends_at: target.ends_at,
+        };
+        let step = match verify(&window, body.device_time, &body.proof) {
+            Ok(step) => step,
+            Err(e) => {
+                // Every failed code counts — wrong, expired or outside the activity — kept in
+                // the batch's transaction even though the record is not stored.
+                counter.failures += 1;
+                counter.added += 1;
+                let code = match e {
+                    ProofError::WrongCode => RejectCode::ProofWrong,
+                    ProofError::OutsideWindow => RejectCode::ProofOutsideWindow,
+                    ProofError::Expired => RejectCode::ProofExpired,
+                };
+                return Ok(Err((code, e.reason().into())));
+            }
+        };
+        // A late check-in the phone cannot show was made offline is stored but held
+        // (`domain::replay`): it counts once the secretary confirms it.
+        let receipt_at = body
+            .synced
+            .as_deref()
+            .and_then(|r| read_receipt(ctx.receipt_key, &ctx.member.id, r));
+        Ok(Ok(NewRow {
+            id: item.id,
+            id_text: item.id.to_string(),
+            activity_id: target.id,
+            device_time: body.device_time,
+            method: body.proof.method(),
+            step,
+            seq: item.seq,
+            content_hash: hash.to_owned(),
+            held: replay::held(body.device_time, ctx.at, receipt_at),
+        }))
+    }
+
+    async fn closed_year(
+        &mut self,
+        conn: &mut AnyConnection,
+        target: &Target,
+    ) -> Result<Option<i32>, AppError> {
+        let key = (
+            target.org_id.clone(),
+            crate::domain::time::year_of(target.starts_at),
+        );
+        if let Some(&known) = self.closed.get(&key) {
+            return Ok(known);
+        }
+        let closed = crate::org::server::closed_year(conn, &target.org_id, target.starts_at).await?;
+        self.closed.insert(key, closed);
+        Ok(closed)
+    }
+
+    /// The member's wrong-code counter for an activity, read once per batch. The upsert takes
+    /// the row's lock (PostgreSQL; SQLite's write lock is held already), so two batches sent at
+    /// once cannot both read nine and both try a tenth and eleventh code.
+    async fn counter(
+        &mut self,
+        conn: &mut AnyConnection,
+        activity_id: &str,
+        member_id: &str,
+    ) -> Result<&mut Counter, AppError> {
+        if !self.counters.contains_key(activity_id) {
+            let failures: i64 = sqlx::query_scalar(
+                "INSERT INTO proof_failures (activity_id, user_id, failures) VALUES ($1, $2, 0) \
+                 ON CONFLICT (activity_id, user_id) DO UPDATE SET failures = proof_failures.failures \
+                 RETURNING failures",
+            )
+            .bind(activity_id)
+            .bind(member_id)
+            .fetch_one(&mut *conn)
+            .await?;
+            self.counters
+                .insert(activity_id.to_owned(), Counter { failures, added: 0 });
+        }
+        self.counters
+            .get_mut(activity_id)
+            .ok_or(AppError::Internal)
+    }
+
+    /// Writes back the failures this batch added.
+    async fn write_counters(
+        &self,
+        conn: &mut AnyConnection,
+        member_id: &str,
+    ) -> Result<(), AppError> {
+        for (activity_id, c) in self.counters.iter().filter(|(_, c)| c.added > 0) {
+            sqlx::query(
+                "UPDATE proof_failures SET failures = failures + $3 \
+                 WHERE activity_id = $1 AND user_id = $2",
+            )
+            .bind(activity_id)
+            .bind(member_id)
+            .bind(c.added)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Inserts every new row in one statement; answers the ids it stored (an id another
+/// transaction stored meanwhile is skipped by `ON CONFLICT`).
+async fn insert_all(
+    conn: &mut AnyConnection,
+    ctx: &Received<'_>,
+    rows: &[NewRow],
+) -> Result<std::collections::HashSet<String>, AppError> {
+    if rows.is_empty() {
+        return Ok(Default::default());
+    }
+    let values: Vec<String> = (0..rows.len())
+        .map(|r| {
+            let cells: Vec<String> = (1..=PER_ROW).map(|c| format!("${}", r * PER_ROW + c)).collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO checkins ({INSERT_COLUMNS}) VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",
+        values.join(", ")
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for row in rows {
+        query = query
+            .bind(row.id_text.clone())
+            .bind(row.activity_id.clone())
+            .bind(ctx.member.id.clone())
+            .bind(row.device_time)
+            .bind(row.method)
+            .bind(ctx.at)
+            .bind(row.step)
+            .bind(ctx.device.clone())
+            .bind(row.seq)
+            .bind(row.content_hash.clone())
+            .bind(row.held.map(|_| "pending"))
+            .bind(row.held.map(Held::code));
+    }
+    let stored = query.fetch_all(&mut *conn).await?;
+    stored
+        .iter()
+        .map(|r| r.try_get::<String, _>(0).map_err(AppError::from))
+        .collect()
+}
+
+/// The answer for a row another transaction stored first.
+async fn raced(conn: &mut AnyConnection, row: &NewRow) -> Result<PushResult, AppError> {
+    let once = Once {
+        table: "checkins",
+        key_column: "id",
+        legacy_columns: CONTENT_COLUMNS,
+        key: &row.id_text,
+        content_hash: row.content_hash.clone(),
+    };
+    match once.seen(conn).await? {
+        Some(seen) => Ok(seen_result(row.id, seen)),
+        None => Err(AppError::Internal),
+    }
+}

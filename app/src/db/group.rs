@@ -1,0 +1,258 @@
+//! Group commit on SQLite: writes sent at the same moment share one transaction, so one disk
+//! flush acknowledges them all, while each keeps its own answer.
+//!
+//! SQLite has one writer at a time and, with `synchronous = FULL`, flushes the disk at every
+//! commit; fifty phones pushing at once used to queue for fifty flushes (and, past the busy
+//! timeout, got "database is locked"). Here one task owns the writing: it takes every write
+//! that is waiting, runs each inside a savepoint of one `BEGIN IMMEDIATE` transaction — a write
+//! that fails is rolled back to its savepoint and answers its own error, the others go on — and
+//! commits once. Nobody hears "done" before that commit: an acknowledged record is durable.
+//!
+//! Writes come in two lanes that never share a transaction: [`Lane::Anonymous`] (survey
+//! answers, which may not be committed beside any row about a person) and [`Lane::People`]
+//! (everything else).
+//!
+//! PostgreSQL needs none of this (it lets writers run side by side and groups their flushes
+//! itself): there every write runs in a transaction of its own.
+
+use super::{Backend, Db};
+use crate::error::AppError;
+use futures::FutureExt;
+use sqlx::{AnyConnection, AnyPool};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use tokio::sync::{mpsc, oneshot};
+
+/// Which writes may share a transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lane {
+    /// Anything about a person: check-ins, leave, counters, devices.
+    People,
+    /// Anonymous survey answers: grouped only with each other.
+    Anonymous,
+}
+
+/// The most writes one transaction takes: enough to share a flush among many phones, few
+/// enough that one slow write cannot hold a crowd for long.
+pub const MAX_GROUP: usize = 64;
+
+/// A write's future, borrowing the transaction's connection.
+pub type WriteFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + Send + 'c>>;
+
+/// Tells a waiting write how its transaction ended (`Ok` once committed).
+type Finish = Box<dyn FnOnce(Result<(), AppError>) + Send>;
+/// A write as the writer task runs it: its answer is kept until the commit.
+type Run = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> Pin<Box<dyn Future<Output = Step> + Send + 'c>> + Send>;
+
+/// What running one write left: its answer, kept for after the commit, or its own error
+/// (rolled back to its savepoint; told at once, whatever becomes of the others).
+enum Step {
+    Done(Finish),
+    Failed(Finish),
+}
+
+struct Job {
+    lane: Lane,
+    run: Run,
+}
+
+/// The handle to the writer task (SQLite only).
+#[derive(Clone, Debug)]
+pub struct Writer {
+    jobs: mpsc::UnboundedSender<Job>,
+}
+
+impl Writer {
+    /// Starts the writer task on `pool`.
+    pub fn start(pool: AnyPool) -> Self {
+        let (jobs, rx) = mpsc::unbounded_channel();
+        tokio::spawn(write_loop(pool, rx));
+        Writer { jobs }
+    }
+}
+
+impl Db {
+    /// Runs `write` in a transaction and answers its result once that transaction committed.
+    /// On SQLite the transaction may be shared with other writes of the same `lane` (group
+    /// commit, above); `write` must then not depend on being alone in it. A write that fails
+    /// leaves nothing behind.
+    pub async fn write<T, F>(&self, lane: Lane, write: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> WriteFuture<'c, T> + Send + 'static,
+    {
+        if let (Backend::Sqlite, Some(writer)) = (self.backend, &self.writer) {
+            let (tell, answer) = oneshot::channel::<Result<T, AppError>>();
+            let run: Run = Box::new(move |conn| {
+                Box::pin(async move {
+                    match write(conn).await {
+                        Ok(value) => Step::Done(Box::new(move |committed: Result<(), AppError>| {
+                            let _ = tell.send(committed.map(|()| value));
+                        })),
+                        Err(e) => Step::Failed(Box::new(move |_: Result<(), AppError>| {
+                            let _ = tell.send(Err(e));
+                        })),
+                    }
+                })
+            });
+            if writer.jobs.send(Job { lane, run }).is_ok() {
+                return answer.await.unwrap_or(Err(AppError::Internal));
+            }
+            tracing::error!("the group writer has stopped: writing alone");
+        }
+        let mut tx = self.begin_write().await?;
+        let value = write(&mut tx).await?;
+        tx.commit().await?;
+        Ok(value)
+    }
+}
+
+async fn write_loop(pool: AnyPool, mut rx: mpsc::UnboundedReceiver<Job>) {
+    let mut waiting: VecDeque<Job> = VecDeque::new();
+    loop {
+        if waiting.is_empty() {
+            match rx.recv().await {
+                Some(job) => waiting.push_back(job),
+                None => return,
+            }
+        }
+        while let Ok(job) = rx.try_recv() {
+            waiting.push_back(job);
+        }
+        let group = take_group(&mut waiting);
+        run_group(&pool, group).await;
+    }
+}
+
+/// The next group: the oldest waiting write and those after it in its lane, in order.
+fn take_group(waiting: &mut VecDeque<Job>) -> Vec<Job> {
+    let Some(lane) = waiting.front().map(|j| j.lane) else {
+        return Vec::new();
+    };
+    let mut group = Vec::new();
+    let mut rest = VecDeque::with_capacity(waiting.len());
+    while let Some(job) = waiting.pop_front() {
+        if job.lane == lane && group.len() < MAX_GROUP {
+            group.push(job);
+        } else {
+            rest.push_back(job);
+        }
+    }
+    *waiting = rest;
+    group
+}
+
+/// Runs one group in one transaction and tells every write how it ended.
+async fn run_group(pool: &AnyPool, group: Vec<Job>) {
+    let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
+        Ok(tx) => tx,
+        Err(e) => {
+            tracing::error!(error = %e, "group commit: could not begin");
+            // Each write is told on its own: it never ran.
+            for job in group {
+                fail_unrun(job);
+            }
+            return;
+        }
+    };
+    let mut finished: Vec<Finish> = Vec::with_capacity(group.len());
+    let mut broken = None;
+    let mut jobs = group.into_iter();
+    for job in jobs.by_ref() {
+        if let Err(e) = savepoint(&mut tx, "SAVEPOINT grouped").await {
+            broken = Some(e);
+            fail_unrun(job);
+            break;
+        }
+        let step = AssertUnwindSafe((job.run)(&mut tx)).catch_unwind().await;
+        match step {
+            Ok(Step::Done(finish)) => match savepoint(&mut tx, "RELEASE grouped").await {
+                Ok(()) => finished.push(finish),
+                Err(e) => {
+                    finish(Err(AppError::Internal));
+                    broken = Some(e);
+                    break;
+                }
+            },
+            Ok(Step::Failed(finish)) => {
+                let undone = undo(&mut tx).await;
+                finish(Err(AppError::Internal));
+                if let Err(e) = undone {
+                    broken = Some(e);
+                    break;
+                }
+            }
+            Err(_) => {
+                tracing::error!("group commit: a write panicked; it is rolled back alone");
+                if let Err(e) = undo(&mut tx).await {
+                    broken = Some(e);
+                    break;
+                }
+            }
+        }
+    }
+    for job in jobs {
+        fail_unrun(job);
+    }
+    let committed = match broken {
+        Some(e) => {
+            tracing::error!(error = %e, "group commit: the transaction broke; rolled back");
+            let _ = tx.rollback().await;
+            Err(AppError::Internal)
+        }
+        None => tx.commit().await.map_err(|e| {
+            tracing::error!(error = %e, "group commit: the commit failed");
+            AppError::from(e)
+        }),
+    };
+    for finish in finished {
+        finish(committed.clone());
+    }
+}
+
+async fn savepoint(conn: &mut AnyConnection, sql: &'static str) -> Result<(), sqlx::Error> {
+    sqlx::query(sql).execute(conn).await.map(|_| ())
+}
+
+/// Rolls a failed write back to its savepoint and forgets the savepoint.
+async fn undo(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    savepoint(conn, "ROLLBACK TO grouped").await?;
+    savepoint(conn, "RELEASE grouped").await
+}
+
+/// A write that never ran: dropping it drops its answer's sender, which its caller hears as
+/// a server error (so the phone sends it again).
+fn fail_unrun(job: Job) {
+    drop(job);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(lane: Lane) -> Job {
+        Job {
+            lane,
+            run: Box::new(|_| Box::pin(async { Step::Failed(Box::new(|_| {})) })),
+        }
+    }
+
+    #[test]
+    fn a_group_never_mixes_lanes_and_keeps_the_order() {
+        use Lane::{Anonymous as A, People as P};
+        let mut waiting: VecDeque<Job> = [P, A, P, P, A].into_iter().map(job).collect();
+        let lanes = |g: &[Job]| g.iter().map(|j| j.lane).collect::<Vec<_>>();
+        assert_eq!(lanes(&take_group(&mut waiting)), [P, P, P]);
+        assert_eq!(lanes(&take_group(&mut waiting)), [A, A]);
+        assert!(take_group(&mut waiting).is_empty());
+    }
+
+    #[test]
+    fn a_group_is_bounded() {
+        let mut waiting: VecDeque<Job> = (0..MAX_GROUP + 5).map(|_| job(Lane::People)).collect();
+        assert_eq!(take_group(&mut waiting).len(), MAX_GROUP);
+        assert_eq!(take_group(&mut waiting).len(), 5);
+    }
+}
