@@ -24,7 +24,9 @@ impl RecordStore for Features {
         let mut results: Vec<Option<PushResult>> = (0..records.len()).map(|_| None).collect();
         let mut checkins = Vec::new();
         for (at, record) in records.iter().enumerate() {
-            let refused = |code, why: &str| Some(PushResult::rejected(Some(record.id.to_string()), code, why));
+            let refused = |code, why: &str| {
+                Some(PushResult::rejected(Some(record.id.to_string()), code, why))
+            };
             match (&record.body, &sender.member) {
                 // Answers never enter a batch's transaction: `push_as` takes them out first.
                 (RecordBody::SurveyAnswer(_), _) => {

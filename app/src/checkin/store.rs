@@ -6,7 +6,9 @@
 //! before the next record is judged, and a record sent twice in one batch is stored once.
 
 use super::server::MAX_WRONG_CODES;
-use crate::activity::server::{Claim, Target, check_claim, closed_refusal, judge_target, load_targets};
+use crate::activity::server::{
+    Claim, Target, check_claim, closed_refusal, judge_target, load_targets,
+};
 use crate::db::{Once, content_hash, seen_against, stored_hashes};
 use crate::domain::proof::{ProofError, Window, verify};
 use crate::domain::replay::{self, Held, read_receipt};
@@ -243,7 +245,8 @@ impl Judge {
         if let Some(&known) = self.closed.get(&key) {
             return Ok(known);
         }
-        let closed = crate::org::server::closed_year(conn, &target.org_id, target.starts_at).await?;
+        let closed =
+            crate::org::server::closed_year(conn, &target.org_id, target.starts_at).await?;
         self.closed.insert(key, closed);
         Ok(closed)
     }
@@ -270,9 +273,7 @@ impl Judge {
             self.counters
                 .insert(activity_id.to_owned(), Counter { failures, added: 0 });
         }
-        self.counters
-            .get_mut(activity_id)
-            .ok_or(AppError::Internal)
+        self.counters.get_mut(activity_id).ok_or(AppError::Internal)
     }
 
     /// Writes back the failures this batch added.
@@ -308,7 +309,9 @@ async fn insert_all(
     }
     let values: Vec<String> = (0..rows.len())
         .map(|r| {
-            let cells: Vec<String> = (1..=PER_ROW).map(|c| format!("${}", r * PER_ROW + c)).collect();
+            let cells: Vec<String> = (1..=PER_ROW)
+                .map(|c| format!("${}", r * PER_ROW + c))
+                .collect();
             format!("({})", cells.join(", "))
         })
         .collect();

@@ -44,7 +44,10 @@ pub type WriteFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, AppError>> +
 /// Tells a waiting write how its transaction ended (`Ok` once committed).
 type Finish = Box<dyn FnOnce(Result<(), AppError>) + Send>;
 /// A write as the writer task runs it: its answer is kept until the commit.
-type Run = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> Pin<Box<dyn Future<Output = Step> + Send + 'c>> + Send>;
+type Run = Box<
+    dyn for<'c> FnOnce(&'c mut AnyConnection) -> Pin<Box<dyn Future<Output = Step> + Send + 'c>>
+        + Send,
+>;
 
 /// What running one write left: its answer, kept for after the commit, or its own error
 /// (rolled back to its savepoint; told at once, whatever becomes of the others).
@@ -83,24 +86,30 @@ impl Db {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut AnyConnection) -> WriteFuture<'c, T> + Send + 'static,
     {
-        if let (Backend::Sqlite, Some(writer)) = (self.backend, &self.writer) {
+        if let (Backend::Sqlite, Some(writer)) = (self.backend, &self.writer)
+            && !writer.jobs.is_closed()
+        {
             let (tell, answer) = oneshot::channel::<Result<T, AppError>>();
             let run: Run = Box::new(move |conn| {
                 Box::pin(async move {
                     match write(conn).await {
-                        Ok(value) => Step::Done(Box::new(move |committed: Result<(), AppError>| {
-                            let _ = tell.send(committed.map(|()| value));
-                        })),
+                        Ok(value) => {
+                            Step::Done(Box::new(move |committed: Result<(), AppError>| {
+                                let _ = tell.send(committed.map(|()| value));
+                            }))
+                        }
                         Err(e) => Step::Failed(Box::new(move |_: Result<(), AppError>| {
                             let _ = tell.send(Err(e));
                         })),
                     }
                 })
             });
-            if writer.jobs.send(Job { lane, run }).is_ok() {
-                return answer.await.unwrap_or(Err(AppError::Internal));
+            if writer.jobs.send(Job { lane, run }).is_err() {
+                // Only if the writer task died between the check above and now.
+                tracing::error!("the group writer has stopped");
+                return Err(AppError::Internal);
             }
-            tracing::error!("the group writer has stopped: writing alone");
+            return answer.await.unwrap_or(Err(AppError::Internal));
         }
         let mut tx = self.begin_write().await?;
         let value = write(&mut tx).await?;

@@ -152,7 +152,11 @@ pub async fn count_many(
     let mut wait = None;
     for (bucket, limit, hits, start) in counted {
         if let Err(s) = verdict(limit, hits, start, now) {
-            tracing::info!(bucket = bucket.key(), retry_after_s = s, "rate limit reached");
+            tracing::info!(
+                bucket = bucket.key(),
+                retry_after_s = s,
+                "rate limit reached"
+            );
             wait = wait.max(Some(s));
         }
     }

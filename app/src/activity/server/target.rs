@@ -4,8 +4,8 @@ use crate::error::AppError;
 use crate::sync::protocol::RejectCode;
 use crate::sync::server::Received;
 use sqlx::{AnyConnection, AssertSqlSafe};
-use std::collections::HashMap;
 use std::borrow::Cow;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Why a member's record about an activity is refused: its code and the reason shown.
