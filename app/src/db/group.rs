@@ -23,6 +23,8 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::{mpsc, oneshot};
 
 /// Which writes may share a transaction.
@@ -65,14 +67,31 @@ struct Job {
 #[derive(Clone, Debug)]
 pub struct Writer {
     jobs: mpsc::UnboundedSender<Job>,
+    tally: Arc<Tally>,
+}
+
+/// How many transactions the writer committed and how many writes they held.
+#[derive(Debug, Default)]
+struct Tally {
+    transactions: AtomicU64,
+    writes: AtomicU64,
+}
+
+/// What group commit has done since the process started: `writes` committed in
+/// `transactions` (so the flushes it saved are the difference).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GroupTally {
+    pub transactions: u64,
+    pub writes: u64,
 }
 
 impl Writer {
     /// Starts the writer task on `pool`.
     pub fn start(pool: AnyPool) -> Self {
         let (jobs, rx) = mpsc::unbounded_channel();
-        tokio::spawn(write_loop(pool, rx));
-        Writer { jobs }
+        let tally = Arc::new(Tally::default());
+        tokio::spawn(write_loop(pool, rx, tally.clone()));
+        Writer { jobs, tally }
     }
 }
 
@@ -116,9 +135,17 @@ impl Db {
         tx.commit().await?;
         Ok(value)
     }
+
+    /// Group commit's tally (SQLite; `None` on PostgreSQL, where writes are not grouped).
+    pub fn group_tally(&self) -> Option<GroupTally> {
+        self.writer.as_ref().map(|w| GroupTally {
+            transactions: w.tally.transactions.load(Ordering::Relaxed),
+            writes: w.tally.writes.load(Ordering::Relaxed),
+        })
+    }
 }
 
-async fn write_loop(pool: AnyPool, mut rx: mpsc::UnboundedReceiver<Job>) {
+async fn write_loop(pool: AnyPool, mut rx: mpsc::UnboundedReceiver<Job>, tally: Arc<Tally>) {
     let mut waiting: VecDeque<Job> = VecDeque::new();
     loop {
         if waiting.is_empty() {
@@ -131,7 +158,7 @@ async fn write_loop(pool: AnyPool, mut rx: mpsc::UnboundedReceiver<Job>) {
             waiting.push_back(job);
         }
         let group = take_group(&mut waiting);
-        run_group(&pool, group).await;
+        run_group(&pool, group, &tally).await;
     }
 }
 
@@ -154,7 +181,7 @@ fn take_group(waiting: &mut VecDeque<Job>) -> Vec<Job> {
 }
 
 /// Runs one group in one transaction and tells every write how it ended.
-async fn run_group(pool: &AnyPool, group: Vec<Job>) {
+async fn run_group(pool: &AnyPool, group: Vec<Job>, tally: &Tally) {
     let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
         Ok(tx) => tx,
         Err(e) => {
@@ -216,6 +243,12 @@ async fn run_group(pool: &AnyPool, group: Vec<Job>) {
             AppError::from(e)
         }),
     };
+    if committed.is_ok() {
+        tally.transactions.fetch_add(1, Ordering::Relaxed);
+        tally
+            .writes
+            .fetch_add(finished.len() as u64, Ordering::Relaxed);
+    }
     for finish in finished {
         finish(committed.clone());
     }

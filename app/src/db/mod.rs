@@ -13,7 +13,7 @@ use std::time::Duration;
 
 mod group;
 mod once;
-pub use group::{Lane, WriteFuture};
+pub use group::{GroupTally, Lane, WriteFuture};
 pub use once::{Once, Seen, content_hash, seen_against, stored_hashes};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

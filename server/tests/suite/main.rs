@@ -6,6 +6,7 @@
 mod common;
 
 mod audit;
+mod batch;
 mod bureau;
 mod cadence;
 mod crash;
