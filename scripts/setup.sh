@@ -87,13 +87,16 @@ if [ "${1:-}" = "--test" ]; then
   # The browsers, from Debian: Chromium (Playwright), Firefox ESR and WebKitGTK's WebDriver
   # with its MiniBrowser (the three-engine journeys, end2end/engines/), Xvfb for WebKitGTK,
   # which has no headless mode. Nothing downloads a browser or a driver from elsewhere.
+  # pg_dump and pg_restore (postgresql-client) for the backup test's PostgreSQL leg; nginx
+  # (nginx-light) in front of two servers for the multi-instance test.
   if ! command -v chromium >/dev/null || ! command -v firefox-esr >/dev/null \
-     || ! command -v WebKitWebDriver >/dev/null || ! command -v Xvfb >/dev/null; then
-    log "installing Debian's chromium, firefox-esr, webkit2gtk-driver and xvfb for the browser tests"
+     || ! command -v WebKitWebDriver >/dev/null || ! command -v Xvfb >/dev/null \
+     || ! command -v pg_dump >/dev/null || ! PATH="$PATH:/usr/sbin" command -v nginx >/dev/null; then
+    log "installing Debian's chromium, firefox-esr, webkit2gtk-driver, xvfb, postgresql-client and nginx-light for the tests"
     export DEBIAN_FRONTEND=noninteractive
     sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
-    $sudo_cmd apt-get install -y -qq chromium firefox-esr webkit2gtk-driver xvfb >/dev/null
+    $sudo_cmd apt-get install -y -qq chromium firefox-esr webkit2gtk-driver xvfb postgresql-client nginx-light >/dev/null
   fi
   # geckodriver, Firefox's WebDriver, from its crate (its own downloads of nothing).
   install_crate geckodriver "$GECKODRIVER_VERSION" geckodriver "" ""

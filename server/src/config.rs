@@ -109,6 +109,11 @@ pub enum Command {
     /// Sets up the school in an empty database (for scripted installs) and prints its first
     /// admin's invite code, then exits.
     Setup(SetupArgs),
+    /// Copies the database and the data folder into a new folder while the server keeps
+    /// serving (SQLite: VACUUM INTO; PostgreSQL: pg_dump), then exits.
+    Backup(crate::backup::BackupArgs),
+    /// Puts a backup into an empty database and data folder, then exits.
+    Restore(crate::backup::RestoreArgs),
 }
 
 #[derive(Debug, clap::Args)]

@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod answer_form;
+pub mod backup;
 pub mod api_doc;
 pub mod config;
 pub mod demo;

@@ -36,8 +36,34 @@ impl DemoReport {
     }
 }
 
-/// Fills an empty database with the demo school; leaves a database with any data alone.
+/// The PostgreSQL advisory lock that lets one of several processes started at once seed.
+const SEED_LOCK: i64 = 0x7869_6e67_7169; // "xingqi"
+
+/// Fills an empty database with the demo school; leaves a database with any data alone. On
+/// PostgreSQL, processes started at the same moment take turns (an advisory lock held on one
+/// connection): the first seeds, the others find its school.
 pub async fn seed_if_empty(db: &Db, password: &str) -> anyhow::Result<DemoReport> {
+    if db.backend() != app::db::Backend::Postgres {
+        return seed_unlocked(db, password).await;
+    }
+    let mut lock = db.pool().acquire().await?;
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(SEED_LOCK)
+        .execute(&mut *lock)
+        .await?;
+    let report = seed_unlocked(db, password).await;
+    let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(SEED_LOCK)
+        .execute(&mut *lock)
+        .await;
+    if unlocked.is_err() {
+        // Closing the connection lets the lock go with it.
+        let _ = sqlx::Connection::close(lock.detach()).await;
+    }
+    report
+}
+
+async fn seed_unlocked(db: &Db, password: &str) -> anyhow::Result<DemoReport> {
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
         .fetch_one(db.pool())
         .await?;

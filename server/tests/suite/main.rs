@@ -6,9 +6,11 @@
 mod common;
 
 mod audit;
+mod backup;
 mod batch;
 mod bureau;
 mod cadence;
+mod cluster;
 mod crash;
 mod drive;
 mod http;

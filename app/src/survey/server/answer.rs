@@ -1,5 +1,6 @@
 //! The answer path, where the anonymity rule is enforced: [`submit`] consumes the code (or the
-//! open-link mark's use) and stores the answer in one transaction of its own, and writes
+//! open-link mark's use) and stores the answer in one transaction — shared on SQLite with
+//! other answers only (`crate::db::Lane::Anonymous`) — and writes
 //! nothing that joins the two — the answer row has no code, person, device, address or time,
 //! and its key is a hash of the phone's record id. Nothing about a person (a session, a device
 //! row, a member's record) is ever written in an answer's transaction: the answer path reads
@@ -11,7 +12,7 @@ use super::entry::{Refusal, open_on, today};
 use super::mark::mark_use;
 use super::sha256_hex;
 use super::store::campaign_row_on;
-use crate::db::{Db, Once, Seen};
+use crate::db::{Db, Lane, Once, Seen};
 use crate::domain::ballot::{Audience, Ballot, Definition};
 use crate::error::AppError;
 use std::collections::BTreeMap;
@@ -161,17 +162,35 @@ pub async fn submit(db: &Db, s: &Submission, now: i64) -> Result<Outcome, AppErr
         Credential::Open { mark, .. } => mark_use(db, &s.campaign_id, mark).await?,
         Credential::Code(_) => None,
     };
-    let mut tx = db.begin_write().await?;
-    let outcome = submit_in(&mut tx, s, open_use.as_deref(), now).await?;
-    if outcome != Outcome::Accepted {
-        // Nothing was written: end the transaction now rather than leave its rollback to the
-        // pool (on SQLite it holds the write lock until then).
-        tx.rollback().await?;
-    } else {
-        tx.commit().await?;
+    // On SQLite the answer may share its transaction with other answers (group commit), never
+    // with a row about a person: the anonymous lane holds answers only.
+    let submission = s.clone();
+    let outcome = db
+        .write(Lane::Anonymous, move |conn| {
+            Box::pin(async move { submit_alone(conn, &submission, open_use.as_deref(), now).await })
+        })
+        .await?;
+    if outcome == Outcome::Accepted {
         // The answer is stored; a failure here is logged and the next answer's pass covers it.
         let _ = restamp(db, std::slice::from_ref(&s.campaign_id)).await;
     }
+    Ok(outcome)
+}
+
+/// [`submit_in`] inside a savepoint of its own, undone unless the answer was stored: a code
+/// consumed for an answer that then turned out to be a duplicate is given back.
+async fn submit_alone(
+    conn: &mut sqlx::AnyConnection,
+    s: &Submission,
+    open_use: Option<&str>,
+    now: i64,
+) -> Result<Outcome, AppError> {
+    sqlx::query("SAVEPOINT answer").execute(&mut *conn).await?;
+    let outcome = submit_in(conn, s, open_use, now).await?;
+    if outcome != Outcome::Accepted {
+        sqlx::query("ROLLBACK TO answer").execute(&mut *conn).await?;
+    }
+    sqlx::query("RELEASE answer").execute(&mut *conn).await?;
     Ok(outcome)
 }
 
@@ -207,9 +226,10 @@ struct CodeRow {
 }
 
 /// [`submit`] inside its transaction, with the open-link mark's stored use (`None`: no mark
-/// the server signed). Writes only when the outcome is `Accepted`.
+/// the server signed). Anything it writes for an outcome other than `Accepted` (a code consumed
+/// before the answer turned out to be a duplicate) must be undone: [`submit_alone`] does.
 pub async fn submit_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     s: &Submission,
     open_use: Option<&str>,
     now: i64,
@@ -229,7 +249,7 @@ pub async fn submit_in(
                 "SELECT audience, campaign_id FROM survey_invites WHERE code_hash = $1",
             )
             .bind(code_hash(code))
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *tx)
             .await?;
             match row {
                 Some(r) if r.campaign_id == info.id => Audience::parse(&r.audience),
@@ -278,7 +298,7 @@ pub async fn submit_in(
         )
         .bind(code_hash(code))
         .bind(&info.id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?
         .rows_affected(),
         Credential::Open { token, .. } => {
@@ -294,7 +314,7 @@ pub async fn submit_in(
             )
             .bind(&info.id)
             .bind(open_use)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?
             .rows_affected()
         }
@@ -334,7 +354,7 @@ pub async fn submit_in(
             .bind(&key)
             .bind(question)
             .bind(i64::from(*choice))
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     }
     Ok(Outcome::Accepted)

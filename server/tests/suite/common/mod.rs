@@ -7,6 +7,7 @@
 
 #![allow(dead_code)]
 
+pub mod live;
 pub mod phone;
 
 use app::auth::CurrentUser;
@@ -157,6 +158,47 @@ async fn migrated_template(base: &str) -> String {
         })
         .await
         .clone()
+}
+
+/// An empty database on the test PostgreSQL server (no migrations run), dropped by
+/// [`EmptyPostgres::drop_it`]: for what must start from nothing (a restore, two servers
+/// migrating at once).
+pub struct EmptyPostgres {
+    pub url: String,
+    base: String,
+    name: String,
+}
+
+impl EmptyPostgres {
+    pub async fn new() -> Self {
+        let base = std::env::var("XINGQI_TEST_POSTGRES_URL")
+            .expect("XINGQI_TEST_POSTGRES_URL names the test PostgreSQL server");
+        let name = format!("xingqi_empty_{}", Uuid::now_v7().simple());
+        let mut admin = sqlx::PgConnection::connect(&base)
+            .await
+            .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {base}: {e}"));
+        admin
+            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .await
+            .expect("an empty database");
+        Self {
+            url: replace_database(&base, &name),
+            base,
+            name,
+        }
+    }
+
+    pub async fn drop_it(self) {
+        let mut admin = sqlx::PgConnection::connect(&self.base)
+            .await
+            .expect("reconnect");
+        let _ = admin
+            .execute(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            )))
+            .await;
+    }
 }
 
 fn replace_database(url: &str, name: &str) -> String {
