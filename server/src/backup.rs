@@ -51,7 +51,10 @@ struct Manifest {
 pub async fn backup(config: &crate::config::Config, args: &BackupArgs) -> anyhow::Result<()> {
     let url = config.database_url.expose_secret();
     if args.to.exists() {
-        bail!("{} 已存在：备份不会覆盖已有的文件夹，请换一个位置", args.to.display());
+        bail!(
+            "{} 已存在：备份不会覆盖已有的文件夹，请换一个位置",
+            args.to.display()
+        );
     }
     let partial = partial_of(&args.to);
     if partial.exists() {
@@ -98,11 +101,11 @@ pub async fn backup(config: &crate::config::Config, args: &BackupArgs) -> anyhow
 
 pub async fn restore(config: &crate::config::Config, args: &RestoreArgs) -> anyhow::Result<()> {
     let url = config.database_url.expose_secret();
-    let manifest: Manifest = serde_json::from_slice(
-        &std::fs::read(args.from.join(MANIFEST))
-            .with_context(|| format!("{} 不是完整的备份（没有 {MANIFEST}）", args.from.display()))?,
-    )
-    .context("备份说明文件无法读取")?;
+    let manifest: Manifest =
+        serde_json::from_slice(&std::fs::read(args.from.join(MANIFEST)).with_context(|| {
+            format!("{} 不是完整的备份（没有 {MANIFEST}）", args.from.display())
+        })?)
+        .context("备份说明文件无法读取")?;
     let to_sqlite = url.starts_with("sqlite:");
     match (manifest.backend.as_str(), to_sqlite) {
         ("sqlite", true) => {

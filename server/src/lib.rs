@@ -4,8 +4,8 @@
 #![recursion_limit = "256"]
 
 pub mod answer_form;
-pub mod backup;
 pub mod api_doc;
+pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod files;

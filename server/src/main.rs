@@ -14,7 +14,9 @@ async fn main() -> anyhow::Result<()> {
     match &config.command {
         Some(server::config::Command::Setup(args)) => server::setup::run_cli(&config, args).await,
         Some(server::config::Command::Backup(args)) => server::backup::backup(&config, args).await,
-        Some(server::config::Command::Restore(args)) => server::backup::restore(&config, args).await,
+        Some(server::config::Command::Restore(args)) => {
+            server::backup::restore(&config, args).await
+        }
         None => server::serve(config).await,
     }
 }

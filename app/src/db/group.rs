@@ -25,7 +25,7 @@ use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 /// Which writes may share a transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +68,9 @@ struct Job {
 pub struct Writer {
     jobs: mpsc::UnboundedSender<Job>,
     tally: Arc<Tally>,
+    /// Whose turn it is at SQLite's write lock: the writer's next group or a transaction of
+    /// [`Db::begin_write`], first come first served.
+    turn: Arc<Mutex<()>>,
 }
 
 /// How many transactions the writer committed and how many writes they held.
@@ -90,8 +93,14 @@ impl Writer {
     pub fn start(pool: AnyPool) -> Self {
         let (jobs, rx) = mpsc::unbounded_channel();
         let tally = Arc::new(Tally::default());
-        tokio::spawn(write_loop(pool, rx, tally.clone()));
-        Writer { jobs, tally }
+        let turn = Arc::new(Mutex::new(()));
+        tokio::spawn(write_loop(pool, rx, tally.clone(), turn.clone()));
+        Writer { jobs, tally, turn }
+    }
+
+    /// The write turn [`Db::begin_write`] waits for.
+    pub(super) fn turn(&self) -> Arc<Mutex<()>> {
+        self.turn.clone()
     }
 }
 
@@ -145,7 +154,12 @@ impl Db {
     }
 }
 
-async fn write_loop(pool: AnyPool, mut rx: mpsc::UnboundedReceiver<Job>, tally: Arc<Tally>) {
+async fn write_loop(
+    pool: AnyPool,
+    mut rx: mpsc::UnboundedReceiver<Job>,
+    tally: Arc<Tally>,
+    turn: Arc<Mutex<()>>,
+) {
     let mut waiting: VecDeque<Job> = VecDeque::new();
     loop {
         if waiting.is_empty() {
@@ -158,6 +172,7 @@ async fn write_loop(pool: AnyPool, mut rx: mpsc::UnboundedReceiver<Job>, tally: 
             waiting.push_back(job);
         }
         let group = take_group(&mut waiting);
+        let _turn = turn.lock().await;
         run_group(&pool, group, &tally).await;
     }
 }

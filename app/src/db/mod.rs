@@ -7,7 +7,7 @@
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
-use sqlx::{Any, AnyPool, ConnectOptions, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -96,18 +96,71 @@ impl Db {
             .insert(name.to_owned(), value.to_vec());
     }
 
-    /// Begins a transaction that will write. On SQLite it takes the write lock up front
-    /// (`BEGIN IMMEDIATE`), so a transaction that reads before it writes cannot deadlock with
-    /// another writer; PostgreSQL's row locks need no such care.
-    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+    /// Begins a transaction that will write. On SQLite it first waits for its turn at the one
+    /// write lock — in order, beside the group writer's transactions, so a steady stream of
+    /// pushes cannot starve it (SQLite's own busy wait is no queue) — then takes the lock up
+    /// front (`BEGIN IMMEDIATE`), so a transaction that reads before it writes cannot deadlock
+    /// with another writer. PostgreSQL's row locks need no such care.
+    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        match (self.backend, &self.writer) {
+            (Backend::Sqlite, Some(writer)) => {
+                // A turn not given within the limit is a bug (a transaction that waits on
+                // another write while holding its own): an error, not a hang.
+                let turn = tokio::time::timeout(TURN_LIMIT, writer.turn().lock_owned())
+                    .await
+                    .map_err(|_| sqlx::Error::PoolTimedOut)?;
+                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                Ok(WriteTx {
+                    tx,
+                    _turn: Some(turn),
+                })
+            }
+            (Backend::Sqlite, None) => Ok(WriteTx {
+                tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                _turn: None,
+            }),
+            (Backend::Postgres, _) => Ok(WriteTx {
+                tx: self.pool.begin().await?,
+                _turn: None,
+            }),
         }
     }
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// How long [`Db::begin_write`] waits for its turn at SQLite's write lock.
+const TURN_LIMIT: Duration = Duration::from_secs(30);
+
+/// A transaction that writes ([`Db::begin_write`]): used as its connection, and holding the
+/// SQLite write turn until it is committed, rolled back or dropped.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
     }
 }
 

@@ -15,9 +15,10 @@ use std::time::Duration;
 async fn run(url: &str, data: &Path, args: &[&str]) -> (bool, String) {
     let mut command = xingqi(url, data);
     command.args(args);
-    let out = tokio::task::spawn_blocking(move || run_within(&mut command, Duration::from_secs(120)))
-        .await
-        .expect("the command ran");
+    let out =
+        tokio::task::spawn_blocking(move || run_within(&mut command, Duration::from_secs(120)))
+            .await
+            .expect("the command ran");
     let printed = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -27,7 +28,9 @@ async fn run(url: &str, data: &Path, args: &[&str]) -> (bool, String) {
 }
 
 async fn stored_ids(url: &str) -> HashSet<String> {
-    let db = app::db::Db::connect(url).await.expect("the restored database opens");
+    let db = app::db::Db::connect(url)
+        .await
+        .expect("the restored database opens");
     let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM checkins")
         .fetch_all(db.pool())
         .await
@@ -59,7 +62,11 @@ async fn backup_while_pushing(t: TestDb, restore_url: &str) {
     assert!(ok, "the backup: {printed}");
     tokio::time::sleep(Duration::from_millis(300)).await;
     crowd.finish(tasks).await;
-    assert!(before.len() > 20, "enough was acknowledged first: {}", before.len());
+    assert!(
+        before.len() > 20,
+        "enough was acknowledged first: {}",
+        before.len()
+    );
     assert!(
         crowd.acknowledged_now().len() > before.len(),
         "pushes went on during the backup"
@@ -79,7 +86,10 @@ async fn backup_while_pushing(t: TestDb, restore_url: &str) {
     assert!(printed.contains("条签到"), "{printed}");
     let restored = stored_ids(restore_url).await;
     let missing: Vec<&String> = before.iter().filter(|id| !restored.contains(*id)).collect();
-    assert!(missing.is_empty(), "acknowledged but not restored: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "acknowledged but not restored: {missing:?}"
+    );
     assert_eq!(
         std::fs::read(restored_data.join("evidence/proof.pdf")).unwrap(),
         b"%PDF-1.4 evidence"

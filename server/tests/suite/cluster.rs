@@ -85,10 +85,11 @@ async fn two_servers_behind_nginx() {
     let once: HashSet<i64> = migrated.iter().copied().collect();
     assert_eq!(migrated.len(), once.len(), "a migration ran twice");
     assert_eq!(migrated.len(), server::storage::MIGRATOR.iter().count());
-    let schools: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations WHERE parent_id IS NULL")
-        .fetch_one(check.pool())
-        .await
-        .expect("the schools");
+    let schools: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM organisations WHERE parent_id IS NULL")
+            .fetch_one(check.pool())
+            .await
+            .expect("the schools");
     assert_eq!(schools, 1, "the demo school was seeded once");
 
     let _nginx = nginx(dir.path(), front, &[a, b]);
@@ -109,7 +110,11 @@ async fn two_servers_behind_nginx() {
         let me: serde_json::Value = res.json().await.unwrap();
         assert!(me["member"]["id"].is_string(), "{me}");
     }
-    assert_eq!(answered_by.len(), 2, "both servers answered: {answered_by:?}");
+    assert_eq!(
+        answered_by.len(),
+        2,
+        "both servers answered: {answered_by:?}"
+    );
 
     // Phones push through nginx while the first server is killed and started again.
     let today = todays_code(&base).await;

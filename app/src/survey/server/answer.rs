@@ -188,7 +188,9 @@ async fn submit_alone(
     sqlx::query("SAVEPOINT answer").execute(&mut *conn).await?;
     let outcome = submit_in(conn, s, open_use, now).await?;
     if outcome != Outcome::Accepted {
-        sqlx::query("ROLLBACK TO answer").execute(&mut *conn).await?;
+        sqlx::query("ROLLBACK TO answer")
+            .execute(&mut *conn)
+            .await?;
     }
     sqlx::query("RELEASE answer").execute(&mut *conn).await?;
     Ok(outcome)

@@ -6,9 +6,9 @@ use super::KillOnDrop;
 use super::phone::Phone;
 use app::outbox::settle_plan;
 use app::sync::protocol::{PushResponse, PushStatus};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::path::Path;
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -143,9 +143,7 @@ impl Crowd {
                             .send()
                             .await;
                         let answer = match sent {
-                            Ok(r) if r.status().is_success() => {
-                                r.json::<PushResponse>().await.ok()
-                            }
+                            Ok(r) if r.status().is_success() => r.json::<PushResponse>().await.ok(),
                             _ => None,
                         };
                         match answer {
