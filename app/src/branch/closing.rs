@@ -115,7 +115,7 @@ pub async fn reopen_year(
 }
 
 async fn trail(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     school_id: &str,
     year: i32,
     act: &str,
@@ -134,7 +134,7 @@ async fn trail(
     .bind(reason)
     .bind(&viewer.id)
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     let act_label = if act == "close" {
         "封存年度"

@@ -243,7 +243,7 @@ pub async fn add_viewer(
 
 /// Writes an account without a password in `org` and its invite code.
 async fn new_account(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     by: &CurrentUser,
     org: &str,
     role: Role,

@@ -6,11 +6,10 @@ use super::insert::set_expected;
 use super::{field_error, group_name};
 use crate::db::next_version;
 use crate::error::{AppError, FieldError};
-use sqlx::{Any, Transaction};
 
 /// The members an audience names today: fixed into 应到 when the activity is scheduled.
 pub(super) async fn audience_members(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut sqlx::AnyConnection,
     branch_id: &str,
     audience: &Audience,
 ) -> Result<Vec<String>, AppError> {
@@ -20,7 +19,7 @@ pub(super) async fn audience_members(
                 "SELECT id FROM users WHERE org_id = $1 AND active = 1 AND role <> 'admin'",
             )
             .bind(branch_id)
-            .fetch_all(&mut **tx)
+            .fetch_all(&mut *tx)
             .await?
         }
         Audience::Committee => {
@@ -29,7 +28,7 @@ pub(super) async fn audience_members(
                  AND role <> 'admin'",
             )
             .bind(branch_id)
-            .fetch_all(&mut **tx)
+            .fetch_all(&mut *tx)
             .await?
         }
         Audience::Group(g) => {
@@ -39,7 +38,7 @@ pub(super) async fn audience_members(
             )
             .bind(branch_id)
             .bind(g)
-            .fetch_all(&mut **tx)
+            .fetch_all(&mut *tx)
             .await?
         }
     };
@@ -48,7 +47,7 @@ pub(super) async fn audience_members(
 
 /// Checks what the form can't know alone: the group belongs to the branch and has members.
 pub(super) async fn check_audience(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut sqlx::AnyConnection,
     branch_id: &str,
     audience: &Audience,
 ) -> Result<Result<Vec<String>, Vec<FieldError>>, AppError> {
@@ -72,7 +71,7 @@ pub(super) async fn check_audience(
 /// the branch not yet started takes its audience's members again; those already started keep
 /// theirs. Runs in the roster change's transaction. Returns how many activities changed.
 pub async fn follow_roster(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut sqlx::AnyConnection,
     branch_id: &str,
     now: i64,
 ) -> Result<u32, AppError> {
@@ -82,7 +81,7 @@ pub async fn follow_roster(
     )
     .bind(branch_id)
     .bind(now)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *tx)
     .await?;
     let mut changed = 0;
     for (id, audience, group) in upcoming {
@@ -95,7 +94,7 @@ pub async fn follow_roster(
         let mut before: Vec<String> =
             sqlx::query_scalar("SELECT user_id FROM activity_expected WHERE activity_id = $1")
                 .bind(&id)
-                .fetch_all(&mut **tx)
+                .fetch_all(&mut *tx)
                 .await?;
         members.sort();
         before.sort();
@@ -108,7 +107,7 @@ pub async fn follow_roster(
         sqlx::query("UPDATE activities SET version = $2 WHERE id = $1")
             .bind(&id)
             .bind(version)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         changed += 1;
     }

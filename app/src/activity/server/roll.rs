@@ -292,7 +292,7 @@ pub async fn close_roll(
 
 /// The audit row of a change to an activity's attendance record.
 async fn audit_correction(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     viewer: &CurrentUser,
     loaded: &super::Loaded,
     target: String,

@@ -11,7 +11,6 @@ use crate::domain::time::to_local_datetime;
 use crate::error::{AppError, FieldError};
 use crate::org::server::organised_branch;
 use rand::RngCore;
-use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
 const MAX_REASON: usize = 200;
@@ -33,7 +32,7 @@ struct Change<'a> {
 
 /// Keeps a change made after the activity started in its trail.
 async fn record_change(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut sqlx::AnyConnection,
     viewer: &CurrentUser,
     c: &Change<'_>,
     now: i64,
@@ -53,7 +52,7 @@ async fn record_change(
     .bind(c.reason)
     .bind(&viewer.id)
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }

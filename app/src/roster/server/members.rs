@@ -154,7 +154,7 @@ pub async fn save_member(
 
 /// Writes the edited fields of a member.
 async fn update_member(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     id: &str,
     m: &MemberRow,
     group: Option<&str>,
@@ -181,7 +181,7 @@ async fn update_member(
     .bind(m.committee.map(|c| c.as_str().to_owned()))
     .bind(i32::from(m.staff))
     .bind(m.full_date.map(|d| d.to_string()))
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(id.to_owned())
 }

@@ -23,7 +23,6 @@ use crate::db::{Db, next_version};
 use crate::domain::roster::{CommitteeRole, MemberRow};
 use crate::error::{AppError, FieldError};
 use crate::org::server::{Branch, organised_branch};
-use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
 /// Whether a username or phone number is in use in the school of the branch `branch_id`, for
@@ -31,7 +30,7 @@ use uuid::Uuid;
 /// by the unique constraints). Other schools' accounts are not looked at: they may use the
 /// same names, and nothing here may tell that they exist.
 async fn taken(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut sqlx::AnyConnection,
     branch_id: &str,
     username: &str,
     phone: Option<&str>,
@@ -44,7 +43,7 @@ async fn taken(
     // No phone binds NULL, which equals nothing.
     .bind(phone.map(str::to_owned))
     .bind(branch_id)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?;
     Ok(n > 0)
 }
@@ -57,7 +56,7 @@ fn taken_message(username: &str) -> String {
 /// Writes a new member of `branch_id`, in `group_id`, with the app role `role` (`member`, or
 /// `secretary` for a 书记 the 总支 imports).
 async fn insert_member(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut sqlx::AnyConnection,
     branch_id: &str,
     m: &MemberRow,
     role: &str,
@@ -182,7 +181,7 @@ async fn organised_member(
 
 /// The branch's 书记 other than `except`, by name, if it has one.
 async fn secretary_of(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut sqlx::AnyConnection,
     branch_id: &str,
     except: Option<&str>,
 ) -> Result<Option<String>, AppError> {
@@ -192,7 +191,7 @@ async fn secretary_of(
     )
     .bind(branch_id)
     .bind(except.unwrap_or("").to_owned())
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?)
 }
 

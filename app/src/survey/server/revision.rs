@@ -140,14 +140,14 @@ pub async fn pending_revision(
 
 /// Writes the definition `json` as the campaign's next version; returns it.
 async fn apply(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut sqlx::AnyConnection,
     info: &CampaignInfo,
     json: &str,
     now: i64,
 ) -> Result<i64, AppError> {
     let current: i64 = sqlx::query_scalar("SELECT version FROM survey_campaigns WHERE id = $1")
         .bind(&info.id)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await?;
     let next = current + 1;
     sqlx::query(
@@ -158,13 +158,13 @@ async fn apply(
     .bind(next)
     .bind(json)
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await
     .map_err(revised_meanwhile)?;
     sqlx::query("UPDATE survey_campaigns SET version = $2 WHERE id = $1")
         .bind(&info.id)
         .bind(next)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok(next)
 }
