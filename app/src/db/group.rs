@@ -145,6 +145,19 @@ impl Db {
         Ok(value)
     }
 
+    /// One statement written through [`Db::write`] (with the people's writes); answers the rows
+    /// it changed. For a lone write beside the pushes: on SQLite, outside the writer it would
+    /// wait for a gap in a stream of grouped commits that may not come.
+    pub async fn execute_write(
+        &self,
+        query: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> Result<u64, AppError> {
+        self.write(Lane::People, move |conn| {
+            Box::pin(async move { Ok(query.execute(conn).await?.rows_affected()) })
+        })
+        .await
+    }
+
     /// Group commit's tally (SQLite; `None` on PostgreSQL, where writes are not grouped).
     pub fn group_tally(&self) -> Option<GroupTally> {
         self.writer.as_ref().map(|w| GroupTally {

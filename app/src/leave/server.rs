@@ -119,17 +119,16 @@ pub async fn decide(
     .await?;
     crate::org::server::refuse_if_closed(&mut *db.pool().acquire().await?, &branch, starts_at)
         .await?;
-    sqlx::query(
+    let update = sqlx::query(
         "UPDATE leave_requests SET status = $2, decided_by = $3, decided_at = $4, \
          decision_note = $5 WHERE id = $1",
     )
-    .bind(id)
+    .bind(id.to_owned())
     .bind(status.as_str())
-    .bind(&viewer.id)
+    .bind(viewer.id.clone())
     .bind(now_ms())
-    .bind(note.trim())
-    .execute(db.pool())
-    .await?;
+    .bind(note.trim().to_owned());
+    db.execute_write(update).await?;
     Ok(())
 }
 

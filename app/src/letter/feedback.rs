@@ -74,17 +74,16 @@ pub async fn send(db: &Db, s: &Sent<'_>, now: i64) -> Result<(), AppError> {
     if same > 0 {
         return Err(AppError::Invalid("同样的留言已经收到".into()));
     }
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO letter_feedback (id, org_id, year, body, received_on) \
          VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(uuid::Uuid::new_v4().to_string())
-    .bind(&org)
+    .bind(org.clone())
     .bind(year)
-    .bind(&body)
-    .bind(today)
-    .execute(db.pool())
-    .await?;
+    .bind(body.clone())
+    .bind(today);
+    db.execute_write(insert).await?;
     Ok(())
 }
 
@@ -167,16 +166,15 @@ pub async fn reply(
             crate::domain::letter::MAX_FEEDBACK_CHARS
         )));
     }
-    sqlx::query(
+    let update = sqlx::query(
         "UPDATE letter_feedback SET reply = $2, replied_by = $3, replied_at = $4, \
          reply_shown = 0 WHERE id = $1",
     )
-    .bind(id)
-    .bind(text)
-    .bind(&viewer.id)
-    .bind(now)
-    .execute(db.pool())
-    .await?;
+    .bind(id.to_owned())
+    .bind(text.to_owned())
+    .bind(viewer.id.clone())
+    .bind(now);
+    db.execute_write(update).await?;
     Ok(())
 }
 
@@ -196,12 +194,9 @@ pub async fn decide(
     } else {
         "UPDATE letter_feedback SET shown = $2 WHERE id = $1"
     };
-    let changed = sqlx::query(sql)
-        .bind(id)
-        .bind(i64::from(show))
-        .execute(db.pool())
-        .await?
-        .rows_affected();
+    let changed = db
+        .execute_write(sqlx::query(sql).bind(id.to_owned()).bind(i64::from(show)))
+        .await?;
     if changed == 0 {
         return Err(AppError::Invalid("这条留言还没有回复".into()));
     }

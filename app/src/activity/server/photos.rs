@@ -67,20 +67,19 @@ pub async fn add_photo(
         AppError::Internal
     })?;
     use sha2::Digest;
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO activity_photos (id, activity_id, content_type, size_bytes, sha256, caption, \
            uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(&id)
-    .bind(activity_id)
-    .bind(content_type)
+    .bind(id.clone())
+    .bind(activity_id.to_owned())
+    .bind(content_type.to_owned())
     .bind(bytes.len() as i64)
     .bind(hex::encode(sha2::Sha256::digest(bytes)))
     .bind(caption.trim().chars().take(100).collect::<String>())
-    .bind(&viewer.id)
-    .bind(now_ms())
-    .execute(db.pool())
-    .await?;
+    .bind(viewer.id.clone())
+    .bind(now_ms());
+    db.execute_write(insert).await?;
     Ok(id)
 }
 

@@ -157,10 +157,8 @@ pub async fn user_for_token(
 }
 
 pub async fn sign_out(db: &Db, token: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash(token))
-        .execute(db.pool())
-        .await?;
+    let delete = sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token));
+    db.execute_write(delete).await?;
     Ok(())
 }
 

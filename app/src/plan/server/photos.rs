@@ -84,22 +84,21 @@ pub async fn add(
             AppError::Internal
         })?;
     use sha2::Digest;
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO plan_photos (id, org_id, year, task_id, name, content_type, size_bytes, \
            sha256, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
-    .bind(&id)
-    .bind(org)
+    .bind(id.clone())
+    .bind(org.to_owned())
     .bind(u.year)
-    .bind(u.task_id)
+    .bind(u.task_id.to_owned())
     .bind(clean_name(u.name))
-    .bind(content_type)
+    .bind(content_type.to_owned())
     .bind(u.bytes.len() as i64)
     .bind(hex::encode(sha2::Sha256::digest(u.bytes)))
-    .bind(&viewer.id)
-    .bind(now)
-    .execute(db.pool())
-    .await?;
+    .bind(viewer.id.clone())
+    .bind(now);
+    db.execute_write(insert).await?;
     Ok(id)
 }
 

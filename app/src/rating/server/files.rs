@@ -118,23 +118,22 @@ pub async fn add_file(
         AppError::Internal
     })?;
     use sha2::Digest;
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO rating_evidence_files (id, org_id, year, criterion, name, content_type, \
            size_bytes, sha256, uploaded_by, uploaded_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
-    .bind(&id)
-    .bind(&scope.branch.id)
+    .bind(id.clone())
+    .bind(scope.branch.id.clone())
     .bind(year)
-    .bind(criterion)
+    .bind(criterion.to_owned())
     .bind(clean_name(name))
-    .bind(content_type)
+    .bind(content_type.to_owned())
     .bind(bytes.len() as i64)
     .bind(hex::encode(sha2::Sha256::digest(bytes)))
-    .bind(&viewer.id)
-    .bind(now)
-    .execute(db.pool())
-    .await?;
+    .bind(viewer.id.clone())
+    .bind(now);
+    db.execute_write(insert).await?;
     Ok(id)
 }
 

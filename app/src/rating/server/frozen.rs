@@ -57,17 +57,16 @@ pub async fn closed_or(
     let rating = compute();
     let json = serde_json::to_string(&rating).map_err(|_| AppError::Internal)?;
     // Two first readers at once both compute the same rating; the second insert is a no-op.
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO rating_snapshots (school_id, year, branch_id, closed_at, rating, taken_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
     )
-    .bind(&school)
+    .bind(school.clone())
     .bind(year)
-    .bind(&branch.id)
+    .bind(branch.id.clone())
     .bind(closed_at)
     .bind(json)
-    .bind(now)
-    .execute(db.pool())
-    .await?;
+    .bind(now);
+    db.execute_write(insert).await?;
     Ok(rating)
 }
