@@ -48,7 +48,12 @@ results="$work/results.jsonl"
 load() { node scripts/bench/push_load.mjs "$@" | tee -a "$results"; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB RAM; $(node --version); commit $(git rev-parse --short HEAD)"
-for backend in sqlite postgres; do
+backends=(sqlite postgres)
+if [ "${XINGQI_SKIP_POSTGRES:-}" = 1 ]; then
+  printf '\033[1;31m%s\033[0m\n' "XINGQI_SKIP_POSTGRES=1: the PostgreSQL legs of the benchmark are SKIPPED"
+  backends=(sqlite)
+fi
+for backend in "${backends[@]}"; do
   if [ $backend = sqlite ]; then url="sqlite://$work/bench.db"; else
     name="xingqi_bench_$$_$(date +%s)"
     psql -q "$PG_URL" -c "CREATE DATABASE $name"
@@ -74,6 +79,6 @@ wait_for "http://127.0.0.1:$port/"
 for l in "$big" "$small"; do load --target pouchdb --label pouchdb-server --base "http://127.0.0.1:$port" $l; done
 
 python3 scripts/bench/direct.py sqlite "$work/direct.db" --records $direct_records | tee -a "$results"
-"$TOOLS/py/bin/python" scripts/bench/direct.py postgres "$PG_URL" --records $direct_records | tee -a "$results"
+[ "${XINGQI_SKIP_POSTGRES:-}" = 1 ] || "$TOOLS/py/bin/python" scripts/bench/direct.py postgres "$PG_URL" --records $direct_records | tee -a "$results"
 node scripts/bench/table.mjs "$results"
 if [ $smoke = 1 ]; then node scripts/bench/table.mjs "$results" --check-errors; fi

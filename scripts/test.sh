@@ -70,6 +70,9 @@ export XINGQI_BINARY="$root/target/debug/xingqi"
 step "API fuzzing: schemathesis on /api/v1/openapi.json as a member, a secretary and an admin (${XINGQI_SCHEMATHESIS_EXAMPLES:-25} cases per operation; 0 answers 5xx)"
 scripts/schemathesis.sh "${XINGQI_SCHEMATHESIS_EXAMPLES:-25}"
 
+step "push benchmark, smoke run: xingqi on SQLite and PostgreSQL, pouchdb-server, the databases written directly (scripts/bench.sh --smoke; fails on any error answer)"
+scripts/bench.sh --smoke
+
 step "browser journeys (Playwright, Debian's Chromium, phone viewport)"
 (cd end2end && npx playwright test)
 
