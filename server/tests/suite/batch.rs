@@ -236,6 +236,27 @@ async fn a_failing_write_is_rolled_back_alone(db: &Db) {
         assert_eq!(after.writes - before.writes, 18);
         assert!(after.transactions - before.transactions <= 2, "{after:?}");
     }
+    // Alone (nothing else waiting, so no savepoint): rolled back just the same.
+    let alone = db.write(Lane::People, |conn| {
+        Box::pin(async move {
+            insert_key(conn, "alone").await?;
+            Err::<(), _>(AppError::Invalid("alone".into()))
+        })
+    });
+    assert_eq!(alone.await, Err(AppError::Invalid("alone".into())));
+    if grouped {
+        let panics = db.write(Lane::People, |conn| {
+            Box::pin(async move {
+                insert_key(conn, "alone-panic").await?;
+                panic!("a write alone panics after writing")
+            })
+        });
+        assert!(panics.await.is_err());
+    }
+    for gone in ["alone", "alone-panic"] {
+        let n = "SELECT COUNT(*) FROM rate_counts WHERE bucket = 'batch' AND key_hash = $1";
+        assert_eq!(scalar(db, n, &[gone]).await, 0, "{gone}");
+    }
     // The writer still works after a panic.
     let later = db.write(Lane::Anonymous, |conn| {
         Box::pin(async move { insert_key(conn, "later").await.map(|()| 1) })
