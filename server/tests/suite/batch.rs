@@ -245,13 +245,15 @@ async fn a_failing_write_is_rolled_back_alone(db: &Db) {
     });
     assert_eq!(alone.await, Err(AppError::Invalid("alone".into())));
     if grouped {
-        let panics = db.write(Lane::People, |conn| {
-            Box::pin(async move {
-                insert_key(conn, "alone-panic").await?;
-                panic!("a write alone panics after writing")
+        let panics: Result<(), AppError> = db
+            .write(Lane::People, |conn| {
+                Box::pin(async move {
+                    insert_key(conn, "alone-panic").await?;
+                    panic!("a write alone panics after writing")
+                })
             })
-        });
-        assert!(panics.await.is_err());
+            .await;
+        assert!(panics.is_err());
     }
     for gone in ["alone", "alone-panic"] {
         let n = "SELECT COUNT(*) FROM rate_counts WHERE bucket = 'batch' AND key_hash = $1";
