@@ -6,9 +6,8 @@
 
 use crate::common;
 
-use common::live::{Crowd, serve, signed_in, todays_code};
+use common::live::{Crowd, check_phones, serve, signed_in, todays_code};
 use common::{EmptyPostgres, KillOnDrop, free_port, wait_up};
-use sqlx::Row;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -130,18 +129,7 @@ async fn two_servers_behind_nginx() {
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     let phones = crowd.finish(tasks).await;
-    let mut records = 0;
-    for phone in &phones {
-        let rows = sqlx::query("SELECT id FROM checkins WHERE user_id = $1 AND activity_id = $2")
-            .bind(&phone.member_id)
-            .bind(&today.0)
-            .fetch_all(check.pool())
-            .await
-            .unwrap();
-        let ids: Vec<String> = rows.iter().map(|r| r.try_get("id").unwrap()).collect();
-        phone.check_against(&ids);
-        records += phone.saw_saved.len();
-    }
+    let records = check_phones(&check, &today.0, &phones).await;
     assert!(records > 20, "enough records were made: {records}");
     check.close().await;
     drop(first);

@@ -4,9 +4,8 @@
 
 use crate::common;
 
-use common::live::{Crowd, todays_code};
+use common::live::{Crowd, check_phones, todays_code};
 use common::{TestDb, free_port, start_server as start, wait_up};
-use sqlx::Row;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -51,18 +50,7 @@ async fn kill_mid_push(t: TestDb) {
         crowd.failures.load(Ordering::SeqCst) > 0,
         "some pushes were cut by the kills"
     );
-    let mut records = 0;
-    for phone in &phones {
-        let rows = sqlx::query("SELECT id FROM checkins WHERE user_id = $1 AND activity_id = $2")
-            .bind(&phone.member_id)
-            .bind(&activity)
-            .fetch_all(t.db.pool())
-            .await
-            .unwrap();
-        let ids: Vec<String> = rows.iter().map(|r| r.try_get("id").unwrap()).collect();
-        phone.check_against(&ids);
-        records += phone.saw_saved.len();
-    }
+    let records = check_phones(&t.db, &activity, &phones).await;
     assert!(records > 100, "enough records were made: {records}");
     t.finish().await;
 }

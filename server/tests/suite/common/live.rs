@@ -184,3 +184,22 @@ impl Crowd {
         self.acknowledged.lock().unwrap().clone()
     }
 }
+
+/// Checks every phone against what `db` holds of its check-ins to `activity` (each record it
+/// saw saved stored exactly once, `Phone::check_against`); answers how many records the phones
+/// made.
+pub async fn check_phones(db: &app::db::Db, activity: &str, phones: &[Phone]) -> usize {
+    let mut records = 0;
+    for phone in phones {
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM checkins WHERE user_id = $1 AND activity_id = $2")
+                .bind(&phone.member_id)
+                .bind(activity)
+                .fetch_all(db.pool())
+                .await
+                .expect("the phone's check-ins");
+        phone.check_against(&ids);
+        records += phone.saw_saved.len();
+    }
+    records
+}
