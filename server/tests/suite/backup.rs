@@ -58,7 +58,8 @@ async fn backup_while_pushing(t: TestDb, restore_url: &str) {
     // The backup is taken while the phones go on pushing.
     let before = crowd.acknowledged_now();
     let to = dir.path().join("backup");
-    let (ok, printed) = run(&t.url, &data, &["backup", "--to", to.to_str().unwrap()]).await;
+    let to_arg = to.display().to_string();
+    let (ok, printed) = run(&t.url, &data, &["backup", "--to", &to_arg]).await;
     assert!(ok, "the backup: {printed}");
     tokio::time::sleep(Duration::from_millis(300)).await;
     crowd.finish(tasks).await;
@@ -72,16 +73,11 @@ async fn backup_while_pushing(t: TestDb, restore_url: &str) {
         "pushes went on during the backup"
     );
     // A second backup to the same place is refused: nothing is overwritten.
-    let (ok, printed) = run(&t.url, &data, &["backup", "--to", to.to_str().unwrap()]).await;
+    let (ok, printed) = run(&t.url, &data, &["backup", "--to", &to_arg]).await;
     assert!(!ok && printed.contains("已存在"), "{printed}");
     drop(server);
 
-    let (ok, printed) = run(
-        restore_url,
-        &restored_data,
-        &["restore", "--from", to.to_str().unwrap()],
-    )
-    .await;
+    let (ok, printed) = run(restore_url, &restored_data, &["restore", "--from", &to_arg]).await;
     assert!(ok, "the restore: {printed}");
     assert!(printed.contains("条签到"), "{printed}");
     let restored = stored_ids(restore_url).await;
@@ -95,12 +91,7 @@ async fn backup_while_pushing(t: TestDb, restore_url: &str) {
         b"%PDF-1.4 evidence"
     );
     // Restoring again would overwrite the database: refused, and nothing changes.
-    let (ok, printed) = run(
-        restore_url,
-        &restored_data,
-        &["restore", "--from", to.to_str().unwrap()],
-    )
-    .await;
+    let (ok, printed) = run(restore_url, &restored_data, &["restore", "--from", &to_arg]).await;
     assert!(!ok && printed.contains("恢复"), "{printed}");
     assert_eq!(stored_ids(restore_url).await, restored);
 
