@@ -12,8 +12,9 @@
 //! Restoring never overwrites: the SQLite file must not exist yet, the PostgreSQL database must
 //! hold no tables, and a file already in the data folder with other content stops the restore.
 
+use crate::config::{BackupArgs, Config, RestoreArgs};
 use anyhow::{Context, bail};
-use app::db::{Backend, Db};
+use app::db::Db;
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -23,20 +24,6 @@ const MANIFEST: &str = "backup.json";
 const SQLITE_FILE: &str = "xingqi.db";
 const PG_FILE: &str = "xingqi.pgdump";
 const FILES: &str = "files";
-
-#[derive(Debug, clap::Args)]
-pub struct BackupArgs {
-    /// The folder to write (it must not exist yet).
-    #[arg(long)]
-    pub to: PathBuf,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct RestoreArgs {
-    /// A folder written by `xingqi backup`.
-    #[arg(long)]
-    pub from: PathBuf,
-}
 
 /// What a backup holds, written last.
 #[derive(Debug, Serialize, Deserialize)]
@@ -48,7 +35,7 @@ struct Manifest {
     xingqi: String,
 }
 
-pub async fn backup(config: &crate::config::Config, args: &BackupArgs) -> anyhow::Result<()> {
+pub async fn backup(config: &Config, args: &BackupArgs) -> anyhow::Result<()> {
     let url = config.database_url.expose_secret();
     if args.to.exists() {
         bail!(
@@ -99,7 +86,7 @@ pub async fn backup(config: &crate::config::Config, args: &BackupArgs) -> anyhow
     Ok(())
 }
 
-pub async fn restore(config: &crate::config::Config, args: &RestoreArgs) -> anyhow::Result<()> {
+pub async fn restore(config: &Config, args: &RestoreArgs) -> anyhow::Result<()> {
     let url = config.database_url.expose_secret();
     let manifest: Manifest =
         serde_json::from_slice(&std::fs::read(args.from.join(MANIFEST)).with_context(|| {
@@ -173,7 +160,6 @@ async fn sqlite_snapshot(url: &str, file: &Path) -> anyhow::Result<()> {
         bail!("{} 不存在：没有可备份的数据库", source.display());
     }
     let db = Db::connect(url).await?;
-    debug_assert_eq!(db.backend(), Backend::Sqlite);
     let done = sqlx::query("VACUUM INTO $1")
         .bind(file.to_string_lossy().into_owned())
         .execute(db.pool())

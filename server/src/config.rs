@@ -111,9 +111,25 @@ pub enum Command {
     Setup(SetupArgs),
     /// Copies the database and the data folder into a new folder while the server keeps
     /// serving (SQLite: VACUUM INTO; PostgreSQL: pg_dump), then exits.
-    Backup(crate::backup::BackupArgs),
+    Backup(BackupArgs),
     /// Puts a backup into an empty database and data folder, then exits.
-    Restore(crate::backup::RestoreArgs),
+    Restore(RestoreArgs),
+}
+
+/// `xingqi backup` (`crate::backup`).
+#[derive(Debug, clap::Args)]
+pub struct BackupArgs {
+    /// The folder to write (it must not exist yet).
+    #[arg(long)]
+    pub to: std::path::PathBuf,
+}
+
+/// `xingqi restore` (`crate::backup`).
+#[derive(Debug, clap::Args)]
+pub struct RestoreArgs {
+    /// A folder written by `xingqi backup`.
+    #[arg(long)]
+    pub from: std::path::PathBuf,
 }
 
 #[derive(Debug, clap::Args)]

@@ -18,7 +18,7 @@
 use super::{Backend, Db};
 use crate::error::AppError;
 use futures::FutureExt;
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use std::collections::VecDeque;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -210,11 +210,6 @@ fn take_group(waiting: &mut VecDeque<Job>) -> Vec<Job> {
 
 /// Runs one group in one transaction and tells every write how it ended.
 async fn run_group(pool: &AnyPool, mut group: Vec<Job>, tally: &Tally) {
-    if group.len() == 1
-        && let Some(job) = group.pop()
-    {
-        return run_alone(pool, job, tally).await;
-    }
     let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
         Ok(tx) => tx,
         Err(e) => {
@@ -226,6 +221,11 @@ async fn run_group(pool: &AnyPool, mut group: Vec<Job>, tally: &Tally) {
             return;
         }
     };
+    if group.len() == 1
+        && let Some(job) = group.pop()
+    {
+        return run_alone(tx, job, tally).await;
+    }
     let mut finished: Vec<Finish> = Vec::with_capacity(group.len());
     let mut broken = None;
     let mut jobs = group.into_iter();
@@ -271,17 +271,8 @@ async fn run_group(pool: &AnyPool, mut group: Vec<Job>, tally: &Tally) {
             let _ = tx.rollback().await;
             Err(AppError::Internal)
         }
-        None => tx.commit().await.map_err(|e| {
-            tracing::error!(error = %e, "group commit: the commit failed");
-            AppError::from(e)
-        }),
+        None => commit(tx, finished.len(), tally).await,
     };
-    if committed.is_ok() {
-        tally.transactions.fetch_add(1, Ordering::Relaxed);
-        tally
-            .writes
-            .fetch_add(finished.len() as u64, Ordering::Relaxed);
-    }
     for finish in finished {
         finish(committed.clone());
     }
@@ -289,27 +280,9 @@ async fn run_group(pool: &AnyPool, mut group: Vec<Job>, tally: &Tally) {
 
 /// A group of one (a quiet moment) needs no savepoint, which saves two statements: its
 /// transaction is its own, rolled back whole if it fails.
-async fn run_alone(pool: &AnyPool, job: Job, tally: &Tally) {
-    let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
-        Ok(tx) => tx,
-        Err(e) => {
-            tracing::error!(error = %e, "group commit: could not begin");
-            fail_unrun(job);
-            return;
-        }
-    };
+async fn run_alone(mut tx: Transaction<'static, Any>, job: Job, tally: &Tally) {
     match AssertUnwindSafe((job.run)(&mut tx)).catch_unwind().await {
-        Ok(Step::Done(finish)) => {
-            let committed = tx.commit().await.map_err(|e| {
-                tracing::error!(error = %e, "group commit: the commit failed");
-                AppError::from(e)
-            });
-            if committed.is_ok() {
-                tally.transactions.fetch_add(1, Ordering::Relaxed);
-                tally.writes.fetch_add(1, Ordering::Relaxed);
-            }
-            finish(committed);
-        }
+        Ok(Step::Done(finish)) => finish(commit(tx, 1, tally).await),
         Ok(Step::Failed(finish)) => {
             let _ = tx.rollback().await;
             finish(Err(AppError::Internal));
@@ -319,6 +292,21 @@ async fn run_alone(pool: &AnyPool, job: Job, tally: &Tally) {
             let _ = tx.rollback().await;
         }
     }
+}
+
+/// Commits a transaction of `writes` writes, counted in the tally once it is durable.
+async fn commit(
+    tx: Transaction<'static, Any>,
+    writes: usize,
+    tally: &Tally,
+) -> Result<(), AppError> {
+    tx.commit().await.map_err(|e| {
+        tracing::error!(error = %e, "group commit: the commit failed");
+        AppError::from(e)
+    })?;
+    tally.transactions.fetch_add(1, Ordering::Relaxed);
+    tally.writes.fetch_add(writes as u64, Ordering::Relaxed);
+    Ok(())
 }
 
 async fn savepoint(conn: &mut AnyConnection, sql: &'static str) -> Result<(), sqlx::Error> {

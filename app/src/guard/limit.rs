@@ -173,16 +173,8 @@ async fn prune(db: &Db, limits: &Limits, now: i64) -> Result<(), AppError> {
     let before = now - 2 * longest;
     // Through the writer, like the counting: on SQLite a lone write beside a stream of grouped
     // ones would wait for a gap that may not come.
-    db.write(Lane::People, move |conn| {
-        Box::pin(async move {
-            sqlx::query("DELETE FROM rate_counts WHERE window_start < $1")
-                .bind(before)
-                .execute(conn)
-                .await?;
-            Ok(())
-        })
-    })
-    .await
+    let prune = sqlx::query("DELETE FROM rate_counts WHERE window_start < $1").bind(before);
+    db.execute_write(prune).await.map(drop)
 }
 
 /// The answer to an over-limit request from a browser form: 429 with `Retry-After` and a small

@@ -141,17 +141,10 @@ pub async fn user_for_token(
     if now - row.seen > TOUCH_EVERY_MS {
         // Through the writer: on SQLite a lone write beside a stream of grouped pushes would
         // wait for a gap that may not come.
-        db.write(crate::db::Lane::People, move |conn| {
-            Box::pin(async move {
-                sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
-                    .bind(hash)
-                    .bind(now)
-                    .execute(conn)
-                    .await?;
-                Ok(())
-            })
-        })
-        .await?;
+        let touch = sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
+            .bind(hash)
+            .bind(now);
+        db.execute_write(touch).await?;
     }
     row.user.into_user().map(Some)
 }
