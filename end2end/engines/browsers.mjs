@@ -28,14 +28,23 @@ async function waitForPort(url, what, ms = 20_000) {
   throw new Error(`${what} did not start (${url})`);
 }
 
+const started = new Set();
+// Nothing started here outlives this script, however it ends.
+process.on('exit', () => { for (const p of started) p.kill(); });
+
 /** Starts a process, keeping its output for when something fails. */
 function start(cmd, args, env = {}) {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own: stopping it also stops what it started (the browser a driver
+  // opened), even when the driver itself no longer answers.
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let log = '';
   child.stdout.on('data', (d) => { log += d; });
   child.stderr.on('data', (d) => { log += d; });
   child.on('error', (e) => { log += String(e); });
-  return { child, log: () => log, stop: () => child.kill('SIGTERM') };
+  const signal = (s) => { try { process.kill(-child.pid, s); } catch { /* gone already */ } };
+  const p = { child, log: () => log, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
+  started.add(p);
+  return p;
 }
 
 /** One engine's driver, started; `session(options)` opens a browser (one at a time). */
@@ -44,7 +53,7 @@ export async function engine(name, port) {
     const driver = start(GECKODRIVER, ['--host', '127.0.0.1', '--port', String(port),
       '--websocket-port', String(port + 1), '--binary', FIREFOX]);
     await waitForPort(`http://127.0.0.1:${port}/status`, `geckodriver (${GECKODRIVER})`);
-    return { name, driver, session: (o) => firefoxSession(port, o), stop: () => driver.stop() };
+    return { name, driver, session: (o) => firefoxSession(port, o), stop: () => driver.stop(), kill: () => driver.kill() };
   }
   // A tiny toolbar, so MiniBrowser's window can be phone-wide (GTK's own stylesheet).
   const config = `${process.cwd()}/../target/e2e/gtk-config`;
@@ -63,10 +72,12 @@ export async function engine(name, port) {
   return {
     name, driver, session: (o) => webkitSession(port, o),
     stop: () => { driver.stop(); xvfb.stop(); },
+    kill: () => { driver.kill(); xvfb.kill(); },
   };
 }
 
-async function withTimeout(promise, ms, what) {
+/** `promise`, or an error naming `what` once `ms` have passed without an answer. */
+export async function withTimeout(promise, ms, what) {
   let timer;
   const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms); });
   try { return await Promise.race([promise, timeout]); } finally { clearTimeout(timer); }

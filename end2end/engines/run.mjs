@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { stoppableProxy } from './proxy.mjs';
-import { engine, WECHAT_IPHONE } from './browsers.mjs';
+import { engine, withTimeout, WECHAT_IPHONE } from './browsers.mjs';
 import { answerSurvey, checkInOffline, openSurvey } from './journeys.mjs';
 
 const engines = process.argv.slice(2).length ? process.argv.slice(2) : ['firefox', 'webkit'];
@@ -41,18 +41,44 @@ async function until(url, ms) {
   throw new Error(`xingqi did not start:\n${serverLog}`);
 }
 
-// Each engine its own branch, so their check-ins never meet.
-const people = { firefox: { member: 'm3-04', secretary: 'sec3' }, webkit: { member: 'm4-04', secretary: 'sec4' } };
+// Each engine its own branch, so their check-ins never meet; a retry takes the next member.
+const people = {
+  firefox: [{ member: 'm3-04', secretary: 'sec3' }, { member: 'm3-05', secretary: 'sec3' }],
+  webkit: [{ member: 'm4-04', secretary: 'sec4' }, { member: 'm4-05', secretary: 'sec4' }],
+};
+// A journey takes 2–15 s; one that has not finished in this time hangs (a browser or driver that
+// stopped answering), and would otherwise hold the test command until CI's own limit.
+const JOURNEY_LIMIT_MS = Number(process.env.XINGQI_JOURNEY_LIMIT_MS ?? 120_000);
 const failures = [];
 const results = [];
-async function journey(engineName, title, body) {
+
+/** Runs one journey in `current.engine`; a journey that hangs gets the engine killed and
+ *  restarted and one more try, said loudly; a journey that fails is not retried. */
+async function journey(current, title, body) {
+  const engineName = current.engine.name;
   const started = Date.now();
-  try {
-    const note = await body();
-    results.push(`  ✓ ${engineName}: ${title}${note ? ` (${note})` : ''} ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  } catch (e) {
-    failures.push(`${engineName}: ${title}`);
-    results.push(`  ✗ ${engineName}: ${title}\n      ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n      ')}`);
+  let retried = '';
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const note = await withTimeout(body(attempt), JOURNEY_LIMIT_MS, `${engineName}: ${title}`);
+      results.push(`  ✓ ${engineName}: ${title}${note ? ` (${note})` : ''}${retried} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    } catch (e) {
+      const hung = String(e?.message ?? e).includes('no answer in');
+      if (hung) {
+        console.warn(`  ! ${engineName}: “${title}” hung for ${JOURNEY_LIMIT_MS / 1000} s; killing ${engineName} and its driver`);
+        current.engine.kill();
+        await proxy.start().catch(() => {});
+        current.engine = await engine(engineName, (current.port += 10));
+        if (attempt === 0) {
+          console.warn(`  ! ${engineName}: RETRYING “${title}” once in a fresh browser`);
+          retried = ' [passed on its retry after a hang]';
+          continue;
+        }
+      }
+      failures.push(`${engineName}: ${title}`);
+      results.push(`  ✗ ${engineName}: ${title}${retried}\n      ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n      ')}`);
+    }
+    break;
   }
   console.log(results.at(-1));
 }
@@ -73,32 +99,41 @@ async function inSession(e, options, label, body) {
     throw error;
   } finally {
     await proxy.start().catch(() => {});
-    await driver.quit();
+    await withTimeout(driver.quit(), 20_000, `closing ${e.name}`).catch((quit) => console.warn(`  ! ${quit.message}`));
   }
 }
+
+// However the browsers behave, the whole run ends: every journey's limit, twice, and setting up.
+const RUN_LIMIT_MS = 3 * engines.length * 2 * JOURNEY_LIMIT_MS + 120_000;
+setTimeout(() => {
+  console.error(`\nthe engines' journeys did not end in ${RUN_LIMIT_MS / 1000} s: stopping them (failed)`);
+  server.kill('SIGKILL');
+  process.exit(1);
+}, RUN_LIMIT_MS).unref();
 
 let code = 0;
 try {
   await until(`http://127.0.0.1:${APP_PORT}/healthz`, 60_000);
   await proxy.start();
   const link = await openSurvey(base, 'sec1');
-  let port = 4444;
-  for (const name of engines) {
-    const e = await engine(name, (port += 10));
+  for (const [index, name] of engines.entries()) {
+    // Each engine's drivers on ports of their own: 4454, then 4464… after a restart.
+    const current = { port: 4454 + 1000 * index };
+    current.engine = await engine(name, current.port);
     try {
       // A phone that opened the QR code in WeChat (its user agent on an iPhone): sign in,
       // the organiser's screen, check in offline, reload, back online.
-      await journey(name, 'sign in; organiser\'s code screen; check in offline, reload, online → 已同步', () =>
-        inSession(e, { userAgent: WECHAT_IPHONE }, 'checkin', async (driver) => {
-          const { ready } = await checkInOffline(driver, base, proxy, people[name]);
+      await journey(current, 'sign in; organiser\'s code screen; check in offline, reload, online → 已同步', (attempt) =>
+        inSession(current.engine, { userAgent: WECHAT_IPHONE }, 'checkin', async (driver) => {
+          const { ready } = await checkInOffline(driver, base, proxy, people[name][attempt]);
           return ready ? 'offline page ready' : 'no service worker here: said so, checked in online';
         }));
       for (const javascript of [true, false]) {
-        await journey(name, `survey answered from the open link, JavaScript ${javascript ? 'on' : 'off'}`, () =>
-          inSession(e, { javascript }, `survey-js-${javascript ? 'on' : 'off'}`, (driver) => answerSurvey(driver, link)));
+        await journey(current, `survey answered from the open link, JavaScript ${javascript ? 'on' : 'off'}`, () =>
+          inSession(current.engine, { javascript }, `survey-js-${javascript ? 'on' : 'off'}`, (driver) => answerSurvey(driver, link)));
       }
     } finally {
-      e.stop();
+      current.engine.stop();
     }
   }
 } catch (e) {

@@ -268,6 +268,11 @@ const SERVER_FNS: &[ServerFn] = &[
         fields: &[],
     },
     ServerFn {
+        endpoint: "bureau_rollup",
+        summary: "The bureau's roll-up of a year (the current one when left out): each school's participation, branches at the bar, and levels once the year is closed",
+        fields: &[&[("year", Year)]],
+    },
+    ServerFn {
         endpoint: "bureau_add_school",
         summary: "The bureau's admin adds a school with its first admin (an invite code comes back)",
         fields: &[&[

@@ -114,6 +114,18 @@ pub enum Command {
     Backup(BackupArgs),
     /// Puts a backup into an empty database and data folder, then exits.
     Restore(RestoreArgs),
+    /// Computes every activity's counts (activity_tallies) from the raw records again and
+    /// rewrites those that differ (or, with --check, only reports them), then exits.
+    Recount(RecountArgs),
+}
+
+/// `xingqi recount` (`crate::recount`).
+#[derive(Debug, clap::Args)]
+pub struct RecountArgs {
+    /// Report the tallies that differ from the raw records without changing them; exits with
+    /// an error if any does.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// `xingqi backup` (`crate::backup`).

@@ -12,6 +12,7 @@ pub mod files;
 pub mod offline;
 pub mod plan_files;
 pub mod rating;
+pub mod recount;
 pub mod roster;
 pub mod routes;
 pub mod same_site;

@@ -17,6 +17,7 @@ async fn main() -> anyhow::Result<()> {
         Some(server::config::Command::Restore(args)) => {
             server::backup::restore(&config, args).await
         }
+        Some(server::config::Command::Recount(args)) => server::recount::run(&config, args).await,
         None => server::serve(config).await,
     }
 }

@@ -12,6 +12,8 @@ pub enum OpenError {
     Connect(#[source] sqlx::Error),
     #[error("database migration failed: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
+    #[error("counting the activities that have no tally yet failed: {0}")]
+    Tallies(String),
 }
 
 /// Connects to `url` and brings its schema up to date.
@@ -26,6 +28,10 @@ pub async fn open(url: &str) -> Result<Db, OpenError> {
     usernames_per_school(&db)
         .await
         .map_err(OpenError::Connect)?;
+    // Activities from before the tallies existed (or loaded in bulk) get theirs now.
+    app::activity::server::recount(&db, app::activity::server::Scope::Missing, true)
+        .await
+        .map_err(|e| OpenError::Tallies(e.to_string()))?;
     Ok(db)
 }
 

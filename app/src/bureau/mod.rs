@@ -6,9 +6,13 @@
 
 mod page;
 #[cfg(feature = "ssr")]
+pub mod rollup;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 use crate::auth::CurrentUser;
+use crate::domain::participation::Figure;
+use crate::domain::rating::Level;
 use crate::error::AppError;
 use crate::roster::Invite;
 use leptos::prelude::*;
@@ -50,6 +54,57 @@ pub struct BureauView {
     pub may_add: bool,
     pub schools: Vec<SchoolItem>,
     pub viewers: Vec<Account>,
+}
+
+/// How many of a school's branches were rated at one level.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelCount {
+    pub level: Level,
+    pub branches: u32,
+}
+
+/// One school's figures of a year in the bureau's roll-up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolFigures {
+    pub id: String,
+    pub name: String,
+    /// Its branches (not archived).
+    pub branches: u32,
+    /// Activities its branches held in the year (their roll taken).
+    pub held: u32,
+    /// Its branches' 实到 over 应到, summed over those activities.
+    pub participation: Figure,
+    /// Branches that held at least one activity, and those of them at ≥ 90 %.
+    pub branches_counted: u32,
+    pub branches_met: u32,
+    /// Whether the school has closed the year (年度封存).
+    pub closed: bool,
+    /// Branches whose rating of the closed year has been kept so far.
+    pub rated: u32,
+    /// Their levels (红旗 first), once the year is closed; `None` while it is open.
+    pub levels: Option<Vec<LevelCount>>,
+}
+
+/// The bureau's schools side by side for one year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollUp {
+    pub viewer: CurrentUser,
+    pub year: i32,
+    /// The years that can be picked, newest first.
+    pub years: Vec<i32>,
+    /// Every school's activities together.
+    pub total: Figure,
+    pub schools: Vec<SchoolFigures>,
+}
+
+/// The bureau's roll-up of `year` (the current one when left out): participation per school
+/// with its branches' levels once the school has closed the year. Read by both bureau roles.
+#[server(endpoint = "bureau_rollup")]
+pub async fn load_rollup(year: Option<i32>) -> Result<RollUp, AppError> {
+    let (state, viewer) = context().await?;
+    rollup::rollup(&state.db, &viewer, year, crate::db::now_ms())
+        .await
+        .map_err(AppError::respond)
 }
 
 #[server(endpoint = "bureau")]

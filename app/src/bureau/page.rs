@@ -3,7 +3,12 @@
 //! the forms that add a school (with its first admin) and a viewer, each answered with the new
 //! account's invite code, shown once.
 
-use super::{Account, AddSchool, AddViewer, BureauView, SchoolItem, load_bureau};
+use super::{
+    Account, AddSchool, AddViewer, BureauView, RollUp, SchoolFigures, SchoolItem, load_bureau,
+    load_rollup,
+};
+use crate::branch::{YearPicker, asked_year};
+use crate::domain::participation::BarStatus;
 use crate::domain::time::format_full;
 use crate::error::AppError;
 use crate::roster::Invite;
@@ -14,22 +19,94 @@ use leptos_meta::Title;
 #[component]
 pub fn BureauPage() -> impl IntoView {
     let data = Resource::new(|| (), |()| load_bureau());
+    let year = asked_year();
+    let rollup = Resource::new(year, load_rollup);
     provide_reload(move || data.refetch());
     view! {
         <Title text="教育局 · 星旗"/>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok(bureau) => view! { <Bureau bureau=bureau/> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                match (data.await, rollup.await) {
+                    (Ok(bureau), Ok(rollup)) => view! { <Bureau bureau=bureau rollup=rollup/> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorPanel error=e/> }.into_any(),
                 }
             })}
         </Suspense>
     }
 }
 
+/// Each school's participation of the year, the branches at the bar, the levels once closed.
 #[component]
-fn Bureau(bureau: BureauView) -> impl IntoView {
+fn RollUpTable(rollup: RollUp) -> impl IntoView {
+    let empty = rollup.schools.is_empty();
+    let total = rollup.total.clone();
+    let rows = rollup
+        .schools
+        .into_iter()
+        .map(|s| view! { <RollUpRow school=s/> })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="rollup-h">
+            <h2 id="rollup-h">{format!("{}年度各校情况", rollup.year)}</h2>
+            <YearPicker base="/bureau".to_owned() year=rollup.year years=rollup.years/>
+            <p class="hint-left">{format!(
+                "党员参与率 = 各支部已开展活动的实到人次 ÷ 应到人次（请假不计为出席），达标线 90%。全县（区）合计：{}（实到 {} / 应到 {}）。等次在学校年度封存后显示。",
+                total.rate_text, total.attendance.present, total.attendance.expected
+            )}</p>
+            {empty.then(|| view! { <p class="empty">"还没有学校。"</p> })}
+            <div class="table-scroll" hidden=empty>
+                <table class="roster-table rollup-table">
+                    <caption class="sr-only">"各校党员参与率和支部等次"</caption>
+                    <thead><tr>
+                        <th scope="col">"学校"</th><th scope="col">"已开展活动"</th><th scope="col">"党员参与率"</th>
+                        <th scope="col">"达标支部"</th><th scope="col">"支部等次"</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn RollUpRow(school: SchoolFigures) -> impl IntoView {
+    let p = &school.participation;
+    let class = match p.status {
+        BarStatus::Met => "verdict-met",
+        BarStatus::NotMet => "verdict-not-met",
+        BarStatus::NoData => "verdict-none",
+    };
+    let rate = if p.attendance.expected == 0 {
+        "暂无".to_owned()
+    } else {
+        format!(
+            "{}（{}/{}）",
+            p.rate_text, p.attendance.present, p.attendance.expected
+        )
+    };
+    let levels = match (&school.levels, school.closed) {
+        (Some(levels), _) if school.rated > 0 => levels
+            .iter()
+            .filter(|l| l.branches > 0)
+            .map(|l| format!("{} {}", l.level.label(), l.branches))
+            .collect::<Vec<_>>()
+            .join(" · "),
+        (_, true) => "已封存，评定尚未生成".to_owned(),
+        _ => "未封存".to_owned(),
+    };
+    view! {
+        <tr>
+            <th scope="row"><a href=format!("/branch/{}/rating", school.id)>{school.name}</a></th>
+            <td>{format!("{} 次 · 支部 {} 个", school.held, school.branches)}</td>
+            <td class=class>{rate}</td>
+            <td>{format!("{} / {}", school.branches_met, school.branches_counted)}</td>
+            <td>{levels}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn Bureau(bureau: BureauView, rollup: RollUp) -> impl IntoView {
     let add_school = ServerAction::<AddSchool>::new();
     let add_viewer = ServerAction::<AddViewer>::new();
     reload_after(move || {
@@ -48,6 +125,7 @@ fn Bureau(bureau: BureauView) -> impl IntoView {
             <Show when=move || empty>
                 <p class="empty">{if may_add { "还没有学校：在下面添加第一所学校和它的总支管理员。" } else { "还没有学校。" }}</p>
             </Show>
+            <RollUpTable rollup=rollup/>
             <section aria-labelledby="schools-h">
                 <h2 id="schools-h">"学校"</h2>
                 <div class="cards">

@@ -17,7 +17,10 @@ use crate::roster::server::{INVITE_TTL_MS, NewUser, USER_UNIQUE, insert_user, st
 use uuid::Uuid;
 
 /// The viewer's bureau (id, name), if they are one of its people; `Forbidden` for anyone else.
-async fn own_bureau(db: &Db, viewer: &CurrentUser) -> Result<(String, String), AppError> {
+pub(super) async fn own_bureau(
+    db: &Db,
+    viewer: &CurrentUser,
+) -> Result<(String, String), AppError> {
     if !viewer.role.is_bureau() {
         return Err(AppError::Forbidden);
     }

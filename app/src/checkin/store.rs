@@ -108,6 +108,14 @@ pub async fn store_checkins(
     }
     judge.write_counters(conn, &ctx.member.id).await?;
     let inserted = insert_all(conn, ctx, &rows).await?;
+    // A held check-in (待确认) counts only once confirmed: its review rewrites the tally then.
+    let counted: BTreeSet<&str> = rows
+        .iter()
+        .filter(|r| r.held.is_none() && inserted.contains(&r.id_text))
+        .map(|r| r.activity_id.as_str())
+        .collect();
+    let counted: Vec<&str> = counted.into_iter().collect();
+    crate::activity::server::retally(conn, &counted).await?;
     let mut results = Vec::with_capacity(slots.len());
     for slot in slots {
         results.push(match slot {

@@ -119,16 +119,20 @@ pub async fn decide(
     .await?;
     crate::org::server::refuse_if_closed(&mut *db.pool().acquire().await?, &branch, starts_at)
         .await?;
-    let update = sqlx::query(
+    let mut tx = db.begin_write().await?;
+    let activity: String = sqlx::query_scalar(
         "UPDATE leave_requests SET status = $2, decided_by = $3, decided_at = $4, \
-         decision_note = $5 WHERE id = $1",
+         decision_note = $5 WHERE id = $1 RETURNING activity_id",
     )
-    .bind(id.to_owned())
+    .bind(id)
     .bind(status.as_str())
-    .bind(viewer.id.clone())
+    .bind(&viewer.id)
     .bind(now_ms())
-    .bind(note.trim().to_owned());
-    db.execute_write(update).await?;
+    .bind(note.trim())
+    .fetch_one(&mut *tx)
+    .await?;
+    crate::activity::server::retally(&mut tx, &[activity.as_str()]).await?;
+    tx.commit().await?;
     Ok(())
 }
 

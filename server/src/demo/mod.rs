@@ -93,6 +93,10 @@ async fn seed_unlocked(db: &Db, password: &str) -> anyhow::Result<DemoReport> {
     rating::seed_rating(db, now).await?;
     drive::seed_drive(db, now).await?;
     annual::seed_plans(db, now).await?;
+    // The demo writes its attendance straight into the tables: its tallies follow from them.
+    app::activity::server::recount(db, app::activity::server::Scope::Every, true)
+        .await
+        .map_err(|e| anyhow::anyhow!("counting the demo's attendance: {e}"))?;
     Ok(report)
 }
 

@@ -32,5 +32,6 @@ mod setup;
 mod storage;
 mod survey;
 mod sync_model;
+mod tallies;
 mod trail;
 mod year;

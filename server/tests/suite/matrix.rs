@@ -603,6 +603,7 @@ fn rows(t: &Things) -> Vec<Row> {
         api("branch_overview", form(&[("branch_id", b1)]), Rule::Readers),
         api("my_branches", Body::None, Rule::BranchReaders),
         api("bureau", Body::None, Rule::Bureau),
+        api("bureau_rollup", form(&[("year", "2026")]), Rule::Bureau),
         api(
             "bureau_add_school",
             form(&[

@@ -82,5 +82,5 @@ pub async fn set_expected(
             .execute(&mut *conn)
             .await?;
     }
-    Ok(())
+    super::retally(conn, &[activity_id]).await
 }

@@ -119,6 +119,23 @@ pub async fn rolls_of_branch(
     Ok(rolls)
 }
 
+/// The roll of every activity of a branch, cancelled ones and every year included, by id.
+pub(super) async fn rolls_of_activities(
+    conn: &mut AnyConnection,
+    branch_id: &str,
+) -> Result<HashMap<String, Vec<RollEntry>>, AppError> {
+    let rows: Vec<RollRow> = sqlx::query_as(roll_select!("WHERE a.org_id = $1"))
+        .bind(branch_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut rolls: HashMap<String, Vec<RollEntry>> = HashMap::new();
+    for row in rows {
+        let (activity, entry) = row.into_entry();
+        rolls.entry(activity).or_default().push(entry);
+    }
+    Ok(rolls)
+}
+
 pub(super) async fn roll_of(
     conn: &mut AnyConnection,
     activity_id: &str,
@@ -201,6 +218,7 @@ pub async fn mark(
     );
     let target = format!("{}：{}", loaded.row.topic, name);
     audit_correction(&mut tx, viewer, &loaded, target, detail, now).await?;
+    super::retally(&mut tx, &[activity_id]).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -247,6 +265,7 @@ pub async fn review_held(
     );
     let target = loaded.row.topic.clone();
     audit_correction(&mut tx, viewer, &loaded, target, detail, now).await?;
+    super::retally(&mut tx, &[activity_id]).await?;
     tx.commit().await?;
     Ok(decided)
 }
@@ -286,6 +305,7 @@ pub async fn close_roll(
     let target = loaded.row.topic.clone();
     let detail = "点名完毕（计入参与率）".to_owned();
     audit_correction(&mut tx, viewer, &loaded, target, detail, now).await?;
+    super::retally(&mut tx, &[activity_id]).await?;
     tx.commit().await?;
     Ok(())
 }

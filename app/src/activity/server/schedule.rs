@@ -210,6 +210,8 @@ pub async fn update(
     .bind(version)
     .execute(&mut *tx)
     .await?;
+    // A new start may move it into another year.
+    super::retally(&mut tx, &[id]).await?;
     tx.commit().await?;
     Ok(Ok(()))
 }
@@ -255,6 +257,7 @@ pub async fn cancel(
     .bind(version)
     .execute(&mut *tx)
     .await?;
+    super::retally(&mut tx, &[id]).await?;
     tx.commit().await?;
     Ok(())
 }

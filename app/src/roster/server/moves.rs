@@ -172,6 +172,8 @@ pub async fn move_member(
             .execute(&mut *tx)
             .await?;
     }
+    let dropped_ids: Vec<&str> = dropped.iter().map(String::as_str).collect();
+    crate::activity::server::retally(&mut tx, &dropped_ids).await?;
     let version = next_version(&mut tx).await?;
     // Into another school, the account takes that school's names: a username or phone number
     // already used there refuses the move (an audited act, not a free lookup; see the README's

@@ -1,0 +1,146 @@
+//! The bureau's roll-up of a year: each school's participation (its branches' 实到 over 应到 of
+//! the activities they held, from `activity_tallies`), how many of its branches meet the bar,
+//! and — once the school has closed the year — its branches' levels as kept at the close.
+//! A few queries whatever the county's size: one row per branch, then one per kept rating.
+
+use super::{LevelCount, RollUp, SchoolFigures};
+use crate::auth::CurrentUser;
+use crate::db::Db;
+use crate::domain::participation::{Attendance, BarStatus, Figure, SEED_PARTICIPATION_BAR};
+use crate::domain::rating::{Level, Rating};
+use crate::domain::time::{FIRST_YEAR, figure_year, year_of};
+use crate::error::AppError;
+use std::collections::HashMap;
+
+/// A school of the bureau with its branch count and whether `year` is closed there.
+#[derive(sqlx::FromRow)]
+struct SchoolRow {
+    id: String,
+    name: String,
+    branches: i64,
+    closed: i64,
+}
+
+/// The bureau's schools with their figures of `year` (the current one when `None`).
+pub async fn rollup(
+    db: &Db,
+    viewer: &CurrentUser,
+    year: Option<i32>,
+    now: i64,
+) -> Result<RollUp, AppError> {
+    let (bureau, _) = super::server::own_bureau(db, viewer).await?;
+    let year = figure_year(year, now).map_err(AppError::Invalid)?;
+    let schools: Vec<SchoolRow> = sqlx::query_as(
+        "SELECT s.id, COALESCE(s.school_name, s.name) AS name, \
+           (SELECT COUNT(*) FROM organisations b WHERE b.parent_id = s.id AND b.kind = 'branch' \
+              AND b.archived_at IS NULL) AS branches, \
+           (SELECT COUNT(*) FROM year_closures c WHERE c.school_id = s.id AND c.year = $2) \
+              AS closed \
+         FROM organisations s WHERE s.parent_id = $1 AND s.kind = 'school' \
+         AND s.archived_at IS NULL ORDER BY s.sort_order, s.name",
+    )
+    .bind(&bureau)
+    .bind(year)
+    .fetch_all(db.pool())
+    .await?;
+    // Each branch's sums over the activities it held in the year.
+    let branches: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT b.parent_id, COUNT(*), SUM(t.expected), SUM(t.present) \
+         FROM activity_tallies t JOIN organisations b ON b.id = t.org_id \
+         JOIN organisations s ON s.id = b.parent_id \
+         WHERE t.year = $2 AND t.counted = 1 AND s.parent_id = $1 AND s.kind = 'school' \
+         GROUP BY b.parent_id, b.id",
+    )
+    .bind(&bureau)
+    .bind(year)
+    .fetch_all(db.pool())
+    .await?;
+    let mut held: HashMap<String, Vec<(u32, Attendance)>> = HashMap::new();
+    for (school, activities, expected, present) in branches {
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        held.entry(school).or_default().push((
+            count(activities),
+            Attendance::new(count(expected), count(present)),
+        ));
+    }
+    let levels = kept_levels(db, &bureau, year).await?;
+    let schools: Vec<SchoolFigures> = schools
+        .into_iter()
+        .map(|s| {
+            let branches = held.remove(&s.id).unwrap_or_default();
+            // Levels only for a closed year: an open year's rating is still moving.
+            let rated = (s.closed > 0).then(|| levels.get(&s.id).cloned().unwrap_or_default());
+            school_figures(s, &branches, rated.as_ref())
+        })
+        .collect();
+    let total = Attendance::total(schools.iter().map(|s| s.participation.attendance));
+    Ok(RollUp {
+        viewer: viewer.clone(),
+        year,
+        years: (FIRST_YEAR.max(year_of(now) - 5)..=year_of(now))
+            .rev()
+            .collect(),
+        total: Figure::of(total, SEED_PARTICIPATION_BAR),
+        schools,
+    })
+}
+
+/// One school's figures from its branches' (activities held, attendance) and the levels kept.
+fn school_figures(
+    s: SchoolRow,
+    branches: &[(u32, Attendance)],
+    rated: Option<&Vec<Level>>,
+) -> SchoolFigures {
+    let attendance = Attendance::total(branches.iter().map(|(_, a)| *a));
+    let levels = rated.map(|kept| {
+        Level::ALL
+            .iter()
+            .map(|&level| LevelCount {
+                level,
+                branches: kept.iter().filter(|l| **l == level).count() as u32,
+            })
+            .collect()
+    });
+    SchoolFigures {
+        id: s.id,
+        name: s.name,
+        branches: u32::try_from(s.branches).unwrap_or(0),
+        held: branches.iter().map(|(n, _)| n).sum(),
+        participation: Figure::of(attendance, SEED_PARTICIPATION_BAR),
+        branches_counted: branches.len() as u32,
+        branches_met: branches
+            .iter()
+            .filter(|(_, a)| a.status(SEED_PARTICIPATION_BAR) == BarStatus::Met)
+            .count() as u32,
+        closed: s.closed > 0,
+        rated: rated.map_or(0, |k| k.len() as u32),
+        levels,
+    }
+}
+
+/// The levels kept for each school's branches at its latest closing of `year` (a rating is
+/// kept the first time it is read after the close).
+async fn kept_levels(
+    db: &Db,
+    bureau: &str,
+    year: i32,
+) -> Result<HashMap<String, Vec<Level>>, AppError> {
+    let kept: Vec<(String, String)> = sqlx::query_as(
+        "SELECT r.school_id, r.rating FROM rating_snapshots r \
+         JOIN year_closures c ON c.school_id = r.school_id AND c.year = r.year \
+           AND c.closed_at = r.closed_at \
+         JOIN organisations s ON s.id = r.school_id \
+         WHERE s.parent_id = $1 AND r.year = $2 AND r.branch_id <> r.school_id",
+    )
+    .bind(bureau)
+    .bind(year)
+    .fetch_all(db.pool())
+    .await?;
+    let mut out: HashMap<String, Vec<Level>> = HashMap::new();
+    for (school, json) in kept {
+        if let Ok(rating) = serde_json::from_str::<Rating>(&json) {
+            out.entry(school).or_default().push(rating.level);
+        }
+    }
+    Ok(out)
+}

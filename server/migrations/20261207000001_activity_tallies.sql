@@ -1,0 +1,17 @@
+-- Issue 13: each activity's 应到 / 实到 / 请假 counts kept beside its records, so that a
+-- bureau's roll-up over hundreds of schools reads one row per activity instead of every roll.
+-- Rewritten from the activity's roll in the same transaction as every change to it
+-- (app/src/activity/server/tally.rs); `xingqi recount --check` recomputes them all from the
+-- raw records and compares. Filled at start-up for activities that have none (older data).
+CREATE TABLE activity_tallies (
+    activity_id  TEXT PRIMARY KEY REFERENCES activities (id),
+    org_id       TEXT NOT NULL REFERENCES organisations (id),
+    -- The China calendar year the activity starts in.
+    year         INTEGER NOT NULL,
+    -- 1: scheduled (not cancelled) and held (its roll taken): it counts in participation.
+    counted      INTEGER NOT NULL,
+    expected     INTEGER NOT NULL,
+    present      INTEGER NOT NULL,
+    excused      INTEGER NOT NULL
+);
+CREATE INDEX activity_tallies_year ON activity_tallies (year, org_id);

@@ -1,0 +1,402 @@
+//! Issue 13, point 2: each activity's counts kept beside its records (`activity_tallies`) agree
+//! with a recount from the raw records after every kind of change to a roll, a recount finds a
+//! tally that does not, and the bureau's roll-up of a year sums exactly what the branch pages
+//! show — with the levels kept once a school closes the year. Both backends.
+
+use crate::common;
+
+use app::activity::server::{Scope, TallyRow, recount};
+use app::auth::CurrentUser;
+use app::db::{Db, now_ms};
+use app::domain::activity::ActivityKind;
+use app::domain::attendance::Mark;
+use app::domain::participation::Attendance;
+use app::domain::role::Role;
+use app::domain::time::{to_local_datetime, year_bounds_ms, year_of};
+use app::sync::protocol::PushStatus;
+use common::{Fixture, fixture, v7};
+use reqwest::StatusCode;
+
+/// Recounts every tally and fails the test if a stored one differs; answers them by activity.
+async fn agreed(db: &Db, after: &str) -> std::collections::HashMap<String, TallyRow> {
+    let found = recount(db, Scope::Every, false).await.expect("a recount");
+    assert!(
+        found.differing.is_empty(),
+        "after {after}, stored tallies differ from the records: {:?}",
+        found.differing
+    );
+    sqlx::query_as::<_, (String, i32, i32, i64, i64, i64)>(
+        "SELECT activity_id, year, counted, expected, present, excused FROM activity_tallies",
+    )
+    .fetch_all(db.pool())
+    .await
+    .expect("the tallies")
+    .into_iter()
+    .map(|(id, year, counted, expected, present, excused)| {
+        let counted = counted != 0;
+        (
+            id,
+            TallyRow {
+                year,
+                counted,
+                expected,
+                present,
+                excused,
+            },
+        )
+    })
+    .collect()
+}
+
+async fn push(db: &Db, member: &CurrentUser, record: serde_json::Value) {
+    let r = app::records::push(db, member, None, vec![record])
+        .await
+        .expect("the push is answered");
+    assert!(
+        matches!(
+            r.results[0].status,
+            PushStatus::Accepted | PushStatus::PendingReview
+        ),
+        "{:?}",
+        r.results
+    );
+}
+
+fn row(expected: i64, present: i64, excused: i64, counted: bool) -> (bool, i64, i64, i64) {
+    (counted, expected, present, excused)
+}
+
+fn of(t: &std::collections::HashMap<String, TallyRow>, id: &str) -> (bool, i64, i64, i64) {
+    let t = t[id];
+    (t.counted, t.expected, t.present, t.excused)
+}
+
+async fn tallies_follow_every_change_to_a_roll(db: &Db) {
+    let f = fixture(db).await;
+    let now = now_ms();
+    let t = agreed(db, "scheduling").await;
+    assert_eq!(
+        of(&t, &f.today),
+        row(3, 0, 0, false),
+        "nobody checked in yet"
+    );
+    assert_eq!(of(&t, &f.cancelled), row(3, 0, 0, false));
+
+    // A check-in stored: held, counted.
+    push(db, &f.m1a, f.checkin_now(v7(), &f.today, &f.m1a)).await;
+    let t = agreed(db, "a check-in").await;
+    assert_eq!(of(&t, &f.today), row(3, 1, 0, true));
+
+    // A hand mark.
+    app::activity::server::mark(db, &f.sec1, &f.today, &f.sec1.id, Mark::Present, "", now)
+        .await
+        .expect("marked");
+    assert_eq!(
+        of(&agreed(db, "a hand mark").await, &f.today),
+        row(3, 2, 0, true)
+    );
+
+    // A leave asked changes nothing; approved, it is 请假.
+    let leave = v7();
+    let asked = f.leave(leave, &f.next_week, &f.m1b, "外出培训", now);
+    push(db, &f.m1b, asked).await;
+    assert_eq!(
+        of(&agreed(db, "a leave asked").await, &f.next_week),
+        row(3, 0, 0, false)
+    );
+    app::leave::server::decide(db, &f.sec1, &leave.to_string(), true, "同意")
+        .await
+        .expect("decided");
+    assert_eq!(
+        of(&agreed(db, "a leave approved").await, &f.next_week),
+        row(3, 0, 1, false)
+    );
+
+    // The roll closed with nobody in: held, everyone absent.
+    app::activity::server::close_roll(db, &f.sec1, &f.past, now)
+        .await
+        .expect("closed");
+    assert_eq!(
+        of(&agreed(db, "a roll closed").await, &f.past),
+        row(3, 0, 0, true)
+    );
+
+    // A check-in held for the secretary (no sync receipt, long after) counts once confirmed.
+    let late = f.checkin_unsynced(v7(), &f.past, &f.m1a, f.starts[&f.past] + 60_000);
+    push(db, &f.m1a, late).await;
+    assert_eq!(
+        of(&agreed(db, "a held check-in").await, &f.past),
+        row(3, 0, 0, true)
+    );
+    app::activity::server::review_held(db, &f.sec1, &f.past, true, now)
+        .await
+        .expect("reviewed");
+    assert_eq!(
+        of(&agreed(db, "a review").await, &f.past),
+        row(3, 1, 0, true)
+    );
+
+    // Edited into next year (its start moves the tally's year), then cancelled: out of the
+    // figures.
+    let next_year = year_bounds_ms(year_of(now)).1 + 40 * 24 * 3_600_000;
+    let mut form = app::activity::server::form_context(db, &f.sec1, None, Some(&f.next_week), now)
+        .await
+        .expect("the form")
+        .values;
+    form.starts_at = to_local_datetime(next_year);
+    form.ends_at = to_local_datetime(next_year + 3_600_000);
+    form.kind = ActivityKind::PartyLesson.as_str().to_owned();
+    app::activity::server::update(db, &f.sec1, &f.next_week, &form, now)
+        .await
+        .expect("updated")
+        .expect("valid");
+    let t = agreed(db, "an edit").await;
+    assert_eq!(t[&f.next_week].year, year_of(now) + 1);
+    app::activity::server::cancel(db, &f.sec1, &f.today, "停电", now)
+        .await
+        .expect("cancelled");
+    assert_eq!(
+        of(&agreed(db, "a cancellation").await, &f.today),
+        row(3, 2, 0, false)
+    );
+
+    // A member moved to another branch leaves the 应到 of what they left no trace in.
+    moved(db, &f).await;
+
+    // A recount finds a tally that was changed behind its back, and puts it right.
+    sqlx::query("UPDATE activity_tallies SET present = present + 5 WHERE activity_id = $1")
+        .bind(&f.past)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let found = recount(db, Scope::Every, false).await.unwrap();
+    assert_eq!(found.differing.len(), 1, "{:?}", found.differing);
+    assert_eq!(found.differing[0].0, f.past);
+    let fixed = recount(db, Scope::Every, true).await.unwrap();
+    assert_eq!(fixed.differing.len(), 1);
+    assert_eq!(
+        of(&agreed(db, "the recount").await, &f.past),
+        row(3, 1, 0, true)
+    );
+    // An activity without a tally (loaded in bulk) gets one from the start-up recount.
+    sqlx::query("DELETE FROM activity_tallies WHERE activity_id = $1")
+        .bind(&f.past)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let filled = recount(db, Scope::Missing, true).await.unwrap();
+    assert_eq!(filled.differing.len(), 1);
+    assert_eq!(
+        of(&agreed(db, "the fill").await, &f.past),
+        row(3, 1, 0, true)
+    );
+}
+
+/// Two transactions changing one roll at once (PostgreSQL lets both run; SQLite gives the second
+/// its turn after the first): the tally ends with both changes. The second locks the tally
+/// before it reads the roll, so it reads only once the first has committed — without that lock
+/// it wrote counts without the first one's check-in.
+async fn two_writers_on_one_roll_both_count(db: &Db) {
+    let f = fixture(db).await;
+    let insert = async |conn: &mut sqlx::AnyConnection, member: &CurrentUser| {
+        sqlx::query(
+            "INSERT INTO checkins (id, activity_id, user_id, device_time, method, received_at) \
+             VALUES ($1, $2, $3, $4, 'qr', $4)",
+        )
+        .bind(v7().to_string())
+        .bind(&f.today)
+        .bind(&member.id)
+        .bind(now_ms())
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+        app::activity::server::retally(conn, &[f.today.as_str()])
+            .await
+            .unwrap();
+    };
+    let mut first = db.begin_write().await.unwrap();
+    insert(&mut first, &f.m1a).await;
+    let second = {
+        let (db, m1b) = (db.clone(), f.m1b.clone());
+        let insert = &insert;
+        async move {
+            let mut second = db.begin_write().await.unwrap();
+            insert(&mut second, &m1b).await;
+            second.commit().await.unwrap();
+        }
+    };
+    let commit_first = async {
+        // The second is well inside its transaction by now (waiting, on either backend).
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        first.commit().await.unwrap();
+    };
+    tokio::join!(second, commit_first);
+    assert_eq!(
+        of(&agreed(db, "two writers").await, &f.today),
+        row(3, 2, 0, true)
+    );
+}
+
+/// m1b leaves branch 1 from today: the 主题党日 in progress (nothing of theirs on it) no longer
+/// expects them.
+async fn moved(db: &Db, f: &Fixture) {
+    let today = app::domain::time::date_of(now_ms()).unwrap().to_string();
+    let before = of(&agreed(db, "before the move").await, &f.today);
+    app::roster::server::move_member(
+        db,
+        &f.admin,
+        &f.m1b.id,
+        &f.branch2,
+        &today,
+        "调动",
+        now_ms(),
+    )
+    .await
+    .expect("moved");
+    let after = of(&agreed(db, "a move").await, &f.today);
+    assert_eq!(after.1, before.1 - 1, "{before:?} → {after:?}");
+}
+
+async fn the_bureau_rolls_up_what_the_branch_pages_show(db: &Db) {
+    let f = fixture(db).await;
+    let now = now_ms();
+    let year = year_of(now);
+    let bureau = common::bureau(db, &[&f.school], "bviewer", "badmin").await;
+    let reader = common::extra_user(db, "breader", Role::BureauViewer, &bureau, None).await;
+    push(db, &f.m1a, f.checkin_now(v7(), &f.today, &f.m1a)).await;
+    push(db, &f.m2a, f.checkin_now(v7(), &f.other_branch, &f.m2a)).await;
+    app::activity::server::close_roll(db, &f.sec1, &f.past, now)
+        .await
+        .unwrap();
+    let pages: Vec<Attendance> = [&f.branch1, &f.branch2]
+        .iter()
+        .map(|b| async {
+            common::figures(db, &f.admin, b, None)
+                .await
+                .summary
+                .year_figure
+                .attendance
+        })
+        .collect::<futures::future::JoinAll<_>>()
+        .await;
+    assert_eq!(pages, [Attendance::new(6, 1), Attendance::new(1, 1)]);
+
+    let base = common::serve(db).await;
+    let viewer = common::sign_in(&base, "bviewer").await;
+    let rollup: serde_json::Value = viewer
+        .post(format!("{base}/api/bureau_rollup"))
+        .form(&[("year", year.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let school = &rollup["schools"][0];
+    assert_eq!(
+        school["participation"]["attendance"],
+        serde_json::json!({"expected": 7, "present": 2})
+    );
+    assert_eq!(school["held"], 3);
+    assert_eq!(
+        (
+            school["branches_met"].as_u64(),
+            school["branches_counted"].as_u64()
+        ),
+        (Some(1), Some(2))
+    );
+    assert_eq!(
+        school["levels"],
+        serde_json::Value::Null,
+        "an open year has no levels yet"
+    );
+    // The page shows the same, without JavaScript.
+    let page = viewer
+        .get(format!("{base}/bureau"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("28.5%（2/7）") && page.contains("1 / 2"),
+        "{page}"
+    );
+    // A school's own people are not the bureau.
+    let admin = common::sign_in(&base, "admin").await;
+    let r = admin
+        .post(format!("{base}/api/bureau_rollup"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = viewer
+        .post(format!("{base}/api/bureau_rollup"))
+        .form(&[("year", "1900")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = viewer
+        .post(format!("{base}/api/bureau_rollup"))
+        .form(&[("year", "abc")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+
+    // Last year, closed: its levels as kept.
+    let (_, end) = year_bounds_ms(year - 1);
+    sqlx::query("UPDATE activities SET starts_at = $2, ends_at = $3 WHERE id = $1")
+        .bind(&f.past)
+        .bind(end - 3 * 24 * 3_600_000)
+        .bind(end - 3 * 24 * 3_600_000 + 3_600_000)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    recount(db, Scope::Every, true).await.unwrap();
+    app::branch::closing::close_year(
+        db,
+        &f.admin,
+        &app::domain::cadence::DEFAULT_RULES,
+        year - 1,
+        now,
+    )
+    .await
+    .unwrap();
+    let last = app::bureau::rollup::rollup(db, &reader, Some(year - 1), now)
+        .await
+        .unwrap();
+    let s = &last.schools[0];
+    assert_eq!(s.participation.attendance, Attendance::new(3, 0));
+    assert!(s.closed);
+    assert_eq!(s.rated, 0, "no rating kept until one is read");
+    app::rating::server::view(
+        db,
+        &f.sec1,
+        &Default::default(),
+        &f.branch1,
+        Some(year - 1),
+        now,
+    )
+    .await
+    .unwrap();
+    let last = app::bureau::rollup::rollup(db, &reader, Some(year - 1), now)
+        .await
+        .unwrap();
+    let s = &last.schools[0];
+    assert_eq!(s.rated, 1);
+    let levels = s.levels.as_ref().expect("levels once closed");
+    assert_eq!(
+        levels.iter().map(|l| l.branches).sum::<u32>(),
+        1,
+        "{levels:?}"
+    );
+}
+
+on_both_backends!(
+    tallies_follow_every_change_to_a_roll,
+    two_writers_on_one_roll_both_count,
+    the_bureau_rolls_up_what_the_branch_pages_show,
+);
