@@ -12,7 +12,7 @@ pub enum OpenError {
     Connect(#[source] sqlx::Error),
     #[error("database migration failed: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
-    #[error("counting the activities that have no tally yet failed: {0}")]
+    #[error("counting what has no tally or survey count yet failed: {0}")]
     Tallies(String),
 }
 
@@ -32,6 +32,14 @@ pub async fn open(url: &str) -> Result<Db, OpenError> {
     app::activity::server::recount(&db, app::activity::server::Scope::Missing, true)
         .await
         .map_err(|e| OpenError::Tallies(e.to_string()))?;
+    let counts_missing = app::survey::server::counts_missing(&db)
+        .await
+        .map_err(|e| OpenError::Tallies(e.to_string()))?;
+    if counts_missing {
+        app::survey::server::recount_counts(&db, true)
+            .await
+            .map_err(|e| OpenError::Tallies(e.to_string()))?;
+    }
     Ok(db)
 }
 

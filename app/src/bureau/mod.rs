@@ -8,6 +8,8 @@ mod page;
 #[cfg(feature = "ssr")]
 pub mod rollup;
 #[cfg(feature = "ssr")]
+mod satisfaction;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 use crate::auth::CurrentUser;
@@ -63,8 +65,20 @@ pub struct LevelCount {
     pub branches: u32,
 }
 
+/// A school's pooled masses' satisfaction with the Party organisation (群众对党组织满意率).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Satisfaction {
+    pub figure: crate::domain::survey::Figure,
+    /// The rate and its 95 % interval as shown ("96.2%", "94.1%–97.6%").
+    pub rate_text: String,
+    pub interval_text: String,
+    /// Campaigns pooled; campaigns scored by weights, left out.
+    pub campaigns: u32,
+    pub weighted: u32,
+}
+
 /// One school's figures of a year in the bureau's roll-up.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SchoolFigures {
     pub id: String,
     pub name: String,
@@ -77,6 +91,9 @@ pub struct SchoolFigures {
     /// Branches that held at least one activity, and those of them at ≥ 90 %.
     pub branches_counted: u32,
     pub branches_met: u32,
+    /// The masses' satisfaction with the Party organisation, pooled over the year's campaigns
+    /// that are over (`None`: no such campaign).
+    pub satisfaction: Option<Satisfaction>,
     /// Whether the school has closed the year (年度封存).
     pub closed: bool,
     /// Branches whose rating of the closed year has been kept so far.
@@ -86,7 +103,7 @@ pub struct SchoolFigures {
 }
 
 /// The bureau's schools side by side for one year.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RollUp {
     pub viewer: CurrentUser,
     pub year: i32,

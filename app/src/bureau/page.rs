@@ -50,7 +50,7 @@ fn RollUpTable(rollup: RollUp) -> impl IntoView {
             <h2 id="rollup-h">{format!("{}年度各校情况", rollup.year)}</h2>
             <YearPicker base="/bureau".to_owned() year=rollup.year years=rollup.years/>
             <p class="hint-left">{format!(
-                "党员参与率 = 各支部已开展活动的实到人次 ÷ 应到人次（请假不计为出席），达标线 90%。全县（区）合计：{}（实到 {} / 应到 {}）。等次在学校年度封存后显示。",
+                "党员参与率 = 各支部已开展活动的实到人次 ÷ 应到人次（请假不计为出席），达标线 90%。全县（区）合计：{}（实到 {} / 应到 {}）。群众满意率合并本年度已结束的测评（满意票 ÷ 有效票，不了解不计），括号内为 95% 区间；红旗线 95%、星级线 90%。等次在学校年度封存后显示。",
                 total.rate_text, total.attendance.present, total.attendance.expected
             )}</p>
             {empty.then(|| view! { <p class="empty">"还没有学校。"</p> })}
@@ -59,7 +59,7 @@ fn RollUpTable(rollup: RollUp) -> impl IntoView {
                     <caption class="sr-only">"各校党员参与率和支部等次"</caption>
                     <thead><tr>
                         <th scope="col">"学校"</th><th scope="col">"已开展活动"</th><th scope="col">"党员参与率"</th>
-                        <th scope="col">"达标支部"</th><th scope="col">"支部等次"</th>
+                        <th scope="col">"达标支部"</th><th scope="col">"群众对党组织满意率"</th><th scope="col">"支部等次"</th>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
@@ -94,12 +94,39 @@ fn RollUpRow(school: SchoolFigures) -> impl IntoView {
         (_, true) => "已封存，评定尚未生成".to_owned(),
         _ => "未封存".to_owned(),
     };
+    let (satisfaction_class, satisfaction) = match &school.satisfaction {
+        None => ("verdict-none", "暂无已结束的测评".to_owned()),
+        Some(s) if s.figure.valid == 0 => ("verdict-none", "暂无有效票".to_owned()),
+        Some(s) => (
+            // Green at the red flag's 95 %, plain at a star's 90 %, red below.
+            if s.figure.red_flag.is_met() {
+                "verdict-met"
+            } else if s.figure.star.is_met() {
+                ""
+            } else {
+                "verdict-not-met"
+            },
+            format!(
+                "{}（{}，{} 票，{} 次测评{}）",
+                s.rate_text,
+                s.interval_text,
+                s.figure.valid,
+                s.campaigns,
+                if s.weighted > 0 {
+                    format!("；另有 {} 次按分值计，未合并", s.weighted)
+                } else {
+                    String::new()
+                }
+            ),
+        ),
+    };
     view! {
         <tr>
             <th scope="row"><a href=format!("/branch/{}/rating", school.id)>{school.name}</a></th>
             <td>{format!("{} 次 · 支部 {} 个", school.held, school.branches)}</td>
             <td class=class>{rate}</td>
             <td>{format!("{} / {}", school.branches_met, school.branches_counted)}</td>
+            <td class=satisfaction_class>{satisfaction}</td>
             <td>{levels}</td>
         </tr>
     }

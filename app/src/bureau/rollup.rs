@@ -3,11 +3,13 @@
 //! and — once the school has closed the year — its branches' levels as kept at the close.
 //! A few queries whatever the county's size: one row per branch, then one per kept rating.
 
-use super::{LevelCount, RollUp, SchoolFigures};
+use super::{LevelCount, RollUp, Satisfaction, SchoolFigures};
 use crate::auth::CurrentUser;
 use crate::db::Db;
+use crate::domain::figures::{interval_text, value_text};
 use crate::domain::participation::{Attendance, BarStatus, Figure, SEED_PARTICIPATION_BAR};
 use crate::domain::rating::{Level, Rating};
+use crate::domain::survey::figure;
 use crate::domain::time::{FIRST_YEAR, figure_year, year_of};
 use crate::error::AppError;
 use std::collections::HashMap;
@@ -64,13 +66,15 @@ pub async fn rollup(
         ));
     }
     let levels = kept_levels(db, &bureau, year).await?;
+    let mut pooled = super::satisfaction::pooled(db, &bureau, year, now).await?;
     let schools: Vec<SchoolFigures> = schools
         .into_iter()
         .map(|s| {
             let branches = held.remove(&s.id).unwrap_or_default();
             // Levels only for a closed year: an open year's rating is still moving.
             let rated = (s.closed > 0).then(|| levels.get(&s.id).cloned().unwrap_or_default());
-            school_figures(s, &branches, rated.as_ref())
+            let satisfaction = pooled.remove(&s.id).map(satisfaction_of);
+            school_figures(s, &branches, rated.as_ref(), satisfaction)
         })
         .collect();
     let total = Attendance::total(schools.iter().map(|s| s.participation.attendance));
@@ -90,6 +94,7 @@ fn school_figures(
     s: SchoolRow,
     branches: &[(u32, Attendance)],
     rated: Option<&Vec<Level>>,
+    satisfaction: Option<Satisfaction>,
 ) -> SchoolFigures {
     let attendance = Attendance::total(branches.iter().map(|(_, a)| *a));
     let levels = rated.map(|kept| {
@@ -112,9 +117,24 @@ fn school_figures(
             .iter()
             .filter(|(_, a)| a.status(SEED_PARTICIPATION_BAR) == BarStatus::Met)
             .count() as u32,
+        satisfaction,
         closed: s.closed > 0,
         rated: rated.map_or(0, |k| k.len() as u32),
         levels,
+    }
+}
+
+/// The figure of a school's pooled votes (every group size is shown: a bureau reads counts of
+/// hundreds; the interval says how sure the rate is).
+fn satisfaction_of(p: super::satisfaction::Pooled) -> Satisfaction {
+    let (tally, convention) = p.tally();
+    let figure = figure(&tally, &convention, 1);
+    Satisfaction {
+        rate_text: value_text(&figure, &convention),
+        interval_text: interval_text(&figure, &convention),
+        figure,
+        campaigns: p.campaigns,
+        weighted: p.weighted,
     }
 }
 

@@ -366,7 +366,14 @@ async fn the_registers_decide_their_criteria_and_violations_stay_private(db: &Db
 }
 
 /// `n` answers of `audience` through one-time codes, `yes` of them 满意 on both questions.
-async fn answers(db: &Db, f: &Fixture, campaign: &str, audience: Audience, n: u32, yes: u32) {
+pub(crate) async fn answers(
+    db: &Db,
+    f: &Fixture,
+    campaign: &str,
+    audience: Audience,
+    n: u32,
+    yes: u32,
+) {
     let codes = crate::survey::codes(db, f, campaign, audience, n).await;
     for (i, code) in codes.iter().enumerate() {
         let choice = if (i as u32) < yes { 0 } else { 2 };

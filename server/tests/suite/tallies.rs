@@ -13,6 +13,7 @@ use app::domain::attendance::Mark;
 use app::domain::participation::Attendance;
 use app::domain::role::Role;
 use app::domain::time::{to_local_datetime, year_bounds_ms, year_of};
+use app::survey::server::recount_counts;
 use app::sync::protocol::PushStatus;
 use common::{Fixture, fixture, v7};
 use reqwest::StatusCode;
@@ -24,6 +25,11 @@ async fn agreed(db: &Db, after: &str) -> std::collections::HashMap<String, Tally
         found.differing.is_empty(),
         "after {after}, stored tallies differ from the records: {:?}",
         found.differing
+    );
+    let votes = recount_counts(db, false).await.expect("a survey recount");
+    assert!(
+        votes.is_empty(),
+        "after {after}, survey counts differ: {votes:?}"
     );
     sqlx::query_as::<_, (String, i32, i32, i64, i64, i64)>(
         "SELECT activity_id, year, counted, expected, present, excused FROM activity_tallies",
@@ -268,6 +274,8 @@ async fn the_bureau_rolls_up_what_the_branch_pages_show(db: &Db) {
     app::activity::server::close_roll(db, &f.sec1, &f.past, now)
         .await
         .unwrap();
+    // A satisfaction campaign of branch 1, over: the masses 19 of 20 satisfied, members apart.
+    let campaign = closed_campaign(db, &f).await;
     let pages: Vec<Attendance> = [&f.branch1, &f.branch2]
         .iter()
         .map(|b| async {
@@ -310,6 +318,18 @@ async fn the_bureau_rolls_up_what_the_branch_pages_show(db: &Db) {
         serde_json::Value::Null,
         "an open year has no levels yet"
     );
+    let satisfaction = &school["satisfaction"];
+    assert_eq!(
+        (
+            satisfaction["figure"]["valid"].as_u64(),
+            satisfaction["campaigns"].as_u64()
+        ),
+        (Some(20), Some(1)),
+        "{satisfaction}"
+    );
+    assert_eq!(satisfaction["rate_text"], "95.0%");
+    assert_eq!(satisfaction["figure"]["red_flag"], "met");
+    agreed(db, &format!("campaign {campaign}")).await;
     // The page shows the same, without JavaScript.
     let page = viewer
         .get(format!("{base}/bureau"))
@@ -323,6 +343,7 @@ async fn the_bureau_rolls_up_what_the_branch_pages_show(db: &Db) {
         page.contains("28.5%（2/7）") && page.contains("1 / 2"),
         "{page}"
     );
+    assert!(page.contains("95.0%") && page.contains("20 票"), "{page}");
     // A school's own people are not the bureau.
     let admin = common::sign_in(&base, "admin").await;
     let r = admin
@@ -393,6 +414,46 @@ async fn the_bureau_rolls_up_what_the_branch_pages_show(db: &Db) {
         1,
         "{levels:?}"
     );
+}
+
+/// A campaign of branch 1 that ended yesterday: staff 9 of 10 and parents 10 of 10 satisfied,
+/// members 5 of 5 (not the masses). Its counts are then changed behind its back and recounted.
+async fn closed_campaign(db: &Db, f: &Fixture) -> String {
+    use app::domain::ballot::{Audience, Definition};
+    let now = now_ms();
+    let today = app::domain::time::date_of(now).unwrap();
+    let new = app::survey::NewCampaign {
+        org_id: f.branch1.clone(),
+        title: "年度满意度测评".into(),
+        period: format!("{}年度", year_of(now)),
+        opens_on: (today - chrono::Days::new(1)).to_string(),
+        closes_on: (today + chrono::Days::new(1)).to_string(),
+        definition: Definition::seed("第一党支部"),
+        open_link: false,
+        rating_year: None,
+    };
+    let id = app::survey::server::create_campaign(db, &f.sec1, &new, now)
+        .await
+        .unwrap();
+    crate::rating::answers(db, f, &id, Audience::Staff, 10, 9).await;
+    crate::rating::answers(db, f, &id, Audience::Parents, 10, 10).await;
+    crate::rating::answers(db, f, &id, Audience::Members, 5, 5).await;
+    crate::survey::close_campaign(db, &id).await;
+    agreed(db, "answers").await;
+    sqlx::query(
+        "UPDATE survey_counts SET votes = votes + 1 WHERE campaign_id = $1 AND audience = 'staff'",
+    )
+    .bind(&id)
+    .execute(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        recount_counts(db, false).await.unwrap().len(),
+        4,
+        "staff's two choices of two questions"
+    );
+    assert_eq!(recount_counts(db, true).await.unwrap().len(), 4);
+    id
 }
 
 on_both_backends!(

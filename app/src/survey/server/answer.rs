@@ -358,6 +358,21 @@ pub async fn submit_in(
             .bind(i64::from(*choice))
             .execute(&mut *tx)
             .await?;
+        // The campaign's counts (`counts`), in the same transaction: an increment, so answers
+        // stored at once on PostgreSQL each add theirs.
+        sqlx::query(
+            "INSERT INTO survey_counts (campaign_id, version, audience, question, choice, votes) \
+             VALUES ($1, $2, $3, $4, $5, 1) \
+             ON CONFLICT (campaign_id, version, audience, question, choice) \
+             DO UPDATE SET votes = survey_counts.votes + 1",
+        )
+        .bind(&info.id)
+        .bind(s.version)
+        .bind(ballot.audience.key())
+        .bind(question)
+        .bind(i64::from(*choice))
+        .execute(&mut *tx)
+        .await?;
     }
     Ok(Outcome::Accepted)
 }

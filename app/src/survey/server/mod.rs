@@ -6,6 +6,7 @@
 //! - [`entry`]: what a respondent's link opens, and why an answer is refused;
 //! - [`answer`]: the anonymity-critical answer path ([`submit`], [`store_pushed`], [`restamp`]);
 //! - [`mark`]: the open link's server-signed, single-use mark;
+//! - [`counts`]: each campaign's votes kept beside its answers, and their recount;
 //! - [`results`]: the counts the figures are computed from (the figures are in
 //!   [`crate::domain::figures`]);
 //! - [`http`] and [`export`]: the plain HTTP routes the server mounts.
@@ -15,6 +16,7 @@
 
 pub mod answer;
 pub mod codes;
+pub mod counts;
 pub mod entry;
 pub mod export;
 pub mod http;
@@ -29,6 +31,7 @@ pub use answer::{
     Credential, Outcome, Submission, answer_key, restamp, store_pushed, submit, submit_in,
 };
 pub use codes::{new_code, new_token, normalise_code};
+pub use counts::{counts_missing, recount_counts};
 pub use entry::{Entry, Refusal, entry_by_code, entry_by_token, open_on};
 pub use invites::{MAX_INVITES_PER_BATCH, create_invites, invite_slips};
 pub use mark::{is_valid_mark, issue_mark, mark_cookie, mark_set_cookie, mark_use};

@@ -27,6 +27,17 @@ struct AudienceCount {
     n: i64,
 }
 
+/// Whether answers given under `earlier` count under `now`: the same audiences asked the same
+/// questions on the same scale (see [`counted_versions`]).
+pub fn same_ballot(
+    earlier: &crate::domain::ballot::Definition,
+    now: &crate::domain::ballot::Definition,
+) -> bool {
+    earlier.audiences == now.audiences
+        && earlier.questions == now.questions
+        && earlier.scale == now.scale
+}
+
 /// The versions whose answers count under the campaign's current one: itself, and every
 /// earlier version asking the same audiences the same questions on the same scale — a revision
 /// that changed only the counting convention, the minimum group or the comment box recomputes
@@ -43,11 +54,8 @@ pub async fn counted_versions(db: &Db, info: &CampaignInfo) -> Result<Vec<i64>, 
         .into_iter()
         .filter(|(v, def)| {
             *v == info.version
-                || serde_json::from_str::<crate::domain::ballot::Definition>(def).is_ok_and(|d| {
-                    d.audiences == now.audiences
-                        && d.questions == now.questions
-                        && d.scale == now.scale
-                })
+                || serde_json::from_str::<crate::domain::ballot::Definition>(def)
+                    .is_ok_and(|d| same_ballot(&d, now))
         })
         .map(|(v, _)| v)
         .collect())
