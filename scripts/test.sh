@@ -73,10 +73,13 @@ scripts/schemathesis.sh "${XINGQI_SCHEMATHESIS_EXAMPLES:-25}"
 step "push benchmark, smoke run: xingqi on SQLite and PostgreSQL, pouchdb-server, the databases written directly (scripts/bench.sh --smoke; fails on any error answer)"
 scripts/bench.sh --smoke
 
+step "county benchmark, smoke run: a small synthetic county loaded into SQLite and PostgreSQL, recount --check, the bureau's roll-up equal to DuckDB's aggregate over the raw rows (scripts/bench_county.sh --smoke)"
+scripts/bench_county.sh --smoke
+
 step "browser journeys (Playwright, Debian's Chromium, phone viewport)"
 (cd end2end && npx playwright test)
 
-step "core journeys in Firefox ESR and WebKitGTK (WebDriver: geckodriver, WebKitWebDriver; offline by stopping a proxy)"
+step "core journeys in Firefox ESR and WebKitGTK (WebDriver: geckodriver, WebKitWebDriver; offline by stopping a proxy; a journey that hangs 120 s is killed and retried once, loudly)"
 (cd end2end && node engines/run.mjs firefox webkit)
 
 step "all tests passed"
