@@ -9,7 +9,8 @@
 #! equal DuckDB's, school by school, or the run fails. Prints a Markdown table; BENCHMARKS.md
 #! keeps the latest.
 #!
-#!   scripts/bench_county.sh            the full county (about 40 minutes, ~25 GB of disk)
+#!   scripts/bench_county.sh            the full county (about 40 minutes, ~25 GB of disk;
+#!                                      XINGQI_BINARY=target/release/xingqi skips its build)
 #!   scripts/bench_county.sh --smoke    a small county, a few seconds (the test command runs it)
 #!
 #! The generated county is kept in target/county/ (built again when the generator changes).
@@ -27,8 +28,9 @@ if [ $smoke = 1 ]; then
   binary="${XINGQI_BINARY:-$root/target/debug/xingqi}"
 else
   size=(); requests=300; label=full
-  cargo build --profile bench-release -p server --bin xingqi
-  binary="$root/target/bench-release/xingqi"
+  # XINGQI_BINARY: an optimised server built already (scripts/build.sh's target/release/xingqi).
+  binary="${XINGQI_BINARY:-$root/target/bench-release/xingqi}"
+  [ -n "${XINGQI_BINARY:-}" ] || cargo build --profile bench-release -p server --bin xingqi
 fi
 if ! "$TOOLS/py/bin/python" -c "import duckdb, sys; sys.exit(duckdb.__version__ != '$DUCKDB_VERSION')" 2>/dev/null; then
   python3 -m venv "$TOOLS/py"

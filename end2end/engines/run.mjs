@@ -76,7 +76,7 @@ async function journey(current, title, body) {
         }
       }
       failures.push(`${engineName}: ${title}`);
-      results.push(`  ✗ ${engineName}: ${title}${retried}\n      ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n      ')}`);
+      results.push(`  ✗ ${engineName}: ${title}${retried ? ' [failed again on its retry after a hang]' : ''}\n      ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n      ')}`);
     }
     break;
   }
