@@ -14,4 +14,7 @@ CREATE TABLE activity_tallies (
     present      INTEGER NOT NULL,
     excused      INTEGER NOT NULL
 );
-CREATE INDEX activity_tallies_year ON activity_tallies (year, org_id);
+-- A branch's tallies (the branch page's recount, `xingqi recount`); a year's counted ones with
+-- their counts in the index itself, so the roll-up never reads the table.
+CREATE INDEX activity_tallies_org ON activity_tallies (org_id, year);
+CREATE INDEX activity_tallies_rollup ON activity_tallies (year, counted, org_id, expected, present);

@@ -45,22 +45,32 @@ pub async fn rollup(
     .bind(year)
     .fetch_all(db.pool())
     .await?;
-    // Each branch's sums over the activities it held in the year.
-    let branches: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT b.parent_id, COUNT(*), SUM(t.expected), SUM(t.present) \
-         FROM activity_tallies t JOIN organisations b ON b.id = t.org_id \
-         JOIN organisations s ON s.id = b.parent_id \
-         WHERE t.year = $2 AND t.counted = 1 AND s.parent_id = $1 AND s.kind = 'school' \
-         GROUP BY b.parent_id, b.id",
+    // Each branch's sums over the activities it held in the year, straight from the tallies'
+    // index (grouped by branch, no join: a join made SQLite walk every organisation first),
+    // then each branch put under its school.
+    let school_of: HashMap<String, String> = sqlx::query_as(
+        "SELECT b.id, b.parent_id FROM organisations b JOIN organisations s ON s.id = b.parent_id \
+         WHERE s.parent_id = $1 AND s.kind = 'school' AND b.kind = 'branch'",
     )
     .bind(&bureau)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .collect();
+    let sums: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT org_id, COUNT(*), SUM(expected), SUM(present) FROM activity_tallies \
+         WHERE year = $1 AND counted = 1 GROUP BY org_id",
+    )
     .bind(year)
     .fetch_all(db.pool())
     .await?;
     let mut held: HashMap<String, Vec<(u32, Attendance)>> = HashMap::new();
-    for (school, activities, expected, present) in branches {
+    for (branch, activities, expected, present) in sums {
+        let Some(school) = school_of.get(&branch) else {
+            continue;
+        };
         let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
-        held.entry(school).or_default().push((
+        held.entry(school.clone()).or_default().push((
             count(activities),
             Attendance::new(count(expected), count(present)),
         ));

@@ -57,17 +57,17 @@ pub async fn pooled(
     year: i32,
     now: i64,
 ) -> Result<HashMap<String, Pooled>, AppError> {
-    // Campaigns that may count for the year (it is named by the period or the closing, or
-    // chosen; a campaign closing a year either side may name it), each version a row.
-    let (from, to) = (format!("{}-01-01", year - 1), format!("{}-01-01", year + 2));
+    // Campaigns that may count for the year: chosen for it, or closing in it or the next one
+    // (a "2025年度" campaign may close in January 2026); each version a row.
+    let (from, to) = (format!("{year}-01-01"), format!("{}-01-01", year + 2));
     let rows: Vec<CampaignRow> = sqlx::query_as(
         "SELECT c.id, s.id AS school, c.period, c.closes_on, c.rating_year, \
            c.version AS current, v.version, v.definition \
          FROM survey_campaigns c JOIN survey_versions v ON v.campaign_id = c.id \
          JOIN organisations o ON o.id = c.org_id \
          JOIN organisations s ON s.id = CASE WHEN o.kind = 'school' THEN o.id ELSE o.parent_id END \
-         WHERE s.parent_id = $1 AND s.kind = 'school' AND c.closes_on >= $2 AND c.closes_on < $3 \
-           AND (c.rating_year IS NULL OR c.rating_year = $4)",
+         WHERE s.parent_id = $1 AND s.kind = 'school' AND (c.rating_year = $4 \
+           OR (c.rating_year IS NULL AND c.closes_on >= $2 AND c.closes_on < $3))",
     )
     .bind(bureau)
     .bind(&from)
@@ -100,20 +100,22 @@ pub async fn pooled(
         entry.2.push((r.version, definition));
     }
     let question = Question::Org.key();
-    let votes: Vec<(String, i64, String, i64, i64)> = sqlx::query_as(
-        "SELECT k.campaign_id, k.version, k.audience, k.choice, k.votes FROM survey_counts k \
-         JOIN survey_campaigns c ON c.id = k.campaign_id \
-         JOIN organisations o ON o.id = c.org_id \
-         JOIN organisations s ON s.id = CASE WHEN o.kind = 'school' THEN o.id ELSE o.parent_id END \
-         WHERE s.parent_id = $1 AND s.kind = 'school' AND c.closes_on >= $2 AND c.closes_on < $3 \
-           AND k.question = $4",
-    )
-    .bind(bureau)
-    .bind(&from)
-    .bind(&to)
-    .bind(question)
-    .fetch_all(db.pool())
-    .await?;
+    // Only the campaigns that count, their masses' votes on the question.
+    let ids: Vec<&str> = campaigns.keys().map(String::as_str).collect();
+    let mut votes: Vec<(String, i64, String, i64, i64)> = Vec::new();
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT campaign_id, version, audience, choice, votes FROM survey_counts \
+             WHERE question = $1 AND audience <> 'members' AND campaign_id IN ({})",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(question);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        votes.extend(query.fetch_all(db.pool()).await?);
+    }
     let mut by_campaign: HashMap<&str, Vec<(i64, &str, i64, i64)>> = HashMap::new();
     for (campaign, version, audience, choice, n) in &votes {
         by_campaign.entry(campaign.as_str()).or_default().push((

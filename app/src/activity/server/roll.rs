@@ -10,33 +10,44 @@ use sqlx::AnyConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// The columns of a roll row: each expected member with the facts that decide their state.
+/// The roll rows of the activities `$acts` selects (a condition on `activities a`): each
+/// expected member with the facts that decide their state. The check-ins and leave requests of
+/// those activities are grouped once per (activity, member) and joined, instead of looked up
+/// again for every expected member (a branch's year is ~750 rows: the lookups were most of a
+/// branch page's time at county scale); hand marks, rare, are still looked up.
 macro_rules! roll_select {
-    ($where:literal) => {
+    ($acts:literal) => {
         concat!(
-            "SELECT e.activity_id, e.user_id, u.display_name, \
-               (SELECT MIN(c.method) FROM checkins c \
-                 WHERE c.activity_id = e.activity_id AND c.user_id = e.user_id \
-                 AND (c.review IS NULL OR c.review = 'confirmed')) AS checkin_method, \
-               (SELECT MIN(c.review) FROM checkins c \
-                 WHERE c.activity_id = e.activity_id AND c.user_id = e.user_id \
-                 AND c.review IN ('pending', 'refused')) AS checkin_review, \
-               (SELECT MAX(CASE l.status WHEN 'approved' THEN 3 WHEN 'pending' THEN 2 ELSE 1 END) \
-                 FROM leave_requests l \
-                 WHERE l.activity_id = e.activity_id AND l.user_id = e.user_id) AS leave, \
-               (SELECT MAX(l.reason) FROM leave_requests l \
-                 WHERE l.activity_id = e.activity_id AND l.user_id = e.user_id) AS leave_reason, \
+            "WITH acts AS (SELECT a.id FROM activities a WHERE ",
+            $acts,
+            "), \
+             ck AS (SELECT c.activity_id, c.user_id, \
+                 MIN(CASE WHEN c.review IS NULL OR c.review = 'confirmed' THEN c.method END) \
+                   AS checkin_method, \
+                 MIN(CASE WHEN c.review IN ('pending', 'refused') THEN c.review END) \
+                   AS checkin_review, \
+                 MAX(CASE WHEN c.review IS NULL OR c.review = 'confirmed' THEN c.received_at END) \
+                   AS checkin_received_at \
+               FROM checkins c JOIN acts ON acts.id = c.activity_id \
+               GROUP BY c.activity_id, c.user_id), \
+             lv AS (SELECT l.activity_id, l.user_id, \
+                 MAX(CASE l.status WHEN 'approved' THEN 3 WHEN 'pending' THEN 2 ELSE 1 END) \
+                   AS leave, \
+                 MAX(l.reason) AS leave_reason \
+               FROM leave_requests l JOIN acts ON acts.id = l.activity_id \
+               GROUP BY l.activity_id, l.user_id) \
+             SELECT e.activity_id, e.user_id, u.display_name, ck.checkin_method, \
+               ck.checkin_review, lv.leave, lv.leave_reason, \
                (SELECT m.mark FROM attendance_marks m \
                  WHERE m.activity_id = e.activity_id AND m.user_id = e.user_id \
                  ORDER BY m.marked_at DESC, m.id DESC LIMIT 1) AS latest_mark, \
                (SELECT MAX(m.marked_at) FROM attendance_marks m \
                  WHERE m.activity_id = e.activity_id AND m.user_id = e.user_id) AS latest_mark_at, \
-               (SELECT MAX(c.received_at) FROM checkins c \
-                 WHERE c.activity_id = e.activity_id AND c.user_id = e.user_id \
-                 AND (c.review IS NULL OR c.review = 'confirmed')) AS checkin_received_at \
-             FROM activity_expected e JOIN activities a ON a.id = e.activity_id \
-             JOIN users u ON u.id = e.user_id ",
-            $where
+               ck.checkin_received_at \
+             FROM activity_expected e JOIN acts ON acts.id = e.activity_id \
+             JOIN users u ON u.id = e.user_id \
+             LEFT JOIN ck ON ck.activity_id = e.activity_id AND ck.user_id = e.user_id \
+             LEFT JOIN lv ON lv.activity_id = e.activity_id AND lv.user_id = e.user_id"
         )
     };
 }
@@ -101,7 +112,7 @@ pub async fn rolls_of_branch(
     to: i64,
 ) -> Result<HashMap<String, Vec<RollEntry>>, AppError> {
     let rows: Vec<RollRow> = sqlx::query_as(roll_select!(
-        "WHERE a.org_id = $1 AND a.status = 'scheduled' AND a.starts_at >= $2 AND a.starts_at < $3"
+        "a.org_id = $1 AND a.status = 'scheduled' AND a.starts_at >= $2 AND a.starts_at < $3"
     ))
     .bind(branch_id)
     .bind(from)
@@ -124,7 +135,7 @@ pub(super) async fn rolls_of_activities(
     conn: &mut AnyConnection,
     branch_id: &str,
 ) -> Result<HashMap<String, Vec<RollEntry>>, AppError> {
-    let rows: Vec<RollRow> = sqlx::query_as(roll_select!("WHERE a.org_id = $1"))
+    let rows: Vec<RollRow> = sqlx::query_as(roll_select!("a.org_id = $1"))
         .bind(branch_id)
         .fetch_all(&mut *conn)
         .await?;
@@ -140,7 +151,7 @@ pub(super) async fn roll_of(
     conn: &mut AnyConnection,
     activity_id: &str,
 ) -> Result<Vec<RollEntry>, AppError> {
-    let rows: Vec<RollRow> = sqlx::query_as(roll_select!("WHERE e.activity_id = $1"))
+    let rows: Vec<RollRow> = sqlx::query_as(roll_select!("a.id = $1"))
         .bind(activity_id)
         .fetch_all(&mut *conn)
         .await?;
