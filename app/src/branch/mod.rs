@@ -4,6 +4,8 @@ mod api;
 #[cfg(feature = "ssr")]
 pub mod closing;
 #[cfg(feature = "ssr")]
+mod counted;
+#[cfg(feature = "ssr")]
 pub mod frozen;
 #[cfg(feature = "ssr")]
 mod lookup;

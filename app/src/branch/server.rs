@@ -1,5 +1,6 @@
 //! Storage reads behind the branch pages, and the figures computed from them.
 
+pub use super::counted::Detail;
 pub(crate) use super::lookup::{shape, years};
 use super::{ActivityFigure, BranchOverview, BranchSummary, Figure, MyBranches, PeriodFigure};
 use crate::auth::CurrentUser;
@@ -29,13 +30,18 @@ struct YearActivityRow {
     roll_closed_at: Option<i64>,
 }
 
-/// The branch's activities of `year` with each expected member's state.
+/// The branch's activities of `year` with each expected member's state (`Detail::Names`) or
+/// their counts alone (`Detail::Counts`, from the kept tallies).
 async fn year_activities(
     db: &Db,
     branch_id: &str,
     year: i32,
     now: i64,
+    detail: Detail,
 ) -> Result<Vec<ActivityFigure>, AppError> {
+    if detail == Detail::Counts {
+        return super::counted::year_activities(db, branch_id, year, now).await;
+    }
     let (from, to) = year_bounds_ms(year);
     let activities: Vec<YearActivityRow> = sqlx::query_as(
         "SELECT id, kind, topic, starts_at, ends_at, place, minutes, audience_group, roll_closed_at \
@@ -141,18 +147,19 @@ pub async fn branch_year(
     year: Option<i32>,
 ) -> Result<BranchOverview, AppError> {
     let branch = readable_branch(db, viewer, branch_id).await?;
-    year_of_branch(db, viewer, &branch, rules, now, year).await
+    year_of_branch(db, viewer, &branch, rules, now, year, Detail::Names).await
 }
 
 /// [`branch_year`] of a branch whose reading the caller has already checked (the rating page,
 /// which the branch's own members read too).
-pub(crate) async fn year_of_branch(
+pub async fn year_of_branch(
     db: &Db,
     viewer: &CurrentUser,
     branch: &Branch,
     rules: &[Rule],
     now: i64,
     year: Option<i32>,
+    detail: Detail,
 ) -> Result<BranchOverview, AppError> {
     let year = crate::domain::time::figure_year(year, now).map_err(AppError::Invalid)?;
     let mut overview = match super::frozen::snapshot(db, &branch.id, year).await? {
@@ -162,7 +169,7 @@ pub(crate) async fn year_of_branch(
             frozen.years = years(db, &[&branch.id], year, now).await?;
             frozen
         }
-        None => computed_for(db, viewer, branch, rules, now, year).await?,
+        None => computed_for(db, viewer, branch, rules, now, year, detail).await?,
     };
     if let Some(school) = &branch.parent_id {
         overview.closing = Some(super::frozen::year_state(db, viewer, school, year, now).await?);
@@ -180,7 +187,7 @@ pub async fn computed_year(
     year: i32,
 ) -> Result<BranchOverview, AppError> {
     let branch = readable_branch(db, viewer, branch_id).await?;
-    computed_for(db, viewer, &branch, rules, now, year).await
+    computed_for(db, viewer, &branch, rules, now, year, Detail::Names).await
 }
 
 async fn computed_for(
@@ -190,9 +197,10 @@ async fn computed_for(
     rules: &[Rule],
     now: i64,
     year: i32,
+    detail: Detail,
 ) -> Result<BranchOverview, AppError> {
     let current = year == year_of(now);
-    let activities = year_activities(db, &branch.id, year, now).await?;
+    let activities = year_activities(db, &branch.id, year, now, detail).await?;
     let leave_requests = if current {
         crate::leave::server::branch_requests(db, &branch.id, now - 30 * 24 * 3_600_000).await?
     } else {
@@ -335,7 +343,8 @@ pub async fn branches_year(
         let mut summary = match super::frozen::snapshot(db, &branch.id, year).await? {
             Some(frozen) => frozen.summary,
             None => {
-                let activities = year_activities(db, &branch.id, year, now).await?;
+                // A summary only: the counts, not who was there.
+                let activities = year_activities(db, &branch.id, year, now, Detail::Counts).await?;
                 summarise(branch, year, &activities)
             }
         };

@@ -38,6 +38,9 @@ impl Pooled {
     }
 }
 
+/// A campaign that counts: its school, its current definition, every version's.
+type Counting = (String, Option<Definition>, Vec<(i64, Definition)>);
+
 #[derive(sqlx::FromRow)]
 struct CampaignRow {
     id: String,
@@ -77,8 +80,7 @@ pub async fn pooled(
     .await?;
     let today = date_of(now).map(|d| d.to_string()).unwrap_or_default();
     // Per campaign: its school, current definition, and every version's.
-    let mut campaigns: HashMap<String, (String, Option<Definition>, Vec<(i64, Definition)>)> =
-        HashMap::new();
+    let mut campaigns: HashMap<String, Counting> = HashMap::new();
     for r in rows {
         let counts = r
             .rating_year

@@ -168,6 +168,7 @@ async fn tallies_follow_every_change_to_a_roll(db: &Db) {
 
     // A member moved to another branch leaves the 应到 of what they left no trace in.
     moved(db, &f).await;
+    counts_read_as_the_rolls(db, &f).await;
 
     // A recount finds a tally that was changed behind its back, and puts it right.
     sqlx::query("UPDATE activity_tallies SET present = present + 5 WHERE activity_id = $1")
@@ -241,6 +242,32 @@ async fn two_writers_on_one_roll_both_count(db: &Db) {
         of(&agreed(db, "two writers").await, &f.today),
         row(3, 2, 0, true)
     );
+}
+
+/// The rating's reading of a year (counts from the tallies) gives each activity the counts and
+/// the held flag the branch page's rolls give.
+async fn counts_read_as_the_rolls(db: &Db, f: &Fixture) {
+    use app::branch::server::{Detail, year_of_branch};
+    let branch = app::org::server::readable_branch(db, &f.admin, &f.branch1)
+        .await
+        .unwrap();
+    for year in [year_of(now_ms()), year_of(now_ms()) + 1] {
+        let read = async |detail| {
+            let rules = &app::domain::cadence::DEFAULT_RULES;
+            let o = year_of_branch(db, &f.admin, &branch, rules, now_ms(), Some(year), detail)
+                .await
+                .unwrap();
+            let acts: Vec<_> = o
+                .activities
+                .iter()
+                .map(|a| (a.id.clone(), a.held, a.counts))
+                .collect();
+            (acts, o.summary.year_figure.attendance, o.months.len())
+        };
+        let (names, counts) = (read(Detail::Names).await, read(Detail::Counts).await);
+        assert!(!names.0.is_empty() || year > year_of(now_ms()));
+        assert_eq!(names, counts, "{year}");
+    }
 }
 
 /// m1b leaves branch 1 from today: the 主题党日 in progress (nothing of theirs on it) no longer

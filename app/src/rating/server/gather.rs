@@ -128,9 +128,17 @@ pub async fn gather(
     year: i32,
     now: i64,
 ) -> Result<Gathered, AppError> {
-    let overview =
-        crate::branch::server::year_of_branch(db, viewer, branch, &config.cadence, now, Some(year))
-            .await?;
+    // The counts of each activity, not who was there: the rules count, and the page names no one.
+    let overview = crate::branch::server::year_of_branch(
+        db,
+        viewer,
+        branch,
+        &config.cadence,
+        now,
+        Some(year),
+        crate::branch::server::Detail::Counts,
+    )
+    .await?;
     let shape = crate::branch::server::shape(db, &branch.id).await?;
     let members: Vec<MemberRow> = sqlx::query_as(
         "SELECT display_name, staff, birth_date, join_date FROM users \
