@@ -68,6 +68,7 @@ if [ "${XINGQI_SKIP_POSTGRES:-}" = 1 ]; then
   printf '\033[1;31m%s\033[0m\n' "XINGQI_SKIP_POSTGRES=1: the PostgreSQL leg of the county benchmark is SKIPPED"
   backends=(sqlite)
 fi
+"$py" scripts/county/measure.py duckdb "$county" "$year" | tee -a "$results" | cut -c1-300
 for backend in "${backends[@]}"; do
   if [ "$backend" = sqlite ]; then url="sqlite://$work/county.db"; target="$work/county.db"; else
     name="xingqi_county_$$_$(date +%s)"
@@ -87,8 +88,7 @@ for backend in "${backends[@]}"; do
     --requests "$requests" | python3 -c "
 import json, sys
 r = json.loads(sys.stdin.read()); r.update(backend='$backend', load_s=$load_s, recount_check_s=$check_s)
-print(json.dumps(r, ensure_ascii=False))" >> "$results"
+print(json.dumps(r, ensure_ascii=False))" | tee -a "$results" | cut -c1-400
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 done
-"$py" scripts/county/measure.py duckdb "$county" "$year" >> "$results"
 python3 scripts/county/table.py "$results"
