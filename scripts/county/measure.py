@@ -125,7 +125,8 @@ WITH acts AS (
   SELECT a.id, b.id AS branch, s.name AS school FROM activities a
   JOIN organisations b ON b.id = a.org_id JOIN organisations s ON s.id = b.parent_id
   WHERE a.status = 'scheduled' AND a.starts_at >= $lo AND a.starts_at < $hi),
-present AS (SELECT DISTINCT activity_id, user_id FROM checkins),
+present AS (SELECT DISTINCT c.activity_id, c.user_id FROM checkins c
+            JOIN acts ON acts.id = c.activity_id),
 held AS (SELECT DISTINCT activity_id FROM present),
 per_branch AS (
   SELECT acts.school, acts.branch, COUNT(*) AS expected, COUNT(p.user_id) AS present
@@ -137,16 +138,19 @@ participation AS (
   SELECT school, SUM(expected) AS expected, SUM(present) AS present,
          SUM(CASE WHEN present * 10 >= expected * 9 THEN 1 ELSE 0 END) AS branches_met
   FROM per_branch GROUP BY school),
-satisfaction AS (
-  SELECT s.name AS school, SUM(CASE WHEN ch.choice < 3 THEN 1 ELSE 0 END) AS valid,
-         SUM(CASE WHEN ch.choice IN (0, 1) THEN 1 ELSE 0 END) AS satisfied
-  FROM survey_campaigns c JOIN organisations b ON b.id = c.org_id
+campaigns AS (
+  SELECT c.id, s.name AS school FROM survey_campaigns c JOIN organisations b ON b.id = c.org_id
   JOIN organisations s ON s.id = b.parent_id
-  JOIN survey_answers an ON an.campaign_id = c.id
-  JOIN survey_choices ch ON ch.answer_id = an.id_hash
-  WHERE c.period = $period AND c.closes_on < $today AND an.audience <> 'members'
-    AND ch.question = 'org'
-  GROUP BY s.name)
+  WHERE c.period = $period AND c.closes_on < $today),
+answers AS (
+  SELECT an.id_hash, campaigns.school FROM survey_answers an
+  JOIN campaigns ON campaigns.id = an.campaign_id WHERE an.audience <> 'members'),
+satisfaction AS (
+  SELECT answers.school, SUM(CASE WHEN ch.choice < 3 THEN 1 ELSE 0 END) AS valid,
+         SUM(CASE WHEN ch.choice IN (0, 1) THEN 1 ELSE 0 END) AS satisfied
+  FROM survey_choices ch JOIN answers ON answers.id_hash = ch.answer_id
+  WHERE ch.question = 'org'
+  GROUP BY answers.school)
 SELECT p.school, p.expected, p.present, p.branches_met, COALESCE(q.valid, 0),
        COALESCE(q.satisfied, 0)
 FROM participation p LEFT JOIN satisfaction q ON q.school = p.school
