@@ -26,8 +26,9 @@ if [ $smoke = 1 ]; then
 else
   big="--devices 50 --batches 10 --batch-size 100"; small="--devices 20 --batches 10 --batch-size 10"
   steady="--devices 500 --batch-size 1 --duration ${XINGQI_BENCH_SECONDS:-60}"; direct_records=50000
-  cargo build --profile bench-release -p server --bin xingqi
-  binary="$root/target/bench-release/xingqi"
+  # XINGQI_BINARY: an optimised server built already (scripts/build.sh's target/release/xingqi).
+  binary="${XINGQI_BINARY:-$root/target/bench-release/xingqi}"
+  [ -n "${XINGQI_BINARY:-}" ] || cargo build --profile bench-release -p server --bin xingqi
 fi
 
 if ! grep -q "\"version\": \"$POUCHDB_VERSION\"" "$TOOLS/pouchdb/node_modules/pouchdb-server/package.json" 2>/dev/null; then

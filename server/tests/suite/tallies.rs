@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use app::activity::server::{Scope, TallyRow, recount};
+use app::activity::server::{Scope, TallyRow, recount, stored_tallies};
 use app::auth::CurrentUser;
 use app::db::{Db, now_ms};
 use app::domain::activity::ActivityKind;
@@ -31,27 +31,8 @@ async fn agreed(db: &Db, after: &str) -> std::collections::HashMap<String, Tally
         votes.is_empty(),
         "after {after}, survey counts differ: {votes:?}"
     );
-    sqlx::query_as::<_, (String, i32, i32, i64, i64, i64)>(
-        "SELECT activity_id, year, counted, expected, present, excused FROM activity_tallies",
-    )
-    .fetch_all(db.pool())
-    .await
-    .expect("the tallies")
-    .into_iter()
-    .map(|(id, year, counted, expected, present, excused)| {
-        let counted = counted != 0;
-        (
-            id,
-            TallyRow {
-                year,
-                counted,
-                expected,
-                present,
-                excused,
-            },
-        )
-    })
-    .collect()
+    let mut conn = db.pool().acquire().await.expect("a connection");
+    stored_tallies(&mut conn, None).await.expect("the tallies")
 }
 
 async fn push(db: &Db, member: &CurrentUser, record: serde_json::Value) {
@@ -371,28 +352,24 @@ async fn the_bureau_rolls_up_what_the_branch_pages_show(db: &Db) {
         "{page}"
     );
     assert!(page.contains("95.0%") && page.contains("20 票"), "{page}");
-    // A school's own people are not the bureau.
+    // A school's own people are not the bureau; a year out of range or not a year is refused.
     let admin = common::sign_in(&base, "admin").await;
-    let r = admin
-        .post(format!("{base}/api/bureau_rollup"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = viewer
-        .post(format!("{base}/api/bureau_rollup"))
-        .form(&[("year", "1900")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let r = viewer
-        .post(format!("{base}/api/bureau_rollup"))
-        .form(&[("year", "abc")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let status = async |client: &reqwest::Client, year: &str| {
+        let url = format!("{base}/api/bureau_rollup");
+        client
+            .post(url)
+            .form(&[("year", year)])
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    assert_eq!(status(&admin, "2026").await, StatusCode::FORBIDDEN);
+    assert_eq!(
+        status(&viewer, "1900").await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(status(&viewer, "abc").await, StatusCode::BAD_REQUEST);
 
     // Last year, closed: its levels as kept.
     let (_, end) = year_bounds_ms(year - 1);

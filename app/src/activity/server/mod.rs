@@ -16,7 +16,7 @@ pub use photos::{MAX_PHOTO_BYTES, add_photo, photo};
 pub use record::{MAX_MINUTES_CHARS, changes_after_start, proof_screen, record, save_minutes};
 pub use roll::{close_roll, mark, review_held, rolls_of_branch};
 pub use schedule::{cancel, create, form_context, new_proof_secret, update};
-pub use tally::{Recount, Scope, TallyRow, recount, retally, roll_tally};
+pub use tally::{Recount, Scope, TallyRow, recount, retally, roll_tally, stored_tallies};
 pub use target::{
     Claim, Refusal, Target, check_claim, claimed_target, closed_refusal, judge_target, load_targets,
 };

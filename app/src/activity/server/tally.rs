@@ -199,34 +199,47 @@ pub async fn recount(db: &Db, scope: Scope, write: bool) -> Result<Recount, AppE
     Ok(out)
 }
 
+/// The stored tallies of `branch_id` (of every branch when `None`), by activity.
+pub async fn stored_tallies(
+    conn: &mut AnyConnection,
+    branch_id: Option<&str>,
+) -> Result<HashMap<String, TallyRow>, AppError> {
+    const COLUMNS: &str = "SELECT activity_id, year, counted, expected, present, excused \
+                           FROM activity_tallies";
+    let sql = match branch_id {
+        Some(_) => format!("{COLUMNS} WHERE org_id = $1"),
+        None => COLUMNS.to_owned(),
+    };
+    let mut query =
+        sqlx::query_as::<_, (String, i32, i32, i64, i64, i64)>(sqlx::AssertSqlSafe(sql));
+    if let Some(branch) = branch_id {
+        query = query.bind(branch);
+    }
+    Ok(query
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(id, year, counted, expected, present, excused)| {
+            let counted = counted != 0;
+            let t = TallyRow {
+                year,
+                counted,
+                expected,
+                present,
+                excused,
+            };
+            (id, t)
+        })
+        .collect())
+}
+
 /// How many activities `branch_id` has, and those whose stored tally differs from its records.
 async fn compare(
     conn: &mut AnyConnection,
     branch_id: &str,
 ) -> Result<(u64, Vec<(Head, Option<TallyRow>, TallyRow)>), AppError> {
     let fresh = computed(conn, branch_id).await?;
-    let stored: HashMap<String, TallyRow> = sqlx::query_as::<_, (String, i32, i32, i64, i64, i64)>(
-        "SELECT activity_id, year, counted, expected, present, excused \
-             FROM activity_tallies WHERE org_id = $1",
-    )
-    .bind(branch_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|(id, year, counted, expected, present, excused)| {
-        let counted = counted != 0;
-        (
-            id,
-            TallyRow {
-                year,
-                counted,
-                expected,
-                present,
-                excused,
-            },
-        )
-    })
-    .collect();
+    let stored = stored_tallies(conn, Some(branch_id)).await?;
     let count = fresh.len() as u64;
     let differing = fresh
         .into_iter()
