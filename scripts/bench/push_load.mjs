@@ -97,7 +97,9 @@ async function xingqiPhones() {
   for (let b = 1; b <= 4; b++) {
     const sec = await signIn(`sec${b}`);
     const mine = await serverFn(sec, 'my_activities');
-    const activity = mine.today[0].id;
+    // The 主题党日 (every member expected): a 支委会 or 党小组会 may fall on the same day and
+    // expects only some of the members.
+    const activity = (mine.today.find((a) => a.kind === 'theme_day') ?? mine.today[0]).id;
     const screen = await serverFn(sec, 'activity_proof', { id: activity });
     branches.push({ activity, secret: Buffer.from(screen.secret, 'hex') });
   }
