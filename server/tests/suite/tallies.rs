@@ -156,11 +156,11 @@ async fn tallies_follow_every_change_to_a_roll(db: &Db) {
         .bind(&f.past)
         .execute(db.pool())
         .await
-        .unwrap();
-    let found = recount(db, Scope::Every, false).await.unwrap();
+        .expect("the statement runs");
+    let found = recount(db, Scope::Every, false).await.expect("a recount");
     assert_eq!(found.differing.len(), 1, "{:?}", found.differing);
     assert_eq!(found.differing[0].0, f.past);
-    let fixed = recount(db, Scope::Every, true).await.unwrap();
+    let fixed = recount(db, Scope::Every, true).await.expect("a recount");
     assert_eq!(fixed.differing.len(), 1);
     assert_eq!(
         of(&agreed(db, "the recount").await, &f.past),
@@ -171,8 +171,8 @@ async fn tallies_follow_every_change_to_a_roll(db: &Db) {
         .bind(&f.past)
         .execute(db.pool())
         .await
-        .unwrap();
-    let filled = recount(db, Scope::Missing, true).await.unwrap();
+        .expect("the statement runs");
+    let filled = recount(db, Scope::Missing, true).await.expect("a recount");
     assert_eq!(filled.differing.len(), 1);
     assert_eq!(
         of(&agreed(db, "the fill").await, &f.past),
@@ -197,26 +197,26 @@ async fn two_writers_on_one_roll_both_count(db: &Db) {
         .bind(now_ms())
         .execute(&mut *conn)
         .await
-        .unwrap();
+        .expect("the statement runs");
         app::activity::server::retally(conn, &[f.today.as_str()])
             .await
-            .unwrap();
+            .expect("the tally rewritten");
     };
-    let mut first = db.begin_write().await.unwrap();
+    let mut first = db.begin_write().await.expect("a write turn");
     insert(&mut first, &f.m1a).await;
     let second = {
         let (db, m1b) = (db.clone(), f.m1b.clone());
         let insert = &insert;
         async move {
-            let mut second = db.begin_write().await.unwrap();
+            let mut second = db.begin_write().await.expect("a write turn");
             insert(&mut second, &m1b).await;
-            second.commit().await.unwrap();
+            second.commit().await.expect("the commit");
         }
     };
     let commit_first = async {
         // The second is well inside its transaction by now (waiting, on either backend).
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        first.commit().await.unwrap();
+        first.commit().await.expect("the commit");
     };
     tokio::join!(second, commit_first);
     assert_eq!(
@@ -231,13 +231,13 @@ async fn counts_read_as_the_rolls(db: &Db, f: &Fixture) {
     use app::branch::server::{Detail, year_of_branch};
     let branch = app::org::server::readable_branch(db, &f.admin, &f.branch1)
         .await
-        .unwrap();
+        .expect("the branch");
     for year in [year_of(now_ms()), year_of(now_ms()) + 1] {
         let read = async |detail| {
             let rules = &app::domain::cadence::DEFAULT_RULES;
             let o = year_of_branch(db, &f.admin, &branch, rules, now_ms(), Some(year), detail)
                 .await
-                .unwrap();
+                .expect("the year read");
             let acts: Vec<_> = o
                 .activities
                 .iter()
@@ -254,7 +254,9 @@ async fn counts_read_as_the_rolls(db: &Db, f: &Fixture) {
 /// m1b leaves branch 1 from today: the 主题党日 in progress (nothing of theirs on it) no longer
 /// expects them.
 async fn moved(db: &Db, f: &Fixture) {
-    let today = app::domain::time::date_of(now_ms()).unwrap().to_string();
+    let today = app::domain::time::date_of(now_ms())
+        .expect("today")
+        .to_string();
     let before = of(&agreed(db, "before the move").await, &f.today);
     app::roster::server::move_member(
         db,
@@ -281,7 +283,7 @@ async fn the_bureau_rolls_up_what_the_branch_pages_show(db: &Db) {
     push(db, &f.m2a, f.checkin_now(v7(), &f.other_branch, &f.m2a)).await;
     app::activity::server::close_roll(db, &f.sec1, &f.past, now)
         .await
-        .unwrap();
+        .expect("the roll closed");
     // A satisfaction campaign of branch 1, over: the masses 19 of 20 satisfied, members apart.
     let campaign = closed_campaign(db, &f).await;
     let pages: Vec<Attendance> = [&f.branch1, &f.branch2]
@@ -304,10 +306,10 @@ async fn the_bureau_rolls_up_what_the_branch_pages_show(db: &Db) {
         .form(&[("year", year.to_string())])
         .send()
         .await
-        .unwrap()
+        .expect("an answer")
         .json()
         .await
-        .unwrap();
+        .expect("a JSON answer");
     let school = &rollup["schools"][0];
     assert_eq!(
         school["participation"]["attendance"],
@@ -343,10 +345,10 @@ async fn the_bureau_rolls_up_what_the_branch_pages_show(db: &Db) {
         .get(format!("{base}/bureau"))
         .send()
         .await
-        .unwrap()
+        .expect("an answer")
         .text()
         .await
-        .unwrap();
+        .expect("the page");
     assert!(
         page.contains("28.5%（2/7）") && page.contains("1 / 2"),
         "{page}"
@@ -361,7 +363,7 @@ async fn the_bureau_rolls_up_what_the_branch_pages_show(db: &Db) {
             .form(&[("year", year)])
             .send()
             .await
-            .unwrap()
+            .expect("an answer")
             .status()
     };
     assert_eq!(status(&admin, "2026").await, StatusCode::FORBIDDEN);
@@ -379,8 +381,8 @@ async fn the_bureau_rolls_up_what_the_branch_pages_show(db: &Db) {
         .bind(end - 3 * 24 * 3_600_000 + 3_600_000)
         .execute(db.pool())
         .await
-        .unwrap();
-    recount(db, Scope::Every, true).await.unwrap();
+        .expect("the statement runs");
+    recount(db, Scope::Every, true).await.expect("a recount");
     app::branch::closing::close_year(
         db,
         &f.admin,
@@ -389,10 +391,10 @@ async fn the_bureau_rolls_up_what_the_branch_pages_show(db: &Db) {
         now,
     )
     .await
-    .unwrap();
+    .expect("the statement runs");
     let last = app::bureau::rollup::rollup(db, &reader, Some(year - 1), now)
         .await
-        .unwrap();
+        .expect("the statement runs");
     let s = &last.schools[0];
     assert_eq!(s.participation.attendance, Attendance::new(3, 0));
     assert!(s.closed);
@@ -406,10 +408,10 @@ async fn the_bureau_rolls_up_what_the_branch_pages_show(db: &Db) {
         now,
     )
     .await
-    .unwrap();
+    .expect("the statement runs");
     let last = app::bureau::rollup::rollup(db, &reader, Some(year - 1), now)
         .await
-        .unwrap();
+        .expect("the statement runs");
     let s = &last.schools[0];
     assert_eq!(s.rated, 1);
     let levels = s.levels.as_ref().expect("levels once closed");
@@ -425,7 +427,7 @@ async fn the_bureau_rolls_up_what_the_branch_pages_show(db: &Db) {
 async fn closed_campaign(db: &Db, f: &Fixture) -> String {
     use app::domain::ballot::{Audience, Definition};
     let now = now_ms();
-    let today = app::domain::time::date_of(now).unwrap();
+    let today = app::domain::time::date_of(now).expect("today");
     let new = app::survey::NewCampaign {
         org_id: f.branch1.clone(),
         title: "年度满意度测评".into(),
@@ -438,7 +440,7 @@ async fn closed_campaign(db: &Db, f: &Fixture) -> String {
     };
     let id = app::survey::server::create_campaign(db, &f.sec1, &new, now)
         .await
-        .unwrap();
+        .expect("the statement runs");
     crate::rating::answers(db, f, &id, Audience::Staff, 10, 9).await;
     crate::rating::answers(db, f, &id, Audience::Parents, 10, 10).await;
     crate::rating::answers(db, f, &id, Audience::Members, 5, 5).await;
@@ -450,13 +452,22 @@ async fn closed_campaign(db: &Db, f: &Fixture) -> String {
     .bind(&id)
     .execute(db.pool())
     .await
-    .unwrap();
+    .expect("the statement runs");
     assert_eq!(
-        recount_counts(db, false).await.unwrap().len(),
+        recount_counts(db, false)
+            .await
+            .expect("a survey recount")
+            .len(),
         4,
         "staff's two choices of two questions"
     );
-    assert_eq!(recount_counts(db, true).await.unwrap().len(), 4);
+    assert_eq!(
+        recount_counts(db, true)
+            .await
+            .expect("a survey recount")
+            .len(),
+        4
+    );
     id
 }
 
