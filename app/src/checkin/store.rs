@@ -109,9 +109,17 @@ pub async fn store_checkins(
     judge.write_counters(conn, &ctx.member.id).await?;
     let inserted = insert_all(conn, ctx, &rows).await?;
     // A held check-in (待确认) counts only once confirmed: its review rewrites the tally then.
+    // A member who had a counting check-in already changes nothing by sending another (and the
+    // rewrite would read every check-in of the activity again, on every such push).
     let counted: BTreeSet<&str> = rows
         .iter()
         .filter(|r| r.held.is_none() && inserted.contains(&r.id_text))
+        .filter(|r| {
+            judge
+                .targets
+                .get(&r.activity_id)
+                .is_none_or(|t| !t.attended())
+        })
         .map(|r| r.activity_id.as_str())
         .collect();
     let counted: Vec<&str> = counted.into_iter().collect();

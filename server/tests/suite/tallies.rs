@@ -73,6 +73,10 @@ async fn tallies_follow_every_change_to_a_roll(db: &Db) {
     push(db, &f.m1a, f.checkin_now(v7(), &f.today, &f.m1a)).await;
     let t = agreed(db, "a check-in").await;
     assert_eq!(of(&t, &f.today), row(3, 1, 0, true));
+    // Another check-in of the same member (its tally is not rewritten: nothing changes).
+    push(db, &f.m1a, f.checkin_now(v7(), &f.today, &f.m1a)).await;
+    let t = agreed(db, "a second check-in").await;
+    assert_eq!(of(&t, &f.today), row(3, 1, 0, true));
 
     // A hand mark.
     app::activity::server::mark(db, &f.sec1, &f.today, &f.sec1.id, Mark::Present, "", now)

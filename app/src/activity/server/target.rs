@@ -75,9 +75,20 @@ pub struct Target {
     pub ends_at: i64,
     pub proof_secret: String,
     expected: i64,
+    /// 1 when the member already has a check-in that counts for it: another one changes
+    /// neither their state nor whether the activity was held (its tally stays as it is).
+    attended: i64,
 }
 
-/// The activities `ids` with whether `member_id` is among their 应到, in one query.
+impl Target {
+    /// Whether the member had a counting check-in for the activity before this push.
+    pub fn attended(&self) -> bool {
+        self.attended > 0
+    }
+}
+
+/// The activities `ids` with whether `member_id` is among their 应到 and has a counting
+/// check-in already, in one query.
 pub async fn load_targets(
     conn: &mut AnyConnection,
     ids: &[&str],
@@ -90,7 +101,10 @@ pub async fn load_targets(
     let sql = format!(
         "SELECT a.id, a.org_id, a.status, a.starts_at, a.ends_at, a.proof_secret, \
            (SELECT COUNT(*) FROM activity_expected e \
-             WHERE e.activity_id = a.id AND e.user_id = $1) AS expected \
+             WHERE e.activity_id = a.id AND e.user_id = $1) AS expected, \
+           (SELECT COUNT(*) FROM (SELECT 1 FROM checkins c \
+             WHERE c.activity_id = a.id AND c.user_id = $1 \
+             AND (c.review IS NULL OR c.review = 'confirmed') LIMIT 1) AS x) AS attended \
          FROM activities a WHERE a.id IN ({})",
         placeholders.join(", ")
     );
