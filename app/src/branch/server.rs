@@ -6,10 +6,8 @@ use super::{ActivityFigure, BranchOverview, BranchSummary, Figure, MyBranches, P
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::activity::ActivityKind;
-use crate::domain::attendance::{AttendanceState, RollCounts};
-use crate::domain::cadence::{
-    Held, PeriodParticipation, Rule, check, participation_by_period, roll_taken,
-};
+use crate::domain::attendance::AttendanceState;
+use crate::domain::cadence::{Held, PeriodParticipation, Rule, check, participation_by_period};
 use crate::domain::participation::{Attendance, SEED_PARTICIPATION_BAR};
 use crate::domain::time::{year_bounds_ms, year_of};
 use crate::domain::todo::{Item, todos};
@@ -67,12 +65,9 @@ async fn year_activities(
                     .map(|e| e.name.clone())
                     .collect::<Vec<_>>()
             };
-            let counts = RollCounts::of(roll.iter().map(|e| e.state));
-            let held = roll_taken(
-                roll.iter().filter(|e| e.checkin_method.is_some()).count() as u32,
-                roll.iter().filter(|e| e.marked).count() as u32,
-                r.roll_closed_at.is_some(),
-            );
+            // The same rule the stored tallies follow.
+            let (counts, held) =
+                crate::activity::server::roll_tally(&roll, r.roll_closed_at.is_some());
             ActivityFigure {
                 id,
                 kind: ActivityKind::parse(&r.kind).unwrap_or(ActivityKind::Other),

@@ -1,7 +1,9 @@
 //! The bureau's roll-up of a year: each school's participation (its branches' 实到 over 应到 of
 //! the activities they held, from `activity_tallies`), how many of its branches meet the bar,
-//! and — once the school has closed the year — its branches' levels as kept at the close.
-//! A few queries whatever the county's size: one row per branch, then one per kept rating.
+//! the masses' satisfaction (`super::satisfaction`, from `survey_counts`) and — once the
+//! school has closed the year — its branches' levels as kept at the close. A few queries
+//! whatever the county's size: one row per branch, one per counting campaign's vote, one per
+//! kept rating.
 
 use super::{LevelCount, RollUp, Satisfaction, SchoolFigures};
 use crate::auth::CurrentUser;
