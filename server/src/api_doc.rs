@@ -254,8 +254,8 @@ const SERVER_FNS: &[ServerFn] = &[
     },
     ServerFn {
         endpoint: "my_branches",
-        summary: "The branches the viewer runs or reads, with their figures of a year (the current one when left out)",
-        fields: &[&[("year", Year)]],
+        summary: "The branches the viewer runs or reads, with their figures of a year (the current one when left out); the bureau's viewers read one school's at a time (its schools listed; pick one with school)",
+        fields: &[&[("year", Year), ("school", Optional)]],
     },
     ServerFn {
         endpoint: "decide_leave",

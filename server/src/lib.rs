@@ -24,6 +24,7 @@ pub mod telemetry;
 use anyhow::Context;
 use app::auth::landing_path;
 use app::auth::server::user_from_headers;
+use app::auth::server::{SignedIn, ViewerCache};
 use app::error::AppError;
 use app::state::{AppState, RuntimeConfig};
 use app::{App, shell};
@@ -59,7 +60,10 @@ pub fn app_router(state: AppState) -> Router {
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.clone());
+                    provide_context(ViewerCache::default());
+                }
             },
             move || shell(leptos_options.clone()),
         )
@@ -114,7 +118,11 @@ async fn security_headers(req: Request, next: Next) -> Response {
 }
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> Response {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req)
+    let context = move || {
+        provide_context(state.clone());
+        provide_context(ViewerCache::default());
+    };
+    handle_server_fns_with_context(context, req)
         .await
         .into_response()
 }
@@ -159,7 +167,12 @@ async fn guard_pages(State(state): State<AppState>, req: Request, next: Next) ->
     }
     match user_from_headers(&state, req.headers()).await {
         Ok(user) if path == "/" => Redirect::to(&landing_path(None, user.role)).into_response(),
-        Ok(_) => next.run(req).await,
+        Ok(user) => {
+            // The page's server functions read it from here instead of looking it up again.
+            let mut req = req;
+            req.extensions_mut().insert(SignedIn(user));
+            next.run(req).await
+        }
         // A server without a school yet sends visitors to the set-up page (which asks for
         // the link from the server's log); otherwise to sign in.
         Err(AppError::Unauthorized) if path == "/" => {

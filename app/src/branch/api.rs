@@ -25,13 +25,24 @@ pub async fn load_branch_overview(
 }
 
 /// The branches the signed-in secretary or admin runs, with their figures of `year` (the
-/// current year when left out).
+/// current year when left out); `school` picks one school's (a bureau's viewer reads its
+/// schools one at a time).
 #[server(endpoint = "my_branches")]
-pub async fn load_my_branches(year: Option<i32>) -> Result<MyBranches, AppError> {
+pub async fn load_my_branches(
+    year: Option<i32>,
+    school: Option<String>,
+) -> Result<MyBranches, AppError> {
     let (state, viewer) = crate::auth::server::viewer_context().await?;
-    super::server::branches_year(&state.db, &viewer, crate::db::now_ms(), year)
-        .await
-        .map_err(AppError::respond)
+    let school = school.filter(|s| !s.trim().is_empty());
+    super::server::branches_year(
+        &state.db,
+        &viewer,
+        crate::db::now_ms(),
+        year,
+        school.as_deref(),
+    )
+    .await
+    .map_err(AppError::respond)
 }
 
 /// The 总支 closes a year that is over (年度封存): its figures are snapshotted and its records

@@ -15,7 +15,9 @@ use crate::error::AppError;
 pub enum Detail {
     /// Who was present, excused, absent (the branch page): every activity's roll.
     Names,
-    /// The counts alone (the rating's inputs, a list's summaries): the kept tallies, no roll.
+    /// The counts alone (the rating's inputs, a list's summaries): the kept tallies, no roll,
+    /// and none of what only the branch page shows around them (its to-dos, leave requests,
+    /// years to pick, the year's closing).
     Counts,
 }
 

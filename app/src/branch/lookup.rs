@@ -1,10 +1,13 @@
 //! What the figure pages look up about a branch beside its activities: its shape for the
-//! cadence rules, and the years that can be picked.
+//! cadence rules, the years that can be picked, and the branches a list shows.
 
+use super::SchoolLink;
+use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::cadence::{GroupRef, Shape};
 use crate::domain::time::year_of;
 use crate::error::AppError;
+use crate::org::server::Branch;
 
 /// The branch as the cadence rules need it: its groups in use and its full members.
 pub(crate) async fn shape(db: &Db, branch_id: &str) -> Result<Shape, AppError> {
@@ -53,5 +56,64 @@ pub(crate) async fn years(
     let last = year.max(year_of(now));
     Ok((first.max(crate::domain::time::FIRST_YEAR)..=last)
         .rev()
+        .collect())
+}
+
+/// The schools of a bureau's viewer, in the order its pages list them, with their branches;
+/// none for anyone else.
+pub(crate) async fn bureau_schools(
+    db: &Db,
+    viewer: &CurrentUser,
+) -> Result<Vec<SchoolLink>, AppError> {
+    if !viewer.role.is_bureau() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT s.id, COALESCE(s.school_name, s.name), \
+           (SELECT COUNT(*) FROM organisations b WHERE b.parent_id = s.id AND b.kind = 'branch' \
+              AND b.archived_at IS NULL) \
+         FROM organisations s WHERE s.parent_id = $1 AND s.kind = 'school' \
+           AND s.archived_at IS NULL ORDER BY s.sort_order, s.name",
+    )
+    .bind(&viewer.org_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, branches)| SchoolLink {
+            id,
+            name,
+            branches: branches as u32,
+        })
+        .collect())
+}
+
+/// The branches a list shows: a bureau's viewer reads one of its `schools` at a time (none
+/// until one is picked: a county has thousands of branches); anyone else every branch they
+/// read, of `school` when it is named — which must be theirs.
+pub(crate) fn listed_branches(
+    viewer: &CurrentUser,
+    readable: Vec<Branch>,
+    schools: &[SchoolLink],
+    school: Option<&str>,
+) -> Result<Vec<Branch>, AppError> {
+    let Some(school) = school else {
+        return Ok(if viewer.role.is_bureau() {
+            Vec::new()
+        } else {
+            readable
+        });
+    };
+    let known = schools.iter().any(|s| s.id == school)
+        || viewer.org_id == school
+        || readable
+            .iter()
+            .any(|b| b.parent_id.as_deref() == Some(school));
+    if !known {
+        return Err(AppError::NotFound);
+    }
+    Ok(readable
+        .into_iter()
+        .filter(|b| b.parent_id.as_deref() == Some(school))
         .collect())
 }

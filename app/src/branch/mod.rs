@@ -137,4 +137,17 @@ pub struct MyBranches {
     pub closing: Option<YearState>,
     /// For the 总支: changes made to activities after they started, to check.
     pub todos: Vec<crate::domain::todo::Todo>,
+    /// For the bureau: its schools, one picked at a time (a county has thousands of branches:
+    /// `branches` holds the picked school's alone, none until one is picked).
+    pub schools: Vec<SchoolLink>,
+    /// The school picked, if any.
+    pub school: Option<String>,
+}
+
+/// A school the bureau reads, with how many branches it has.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolLink {
+    pub id: String,
+    pub name: String,
+    pub branches: u32,
 }

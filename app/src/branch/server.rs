@@ -161,12 +161,14 @@ pub async fn year_of_branch(
         Some(mut frozen) => {
             frozen.viewer = viewer.clone();
             frozen.current = false;
-            frozen.years = years(db, &[&branch.id], year, now).await?;
+            if detail == Detail::Names {
+                frozen.years = years(db, &[&branch.id], year, now).await?;
+            }
             frozen
         }
         None => computed_for(db, viewer, branch, rules, now, year, detail).await?,
     };
-    if let Some(school) = &branch.parent_id {
+    if let (Some(school), Detail::Names) = (&branch.parent_id, detail) {
         overview.closing = Some(super::frozen::year_state(db, viewer, school, year, now).await?);
     }
     Ok(overview)
@@ -195,8 +197,10 @@ async fn computed_for(
     detail: Detail,
 ) -> Result<BranchOverview, AppError> {
     let current = year == year_of(now);
+    // What only the branch page shows (its to-dos about now, leave requests, years to pick).
+    let page = detail == Detail::Names;
     let activities = year_activities(db, &branch.id, year, now, detail).await?;
-    let leave_requests = if current {
+    let leave_requests = if current && page {
         crate::leave::server::branch_requests(db, &branch.id, now - 30 * 24 * 3_600_000).await?
     } else {
         Vec::new()
@@ -241,7 +245,7 @@ async fn computed_for(
         .filter(|l| l.status == crate::domain::attendance::LeaveStatus::Pending)
         .count();
     let mut todos = todos(&cadence, &items, pending_leave, &branch.id, now);
-    if current {
+    if current && page {
         todos.extend(now_todos(db, viewer, &branch.id, now).await?);
     }
     todos.extend(activities.iter().filter_map(|a| {
@@ -252,7 +256,11 @@ async fn computed_for(
         viewer: viewer.clone(),
         bar: SEED_PARTICIPATION_BAR,
         summary: summarise(branch, year, &activities),
-        years: years(db, &[&branch.id], year, now).await?,
+        years: if page {
+            years(db, &[&branch.id], year, now).await?
+        } else {
+            Vec::new()
+        },
         current,
         closing: None,
         months: period_figures(months),
@@ -299,31 +307,19 @@ async fn now_todos(
 /// How long a change made after an activity started stays on the 总支's to-do list.
 const CHANGES_SHOWN_MS: i64 = 30 * 24 * 3_600_000;
 
-/// The schools (id, name) of a bureau's viewer, to name each branch's school; none for others.
-async fn school_names(db: &Db, viewer: &CurrentUser) -> Result<Vec<(String, String)>, AppError> {
-    if !viewer.role.is_bureau() {
-        return Ok(Vec::new());
-    }
-    Ok(sqlx::query_as(
-        "SELECT id, COALESCE(school_name, name) FROM organisations \
-         WHERE parent_id = $1 AND kind = 'school'",
-    )
-    .bind(&viewer.org_id)
-    .fetch_all(db.pool())
-    .await?)
-}
-
 /// The current year so far of every branch `viewer` may read.
 pub async fn my_branches(db: &Db, viewer: &CurrentUser, now: i64) -> Result<MyBranches, AppError> {
-    branches_year(db, viewer, now, None).await
+    branches_year(db, viewer, now, None, None).await
 }
 
-/// `year` (the current one when `None`) of every branch `viewer` may read.
+/// `year` (the current one when `None`) of every branch `viewer` may read, or of `school`'s
+/// alone (a bureau's viewer: none until a school is picked, see [`super::lookup::listed_branches`]).
 pub async fn branches_year(
     db: &Db,
     viewer: &CurrentUser,
     now: i64,
     year: Option<i32>,
+    school: Option<&str>,
 ) -> Result<MyBranches, AppError> {
     if !viewer.role.reads_branches() {
         return Err(AppError::Forbidden);
@@ -332,8 +328,13 @@ pub async fn branches_year(
     let current = year == year_of(now);
     let mut branches = Vec::new();
     let mut todos = Vec::new();
-    let readable = readable_branches(db, viewer).await?;
-    let schools = school_names(db, viewer).await?;
+    let schools = super::lookup::bureau_schools(db, viewer).await?;
+    let readable = super::lookup::listed_branches(
+        viewer,
+        readable_branches(db, viewer).await?,
+        &schools,
+        school,
+    )?;
     for branch in &readable {
         let mut summary = match super::frozen::snapshot(db, &branch.id, year).await? {
             Some(frozen) => frozen.summary,
@@ -346,8 +347,8 @@ pub async fn branches_year(
         summary.school = branch
             .parent_id
             .as_ref()
-            .and_then(|s| schools.iter().find(|(id, _)| id == s))
-            .map(|(_, name)| name.clone());
+            .and_then(|s| schools.iter().find(|x| x.id == *s))
+            .map(|x| x.name.clone());
         branches.push(summary);
         if current && viewer.role == crate::domain::role::Role::Admin {
             todos.extend(
@@ -386,5 +387,7 @@ pub async fn branches_year(
         years: years(db, &ids, year, now).await?,
         closing,
         todos,
+        schools,
+        school: school.map(str::to_owned),
     })
 }

@@ -40,10 +40,11 @@ pub fn BureauPage() -> impl IntoView {
 fn RollUpTable(rollup: RollUp) -> impl IntoView {
     let empty = rollup.schools.is_empty();
     let total = rollup.total.clone();
+    let year = rollup.year;
     let rows = rollup
         .schools
         .into_iter()
-        .map(|s| view! { <RollUpRow school=s/> })
+        .map(|s| view! { <RollUpRow school=s year=year/> })
         .collect_view();
     view! {
         <section class="card" aria-labelledby="rollup-h">
@@ -69,7 +70,7 @@ fn RollUpTable(rollup: RollUp) -> impl IntoView {
 }
 
 #[component]
-fn RollUpRow(school: SchoolFigures) -> impl IntoView {
+fn RollUpRow(school: SchoolFigures, year: i32) -> impl IntoView {
     let p = &school.participation;
     let class = match p.status {
         BarStatus::Met => "verdict-met",
@@ -123,7 +124,10 @@ fn RollUpRow(school: SchoolFigures) -> impl IntoView {
     view! {
         <tr>
             <th scope="row"><a href=format!("/branch/{}/rating", school.id)>{school.name}</a></th>
-            <td>{format!("{} 次 · 支部 {} 个", school.held, school.branches)}</td>
+            <td>
+                {format!("{} 次 · ", school.held)}
+                <a href=format!("/branch?school={}&year={year}", school.id)>{format!("支部 {} 个", school.branches)}</a>
+            </td>
             <td class=class>{rate}</td>
             <td>{format!("{} / {}", school.branches_met, school.branches_counted)}</td>
             <td class=satisfaction_class>{satisfaction}</td>
@@ -178,7 +182,10 @@ fn SchoolCard(school: SchoolItem) -> impl IntoView {
         <section class="card org-card" aria-labelledby=labelled_by>
             <h3 id=heading>{school.name}</h3>
             <p class="meta">{format!("{} · 支部 {} 个 · 在册党员 {} 人", school.committee_name, school.branches, school.members)}</p>
-            <p class="meta"><a href=format!("/branch/{}/rating", school.id)>"总支评定（审核佐证）"</a></p>
+            <p class="meta">
+                <a href=format!("/branch?school={}", school.id)>"各支部参与率"</a>" · "
+                <a href=format!("/branch/{}/rating", school.id)>"总支评定（审核佐证）"</a>
+            </p>
             <p class="meta">"总支管理员："</p>
             <Accounts accounts=school.admins/>
         </section>

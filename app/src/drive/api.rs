@@ -9,10 +9,10 @@ use leptos::prelude::*;
 #[server(endpoint = "drive_now")]
 pub async fn load_drive_now() -> Result<Option<DriveNow>, AppError> {
     let state = crate::state::app_state()?;
-    let Some(parts) = use_context::<http::request::Parts>() else {
+    if use_context::<http::request::Parts>().is_none() {
         return Ok(None);
-    };
-    let viewer = match crate::auth::server::user_from_headers(&state, &parts.headers).await {
+    }
+    let viewer = match crate::auth::server::current_user().await {
         Ok(v) => v,
         Err(AppError::Unauthorized) => return Ok(None),
         Err(e) => return Err(e),

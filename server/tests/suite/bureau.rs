@@ -33,34 +33,96 @@ async fn a_bureau_viewer_reads_every_school_and_changes_nothing(db: &Db) {
     let base = common::serve(db).await;
     let viewer = common::sign_in(&base, "bviewer").await;
 
-    // Every branch of both schools, each named with its school.
-    let mine: serde_json::Value = viewer
-        .post(format!("{base}/api/my_branches"))
-        .send()
+    // The bureau picks one school at a time: first the schools, with their branches counted.
+    let list = |school: Option<&str>| {
+        let mut form = Vec::new();
+        if let Some(s) = school {
+            form.push(("school", s.to_owned()));
+        }
+        viewer
+            .post(format!("{base}/api/my_branches"))
+            .form(&form)
+            .send()
+    };
+    let mine: serde_json::Value = list(None)
         .await
-        .unwrap()
+        .expect("schools")
         .json()
         .await
-        .unwrap();
-    let listed: Vec<(String, String)> = mine["branches"]
+        .expect("json");
+    assert_eq!(mine["branches"].as_array().expect("branches").len(), 0);
+    let schools: Vec<(String, u64)> = mine["schools"]
         .as_array()
-        .unwrap()
+        .expect("schools")
         .iter()
-        .map(|b| {
+        .map(|s| {
             (
-                b["school"].as_str().unwrap_or("").to_owned(),
-                b["name"].as_str().unwrap().to_owned(),
+                s["name"].as_str().expect("name").to_owned(),
+                s["branches"].as_u64().expect("count"),
             )
         })
         .collect();
     assert_eq!(
-        listed,
+        schools,
+        [
+            ("测试学校党总支".to_owned(), 2),
+            ("城关二中党总支".to_owned(), 1)
+        ]
+    );
+    // Then a school's branches, each named with its school.
+    let named = |json: &serde_json::Value| -> Vec<(String, String)> {
+        json["branches"]
+            .as_array()
+            .expect("branches")
+            .iter()
+            .map(|b| {
+                (
+                    b["school"].as_str().unwrap_or("").to_owned(),
+                    b["name"].as_str().expect("name").to_owned(),
+                )
+            })
+            .collect()
+    };
+    let first: serde_json::Value = list(Some(&f.school))
+        .await
+        .expect("first")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        named(&first),
         [
             ("测试学校党总支".to_owned(), "第一党支部".to_owned()),
             ("测试学校党总支".to_owned(), "第二党支部".to_owned()),
-            ("城关二中党总支".to_owned(), "二中第一党支部".to_owned()),
         ]
     );
+    assert_eq!(first["school"].as_str(), Some(f.school.as_str()));
+    let second: serde_json::Value = list(Some(&school2))
+        .await
+        .expect("second")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        named(&second),
+        [("城关二中党总支".to_owned(), "二中第一党支部".to_owned())]
+    );
+    // A school that is not the bureau's, or no school at all, is not found.
+    let res = list(Some("no-such-school")).await.expect("answer");
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let page = viewer
+        .get(format!("{base}/branch?school={}", f.school))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("第二党支部") && !page.contains("二中第一党支部"),
+        "one school's cards"
+    );
+    assert!(page.contains("换一所学校"), "the picker stays a click away");
     // The same figures the school's own admin reads.
     let theirs = common::figures(db, &f.admin, &f.branch1, None).await;
     let json: serde_json::Value = viewer
@@ -171,11 +233,23 @@ async fn a_bureau_viewer_reads_every_school_and_changes_nothing(db: &Db) {
         .post(format!("{base}/api/my_branches"))
         .send()
         .await
-        .unwrap()
+        .expect("answer")
         .json()
         .await
-        .unwrap();
-    assert_eq!(theirs["branches"].as_array().unwrap().len(), 0);
+        .expect("json");
+    assert_eq!(theirs["branches"].as_array().expect("branches").len(), 0);
+    assert_eq!(theirs["schools"].as_array().expect("schools").len(), 0);
+    let res = elsewhere
+        .post(format!("{base}/api/my_branches"))
+        .form(&[("school", f.school.as_str())])
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "another bureau's school"
+    );
 }
 
 async fn the_bureau_admin_adds_schools_and_viewers(db: &Db) {

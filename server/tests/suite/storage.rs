@@ -805,13 +805,19 @@ async fn the_demo_school_seeds_once(db: &Db) {
         .try_get(0)
         .unwrap();
     assert_eq!(branches, 4);
-    // The bureau's read-only account reads all four.
+    // The bureau's read-only account reads all four, its school picked.
     let (_, county) = sign_in(db, "county", Password::new("demo-pass"), 60_000)
         .await
-        .unwrap();
-    let read = app::branch::server::my_branches(db, &county, now_ms())
+        .expect("county signs in");
+    let schools = app::branch::server::my_branches(db, &county, now_ms())
         .await
-        .unwrap();
+        .expect("schools");
+    assert_eq!(schools.schools.len(), 1);
+    assert_eq!(schools.schools[0].branches, 4);
+    let school = schools.schools[0].id.clone();
+    let read = app::branch::server::branches_year(db, &county, now_ms(), None, Some(&school))
+        .await
+        .expect("the school's branches");
     assert_eq!(read.branches.len(), 4);
     assert_eq!(read.branches[0].school.as_deref(), Some("县第一中学党总支"));
     // Last year's rating shows every state the rules know (issue 10).

@@ -475,8 +475,82 @@ async fn closed_campaign(db: &Db, f: &Fixture) -> String {
     id
 }
 
+/// The branch page reads a year's rolls in bulk (one packed row per activity): every entry is
+/// the one the activity's own page reads — states, check-in method and review, leave, hand
+/// marks and conflicts — leave reasons aside (the branch page shows none).
+async fn the_branch_page_reads_each_roll_as_its_activity_does(db: &Db) {
+    let f = fixture(db).await;
+    let now = now_ms();
+    push(db, &f.m1a, f.checkin_now(v7(), &f.today, &f.m1a)).await;
+    app::activity::server::mark(
+        db,
+        &f.sec1,
+        &f.today,
+        &f.sec1.id,
+        Mark::Present,
+        "到会",
+        now,
+    )
+    .await
+    .expect("marked");
+    let leave = v7();
+    push(
+        db,
+        &f.m1b,
+        f.leave(leave, &f.next_week, &f.m1b, "外出培训", now),
+    )
+    .await;
+    app::leave::server::decide(db, &f.sec1, &leave.to_string(), true, "同意")
+        .await
+        .expect("decided");
+    let late = f.checkin_unsynced(v7(), &f.past, &f.m1a, f.starts[&f.past] + 60_000);
+    push(db, &f.m1a, late).await;
+    // A hand 缺席 older than m1a's check-in today: a conflict for the secretary.
+    sqlx::query(
+        "INSERT INTO attendance_marks (id, activity_id, user_id, mark, before_state, after_state, \
+           note, marked_by, marked_at) VALUES ($1, $2, $3, 'absent', 'absent', '', '', $4, 1)",
+    )
+    .bind(v7().to_string())
+    .bind(&f.today)
+    .bind(&f.m1a.id)
+    .bind(&f.sec1.id)
+    .execute(db.pool())
+    .await
+    .expect("an old mark");
+    let (from, to) = year_bounds_ms(year_of(now));
+    let rolls = app::activity::server::rolls_of_branch(db, &f.branch1, from, to)
+        .await
+        .expect("the year's rolls");
+    assert!(rolls.len() >= 3, "{} rolls", rolls.len());
+    let mut seen = (false, false, false, false);
+    for (id, bulk) in &rolls {
+        let record = app::activity::server::record(db, &f.admin, id, now)
+            .await
+            .expect("the activity's page");
+        let own: Vec<_> = record
+            .roll
+            .into_iter()
+            .map(|mut e| {
+                e.leave_reason = None;
+                e
+            })
+            .collect();
+        assert_eq!(bulk, &own, "activity {id}");
+        seen.0 |= own.iter().any(|e| e.conflict);
+        seen.1 |= own.iter().any(|e| e.marked);
+        seen.2 |= own.iter().any(|e| e.leave.is_some());
+        seen.3 |= own.iter().any(|e| e.checkin_review.is_some());
+    }
+    assert_eq!(
+        seen,
+        (true, true, true, true),
+        "conflict, mark, leave, held check-in"
+    );
+}
+
 on_both_backends!(
     tallies_follow_every_change_to_a_roll,
+    the_branch_page_reads_each_roll_as_its_activity_does,
     two_writers_on_one_roll_both_count,
     the_bureau_rolls_up_what_the_branch_pages_show,
 );

@@ -116,7 +116,7 @@ async fn last_years_figures_can_be_opened(db: &Db) {
     );
     assert!(past.leave_requests.is_empty());
     // The school's list takes the year too.
-    let mine = app::branch::server::branches_year(db, &f.admin, now, Some(last_year))
+    let mine = app::branch::server::branches_year(db, &f.admin, now, Some(last_year), None)
         .await
         .unwrap();
     assert_eq!(mine.year, last_year);

@@ -6,6 +6,7 @@ mod insert;
 mod photos;
 mod record;
 mod roll;
+mod rolls;
 mod schedule;
 mod tally;
 mod target;
@@ -14,7 +15,8 @@ pub use expected::follow_roster;
 pub use insert::{NewActivity, insert_activity, set_expected};
 pub use photos::{MAX_PHOTO_BYTES, add_photo, photo};
 pub use record::{MAX_MINUTES_CHARS, changes_after_start, proof_screen, record, save_minutes};
-pub use roll::{close_roll, mark, review_held, rolls_of_branch};
+pub use roll::{close_roll, mark, review_held};
+pub use rolls::rolls_of_branch;
 pub use schedule::{cancel, create, form_context, new_proof_secret, update};
 pub use tally::{Recount, Scope, TallyRow, recount, retally, roll_tally, stored_tallies};
 pub use target::{

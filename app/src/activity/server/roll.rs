@@ -54,22 +54,22 @@ macro_rules! roll_select {
 
 /// A roll row: an expected member of an activity with the facts that decide their state.
 #[derive(sqlx::FromRow)]
-struct RollRow {
-    activity_id: String,
-    user_id: String,
-    display_name: String,
-    checkin_method: Option<String>,
-    checkin_review: Option<String>,
-    leave: Option<i64>,
-    leave_reason: Option<String>,
-    latest_mark: Option<String>,
-    latest_mark_at: Option<i64>,
-    checkin_received_at: Option<i64>,
+pub(super) struct RollRow {
+    pub(super) activity_id: String,
+    pub(super) user_id: String,
+    pub(super) display_name: String,
+    pub(super) checkin_method: Option<String>,
+    pub(super) checkin_review: Option<String>,
+    pub(super) leave: Option<i64>,
+    pub(super) leave_reason: Option<String>,
+    pub(super) latest_mark: Option<String>,
+    pub(super) latest_mark_at: Option<i64>,
+    pub(super) checkin_received_at: Option<i64>,
 }
 
 impl RollRow {
     /// The activity's id and the member's entry on its roll.
-    fn into_entry(self) -> (String, RollEntry) {
+    pub(super) fn into_entry(self) -> (String, RollEntry) {
         let method = self.checkin_method;
         let leave = self
             .leave
@@ -101,33 +101,6 @@ impl RollRow {
             },
         )
     }
-}
-
-/// The roll of every scheduled activity of a branch starting in [from, to), by activity id,
-/// each sorted by name.
-pub async fn rolls_of_branch(
-    db: &Db,
-    branch_id: &str,
-    from: i64,
-    to: i64,
-) -> Result<HashMap<String, Vec<RollEntry>>, AppError> {
-    let rows: Vec<RollRow> = sqlx::query_as(roll_select!(
-        "a.org_id = $1 AND a.status = 'scheduled' AND a.starts_at >= $2 AND a.starts_at < $3"
-    ))
-    .bind(branch_id)
-    .bind(from)
-    .bind(to)
-    .fetch_all(db.pool())
-    .await?;
-    let mut rolls: HashMap<String, Vec<RollEntry>> = HashMap::new();
-    for row in rows {
-        let (activity, entry) = row.into_entry();
-        rolls.entry(activity).or_default().push(entry);
-    }
-    for roll in rolls.values_mut() {
-        roll.sort_by(|a, b| a.name.cmp(&b.name));
-    }
-    Ok(rolls)
 }
 
 /// The roll of every activity of a branch, cancelled ones and every year included, by id.

@@ -62,12 +62,32 @@ pub async fn viewer_context() -> Result<(AppState, CurrentUser), AppError> {
     Ok((state, viewer))
 }
 
-/// The signed-in user, from inside a server function.
+/// The signed-in user, from inside a server function: looked up once per request when the
+/// request carries a [`ViewerCache`] (a page's server-side render runs several server
+/// functions, each asking).
 pub async fn current_user() -> Result<CurrentUser, AppError> {
     let state = crate::state::app_state()?;
     let parts = leptos::prelude::use_context::<http::request::Parts>().ok_or_else(|| {
         tracing::error!("request parts missing from the Leptos context");
         AppError::Internal
     })?;
-    user_from_headers(&state, &parts.headers).await
+    if let Some(SignedIn(user)) = parts.extensions.get::<SignedIn>() {
+        return Ok(user.clone());
+    }
+    let lookup = || user_from_headers(&state, &parts.headers);
+    match leptos::prelude::use_context::<ViewerCache>() {
+        Some(cache) => cache.0.get_or_try_init(lookup).await.cloned(),
+        None => lookup().await,
+    }
 }
+
+/// The signed-in user, as the sign-in guard of the pages found it for this request (the
+/// request's extensions: set by the server, never by the client).
+#[derive(Clone, Debug)]
+pub struct SignedIn(pub CurrentUser);
+
+/// The signed-in user of one request, once found (provided fresh for every request: nothing
+/// outlives it, so a session signed out or expired is not seen by the next request). A
+/// failed lookup is not kept.
+#[derive(Clone, Default)]
+pub struct ViewerCache(std::sync::Arc<tokio::sync::OnceCell<CurrentUser>>);

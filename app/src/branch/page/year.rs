@@ -23,7 +23,8 @@ pub(crate) fn YearPicker(base: String, year: i32, years: Vec<i32>) -> impl IntoV
                 {years
                     .into_iter()
                     .map(|y| {
-                        let href = format!("{base}?year={y}");
+                        let join = if base.contains('?') { '&' } else { '?' };
+                        let href = format!("{base}{join}year={y}");
                         view! {
                             <a href=href aria-current=(y == year).then_some("page")>{format!("{y}年")}</a>
                         }
