@@ -291,41 +291,49 @@ pub(super) async fn campaign_row(db: &Db, id: &str) -> Result<Option<CampaignRow
     campaign_row_on(&mut conn, id).await
 }
 
+/// A campaign with its organisation and current definition; `WHERE` follows.
+const CAMPAIGN_SELECT: &str = "SELECT c.id, c.org_id, o.name AS org_name, o.parent_id, c.title, \
+     c.period, c.opens_on, c.closes_on, c.rating_year, c.version, c.open_token, v.definition \
+     FROM survey_campaigns c JOIN organisations o ON o.id = c.org_id \
+     JOIN survey_versions v ON v.campaign_id = c.id AND v.version = c.version ";
+
 pub(super) async fn campaign_row_on(
     conn: &mut sqlx::AnyConnection,
     id: &str,
 ) -> Result<Option<CampaignRow>, AppError> {
-    let row: Option<CampaignRecord> = sqlx::query_as(
-        "SELECT c.id, c.org_id, o.name AS org_name, o.parent_id, c.title, c.period, c.opens_on, \
-         c.closes_on, c.rating_year, c.version, c.open_token, v.definition \
-         FROM survey_campaigns c JOIN organisations o ON o.id = c.org_id \
-         JOIN survey_versions v ON v.campaign_id = c.id AND v.version = c.version \
-         WHERE c.id = $1",
-    )
+    let row: Option<CampaignRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{CAMPAIGN_SELECT} WHERE c.id = $1"
+    )))
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(r) = row else { return Ok(None) };
-    let definition: Definition = serde_json::from_str(&r.definition).map_err(|e| {
-        tracing::error!(error = %e, campaign = id, "unreadable survey definition");
-        AppError::Internal
-    })?;
-    Ok(Some(CampaignRow {
-        parent: r.parent_id,
-        info: CampaignInfo {
-            id: r.id,
-            org_id: r.org_id,
-            org_name: r.org_name,
-            title: r.title,
-            period: r.period,
-            opens_on: r.opens_on,
-            closes_on: r.closes_on,
-            chosen_year: r.rating_year,
-            version: r.version,
-            open_token: r.open_token,
-            definition,
-        },
-    }))
+    row.map(CampaignRecord::into_row).transpose()
+}
+
+impl CampaignRecord {
+    fn into_row(self) -> Result<CampaignRow, AppError> {
+        let r = self;
+        let definition: Definition = serde_json::from_str(&r.definition).map_err(|e| {
+            tracing::error!(error = %e, campaign = r.id, "unreadable survey definition");
+            AppError::Internal
+        })?;
+        Ok(CampaignRow {
+            parent: r.parent_id,
+            info: CampaignInfo {
+                id: r.id,
+                org_id: r.org_id,
+                org_name: r.org_name,
+                title: r.title,
+                period: r.period,
+                opens_on: r.opens_on,
+                closes_on: r.closes_on,
+                chosen_year: r.rating_year,
+                version: r.version,
+                open_token: r.open_token,
+                definition,
+            },
+        })
+    }
 }
 
 /// A campaign `viewer` runs.
@@ -344,19 +352,16 @@ pub async fn campaign_for_organiser(
 
 /// The campaigns of one organisation, oldest first; the caller has checked who reads them.
 pub async fn campaigns_of_org(db: &Db, org_id: &str) -> Result<Vec<CampaignInfo>, AppError> {
-    let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM survey_campaigns WHERE org_id = $1 ORDER BY created_at, id",
-    )
+    // One query for them all (the rating reads every campaign of the branch, each year).
+    let rows: Vec<CampaignRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{CAMPAIGN_SELECT} WHERE c.org_id = $1 ORDER BY c.created_at, c.id"
+    )))
     .bind(org_id)
     .fetch_all(db.pool())
     .await?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(row) = campaign_row(db, &id).await? {
-            out.push(row.info);
-        }
-    }
-    Ok(out)
+    rows.into_iter()
+        .map(|r| r.into_row().map(|row| row.info))
+        .collect()
 }
 
 /// The campaigns `viewer` runs, newest first.
