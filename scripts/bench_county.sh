@@ -12,6 +12,12 @@
 #!   scripts/bench_county.sh            the full county (about 40 minutes, ~25 GB of disk;
 #!                                      XINGQI_BINARY=target/release/xingqi skips its build)
 #!   scripts/bench_county.sh --smoke    a small county, a few seconds (the test command runs it)
+#!   XINGQI_COUNTY_KEEP=1 scripts/bench_county.sh
+#!                                      keeps the loaded databases (target/county/<size>.db and
+#!                                      PostgreSQL's xingqi_county_kept_<size>) and measures them
+#!                                      again next time instead of loading (~20 of the ~35 minutes):
+#!                                      for re-measuring a change to the server, not to the schema
+#!                                      or the generator (the loaded county's stamp must match)
 #!
 #! The generated county is kept in target/county/ (built again when the generator changes).
 set -euo pipefail
@@ -70,15 +76,30 @@ if [ "${XINGQI_SKIP_POSTGRES:-}" = 1 ]; then
 fi
 "$py" scripts/county/measure.py duckdb "$county" "$year" | tee -a "$results" | cut -c1-300
 for backend in "${backends[@]}"; do
-  if [ "$backend" = sqlite ]; then url="sqlite://$work/county.db"; target="$work/county.db"; else
-    name="xingqi_county_$$_$(date +%s)"
-    psql -q "$PG_URL" -c "CREATE DATABASE $name"
-    pg_dbs+=("$name")
+  keep="${XINGQI_COUNTY_KEEP:-}"
+  kept_stamp="$root/target/county/$label-$backend.loaded"
+  if [ "$backend" = sqlite ]; then
+    if [ -n "$keep" ]; then target="$root/target/county/$label.db"; else target="$work/county.db"; fi
+    url="sqlite://$target"
+  else
+    if [ -n "$keep" ]; then name="xingqi_county_kept_$label"; else
+      name="xingqi_county_$$_$(date +%s)"; pg_dbs+=("$name"); fi
     url="${PG_URL%/*}/$name"; target="$url"
   fi
-  DATABASE_URL="$url" "$binary" recount --check >/dev/null
-  load_s=$(seconds python3 scripts/county/load.py "$backend" "$target" "$county")
-  check_s=$(seconds env DATABASE_URL="$url" "$binary" recount --check)
+  if [ -n "$keep" ] && [ "$(cat "$kept_stamp" 2>/dev/null)" = "$stamp" ]; then
+    echo "$backend: the county loaded by an earlier run (XINGQI_COUNTY_KEEP), measured again"
+    load_s='"kept"'; check_s='"kept"'
+  else
+    rm -f "$kept_stamp"
+    if [ "$backend" = sqlite ]; then rm -f "$target" "$target-wal" "$target-shm"; else
+      psql -q "$PG_URL" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)"
+      psql -q "$PG_URL" -c "CREATE DATABASE $name"
+    fi
+    DATABASE_URL="$url" "$binary" recount --check >/dev/null
+    load_s=$(seconds python3 scripts/county/load.py "$backend" "$target" "$county")
+    check_s=$(seconds env DATABASE_URL="$url" "$binary" recount --check)
+    [ -z "$keep" ] || echo "$stamp" > "$kept_stamp"
+  fi
   port=$(free_port)
   DATABASE_URL="$url" XINGQI_ADDR="127.0.0.1:$port" XINGQI_RATE_LIMITS=x1000 RUST_LOG=warn \
     LEPTOS_OUTPUT_NAME=xingqi "$binary" --data-dir "$work/data-$backend" >"$work/$backend.log" 2>&1 &
