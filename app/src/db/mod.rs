@@ -47,7 +47,23 @@ impl Db {
                 "DATABASE_URL must start with sqlite:// or postgres://".into(),
             ));
         };
-        let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        // sqlx pings every connection it hands out by default: a second round trip for every
+        // statement run on the pool (on SQLite a second hop to the connection's thread). A
+        // SQLite connection is a file handle that cannot be cut off; a PostgreSQL one is pinged
+        // only after sitting idle a while (a restarted server or a dropped link shows there).
+        let mut options = AnyPoolOptions::new()
+            .acquire_timeout(Duration::from_secs(10))
+            .test_before_acquire(false);
+        if backend == Backend::Postgres {
+            options = options.before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > PING_AFTER_IDLE {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            });
+        }
         if backend == Backend::Sqlite {
             // Journal mode is a property of the file: set it once, before the pool opens it.
             SqliteConnectOptions::from_str(url)?
@@ -133,6 +149,10 @@ impl Db {
 
 /// How long [`Db::begin_write`] waits for its turn at SQLite's write lock.
 const TURN_LIMIT: Duration = Duration::from_secs(30);
+
+/// How long a PostgreSQL connection may sit idle in the pool before it is pinged when handed
+/// out again.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(10);
 
 /// A transaction that writes ([`Db::begin_write`]): used as its connection, and holding the
 /// SQLite write turn until it is committed, rolled back or dropped.
