@@ -23,8 +23,7 @@ pub mod telemetry;
 
 use anyhow::Context;
 use app::auth::landing_path;
-use app::auth::server::user_from_headers;
-use app::auth::server::{SignedIn, ViewerCache};
+use app::auth::server::ViewerCache;
 use app::error::AppError;
 use app::state::{AppState, RuntimeConfig};
 use app::{App, shell};
@@ -60,10 +59,7 @@ pub fn app_router(state: AppState) -> Router {
             routes,
             {
                 let state = state.clone();
-                move || {
-                    provide_context(state.clone());
-                    provide_context(ViewerCache::default());
-                }
+                move || provide_context(state.clone())
             },
             move || shell(leptos_options.clone()),
         )
@@ -118,11 +114,7 @@ async fn security_headers(req: Request, next: Next) -> Response {
 }
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let context = move || {
-        provide_context(state.clone());
-        provide_context(ViewerCache::default());
-    };
-    handle_server_fns_with_context(context, req)
+    handle_server_fns_with_context(move || provide_context(state.clone()), req)
         .await
         .into_response()
 }
@@ -149,7 +141,11 @@ async fn bad_arguments_are_the_clients(req: Request, next: Next) -> Response {
 
 /// Pages for signed-in users send everyone else to the sign-in form, and `/` sends each user
 /// home. Server functions and the sync API check the session themselves (401).
-async fn guard_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+async fn guard_pages(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    // Every request gets its own: the session is looked up once, here or by the first server
+    // function that asks.
+    let viewer = ViewerCache::default();
+    req.extensions_mut().insert(viewer.clone());
     let path = req.uri().path();
     let protected = [
         "/me",
@@ -165,14 +161,9 @@ async fn guard_pages(State(state): State<AppState>, req: Request, next: Next) ->
     if req.method() != http::Method::GET || !(protected || path == "/") {
         return next.run(req).await;
     }
-    match user_from_headers(&state, req.headers()).await {
+    match viewer.user(&state, req.headers()).await {
         Ok(user) if path == "/" => Redirect::to(&landing_path(None, user.role)).into_response(),
-        Ok(user) => {
-            // The page's server functions read it from here instead of looking it up again.
-            let mut req = req;
-            req.extensions_mut().insert(SignedIn(user));
-            next.run(req).await
-        }
+        Ok(_) => next.run(req).await,
         // A server without a school yet sends visitors to the set-up page (which asks for
         // the link from the server's log); otherwise to sign in.
         Err(AppError::Unauthorized) if path == "/" => {

@@ -7,7 +7,7 @@ use crate::db::Db;
 use crate::domain::cadence::{GroupRef, Shape};
 use crate::domain::time::year_of;
 use crate::error::AppError;
-use crate::org::server::Branch;
+use crate::org::server::{Branch, readable_branches, school_branches};
 
 /// The branch as the cadence rules need it: its groups in use and its full members.
 pub(crate) async fn shape(db: &Db, branch_id: &str) -> Result<Shape, AppError> {
@@ -89,27 +89,30 @@ pub(crate) async fn bureau_schools(
 }
 
 /// The branches a list shows: a bureau's viewer reads one of its `schools` at a time (none
-/// until one is picked: a county has thousands of branches); anyone else every branch they
-/// read, of `school` when it is named — which must be theirs.
-pub(crate) fn listed_branches(
+/// until one is picked: a county has thousands of branches, read only for the school picked);
+/// anyone else every branch they read, of `school` when it is named — which must be theirs.
+pub(crate) async fn listed_branches(
+    db: &Db,
     viewer: &CurrentUser,
-    readable: Vec<Branch>,
     schools: &[SchoolLink],
     school: Option<&str>,
 ) -> Result<Vec<Branch>, AppError> {
+    if viewer.role.is_bureau() {
+        return match school {
+            None => Ok(Vec::new()),
+            Some(s) if schools.iter().any(|x| x.id == s) => school_branches(db, s).await,
+            Some(_) => Err(AppError::NotFound),
+        };
+    }
+    let readable = readable_branches(db, viewer).await?;
     let Some(school) = school else {
-        return Ok(if viewer.role.is_bureau() {
-            Vec::new()
-        } else {
-            readable
-        });
+        return Ok(readable);
     };
-    let known = schools.iter().any(|s| s.id == school)
-        || viewer.org_id == school
-        || readable
+    if viewer.org_id != school
+        && !readable
             .iter()
-            .any(|b| b.parent_id.as_deref() == Some(school));
-    if !known {
+            .any(|b| b.parent_id.as_deref() == Some(school))
+    {
         return Err(AppError::NotFound);
     }
     Ok(readable

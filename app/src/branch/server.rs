@@ -12,7 +12,7 @@ use crate::domain::participation::{Attendance, SEED_PARTICIPATION_BAR};
 use crate::domain::time::{year_bounds_ms, year_of};
 use crate::domain::todo::{Item, todos};
 use crate::error::AppError;
-use crate::org::server::{Branch, readable_branch, readable_branches};
+use crate::org::server::{Branch, readable_branch};
 
 /// An activity of the year, as the branch page counts it.
 #[derive(sqlx::FromRow)]
@@ -329,12 +329,7 @@ pub async fn branches_year(
     let mut branches = Vec::new();
     let mut todos = Vec::new();
     let schools = super::lookup::bureau_schools(db, viewer).await?;
-    let readable = super::lookup::listed_branches(
-        viewer,
-        readable_branches(db, viewer).await?,
-        &schools,
-        school,
-    )?;
+    let readable = super::lookup::listed_branches(db, viewer, &schools, school).await?;
     for branch in &readable {
         let mut summary = match super::frozen::snapshot(db, &branch.id, year).await? {
             Some(frozen) => frozen.summary,

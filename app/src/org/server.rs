@@ -125,16 +125,23 @@ pub async fn readable_branches(db: &Db, viewer: &CurrentUser) -> Result<Vec<Bran
         Role::Secretary => {
             "SELECT id, name, parent_id FROM organisations WHERE id = $1 AND kind = 'branch'"
         }
-        Role::Admin => {
-            "SELECT id, name, parent_id FROM organisations WHERE parent_id = $1 AND kind = 'branch' \
-             AND archived_at IS NULL \
-             ORDER BY sort_order, name"
-        }
+        Role::Admin => return school_branches(db, &viewer.org_id).await,
     };
     Ok(sqlx::query_as(sql)
         .bind(&viewer.org_id)
         .fetch_all(db.pool())
         .await?)
+}
+
+/// The branches of a school in use, in the school's order (the caller has checked the reader).
+pub async fn school_branches(db: &Db, school_id: &str) -> Result<Vec<Branch>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, name, parent_id FROM organisations WHERE parent_id = $1 AND kind = 'branch' \
+         AND archived_at IS NULL ORDER BY sort_order, name",
+    )
+    .bind(school_id)
+    .fetch_all(db.pool())
+    .await?)
 }
 
 /// An organisation as it is first stored: a school's 总支, a 党支部 or a 党小组.

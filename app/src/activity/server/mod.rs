@@ -5,6 +5,8 @@ mod expected;
 mod insert;
 mod photos;
 mod record;
+#[macro_use]
+mod roll_sql;
 mod roll;
 mod rolls;
 mod schedule;

@@ -11,43 +11,19 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The roll rows of the activities `$acts` selects (a condition on `activities a`): each
-/// expected member with the facts that decide their state. The check-ins and leave requests of
-/// those activities are grouped once per (activity, member) and joined, instead of looked up
-/// again for every expected member (a branch's year is ~750 rows: the lookups were most of a
-/// branch page's time at county scale); hand marks, rare, are still looked up.
+/// expected member with the facts that decide their state (`roll_facts!`).
 macro_rules! roll_select {
     ($acts:literal) => {
         concat!(
-            "WITH acts AS (SELECT a.id FROM activities a WHERE ",
-            $acts,
-            "), \
-             ck AS (SELECT c.activity_id, c.user_id, \
-                 MIN(CASE WHEN c.review IS NULL OR c.review = 'confirmed' THEN c.method END) \
-                   AS checkin_method, \
-                 MIN(CASE WHEN c.review IN ('pending', 'refused') THEN c.review END) \
-                   AS checkin_review, \
-                 MAX(CASE WHEN c.review IS NULL OR c.review = 'confirmed' THEN c.received_at END) \
-                   AS checkin_received_at \
-               FROM checkins c JOIN acts ON acts.id = c.activity_id \
-               GROUP BY c.activity_id, c.user_id), \
-             lv AS (SELECT l.activity_id, l.user_id, \
-                 MAX(CASE l.status WHEN 'approved' THEN 3 WHEN 'pending' THEN 2 ELSE 1 END) \
-                   AS leave, \
-                 MAX(l.reason) AS leave_reason \
-               FROM leave_requests l JOIN acts ON acts.id = l.activity_id \
-               GROUP BY l.activity_id, l.user_id) \
-             SELECT e.activity_id, e.user_id, u.display_name, ck.checkin_method, \
-               ck.checkin_review, lv.leave, lv.leave_reason, \
-               (SELECT m.mark FROM attendance_marks m \
-                 WHERE m.activity_id = e.activity_id AND m.user_id = e.user_id \
-                 ORDER BY m.marked_at DESC, m.id DESC LIMIT 1) AS latest_mark, \
-               (SELECT MAX(m.marked_at) FROM attendance_marks m \
-                 WHERE m.activity_id = e.activity_id AND m.user_id = e.user_id) AS latest_mark_at, \
-               ck.checkin_received_at \
-             FROM activity_expected e JOIN acts ON acts.id = e.activity_id \
-             JOIN users u ON u.id = e.user_id \
-             LEFT JOIN ck ON ck.activity_id = e.activity_id AND ck.user_id = e.user_id \
-             LEFT JOIN lv ON lv.activity_id = e.activity_id AND lv.user_id = e.user_id"
+            roll_facts!($acts),
+            " SELECT e.activity_id, e.user_id, u.display_name, ck.checkin_method, \
+               ck.checkin_review, lv.leave, lv.leave_reason, ",
+            latest_mark!(),
+            " AS latest_mark, ",
+            latest_mark_at!(),
+            " AS latest_mark_at, ck.checkin_received_at",
+            roll_from!(),
+            " JOIN users u ON u.id = e.user_id"
         )
     };
 }

@@ -1,11 +1,11 @@
 //! A branch's rolls of a year read in bulk (the branch page: about 750 expected members).
 //!
-//! The same facts as [`super::roll`]'s query, but one row per activity: its expected members'
-//! facts joined into one text with `string_agg` (SQLite ≥ 3.44 and PostgreSQL), and their
-//! names read once. sqlx's SQLite driver hands every row from its worker thread to the caller
-//! on its own (a wake-up and a thread switch each): 750 rows took 7 ms where SQLite needed 3,
-//! the largest part of the branch page at county scale. Leave reasons, free text, are left out:
-//! the branch page shows none (an activity's own roll, `roll_of`, reads them).
+//! The same facts as an activity's own roll (`roll_sql`), but one row per activity: its
+//! expected members' facts joined into one text with `string_agg` (SQLite ≥ 3.44 and
+//! PostgreSQL), and their names read once. sqlx's SQLite driver hands every row from its worker
+//! thread to the caller on its own (a wake-up and a thread switch each): 750 rows took 7 ms
+//! where SQLite needed 3, the largest part of the branch page at county scale. Leave reasons,
+//! free text, are left out: the branch page shows none (an activity's own roll reads them).
 
 use super::super::RollEntry;
 use super::roll::RollRow;
@@ -14,40 +14,36 @@ use crate::error::AppError;
 use std::collections::HashMap;
 
 /// The activities a branch page shows: the branch's scheduled ones starting in [$2, $3).
-const ACTS: &str = "SELECT a.id FROM activities a \
-    WHERE a.org_id = $1 AND a.status = 'scheduled' AND a.starts_at >= $2 AND a.starts_at < $3";
-
-/// Each activity's expected members, as `user|method|review|leave|mark|marked_at|received_at`
-/// joined by commas: every field an id, a code or a number, none of which holds `|` or `,`.
-fn facts_sql() -> String {
-    format!(
-        "WITH acts AS ({ACTS}), \
-         ck AS (SELECT c.activity_id, c.user_id, \
-             MIN(CASE WHEN c.review IS NULL OR c.review = 'confirmed' THEN c.method END) AS method, \
-             MIN(CASE WHEN c.review IN ('pending', 'refused') THEN c.review END) AS review, \
-             MAX(CASE WHEN c.review IS NULL OR c.review = 'confirmed' THEN c.received_at END) \
-               AS received_at \
-           FROM checkins c JOIN acts ON acts.id = c.activity_id \
-           GROUP BY c.activity_id, c.user_id), \
-         lv AS (SELECT l.activity_id, l.user_id, \
-             MAX(CASE l.status WHEN 'approved' THEN 3 WHEN 'pending' THEN 2 ELSE 1 END) AS leave \
-           FROM leave_requests l JOIN acts ON acts.id = l.activity_id \
-           GROUP BY l.activity_id, l.user_id) \
-         SELECT e.activity_id, string_agg(e.user_id \
-             || '|' || COALESCE(ck.method, '') || '|' || COALESCE(ck.review, '') \
-             || '|' || COALESCE(CAST(lv.leave AS TEXT), '') \
-             || '|' || COALESCE((SELECT m.mark FROM attendance_marks m \
-                  WHERE m.activity_id = e.activity_id AND m.user_id = e.user_id \
-                  ORDER BY m.marked_at DESC, m.id DESC LIMIT 1), '') \
-             || '|' || COALESCE(CAST((SELECT MAX(m.marked_at) FROM attendance_marks m \
-                  WHERE m.activity_id = e.activity_id AND m.user_id = e.user_id) AS TEXT), '') \
-             || '|' || COALESCE(CAST(ck.received_at AS TEXT), ''), ',') \
-         FROM activity_expected e JOIN acts ON acts.id = e.activity_id \
-         LEFT JOIN ck ON ck.activity_id = e.activity_id AND ck.user_id = e.user_id \
-         LEFT JOIN lv ON lv.activity_id = e.activity_id AND lv.user_id = e.user_id \
-         GROUP BY e.activity_id"
-    )
+macro_rules! branch_year {
+    () => {
+        "a.org_id = $1 AND a.status = 'scheduled' AND a.starts_at >= $2 AND a.starts_at < $3"
+    };
 }
+
+/// Each activity's expected members (`roll_facts!`), as
+/// `user|method|review|leave|mark|marked_at|received_at` joined by commas: every field an id,
+/// a code or a number, none of which holds `|` or `,`.
+const PACKED: &str = concat!(
+    roll_facts!(branch_year!()),
+    " SELECT e.activity_id, string_agg(e.user_id \
+        || '|' || COALESCE(ck.checkin_method, '') || '|' || COALESCE(ck.checkin_review, '') \
+        || '|' || COALESCE(CAST(lv.leave AS TEXT), '') \
+        || '|' || COALESCE(",
+    latest_mark!(),
+    ", '') || '|' || COALESCE(CAST(",
+    latest_mark_at!(),
+    " AS TEXT), '') || '|' || COALESCE(CAST(ck.checkin_received_at AS TEXT), ''), ',')",
+    roll_from!(),
+    " GROUP BY e.activity_id"
+);
+
+/// The names of everyone expected at those activities.
+const NAMES: &str = concat!(
+    "SELECT u.id, u.display_name FROM users u WHERE u.id IN (SELECT e.user_id \
+       FROM activity_expected e JOIN activities a ON a.id = e.activity_id WHERE ",
+    branch_year!(),
+    ")"
+);
 
 /// The roll of every scheduled activity of a branch starting in [from, to), by activity id,
 /// each sorted by name (leave reasons left out).
@@ -57,24 +53,20 @@ pub async fn rolls_of_branch(
     from: i64,
     to: i64,
 ) -> Result<HashMap<String, Vec<RollEntry>>, AppError> {
-    let packed: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(facts_sql()))
+    let packed: Vec<(String, String)> = sqlx::query_as(PACKED)
         .bind(branch_id)
         .bind(from)
         .bind(to)
         .fetch_all(db.pool())
         .await?;
-    let names: HashMap<String, String> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT u.id, u.display_name FROM users u \
-         WHERE u.id IN (SELECT DISTINCT e.user_id FROM activity_expected e \
-           WHERE e.activity_id IN ({ACTS}))"
-    )))
-    .bind(branch_id)
-    .bind(from)
-    .bind(to)
-    .fetch_all(db.pool())
-    .await?
-    .into_iter()
-    .collect();
+    let names: HashMap<String, String> = sqlx::query_as(NAMES)
+        .bind(branch_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .collect();
     let mut rolls = HashMap::with_capacity(packed.len());
     for (activity_id, facts) in packed {
         let mut roll = facts
@@ -87,7 +79,7 @@ pub async fn rolls_of_branch(
     Ok(rolls)
 }
 
-/// One expected member's facts as [`facts_sql`] packed them.
+/// One expected member's facts as `PACKED` joined them.
 fn unpack(
     activity_id: &str,
     packed: &str,

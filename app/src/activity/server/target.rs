@@ -102,9 +102,9 @@ pub async fn load_targets(
         "SELECT a.id, a.org_id, a.status, a.starts_at, a.ends_at, a.proof_secret, \
            (SELECT COUNT(*) FROM activity_expected e \
              WHERE e.activity_id = a.id AND e.user_id = $1) AS expected, \
-           (SELECT COUNT(*) FROM (SELECT 1 FROM checkins c \
+           CASE WHEN EXISTS (SELECT 1 FROM checkins c \
              WHERE c.activity_id = a.id AND c.user_id = $1 \
-             AND (c.review IS NULL OR c.review = 'confirmed') LIMIT 1) AS x) AS attended \
+             AND (c.review IS NULL OR c.review = 'confirmed')) THEN 1 ELSE 0 END AS attended \
          FROM activities a WHERE a.id IN ({})",
         placeholders.join(", ")
     );

@@ -21,7 +21,7 @@ mod password;
 mod viewer;
 pub use password::{Password, hash_password};
 pub use sign_in::{SignInError, sign_in, sign_in_at, sign_in_schools};
-pub use viewer::{SignedIn, Viewer, ViewerCache, current_user, user_from_headers, viewer_context};
+pub use viewer::{Viewer, ViewerCache, current_user, user_from_headers, viewer_context};
 
 pub const SESSION_COOKIE: &str = "xingqi_session";
 

@@ -34,7 +34,7 @@ impl axum::extract::FromRequestParts<AppState> for Viewer {
         parts: &mut http::request::Parts,
         state: &AppState,
     ) -> Result<Self, AppError> {
-        user_from_headers(state, &parts.headers).await.map(Viewer)
+        request_user(state, parts).await.map(Viewer)
     }
 }
 
@@ -46,7 +46,7 @@ impl axum::extract::OptionalFromRequestParts<AppState> for Viewer {
         parts: &mut http::request::Parts,
         state: &AppState,
     ) -> Result<Option<Self>, AppError> {
-        match user_from_headers(state, &parts.headers).await {
+        match request_user(state, parts).await {
             Ok(user) => Ok(Some(Viewer(user))),
             Err(AppError::Unauthorized) => Ok(None),
             Err(e) => Err(e),
@@ -62,32 +62,46 @@ pub async fn viewer_context() -> Result<(AppState, CurrentUser), AppError> {
     Ok((state, viewer))
 }
 
-/// The signed-in user, from inside a server function: looked up once per request when the
-/// request carries a [`ViewerCache`] (a page's server-side render runs several server
-/// functions, each asking).
+/// The signed-in user, from inside a server function: looked up once per request (the
+/// request's [`ViewerCache`]; a page's server-side render runs several server functions, each
+/// asking).
 pub async fn current_user() -> Result<CurrentUser, AppError> {
     let state = crate::state::app_state()?;
     let parts = leptos::prelude::use_context::<http::request::Parts>().ok_or_else(|| {
         tracing::error!("request parts missing from the Leptos context");
         AppError::Internal
     })?;
-    if let Some(SignedIn(user)) = parts.extensions.get::<SignedIn>() {
-        return Ok(user.clone());
-    }
-    let lookup = || user_from_headers(&state, &parts.headers);
-    match leptos::prelude::use_context::<ViewerCache>() {
-        Some(cache) => cache.0.get_or_try_init(lookup).await.cloned(),
-        None => lookup().await,
+    request_user(&state, &parts).await
+}
+
+/// The signed-in user of a request: from its [`ViewerCache`] when the server gave it one.
+async fn request_user(
+    state: &AppState,
+    parts: &http::request::Parts,
+) -> Result<CurrentUser, AppError> {
+    match parts.extensions.get::<ViewerCache>() {
+        Some(cache) => cache.user(state, &parts.headers).await,
+        None => user_from_headers(state, &parts.headers).await,
     }
 }
 
-/// The signed-in user, as the sign-in guard of the pages found it for this request (the
-/// request's extensions: set by the server, never by the client).
-#[derive(Clone, Debug)]
-pub struct SignedIn(pub CurrentUser);
-
-/// The signed-in user of one request, once found (provided fresh for every request: nothing
-/// outlives it, so a session signed out or expired is not seen by the next request). A
-/// failed lookup is not kept.
+/// The signed-in user of one request, looked up at most once. The server puts a fresh one in
+/// every request's extensions (the pages' sign-in guard, which fills it when it checks the
+/// session): nothing outlives the request, so a session signed out or expired is not seen by
+/// the next one, and a failed lookup is not kept.
 #[derive(Clone, Default)]
 pub struct ViewerCache(std::sync::Arc<tokio::sync::OnceCell<CurrentUser>>);
+
+impl ViewerCache {
+    /// The request's signed-in user, looked up the first time it is asked for.
+    pub async fn user(
+        &self,
+        state: &AppState,
+        headers: &HeaderMap,
+    ) -> Result<CurrentUser, AppError> {
+        self.0
+            .get_or_try_init(|| user_from_headers(state, headers))
+            .await
+            .cloned()
+    }
+}
