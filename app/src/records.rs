@@ -4,6 +4,7 @@
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::guard::Counts;
 use crate::sync::protocol::{DeviceRef, PushResponse, PushResult, Record, RecordBody, RejectCode};
 use crate::sync::server::{Received, RecordStore, Sender, push_with};
 use sqlx::AnyConnection;
@@ -107,6 +108,20 @@ pub async fn push_as(
     device: Option<DeviceRef>,
     records: Vec<serde_json::Value>,
 ) -> Result<PushResponse, AppError> {
+    push_counted(db, member, device, records, None).await
+}
+
+/// [`push_as`] counting the request's rate limits (`counts`) in the batch's own transaction:
+/// refused with `TooMany`, storing nothing, when over. Only for a batch without survey answers
+/// (refused `Invalid` otherwise: no counter row may share a transaction with an answer); a
+/// batch with no records counts them in a write of their own.
+pub async fn push_counted(
+    db: &Db,
+    member: Option<&CurrentUser>,
+    device: Option<DeviceRef>,
+    records: Vec<serde_json::Value>,
+    counts: Option<Counts>,
+) -> Result<PushResponse, AppError> {
     let is_answer = |raw: &serde_json::Value| {
         raw.get("kind").and_then(|k| k.as_str()) == Some(crate::sync::protocol::KIND_SURVEY_ANSWER)
     };
@@ -115,13 +130,21 @@ pub async fn push_as(
         .enumerate()
         .partition(|(_, raw)| is_answer(raw));
     let (rest_at, rest): (Vec<usize>, Vec<_>) = rest.into_iter().unzip();
+    if counts.is_some() && !answers.is_empty() {
+        return Err(AppError::Invalid(
+            "含答卷的推送不能与限流计数同在一个事务中".into(),
+        ));
+    }
     let mut response = if rest.is_empty() {
+        if let Some(counts) = counts {
+            counts.count_alone(db).await?;
+        }
         PushResponse {
             results: Vec::new(),
             device: None,
         }
     } else {
-        push_with(db, &FEATURES, member, device, rest).await?
+        push_with(db, &FEATURES, member, device, rest, counts).await?
     };
     let mut results: Vec<(usize, PushResult)> = rest_at
         .into_iter()

@@ -1,9 +1,14 @@
 //! Storing a pushed batch's check-ins, each once and with its proof checked, in a number of
 //! queries that does not grow with the batch: one for the ids stored already, one for the
-//! activities named, one per activity for the member's wrong-code counter (read, and written
-//! back if it moved), one per activity's year for 年度封存, and one insert for every new row.
+//! activities named (with the years closed for 年度封存 and the member's wrong-code counters),
+//! one per activity with a wrong code (the counter locked, then written back), and one insert
+//! for every new row.
 //! The rules are those of one record at a time, in the batch's order — a wrong code counts
 //! before the next record is judged, and a record sent twice in one batch is stored once.
+//!
+//! A batch whose codes are all right — nearly every one — runs four statements: the stored
+//! ids, the activities (with their year's closure and the member's wrong codes), the insert,
+//! and the tally of an activity the member had not attended yet.
 
 use super::server::MAX_WRONG_CODES;
 use crate::activity::server::{
@@ -56,6 +61,9 @@ enum Slot {
 struct Counter {
     failures: i64,
     added: i64,
+    /// Whether `failures` was read under the row's lock (taken at the batch's first wrong
+    /// code for the activity).
+    locked: bool,
 }
 
 /// Stores `items` (all from `ctx.member`; `ctx.seq` is ignored, each item has its own) in the
@@ -78,7 +86,6 @@ pub async fn store_checkins(
     let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
     let mut judge = Judge {
         targets: load_targets(conn, &wanted, &ctx.member.id).await?,
-        closed: HashMap::new(),
         counters: HashMap::new(),
     };
     let mut rows: Vec<NewRow> = Vec::new();
@@ -159,8 +166,6 @@ fn hash_of(body: &CheckinBody) -> String {
 /// What the rules need across a batch, each read once.
 struct Judge {
     targets: HashMap<String, Target>,
-    /// Whether the year of (branch, year) is closed.
-    closed: HashMap<(String, i32), Option<i32>>,
     /// The member's wrong-code counter per activity.
     counters: HashMap<String, Counter>,
 }
@@ -191,7 +196,7 @@ impl Judge {
             Ok(t) => t,
             Err((code, why)) => return Ok(Err((code, why.into()))),
         };
-        if let Some(year) = self.closed_year(conn, &target).await? {
+        if let Some(year) = target.closed_year() {
             let (code, why) = closed_refusal(year);
             return Ok(Err((code, why.into_owned())));
         }
@@ -202,7 +207,11 @@ impl Judge {
                 "本次活动没有启用签到码，请联系支部书记补录".into(),
             )));
         }
-        let counter = self.counter(conn, &target.id, &ctx.member.id).await?;
+        let counter = self.counters.entry(target.id.clone()).or_insert(Counter {
+            failures: target.failures,
+            added: 0,
+            locked: false,
+        });
         if counter.failures >= MAX_WRONG_CODES {
             return Ok(Err((
                 RejectCode::TooManyWrongCodes,
@@ -220,6 +229,10 @@ impl Judge {
             Err(e) => {
                 // Every failed code counts — wrong, expired or outside the activity — kept in
                 // the batch's transaction even though the record is not stored.
+                if !counter.locked {
+                    counter.failures = lock_counter(conn, &target.id, &ctx.member.id).await?;
+                    counter.locked = true;
+                }
                 counter.failures += 1;
                 counter.added += 1;
                 let code = match e {
@@ -249,49 +262,6 @@ impl Judge {
         }))
     }
 
-    async fn closed_year(
-        &mut self,
-        conn: &mut AnyConnection,
-        target: &Target,
-    ) -> Result<Option<i32>, AppError> {
-        let key = (
-            target.org_id.clone(),
-            crate::domain::time::year_of(target.starts_at),
-        );
-        if let Some(&known) = self.closed.get(&key) {
-            return Ok(known);
-        }
-        let closed =
-            crate::org::server::closed_year(conn, &target.org_id, target.starts_at).await?;
-        self.closed.insert(key, closed);
-        Ok(closed)
-    }
-
-    /// The member's wrong-code counter for an activity, read once per batch. The upsert takes
-    /// the row's lock (PostgreSQL; SQLite's write lock is held already), so two batches sent at
-    /// once cannot both read nine and both try a tenth and eleventh code.
-    async fn counter(
-        &mut self,
-        conn: &mut AnyConnection,
-        activity_id: &str,
-        member_id: &str,
-    ) -> Result<&mut Counter, AppError> {
-        if !self.counters.contains_key(activity_id) {
-            let failures: i64 = sqlx::query_scalar(
-                "INSERT INTO proof_failures (activity_id, user_id, failures) VALUES ($1, $2, 0) \
-                 ON CONFLICT (activity_id, user_id) DO UPDATE SET failures = proof_failures.failures \
-                 RETURNING failures",
-            )
-            .bind(activity_id)
-            .bind(member_id)
-            .fetch_one(&mut *conn)
-            .await?;
-            self.counters
-                .insert(activity_id.to_owned(), Counter { failures, added: 0 });
-        }
-        self.counters.get_mut(activity_id).ok_or(AppError::Internal)
-    }
-
     /// Writes back the failures this batch added.
     async fn write_counters(
         &self,
@@ -311,6 +281,27 @@ impl Judge {
         }
         Ok(())
     }
+}
+
+/// The member's wrong-code counter for an activity, read under its row's lock: taken at a
+/// batch's first wrong code for the activity, so two batches sent at once cannot both read
+/// nine and both try a tenth and eleventh code (PostgreSQL; on SQLite the write lock is held
+/// already). A batch whose codes are all right needs no lock: it adds nothing, and the
+/// counter it read (with its activities) answers as if it ran just before the other.
+async fn lock_counter(
+    conn: &mut AnyConnection,
+    activity_id: &str,
+    member_id: &str,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO proof_failures (activity_id, user_id, failures) VALUES ($1, $2, 0) \
+         ON CONFLICT (activity_id, user_id) DO UPDATE SET failures = proof_failures.failures \
+         RETURNING failures",
+    )
+    .bind(activity_id)
+    .bind(member_id)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 /// Inserts every new row in one statement; answers the ids it stored (an id another

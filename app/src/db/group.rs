@@ -158,6 +158,12 @@ impl Db {
         .await
     }
 
+    /// Whether writes go through the group writer (SQLite): one writer commits every write of
+    /// the moment together, so two writes of one request may as well be one.
+    pub fn groups_writes(&self) -> bool {
+        self.backend == Backend::Sqlite && self.writer.is_some()
+    }
+
     /// Group commit's tally (SQLite; `None` on PostgreSQL, where writes are not grouped).
     pub fn group_tally(&self) -> Option<GroupTally> {
         self.writer.as_ref().map(|w| GroupTally {

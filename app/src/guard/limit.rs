@@ -1,12 +1,14 @@
 //! Counting requests against the deployment's [`Limits`](crate::domain::limits::Limits) in the
 //! database: one fixed window per bucket and key (an address or an account), so every server
 //! process on the same database counts together. Keys are stored as keyed hashes, never as
-//! addresses or usernames, and a counter is written in its own statement — never in the
-//! transaction of what it guards, so no counter row shares a transaction with a survey answer.
+//! addresses or usernames. A counter is written in a transaction of its own, or — for a
+//! member's push on SQLite, where one writer commits everything of the moment together anyway
+//! — first in the push's own transaction ([`Counts`]); never in a transaction that stores a
+//! survey answer, so no counter row is committed with one.
 
 use super::secret::{keyed_hash, server_secret};
-use crate::db::{Db, Lane};
-use crate::domain::limits::{Bucket, Limits, verdict};
+use crate::db::{Backend, Db, Lane};
+use crate::domain::limits::{Bucket, Limit, Limits, verdict};
 use crate::error::AppError;
 use rand::Rng;
 
@@ -46,9 +48,7 @@ pub async fn count_by(
             Box::pin(async move { bump(conn, key, &key_hash, now, window_ms, n).await })
         })
         .await?;
-    if rand::rngs::OsRng.gen_ratio(1, 256) {
-        prune(db, limits, now).await?;
-    }
+    counted(db, limits, now).await?;
     verdict(limit, hits, window_start, now).map_err(|retry_after_s| {
         tracing::info!(bucket = bucket.key(), retry_after_s, "rate limit reached");
         AppError::TooMany(retry_after_s)
@@ -127,40 +127,92 @@ pub async fn count_many(
     keys: &[(Bucket, &str)],
     now: i64,
 ) -> Result<(), AppError> {
-    let mut hidden = Vec::with_capacity(keys.len());
-    for (bucket, key) in keys {
-        let limit = limits.of(*bucket);
-        hidden.push((*bucket, limit, hidden_key(db, *bucket, key).await?));
+    let counts = Counts::prepare(db, limits, keys, now).await?;
+    let verdict = counts.count_alone(db).await;
+    counted(db, limits, now).await?;
+    verdict
+}
+
+/// One request's counters, their keys hidden already, to be counted in a write: on its own
+/// ([`count_many`]) or first thing in the write of what they guard, where a single writer
+/// commits both at once anyway (SQLite's group commit; see `sync::server::push_with`). Never
+/// in a write that stores a survey answer.
+pub struct Counts {
+    now: i64,
+    keys: Vec<(Bucket, Limit, String)>,
+}
+
+impl Counts {
+    /// Hides each key (a keyed hash) and looks up its bucket's limit.
+    pub async fn prepare(
+        db: &Db,
+        limits: &Limits,
+        keys: &[(Bucket, &str)],
+        now: i64,
+    ) -> Result<Self, AppError> {
+        let mut hidden = Vec::with_capacity(keys.len());
+        for (bucket, key) in keys {
+            hidden.push((
+                *bucket,
+                limits.of(*bucket),
+                hidden_key(db, *bucket, key).await?,
+            ));
+        }
+        Ok(Counts { now, keys: hidden })
     }
-    // Every counter in one write: one commit (shared with others on SQLite) per request.
-    let counted = db
-        .write(Lane::People, move |conn| {
+
+    /// Counts in a write of their own (one commit, shared with others on SQLite); refused
+    /// with `TooMany` when any counter is over. On PostgreSQL that commit does not wait for
+    /// the disk (`synchronous_commit = off` for this transaction alone): a counter is no
+    /// one's record, and a crash that forgets the last moment's hits forgets nothing a user
+    /// sent — while a push would otherwise wait for two flushes, its counters' and its own.
+    pub async fn count_alone(self, db: &Db) -> Result<(), AppError> {
+        let postgres = db.backend() == Backend::Postgres;
+        db.write(Lane::People, move |conn| {
             Box::pin(async move {
-                let mut counted = Vec::with_capacity(hidden.len());
-                for (bucket, limit, key_hash) in hidden {
-                    let (hits, start) =
-                        bump(conn, bucket.key(), &key_hash, now, limit.window_ms(), 1).await?;
-                    counted.push((bucket, limit, hits, start));
+                if postgres {
+                    sqlx::query("SET LOCAL synchronous_commit = off")
+                        .execute(&mut *conn)
+                        .await?;
                 }
-                Ok(counted)
+                self.bump(conn).await
             })
         })
-        .await?;
+        .await?
+    }
+
+    /// Adds one hit to every counter in `conn`'s transaction and answers the verdict:
+    /// `Ok(Err(TooMany))` with the longest wait when any is over. The hits stay counted either
+    /// way (the caller commits them), so hammering does not shorten the wait.
+    pub async fn bump(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+    ) -> Result<Result<(), AppError>, AppError> {
+        let now = self.now;
+        let mut wait = None;
+        for (bucket, limit, key_hash) in &self.keys {
+            let (hits, start) =
+                bump(conn, bucket.key(), key_hash, now, limit.window_ms(), 1).await?;
+            if let Err(s) = verdict(*limit, hits, start, now) {
+                tracing::info!(
+                    bucket = bucket.key(),
+                    retry_after_s = s,
+                    "rate limit reached"
+                );
+                wait = wait.max(Some(s));
+            }
+        }
+        Ok(wait.map_or(Ok(()), |s| Err(AppError::TooMany(s))))
+    }
+}
+
+/// Now and then (one request in 256), after counting: forgets the counters of windows long
+/// past, so the table holds about one row per recent key.
+pub async fn counted(db: &Db, limits: &Limits, now: i64) -> Result<(), AppError> {
     if rand::rngs::OsRng.gen_ratio(1, 256) {
         prune(db, limits, now).await?;
     }
-    let mut wait = None;
-    for (bucket, limit, hits, start) in counted {
-        if let Err(s) = verdict(limit, hits, start, now) {
-            tracing::info!(
-                bucket = bucket.key(),
-                retry_after_s = s,
-                "rate limit reached"
-            );
-            wait = wait.max(Some(s));
-        }
-    }
-    wait.map_or(Ok(()), |s| Err(AppError::TooMany(s)))
+    Ok(())
 }
 
 /// Forgets counters whose window ended longer ago than the longest window.

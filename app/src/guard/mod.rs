@@ -7,5 +7,5 @@ pub mod limit;
 pub mod secret;
 
 pub use client::ClientAddr;
-pub use limit::{check, count, count_by, count_many, too_many_page};
+pub use limit::{Counts, check, count, count_by, count_many, too_many_page};
 pub use secret::{keyed_hash, server_secret};

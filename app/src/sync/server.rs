@@ -9,7 +9,7 @@ use crate::auth::CurrentUser;
 use crate::db::{Db, Lane, Seen, now_ms};
 use crate::domain::activity::ActivityKind;
 use crate::error::AppError;
-use crate::guard::server_secret;
+use crate::guard::{Counts, server_secret};
 use sqlx::AnyConnection;
 use std::future::Future;
 
@@ -66,12 +66,17 @@ pub trait RecordStore: Sync + 'static {
 /// commit may be shared with batches pushed at the same moment (`Db::write`), each keeping its
 /// own answer. Records that do not move a device's high-water mark (survey answers) never
 /// touch the device row, and a push without a member records no device at all.
+///
+/// `counts`, when given, are the request's rate-limit counters, counted first in the same
+/// transaction (never give them with survey answers): refused with `TooMany` when over, the
+/// hits committed and nothing else stored.
 pub async fn push_with<S: RecordStore>(
     db: &Db,
     store: &'static S,
     member: Option<&CurrentUser>,
     device: Option<DeviceRef>,
     records: Vec<serde_json::Value>,
+    counts: Option<Counts>,
 ) -> Result<PushResponse, AppError> {
     let receipt_key = match member {
         Some(_) => server_secret(db, RECEIPT_KEY).await?,
@@ -87,9 +92,18 @@ pub async fn push_with<S: RecordStore>(
     let parsed: Vec<Result<Record, PushResult>> = records.into_iter().map(Record::parse).collect();
     let response = db
         .write(Lane::People, move |conn| {
-            Box::pin(async move { store_batch(conn, store, &sender, parsed, device).await })
+            Box::pin(async move {
+                if let Some(counts) = counts
+                    && let Err(over) = counts.bump(conn).await?
+                {
+                    return Ok(Err(over));
+                }
+                store_batch(conn, store, &sender, parsed, device)
+                    .await
+                    .map(Ok)
+            })
         })
-        .await?;
+        .await??;
     if response.device.as_ref().is_some_and(|d| d.reset_detected) {
         tracing::warn!("a device's store was wiped: its numbering restarted");
     }
@@ -153,7 +167,10 @@ async fn store_batch<S: RecordStore>(
     Ok(PushResponse { results, device })
 }
 
-/// Moves the device's high-water mark, and notices a numbering that started again.
+/// Moves the device's high-water mark, and notices a numbering that started again, in one
+/// upsert: a record stored only now yet numbered at or below what the device sent before means
+/// its counter went back, which only happens when its store was wiped. The push marks the row
+/// with a random mark of its own when it counts such a reset, and reads the mark back.
 async fn record_device(
     conn: &mut AnyConnection,
     member: &CurrentUser,
@@ -162,44 +179,31 @@ async fn record_device(
     accepted_seqs: &[i64],
     now: i64,
 ) -> Result<DeviceState, AppError> {
-    let id = device.id.to_string();
-    let row: Option<i64> = sqlx::query_scalar("SELECT high_water FROM devices WHERE id = $1")
-        .bind(&id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let previous = row.unwrap_or(0);
-    // A record stored only now, yet numbered at or below what this device sent before: its
-    // counter went back, which only happens when its store was wiped.
-    let reset_detected = row.is_some() && accepted_seqs.iter().any(|&s| s <= previous);
-    let high_water = previous.max(max_seq);
-    if row.is_some() {
-        sqlx::query(
-            "UPDATE devices SET high_water = $2, user_id = $3, last_seen = $4, \
-             resets = resets + $5 WHERE id = $1",
-        )
-        .bind(&id)
-        .bind(high_water)
-        .bind(&member.id)
-        .bind(now)
-        .bind(i32::from(reset_detected))
-        .execute(&mut *conn)
-        .await?;
-    } else {
-        sqlx::query(
-            "INSERT INTO devices (id, user_id, high_water, resets, first_seen, last_seen) \
-             VALUES ($1, $2, $3, 0, $4, $4)",
-        )
-        .bind(&id)
-        .bind(&member.id)
-        .bind(high_water)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    }
+    let mark = uuid::Uuid::new_v4().to_string();
+    let lowest_accepted = accepted_seqs.iter().copied().min();
+    let (high_water, reset_mark): (i64, Option<String>) = sqlx::query_as(
+        "INSERT INTO devices (id, user_id, high_water, resets, first_seen, last_seen) \
+         VALUES ($1, $2, $3, 0, $4, $4) \
+         ON CONFLICT (id) DO UPDATE SET \
+           high_water = CASE WHEN devices.high_water > excluded.high_water \
+             THEN devices.high_water ELSE excluded.high_water END, \
+           user_id = excluded.user_id, last_seen = excluded.last_seen, \
+           resets = devices.resets + CASE WHEN devices.high_water >= $5 THEN 1 ELSE 0 END, \
+           reset_mark = CASE WHEN devices.high_water >= $5 THEN $6 ELSE devices.reset_mark END \
+         RETURNING high_water, reset_mark",
+    )
+    .bind(device.id.to_string())
+    .bind(&member.id)
+    .bind(max_seq)
+    .bind(now)
+    .bind(lowest_accepted)
+    .bind(&mark)
+    .fetch_one(&mut *conn)
+    .await?;
     Ok(DeviceState {
         id: device.id,
         high_water,
-        reset_detected,
+        reset_detected: reset_mark.as_deref() == Some(mark.as_str()),
     })
 }
 

@@ -148,26 +148,50 @@ async fn forwarded_addresses_need_a_trusted_proxy(db: &Db) {
     assert_eq!(other.headers()["location"], "/me");
 }
 
-/// Pushes are limited per account and per address; the refusal is JSON with its code.
+/// Pushes are limited per account and per address; the refusal is JSON with its code. A
+/// member's batch counts in its own transaction on SQLite (`push_counted`): under the limit it
+/// is stored, over it nothing of it is, and every refused push counts on.
 async fn pushes_are_limited(db: &Db) {
-    fixture(db).await;
+    let f = fixture(db).await;
     let base = serve_with_config(db, limited("push_account=2/1m")).await;
     let c = client();
     let res = sign_in(&c, &base, "m1a", PASSWORD, None).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let push = || {
+    let at = f.starts[&f.today] + 60_000;
+    let push = |records: Vec<serde_json::Value>| {
         c.post(format!("{base}/api/v1/sync/push"))
-            .json(&serde_json::json!({ "records": [] }))
+            .json(&serde_json::json!({ "records": records }))
             .send()
     };
+    let stored = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM checkins")
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+    };
+    let first = push(vec![f.checkin(common::v7(), &f.today, &f.m1a, at)])
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let first: serde_json::Value = first.json().await.unwrap();
+    assert_eq!(first["results"][0]["status"], "accepted", "{first}");
+    assert_eq!(push(vec![]).await.unwrap().status(), StatusCode::OK);
     for _ in 0..2 {
-        assert_eq!(push().await.unwrap().status(), StatusCode::OK);
+        let res = push(vec![f.checkin(common::v7(), &f.today, &f.m1a, at)])
+            .await
+            .unwrap();
+        let wait = retry_after(&res);
+        assert!((1..=60).contains(&wait), "{wait}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["error"], "too_many_requests");
     }
-    let res = push().await.unwrap();
-    let wait = retry_after(&res);
-    assert!((1..=60).contains(&wait), "{wait}");
-    let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(body["error"], "too_many_requests");
+    assert_eq!(stored().await, 1, "a refused push stored nothing");
+    let hits: i64 =
+        sqlx::query_scalar("SELECT MAX(hits) FROM rate_counts WHERE bucket = 'push_account'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(hits, 4, "the refused pushes were counted");
 }
 
 /// Survey answers from one address stop at the limit (the form and sync alike), and wrong

@@ -37,9 +37,7 @@ pub async fn claimed_target(
         Err((code, why)) => return Ok(Err((code, why.into()))),
     };
     // A record about a closed year (年度封存) changes nothing any more: refused, with why.
-    if let Some(year) =
-        crate::org::server::closed_year(conn, &target.org_id, target.starts_at).await?
-    {
+    if let Some(year) = target.closed_year() {
         return Ok(Err(closed_refusal(year)));
     }
     Ok(Ok(target))
@@ -78,6 +76,11 @@ pub struct Target {
     /// 1 when the member already has a check-in that counts for it: another one changes
     /// neither their state nor whether the activity was held (its tally stays as it is).
     attended: i64,
+    /// The years closed (年度封存) for the activity's school, comma-separated.
+    closed_years: Option<String>,
+    /// The member's wrong codes for it so far, as read (without a lock: see
+    /// `checkin::store` for when the counter is locked).
+    pub failures: i64,
 }
 
 impl Target {
@@ -85,10 +88,22 @@ impl Target {
     pub fn attended(&self) -> bool {
         self.attended > 0
     }
+
+    /// The activity's year when that year is closed (年度封存): a record about it changes
+    /// nothing any more.
+    pub fn closed_year(&self) -> Option<i32> {
+        let year = crate::domain::time::year_of(self.starts_at);
+        let closed = self.closed_years.as_deref().unwrap_or_default();
+        closed
+            .split(',')
+            .any(|y| y.trim().parse::<i32>() == Ok(year))
+            .then_some(year)
+    }
 }
 
 /// The activities `ids` with whether `member_id` is among their 应到 and has a counting
-/// check-in already, in one query.
+/// check-in already, the years closed for their school and the member's wrong codes for
+/// each, in one query (a push's rules read nothing else about its activities).
 pub async fn load_targets(
     conn: &mut AnyConnection,
     ids: &[&str],
@@ -104,7 +119,12 @@ pub async fn load_targets(
              WHERE e.activity_id = a.id AND e.user_id = $1) AS expected, \
            CASE WHEN EXISTS (SELECT 1 FROM checkins c \
              WHERE c.activity_id = a.id AND c.user_id = $1 \
-             AND (c.review IS NULL OR c.review = 'confirmed')) THEN 1 ELSE 0 END AS attended \
+             AND (c.review IS NULL OR c.review = 'confirmed')) THEN 1 ELSE 0 END AS attended, \
+           (SELECT string_agg(CAST(y.year AS TEXT), ',') FROM year_closures y \
+             JOIN organisations o ON (o.parent_id = y.school_id OR o.id = y.school_id) \
+             WHERE o.id = a.org_id) AS closed_years, \
+           CAST(COALESCE((SELECT f.failures FROM proof_failures f \
+             WHERE f.activity_id = a.id AND f.user_id = $1), 0) AS BIGINT) AS failures \
          FROM activities a WHERE a.id IN ({})",
         placeholders.join(", ")
     );
@@ -123,5 +143,47 @@ pub fn judge_target(target: Option<Target>) -> Result<Target, (RejectCode, &'sta
         Some(t) if t.status == "cancelled" => Err((RejectCode::Cancelled, "活动已取消")),
         Some(t) if t.expected == 0 => Err((RejectCode::NotExpected, "您不在本次活动的应到名单中")),
         Some(t) => Ok(t),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Target;
+
+    fn target(starts_at: i64, closed_years: Option<&str>) -> Target {
+        Target {
+            id: "a".into(),
+            org_id: "b".into(),
+            status: "scheduled".into(),
+            starts_at,
+            ends_at: starts_at + 3_600_000,
+            proof_secret: String::new(),
+            expected: 1,
+            attended: 0,
+            closed_years: closed_years.map(str::to_owned),
+            failures: 0,
+        }
+    }
+
+    #[test]
+    fn a_closed_year_is_the_activity_s_own() {
+        // 2025-06-01 in China.
+        let june_2025 = 1_748_707_200_000;
+        let year_start_2026 = crate::domain::time::year_bounds_ms(2026).0;
+        assert_eq!(target(june_2025, None).closed_year(), None);
+        assert_eq!(target(june_2025, Some("2024,2026")).closed_year(), None);
+        assert_eq!(
+            target(june_2025, Some("2024,2025")).closed_year(),
+            Some(2025)
+        );
+        // The first moment of 2026 (China time) is 2026's, the one before it 2025's.
+        assert_eq!(
+            target(year_start_2026, Some("2026")).closed_year(),
+            Some(2026)
+        );
+        assert_eq!(
+            target(year_start_2026 - 1, Some("2026")).closed_year(),
+            None
+        );
     }
 }
