@@ -36,5 +36,6 @@ wait "$perf_pid" || true
 perf script -i "$work/perf.data" 2>/dev/null | "$TOOLS/bin/inferno-collapse-perf" > "$work/folded"
 "$TOOLS/bin/inferno-flamegraph" --title "xingqi push ($backend): 500 phones, 1-record pushes, ${XINGQI_FLAME_LABEL:-commit $(git rev-parse --short HEAD)}" \
   "$work/folded" > "$out"
+[ -z "${XINGQI_FLAME_FOLDED:-}" ] || cp "$work/folded" "${out%.svg}.folded"
 echo "wrote $out"
 if [ "$backend" = postgres ]; then psql -q "$pg" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)"; fi

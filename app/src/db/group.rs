@@ -235,36 +235,40 @@ async fn run_group(pool: &AnyPool, mut group: Vec<Job>, tally: &Tally) {
     let mut finished: Vec<Finish> = Vec::with_capacity(group.len());
     let mut broken = None;
     let mut jobs = group.into_iter();
+    // Each write runs inside the savepoint `grouped`. After a write that succeeded, one call
+    // releases its savepoint and opens the next one's; after one that failed, rolling back to
+    // the savepoint leaves it open and empty for the next. The last is released by the commit.
+    let mut mark: Option<&'static str> = Some("SAVEPOINT grouped");
     for job in jobs.by_ref() {
-        if let Err(e) = savepoint(&mut tx, "SAVEPOINT grouped").await {
+        if let Some(sql) = mark
+            && let Err(e) = savepoint(&mut tx, sql).await
+        {
             broken = Some(e);
             fail_unrun(job);
             break;
         }
         let step = AssertUnwindSafe((job.run)(&mut tx)).catch_unwind().await;
         match step {
-            Ok(Step::Done(finish)) => match savepoint(&mut tx, "RELEASE grouped").await {
-                Ok(()) => finished.push(finish),
-                Err(e) => {
-                    finish(Err(AppError::Internal));
-                    broken = Some(e);
-                    break;
-                }
-            },
+            Ok(Step::Done(finish)) => {
+                finished.push(finish);
+                mark = Some("RELEASE grouped; SAVEPOINT grouped");
+            }
             Ok(Step::Failed(finish)) => {
-                let undone = undo(&mut tx).await;
+                let undone = savepoint(&mut tx, "ROLLBACK TO grouped").await;
                 finish(Err(AppError::Internal));
                 if let Err(e) = undone {
                     broken = Some(e);
                     break;
                 }
+                mark = None;
             }
             Err(_) => {
                 tracing::error!("group commit: a write panicked; it is rolled back alone");
-                if let Err(e) = undo(&mut tx).await {
+                if let Err(e) = savepoint(&mut tx, "ROLLBACK TO grouped").await {
                     broken = Some(e);
                     break;
                 }
+                mark = None;
             }
         }
     }
@@ -315,14 +319,10 @@ async fn commit(
     Ok(())
 }
 
+/// Runs one or two savepoint statements in one call to the connection (`raw_sql`: one hop to
+/// SQLite's thread for both).
 async fn savepoint(conn: &mut AnyConnection, sql: &'static str) -> Result<(), sqlx::Error> {
-    sqlx::query(sql).execute(conn).await.map(|_| ())
-}
-
-/// Rolls a failed write back to its savepoint and forgets the savepoint.
-async fn undo(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    savepoint(conn, "ROLLBACK TO grouped").await?;
-    savepoint(conn, "RELEASE grouped").await
+    sqlx::raw_sql(sql).execute(conn).await.map(|_| ())
 }
 
 /// A write that never ran: dropping it drops its answer's sender, which its caller hears as

@@ -110,6 +110,47 @@ async fn bump(
     .await?)
 }
 
+/// [`bump`] for one hit on several counters (each `(bucket, key_hash, window_ms)`, no two of
+/// the same bucket and key) in one statement; answers each counter's bucket, key, hits and
+/// window start, in no particular order.
+async fn bump_all(
+    conn: &mut sqlx::AnyConnection,
+    keys: &[(&'static str, &str, i64)],
+    now: i64,
+) -> Result<Vec<(String, String, i64, i64)>, AppError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    // $1 is now; each counter k binds its bucket, key and window at $3k-1, $3k, $3k+1.
+    let values: Vec<String> = (0..keys.len())
+        .map(|k| format!("(${}, ${}, $1, 1)", 3 * k + 2, 3 * k + 3))
+        .collect();
+    let windows: Vec<String> = (0..keys.len())
+        .map(|k| format!("WHEN ${} THEN ${}", 3 * k + 2, 3 * k + 4))
+        .collect();
+    let ended = format!(
+        "rate_counts.window_start <= $1 - (CASE excluded.bucket {} END) \
+         OR rate_counts.window_start > $1",
+        windows.join(" ")
+    );
+    let sql = format!(
+        "INSERT INTO rate_counts (bucket, key_hash, window_start, hits) VALUES {} \
+         ON CONFLICT (bucket, key_hash) DO UPDATE SET \
+           hits = CASE WHEN {ended} THEN 1 ELSE rate_counts.hits + 1 END, \
+           window_start = CASE WHEN {ended} THEN $1 ELSE rate_counts.window_start END \
+         RETURNING bucket, key_hash, hits, window_start",
+        values.join(", ")
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now);
+    for (bucket, key_hash, window_ms) in keys {
+        query = query
+            .bind(*bucket)
+            .bind(key_hash.to_string())
+            .bind(*window_ms);
+    }
+    Ok(query.fetch_all(conn).await?)
+}
+
 /// The stored form of a key: a keyed hash, so the table holds no address or username.
 async fn hidden_key(db: &Db, bucket: Bucket, key: &str) -> Result<String, AppError> {
     let salt = server_secret(db, KEY_SALT).await?;
@@ -189,10 +230,19 @@ impl Counts {
         conn: &mut sqlx::AnyConnection,
     ) -> Result<Result<(), AppError>, AppError> {
         let now = self.now;
+        let keys: Vec<(&'static str, &str, i64)> = self
+            .keys
+            .iter()
+            .map(|(bucket, limit, key_hash)| (bucket.key(), key_hash.as_str(), limit.window_ms()))
+            .collect();
+        let counted = bump_all(conn, &keys, now).await?;
         let mut wait = None;
         for (bucket, limit, key_hash) in &self.keys {
-            let (hits, start) =
-                bump(conn, bucket.key(), key_hash, now, limit.window_ms(), 1).await?;
+            let (hits, start) = counted
+                .iter()
+                .find(|(b, k, ..)| b == bucket.key() && k == key_hash)
+                .map(|(.., hits, start)| (*hits, *start))
+                .ok_or(AppError::Internal)?;
             if let Err(s) = verdict(*limit, hits, start, now) {
                 tracing::info!(
                     bucket = bucket.key(),
