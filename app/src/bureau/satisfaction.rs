@@ -106,16 +106,19 @@ pub async fn pooled(
     let ids: Vec<&str> = campaigns.keys().map(String::as_str).collect();
     let mut votes: Vec<(String, i64, String, i64, i64)> = Vec::new();
     for chunk in ids.chunks(500) {
-        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        // Every value bound in order (the question last): see `Db::value_marks`.
+        let mut marks = db.value_marks(chunk.len() + 1);
+        let question_mark = marks.pop().unwrap_or_default();
         let sql = format!(
             "SELECT campaign_id, version, audience, choice, votes FROM survey_counts \
-             WHERE question = $1 AND audience <> 'members' AND campaign_id IN ({})",
+             WHERE campaign_id IN ({}) AND audience <> 'members' AND question = {question_mark}",
             marks.join(", ")
         );
-        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(question);
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
         for id in chunk {
             query = query.bind(*id);
         }
+        query = query.bind(question);
         votes.extend(query.fetch_all(db.pool()).await?);
     }
     let mut by_campaign: HashMap<&str, Vec<(i64, &str, i64, i64)>> = HashMap::new();

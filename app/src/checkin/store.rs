@@ -314,13 +314,10 @@ async fn insert_all(
     if rows.is_empty() {
         return Ok(Default::default());
     }
-    let values: Vec<String> = (0..rows.len())
-        .map(|r| {
-            let cells: Vec<String> = (1..=PER_ROW)
-                .map(|c| format!("${}", r * PER_ROW + c))
-                .collect();
-            format!("({})", cells.join(", "))
-        })
+    let marks = crate::db::value_marks(conn, rows.len() * PER_ROW);
+    let values: Vec<String> = marks
+        .chunks(PER_ROW)
+        .map(|cells| format!("({})", cells.join(", ")))
         .collect();
     let sql = format!(
         "INSERT INTO checkins ({INSERT_COLUMNS}) VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",

@@ -135,7 +135,7 @@ pub async fn stored_hashes(
         .iter()
         .map(|c| format!(", CAST({c} AS TEXT)"))
         .collect();
-    let placeholders: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+    let placeholders = super::value_marks(conn, keys.len());
     let sql = format!(
         "SELECT CAST({key_column} AS TEXT), content_hash{legacy} FROM {table} \
          WHERE {key_column} IN ({})",
