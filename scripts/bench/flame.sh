@@ -5,7 +5,8 @@
 #!
 #!   scripts/bench/flame.sh [sqlite|postgres] [seconds] [out.svg]
 #!
-#! XINGQI_BINARY names a server built already (to draw a "before" from an older build).
+#! XINGQI_BINARY names a server built already (to draw a "before" from an older build);
+#! XINGQI_FLAME_LOAD replaces the load's arguments (e.g. "--devices 50 --batches 40 --batch-size 100").
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -31,7 +32,7 @@ for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null &
 perf record -F 499 -g -p "$server" -o "$work/perf.data" -- sleep "$seconds" >/dev/null 2>&1 &
 perf_pid=$!
 node scripts/bench/push_load.mjs --target xingqi --label "flame-$backend" --base "http://127.0.0.1:$port" \
-  --devices 500 --batch-size 1 --duration "$seconds"
+  ${XINGQI_FLAME_LOAD:---devices 500 --batch-size 1 --duration $seconds}
 wait "$perf_pid" || true
 perf script -i "$work/perf.data" 2>/dev/null | "$TOOLS/bin/inferno-collapse-perf" > "$work/folded"
 "$TOOLS/bin/inferno-flamegraph" --title "xingqi push ($backend): 500 phones, 1-record pushes, ${XINGQI_FLAME_LABEL:-commit $(git rev-parse --short HEAD)}" \

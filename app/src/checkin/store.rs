@@ -207,16 +207,26 @@ impl Judge {
                 "本次活动没有启用签到码，请联系支部书记补录".into(),
             )));
         }
-        let counter = self.counters.entry(target.id.clone()).or_insert(Counter {
-            failures: target.failures,
-            added: 0,
-            locked: false,
-        });
+        if !self.counters.contains_key(&target.id) {
+            // A member who has typed a wrong code before is judged on the counter read under
+            // its lock; one who never has needs none until their first (below).
+            let (failures, locked) = match target.failures {
+                0 => (0, false),
+                _ => (lock_counter(conn, &target.id, &ctx.member.id).await?, true),
+            };
+            let counter = Counter {
+                failures,
+                added: 0,
+                locked,
+            };
+            self.counters.insert(target.id.clone(), counter);
+        }
+        let counter = self
+            .counters
+            .get_mut(&target.id)
+            .ok_or(AppError::Internal)?;
         if counter.failures >= MAX_WRONG_CODES {
-            return Ok(Err((
-                RejectCode::TooManyWrongCodes,
-                "签到码错误次数过多，本次活动不能再用签到码签到，请请支部书记手动标记出席".into(),
-            )));
+            return Ok(Err(too_many_wrong_codes()));
         }
         let window = Window {
             activity_id: &target.id,
@@ -230,8 +240,13 @@ impl Judge {
                 // Every failed code counts — wrong, expired or outside the activity — kept in
                 // the batch's transaction even though the record is not stored.
                 if !counter.locked {
+                    // The first wrong code: the counter as it is now, under its lock — another
+                    // batch may have counted codes since it was read.
                     counter.failures = lock_counter(conn, &target.id, &ctx.member.id).await?;
                     counter.locked = true;
+                    if counter.failures >= MAX_WRONG_CODES {
+                        return Ok(Err(too_many_wrong_codes()));
+                    }
                 }
                 counter.failures += 1;
                 counter.added += 1;
@@ -283,11 +298,20 @@ impl Judge {
     }
 }
 
-/// The member's wrong-code counter for an activity, read under its row's lock: taken at a
-/// batch's first wrong code for the activity, so two batches sent at once cannot both read
-/// nine and both try a tenth and eleventh code (PostgreSQL; on SQLite the write lock is held
-/// already). A batch whose codes are all right needs no lock: it adds nothing, and the
-/// counter it read (with its activities) answers as if it ran just before the other.
+/// Why a check-in is refused once its member typed too many wrong codes.
+fn too_many_wrong_codes() -> Refusal {
+    (
+        RejectCode::TooManyWrongCodes,
+        "签到码错误次数过多，本次活动不能再用签到码签到，请支部书记手动标记出席".into(),
+    )
+}
+
+/// The member's wrong-code counter for an activity, read under its row's lock, so two batches
+/// sent at once cannot both read nine and both try a tenth and eleventh code (PostgreSQL; on
+/// SQLite the write lock is held already). Taken when the counter read with the activities is
+/// not zero, or at the batch's first wrong code. A member who never typed a wrong code and
+/// sends right ones needs no lock: their batch adds nothing, and is judged as if it ran just
+/// before any batch counting codes beside it.
 async fn lock_counter(
     conn: &mut AnyConnection,
     activity_id: &str,

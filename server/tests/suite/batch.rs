@@ -28,10 +28,11 @@ async fn scalar(db: &Db, sql: &'static str, binds: &[&str]) -> i64 {
     query.fetch_one(db.pool()).await.expect("a number")
 }
 
-/// A code that matches no step near `at` for `activity`.
+/// A code that matches no step of `activity` within 8 hours of `at`: wrong, not merely
+/// expired (an old code of the activity is refused as expired, not wrong).
 fn wrong_code(f: &Fixture, activity: &str, at: i64, nth: usize) -> String {
     let step = app::domain::proof::step_of(at);
-    let near: Vec<String> = (step - 8..=step + 8)
+    let near: Vec<String> = (step - 1_000..=step + 1_000)
         .map(|s| app::domain::proof::code(&f.secrets[activity], activity, s))
         .collect();
     (0..1_000_000)
