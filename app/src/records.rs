@@ -130,7 +130,9 @@ pub async fn push_counted(
         .enumerate()
         .partition(|(_, raw)| is_answer(raw));
     let (rest_at, rest): (Vec<usize>, Vec<_>) = rest.into_iter().unzip();
-    if counts.is_some() && !answers.is_empty() {
+    if let (Some(counts), false) = (&counts, answers.is_empty()) {
+        // Counted all the same (every request counts), then refused: a caller's mistake.
+        counts.clone().count_alone(db).await?;
         return Err(AppError::Invalid(
             "含答卷的推送不能与限流计数同在一个事务中".into(),
         ));

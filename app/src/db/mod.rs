@@ -199,7 +199,6 @@ pub fn is_unique_violation(e: &sqlx::Error, constraints: &[&str]) -> bool {
     }
 }
 
-/// Milliseconds since the Unix epoch, the unit every instant is stored in.
 /// The placeholders of `count` values, in order, for a statement whose values are all
 /// bound in order and that has no other placeholder: `$1, $2, …` on PostgreSQL, `?, ?, …` on
 /// SQLite. sqlx's SQLite driver reads a `$N` by asking SQLite its name, which SQLite finds by
@@ -222,6 +221,7 @@ impl Db {
     }
 }
 
+/// Milliseconds since the Unix epoch, the unit every instant is stored in.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }

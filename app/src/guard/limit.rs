@@ -178,6 +178,7 @@ pub async fn count_many(
 /// ([`count_many`]) or first thing in the write of what they guard, where a single writer
 /// commits both at once anyway (SQLite's group commit; see `sync::server::push_with`). Never
 /// in a write that stores a survey answer.
+#[derive(Clone)]
 pub struct Counts {
     now: i64,
     keys: Vec<(Bucket, Limit, String)>,

@@ -79,7 +79,10 @@ pub async fn push_with<S: RecordStore>(
     counts: Option<Counts>,
 ) -> Result<PushResponse, AppError> {
     let receipt_key = match member {
-        Some(_) => server_secret(db, RECEIPT_KEY).await?,
+        Some(_) => match server_secret(db, RECEIPT_KEY).await {
+            Ok(key) => key,
+            Err(e) => return Err(count_anyway(db, counts, e).await),
+        },
         None => Vec::new(),
     };
     let sender = Sender {
@@ -90,7 +93,9 @@ pub async fn push_with<S: RecordStore>(
     };
     // Reading the records needs no database: done before the transaction.
     let parsed: Vec<Result<Record, PushResult>> = records.into_iter().map(Record::parse).collect();
-    let response = db
+    // Kept to count them on their own should the write fail: every request counts.
+    let recount = counts.clone();
+    let written = db
         .write(Lane::People, move |conn| {
             Box::pin(async move {
                 if let Some(counts) = counts
@@ -103,11 +108,26 @@ pub async fn push_with<S: RecordStore>(
                     .map(Ok)
             })
         })
-        .await??;
+        .await;
+    let response = match written {
+        Ok(answer) => answer?,
+        Err(e) => return Err(count_anyway(db, recount, e).await),
+    };
     if response.device.as_ref().is_some_and(|d| d.reset_detected) {
         tracing::warn!("a device's store was wiped: its numbering restarted");
     }
     Ok(response)
+}
+
+/// A push that failed before its counters were committed: they are counted in a write of
+/// their own (every request counts, failed ones too), and the push answers its own error.
+async fn count_anyway(db: &Db, counts: Option<Counts>, failed: AppError) -> AppError {
+    if let Some(counts) = counts
+        && let Err(e) = counts.count_alone(db).await
+    {
+        tracing::debug!(error = %e, "a failed push's rate limits, counted after it");
+    }
+    failed
 }
 
 /// [`push_with`] inside its transaction.
