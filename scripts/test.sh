@@ -76,10 +76,14 @@ scripts/bench.sh --smoke
 step "county benchmark, smoke run: a small synthetic county loaded into SQLite and PostgreSQL, recount --check, the bureau's roll-up equal to DuckDB's aggregate over the raw rows (scripts/bench_county.sh --smoke)"
 scripts/bench_county.sh --smoke
 
-step "browser journeys (Playwright, Debian's Chromium, phone viewport)"
-(cd end2end && npx playwright test)
-
+# Firefox ESR and WebKitGTK first: run after the Chromium journeys, WebKitGTK's offline
+# check-in journey timed out: its page never finished reading the phone's outbox (IndexedDB) (stop 26, reproduced three
+# times: Playwright's full run, then this step; never with this step alone or after a single
+# Playwright spec). Not explained yet — see issue 13's notes.
 step "core journeys in Firefox ESR and WebKitGTK (WebDriver: geckodriver, WebKitWebDriver; offline by stopping a proxy; a journey that hangs 120 s is killed and retried once, loudly)"
 (cd end2end && node engines/run.mjs firefox webkit)
+
+step "browser journeys (Playwright, Debian's Chromium, phone viewport)"
+(cd end2end && npx playwright test)
 
 step "all tests passed"
