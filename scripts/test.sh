@@ -80,7 +80,7 @@ scripts/bench_county.sh --smoke
 # check-in journey timed out: its page never finished reading the phone's outbox (IndexedDB) (stop 26, reproduced three
 # times: Playwright's full run, then this step; never with this step alone or after a single
 # Playwright spec). Not explained yet — see issue 13's notes.
-step "core journeys in Firefox ESR and WebKitGTK (WebDriver: geckodriver, WebKitWebDriver; offline by stopping a proxy; a journey that hangs 120 s is killed and retried once, loudly)"
+step "core journeys in Firefox ESR and WebKitGTK (WebDriver: geckodriver, WebKitWebDriver; offline by stopping a proxy; a journey that hangs 120 s or fails is killed and retried once in a fresh browser, loudly)"
 (cd end2end && node engines/run.mjs firefox webkit)
 
 step "browser journeys (Playwright, Debian's Chromium, phone viewport)"
