@@ -122,13 +122,10 @@ pub async fn push_counted(
     records: Vec<serde_json::Value>,
     counts: Option<Counts>,
 ) -> Result<PushResponse, AppError> {
-    let is_answer = |raw: &serde_json::Value| {
-        raw.get("kind").and_then(|k| k.as_str()) == Some(crate::sync::protocol::KIND_SURVEY_ANSWER)
-    };
     let (answers, rest): (Vec<_>, Vec<_>) = records
         .into_iter()
         .enumerate()
-        .partition(|(_, raw)| is_answer(raw));
+        .partition(|(_, raw)| crate::sync::protocol::is_survey_answer(raw));
     let (rest_at, rest): (Vec<usize>, Vec<_>) = rest.into_iter().unzip();
     if let (Some(counts), false) = (&counts, answers.is_empty()) {
         // Counted all the same (every request counts), then refused: a caller's mistake.

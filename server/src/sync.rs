@@ -10,6 +10,7 @@ use app::state::AppState;
 use app::sync::protocol::{
     DeviceRef, DeviceState, MAX_RECORDS, PullResponse, PulledActivity, PushBatch, PushRequest,
     PushResponse, PushResult, PushStatus, Record, RecordBody, RejectCode, RosterEntry,
+    is_survey_answer,
 };
 use axum::Json;
 use axum::body::Bytes;
@@ -49,12 +50,9 @@ pub async fn push(
         Err(e) => return e.into_response(),
     };
     let request = serde_json::from_slice::<PushRequest>(&body);
-    let is_answer = |r: &serde_json::Value| {
-        r.get("kind").and_then(|k| k.as_str()) == Some(app::sync::protocol::KIND_SURVEY_ANSWER)
-    };
-    let answers = request
-        .as_ref()
-        .map_or(0, |r| r.records.iter().filter(|r| is_answer(r)).count());
+    let answers = request.as_ref().map_or(0, |r| {
+        r.records.iter().filter(|r| is_survey_answer(r)).count()
+    });
     // A member's batch without survey answers counts its limits first thing in its own write
     // where one writer commits all writes of the moment together (SQLite): one commit per push
     // instead of two. Anything else counts them in a write of their own first — every request

@@ -71,6 +71,12 @@ impl RecordBody {
 /// The `kind` of a survey answer, for a server deciding whether a batch needs a session.
 pub const KIND_SURVEY_ANSWER: &str = "survey_answer";
 
+/// Whether a pushed record, as sent (not yet read), says it is a survey answer: those are kept
+/// apart from everything about a person before anything else is read.
+pub fn is_survey_answer(raw: &serde_json::Value) -> bool {
+    raw.get("kind").and_then(|k| k.as_str()) == Some(KIND_SURVEY_ANSWER)
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
