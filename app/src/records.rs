@@ -16,55 +16,69 @@ pub struct Features;
 static FEATURES: Features = Features;
 
 impl RecordStore for Features {
-    async fn store_all<'a>(
+    async fn store_many<'a>(
         &'a self,
         conn: &'a mut AnyConnection,
-        records: &'a [Record],
-        sender: &'a Sender,
-    ) -> Result<Vec<PushResult>, AppError> {
-        let mut results: Vec<Option<PushResult>> = (0..records.len()).map(|_| None).collect();
+        batches: &'a [(&'a [Record], &'a Sender)],
+    ) -> Result<Vec<Vec<PushResult>>, AppError> {
+        let mut results: Vec<Vec<Option<PushResult>>> = batches
+            .iter()
+            .map(|(records, _)| (0..records.len()).map(|_| None).collect())
+            .collect();
+        // Every batch's check-ins, stored together: (batch, place in it, check-in).
         let mut checkins = Vec::new();
-        for (at, record) in records.iter().enumerate() {
-            let refused = |code, why: &str| {
-                Some(PushResult::rejected(Some(record.id.to_string()), code, why))
-            };
-            match (&record.body, &sender.member) {
-                // Answers never enter a batch's transaction: `push_as` takes them out first.
-                (RecordBody::SurveyAnswer(_), _) => {
-                    results[at] = refused(RejectCode::Malformed, "答卷须单独提交");
-                }
-                (_, None) => {
-                    results[at] = refused(
-                        RejectCode::SignInRequired,
-                        "请先登录：签到和请假需要登录后提交",
-                    );
-                }
-                (RecordBody::Checkin(body), Some(_)) => {
-                    checkins.push((
-                        at,
-                        crate::checkin::store::Item {
+        for (b, (records, sender)) in batches.iter().enumerate() {
+            for (at, record) in records.iter().enumerate() {
+                let refused = |code, why: &str| {
+                    Some(PushResult::rejected(Some(record.id.to_string()), code, why))
+                };
+                match (&record.body, &sender.member) {
+                    // Answers never enter a batch's transaction: `push_as` takes them out first.
+                    (RecordBody::SurveyAnswer(_), _) => {
+                        results[b][at] = refused(RejectCode::Malformed, "答卷须单独提交");
+                    }
+                    (_, None) => {
+                        results[b][at] = refused(
+                            RejectCode::SignInRequired,
+                            "请先登录：签到和请假需要登录后提交",
+                        );
+                    }
+                    (RecordBody::Checkin(body), Some(_)) => {
+                        let item = crate::checkin::store::Item {
                             id: record.id,
                             seq: record.seq,
                             body,
-                        },
-                    ));
-                }
-                (RecordBody::LeaveRequest(body), Some(member)) => {
-                    let received = Received {
-                        member,
-                        device: sender.device.clone(),
-                        seq: record.seq,
-                        at: sender.at,
-                        receipt_key: &sender.receipt_key,
-                    };
-                    results[at] = Some(
-                        crate::leave::server::store_request(conn, &received, record.id, body)
-                            .await?,
-                    );
+                        };
+                        checkins.push((b, at, item));
+                    }
+                    (RecordBody::LeaveRequest(body), Some(member)) => {
+                        let received = Received {
+                            member,
+                            device: sender.device.clone(),
+                            seq: record.seq,
+                            at: sender.at,
+                            receipt_key: &sender.receipt_key,
+                        };
+                        results[b][at] = Some(
+                            crate::leave::server::store_request(conn, &received, record.id, body)
+                                .await?,
+                        );
+                    }
                 }
             }
         }
-        if let (Some(member), false) = (&sender.member, checkins.is_empty()) {
+        let mut parts = Vec::new();
+        for (b, (_, sender)) in batches.iter().enumerate() {
+            let Some(member) = &sender.member else {
+                continue;
+            };
+            let (places, items): (Vec<usize>, Vec<_>) = checkins
+                .extract_if(.., |(of, ..)| *of == b)
+                .map(|(_, at, item)| (at, item))
+                .unzip();
+            if items.is_empty() {
+                continue;
+            }
             let received = Received {
                 member,
                 device: sender.device.clone(),
@@ -72,15 +86,26 @@ impl RecordStore for Features {
                 at: sender.at,
                 receipt_key: &sender.receipt_key,
             };
-            let (places, items): (Vec<usize>, Vec<_>) = checkins.into_iter().unzip();
-            let stored = crate::checkin::store::store_checkins(conn, &received, &items).await?;
-            for (at, result) in places.into_iter().zip(stored) {
-                results[at] = Some(result);
+            parts.push((b, places, received, items));
+        }
+        let batch_parts: Vec<(&Received, &[crate::checkin::store::Item])> = parts
+            .iter()
+            .map(|(_, _, received, items)| (received, items.as_slice()))
+            .collect();
+        let stored = crate::checkin::store::store_checkins(conn, &batch_parts).await?;
+        for ((b, places, ..), stored) in parts.iter().zip(stored) {
+            for (at, result) in places.iter().zip(stored) {
+                results[*b][*at] = Some(result);
             }
         }
         results
             .into_iter()
-            .map(|r| r.ok_or(AppError::Internal))
+            .map(|batch| {
+                batch
+                    .into_iter()
+                    .map(|r| r.ok_or(AppError::Internal))
+                    .collect()
+            })
             .collect()
     }
 }

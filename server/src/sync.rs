@@ -128,7 +128,7 @@ pub async fn pull(
     Viewer(member): Viewer,
     Query(query): Query<PullQuery>,
 ) -> Response {
-    match app::sync::server::pull(&state.db, &member, query.cursor).await {
+    match app::sync::pull::pull(&state.db, &member, query.cursor).await {
         Ok(r) => Json(r).into_response(),
         Err(e) => e.into_response(),
     }

@@ -1,6 +1,8 @@
 //! Check-in (签到): the member's "我的活动" page, and the server's storage of check-in facts.
 
 mod api;
+#[cfg(feature = "ssr")]
+mod insert;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod server;

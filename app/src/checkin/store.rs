@@ -1,54 +1,36 @@
-//! Storing a pushed batch's check-ins, each once and with its proof checked, in a number of
-//! queries that does not grow with the batch: one for the ids stored already, one for the
-//! activities named (with the years closed for 年度封存 and the member's wrong-code counters),
-//! one per activity with a wrong code (the counter locked, then written back), and one insert
-//! for every new row.
-//! The rules are those of one record at a time, in the batch's order — a wrong code counts
-//! before the next record is judged, and a record sent twice in one batch is stored once.
+//! Storing pushed check-ins, each once and with its proof checked, in a number of queries that
+//! does not grow with the batch — nor with the number of batches stored together (on SQLite,
+//! every push of the moment): one for the ids stored already, one for the activities named
+//! (per activity and member, with the years closed for 年度封存 and the member's wrong-code
+//! counters), one per activity and member with a wrong code (the counter locked, then written
+//! back), and one insert for every new row.
+//! The rules are those of one record at a time, batch after batch in order — a wrong code
+//! counts before the next record is judged, and a record sent twice is stored once.
 //!
-//! A batch whose codes are all right — nearly every one — runs four statements: the stored
-//! ids, the activities (with their year's closure and the member's wrong codes), the insert,
-//! and the tally of an activity the member had not attended yet.
+//! Batches whose codes are all right — nearly every one — run four statements: the stored
+//! ids, the activities (with their year's closure and the members' wrong codes), the insert,
+//! and the tally of an activity a member had not attended yet.
 
+use super::insert::{CONTENT_COLUMNS, NewRow, insert_all, raced};
 use super::server::MAX_WRONG_CODES;
 use crate::activity::server::{
     Claim, Target, check_claim, closed_refusal, judge_target, load_targets,
 };
-use crate::db::{Once, content_hash, seen_against, stored_hashes};
+use crate::db::{content_hash, seen_against, stored_hashes};
 use crate::domain::proof::{ProofError, Window, verify};
-use crate::domain::replay::{self, Held, read_receipt};
+use crate::domain::replay::{self, read_receipt};
 use crate::error::AppError;
 use crate::sync::protocol::{CheckinBody, PushResult, PushStatus, RejectCode};
 use crate::sync::server::{Received, seen_result};
-use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use sqlx::AnyConnection;
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
-
-/// The columns whose text is a check-in's content (for rows stored before content hashes).
-const CONTENT_COLUMNS: &[&str] = &["activity_id", "user_id", "device_time", "method"];
-/// The columns of a stored check-in, in the order [`insert_all`] binds them.
-const INSERT_COLUMNS: &str = "id, activity_id, user_id, device_time, method, received_at, \
-    proof_step, device_id, device_seq, content_hash, review, held_because";
-const PER_ROW: usize = 12;
 
 /// One check-in of a batch: its id, the phone's number for it, and its content.
 pub struct Item<'a> {
     pub id: Uuid,
     pub seq: Option<i64>,
     pub body: &'a CheckinBody,
-}
-
-/// A check-in that passed every rule, to be inserted.
-struct NewRow {
-    id: Uuid,
-    id_text: String,
-    activity_id: String,
-    device_time: i64,
-    method: &'static str,
-    step: i64,
-    seq: Option<i64>,
-    content_hash: String,
-    held: Option<Held>,
 }
 
 /// Where a record's answer comes from: decided already, or its row's insert.
@@ -66,32 +48,41 @@ struct Counter {
     locked: bool,
 }
 
-/// Stores `items` (all from `ctx.member`; `ctx.seq` is ignored, each item has its own) in the
-/// caller's transaction and answers one result per item, in order.
+/// An activity and a member: the key of what the rules read about both.
+type Pair = (String, String);
+
+/// Stores the check-ins of several batches (each `items` from its `ctx.member`; `ctx.seq` is
+/// ignored, each item has its own) in the caller's transaction and answers one result per
+/// item, per batch, in order: as if each batch were stored alone, one after the other. The
+/// statements are those of one batch, each reading or writing for all of them at once.
 pub async fn store_checkins(
     conn: &mut AnyConnection,
-    ctx: &Received<'_>,
-    items: &[Item<'_>],
-) -> Result<Vec<PushResult>, AppError> {
-    let ids: Vec<String> = items.iter().map(|i| i.id.to_string()).collect();
-    let hashes: Vec<String> = items.iter().map(|i| hash_of(i.body)).collect();
+    batches: &[(&Received<'_>, &[Item<'_>])],
+) -> Result<Vec<Vec<PushResult>>, AppError> {
+    let all: Vec<(usize, &Received, &Item)> = batches
+        .iter()
+        .enumerate()
+        .flat_map(|(b, (ctx, items))| items.iter().map(move |item| (b, *ctx, item)))
+        .collect();
+    let ids: Vec<String> = all.iter().map(|(.., i)| i.id.to_string()).collect();
+    let hashes: Vec<String> = all.iter().map(|(.., i)| hash_of(i.body)).collect();
     let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let stored = stored_hashes(conn, "checkins", "id", CONTENT_COLUMNS, &id_refs).await?;
-    let wanted: BTreeSet<String> = items
+    let wanted: BTreeSet<(String, &str)> = all
         .iter()
         .zip(&ids)
         .filter(|(_, id)| !stored.contains_key(*id))
-        .map(|(i, _)| i.body.activity_id.to_string())
+        .map(|((_, ctx, i), _)| (i.body.activity_id.to_string(), ctx.member.id.as_str()))
         .collect();
-    let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    let wanted: Vec<(&str, &str)> = wanted.iter().map(|(a, m)| (a.as_str(), *m)).collect();
     let mut judge = Judge {
-        targets: load_targets(conn, &wanted, &ctx.member.id).await?,
+        targets: load_targets(conn, &wanted).await?,
         counters: HashMap::new(),
     };
     let mut rows: Vec<NewRow> = Vec::new();
     let mut pending: HashMap<&str, usize> = HashMap::new();
-    let mut slots = Vec::with_capacity(items.len());
-    for (k, item) in items.iter().enumerate() {
+    let mut slots = Vec::with_capacity(all.len());
+    for (k, (b, ctx, item)) in all.iter().enumerate() {
         let (id_text, hash) = (&ids[k], &hashes[k]);
         if let Some(before) = stored.get(id_text) {
             slots.push(Slot::Done(seen_result(item.id, seen_against(before, hash))));
@@ -103,7 +94,7 @@ pub async fn store_checkins(
                 Ok(row) => {
                     pending.insert(id_text.as_str(), rows.len());
                     slots.push(Slot::Insert(rows.len()));
-                    rows.push(row);
+                    rows.push(NewRow { batch: *b, ..row });
                 }
                 Err((code, reason)) => slots.push(Slot::Done(PushResult::rejected(
                     Some(id_text.clone()),
@@ -113,8 +104,9 @@ pub async fn store_checkins(
             }
         }
     }
-    judge.write_counters(conn, &ctx.member.id).await?;
-    let inserted = insert_all(conn, ctx, &rows).await?;
+    judge.write_counters(conn).await?;
+    let senders: Vec<&Received> = batches.iter().map(|(ctx, _)| *ctx).collect();
+    let inserted = insert_all(conn, &senders, &rows).await?;
     // A held check-in (待确认) counts only once confirmed: its review rewrites the tally then.
     // A member who had a counting check-in already changes nothing by sending another (and the
     // rewrite would read every check-in of the activity again, on every such push).
@@ -122,18 +114,22 @@ pub async fn store_checkins(
         .iter()
         .filter(|r| r.held.is_none() && inserted.contains(&r.id_text))
         .filter(|r| {
+            let member = senders[r.batch].member.id.clone();
             judge
                 .targets
-                .get(&r.activity_id)
+                .get(&(r.activity_id.clone(), member))
                 .is_none_or(|t| !t.attended())
         })
         .map(|r| r.activity_id.as_str())
         .collect();
     let counted: Vec<&str> = counted.into_iter().collect();
     crate::activity::server::retally(conn, &counted).await?;
-    let mut results = Vec::with_capacity(slots.len());
-    for slot in slots {
-        results.push(match slot {
+    let mut results: Vec<Vec<PushResult>> = batches
+        .iter()
+        .map(|(_, items)| Vec::with_capacity(items.len()))
+        .collect();
+    for ((b, ..), slot) in all.iter().zip(slots) {
+        results[*b].push(match slot {
             Slot::Done(result) => result,
             Slot::Insert(k) => {
                 let row = &rows[k];
@@ -163,11 +159,11 @@ fn hash_of(body: &CheckinBody) -> String {
     ])
 }
 
-/// What the rules need across a batch, each read once.
+/// What the rules need across the batches, each read once.
 struct Judge {
-    targets: HashMap<String, Target>,
-    /// The member's wrong-code counter per activity.
-    counters: HashMap<String, Counter>,
+    targets: HashMap<Pair, Target>,
+    /// Each member's wrong-code counter per activity.
+    counters: HashMap<Pair, Counter>,
 }
 
 type Refusal = (RejectCode, String);
@@ -191,8 +187,8 @@ impl Judge {
         if let Err((code, why)) = check_claim(ctx, &claim) {
             return Ok(Err((code, why.into_owned())));
         }
-        let activity_id = body.activity_id.to_string();
-        let target = match judge_target(self.targets.get(&activity_id).cloned()) {
+        let pair = (body.activity_id.to_string(), ctx.member.id.clone());
+        let target = match judge_target(self.targets.get(&pair).cloned()) {
             Ok(t) => t,
             Err((code, why)) => return Ok(Err((code, why.into()))),
         };
@@ -207,7 +203,7 @@ impl Judge {
                 "本次活动没有启用签到码，请联系支部书记补录".into(),
             )));
         }
-        if !self.counters.contains_key(&target.id) {
+        if !self.counters.contains_key(&pair) {
             // A member who has typed a wrong code before is judged on the counter read under
             // its lock; one who never has needs none until their first (below).
             let (failures, locked) = match target.failures {
@@ -219,12 +215,9 @@ impl Judge {
                 added: 0,
                 locked,
             };
-            self.counters.insert(target.id.clone(), counter);
+            self.counters.insert(pair.clone(), counter);
         }
-        let counter = self
-            .counters
-            .get_mut(&target.id)
-            .ok_or(AppError::Internal)?;
+        let counter = self.counters.get_mut(&pair).ok_or(AppError::Internal)?;
         if counter.failures >= MAX_WRONG_CODES {
             return Ok(Err(too_many_wrong_codes()));
         }
@@ -267,6 +260,7 @@ impl Judge {
         Ok(Ok(NewRow {
             id: item.id,
             id_text: item.id.to_string(),
+            batch: 0,
             activity_id: target.id,
             device_time: body.device_time,
             method: body.proof.method(),
@@ -277,13 +271,9 @@ impl Judge {
         }))
     }
 
-    /// Writes back the failures this batch added.
-    async fn write_counters(
-        &self,
-        conn: &mut AnyConnection,
-        member_id: &str,
-    ) -> Result<(), AppError> {
-        for (activity_id, c) in self.counters.iter().filter(|(_, c)| c.added > 0) {
+    /// Writes back the failures the batches added.
+    async fn write_counters(&self, conn: &mut AnyConnection) -> Result<(), AppError> {
+        for ((activity_id, member_id), c) in self.counters.iter().filter(|(_, c)| c.added > 0) {
             sqlx::query(
                 "UPDATE proof_failures SET failures = failures + $3 \
                  WHERE activity_id = $1 AND user_id = $2",
@@ -326,61 +316,4 @@ async fn lock_counter(
     .bind(member_id)
     .fetch_one(&mut *conn)
     .await?)
-}
-
-/// Inserts every new row in one statement; answers the ids it stored (an id another
-/// transaction stored meanwhile is skipped by `ON CONFLICT`).
-async fn insert_all(
-    conn: &mut AnyConnection,
-    ctx: &Received<'_>,
-    rows: &[NewRow],
-) -> Result<std::collections::HashSet<String>, AppError> {
-    if rows.is_empty() {
-        return Ok(Default::default());
-    }
-    let marks = crate::db::value_marks(conn, rows.len() * PER_ROW);
-    let values: Vec<String> = marks
-        .chunks(PER_ROW)
-        .map(|cells| format!("({})", cells.join(", ")))
-        .collect();
-    let sql = format!(
-        "INSERT INTO checkins ({INSERT_COLUMNS}) VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",
-        values.join(", ")
-    );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for row in rows {
-        query = query
-            .bind(row.id_text.clone())
-            .bind(row.activity_id.clone())
-            .bind(ctx.member.id.clone())
-            .bind(row.device_time)
-            .bind(row.method)
-            .bind(ctx.at)
-            .bind(row.step)
-            .bind(ctx.device.clone())
-            .bind(row.seq)
-            .bind(row.content_hash.clone())
-            .bind(row.held.map(|_| "pending"))
-            .bind(row.held.map(Held::code));
-    }
-    let stored = query.fetch_all(&mut *conn).await?;
-    stored
-        .iter()
-        .map(|r| r.try_get::<String, _>(0).map_err(AppError::from))
-        .collect()
-}
-
-/// The answer for a row another transaction stored first.
-async fn raced(conn: &mut AnyConnection, row: &NewRow) -> Result<PushResult, AppError> {
-    let once = Once {
-        table: "checkins",
-        key_column: "id",
-        legacy_columns: CONTENT_COLUMNS,
-        key: &row.id_text,
-        content_hash: row.content_hash.clone(),
-    };
-    match once.seen(conn).await? {
-        Some(seen) => Ok(seen_result(row.id, seen)),
-        None => Err(AppError::Internal),
-    }
 }

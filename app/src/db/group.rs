@@ -15,53 +15,20 @@
 //! PostgreSQL needs none of this (it lets writers run side by side and groups their flushes
 //! itself): there every write runs in a transaction of its own.
 
+use super::job::{Finish, Job, Lane, Run, Step, Work, WriteFuture, units};
 use super::{Backend, Db};
 use crate::error::AppError;
 use futures::FutureExt;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use std::collections::VecDeque;
-use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
-/// Which writes may share a transaction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lane {
-    /// Anything about a person: check-ins, leave, counters, devices.
-    People,
-    /// Anonymous survey answers: grouped only with each other.
-    Anonymous,
-}
-
 /// The most writes one transaction takes: enough to share a flush among many phones, few
 /// enough that one slow write cannot hold a crowd for long.
 pub const MAX_GROUP: usize = 64;
-
-/// A write's future, borrowing the transaction's connection.
-pub type WriteFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + Send + 'c>>;
-
-/// Tells a waiting write how its transaction ended (`Ok` once committed).
-type Finish = Box<dyn FnOnce(Result<(), AppError>) + Send>;
-/// A write as the writer task runs it: its answer is kept until the commit.
-type Run = Box<
-    dyn for<'c> FnOnce(&'c mut AnyConnection) -> Pin<Box<dyn Future<Output = Step> + Send + 'c>>
-        + Send,
->;
-
-/// What running one write left: its answer, kept for after the commit, or its own error
-/// (rolled back to its savepoint; told at once, whatever becomes of the others).
-enum Step {
-    Done(Finish),
-    Failed(Finish),
-}
-
-struct Job {
-    lane: Lane,
-    run: Run,
-}
 
 /// The handle to the writer task (SQLite only).
 #[derive(Clone, Debug)]
@@ -98,6 +65,11 @@ impl Writer {
         Writer { jobs, tally, turn }
     }
 
+    /// Hands `job` to the writer task; `false` if that task has stopped.
+    pub(super) fn send(&self, job: Job) -> bool {
+        self.jobs.send(job).is_ok()
+    }
+
     /// The write turn [`Db::begin_write`] waits for.
     pub(super) fn turn(&self) -> Arc<Mutex<()>> {
         self.turn.clone()
@@ -122,9 +94,10 @@ impl Db {
                 Box::pin(async move {
                     match write(conn).await {
                         Ok(value) => {
-                            Step::Done(Box::new(move |committed: Result<(), AppError>| {
+                            let finish = move |committed: Result<(), AppError>| {
                                 let _ = tell.send(committed.map(|()| value));
-                            }))
+                            };
+                            Step::Done(Box::new(finish), 1)
                         }
                         Err(e) => Step::Failed(Box::new(move |_: Result<(), AppError>| {
                             let _ = tell.send(Err(e));
@@ -132,7 +105,8 @@ impl Db {
                     }
                 })
             });
-            if writer.jobs.send(Job { lane, run }).is_err() {
+            let work = Work::Run(run);
+            if writer.jobs.send(Job { lane, work }).is_err() {
                 // Only if the writer task died between the check above and now.
                 tracing::error!("the group writer has stopped");
                 return Err(AppError::Internal);
@@ -192,7 +166,7 @@ async fn write_loop(
         }
         let group = take_group(&mut waiting);
         let _turn = turn.lock().await;
-        run_group(&pool, group, &tally).await;
+        run_group(&pool, units(group), &tally).await;
     }
 }
 
@@ -215,42 +189,44 @@ fn take_group(waiting: &mut VecDeque<Job>) -> Vec<Job> {
 }
 
 /// Runs one group in one transaction and tells every write how it ended.
-async fn run_group(pool: &AnyPool, mut group: Vec<Job>, tally: &Tally) {
+async fn run_group(pool: &AnyPool, mut group: Vec<Run>, tally: &Tally) {
     let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
         Ok(tx) => tx,
         Err(e) => {
             tracing::error!(error = %e, "group commit: could not begin");
             // Each write is told on its own: it never ran.
-            for job in group {
-                fail_unrun(job);
+            for run in group {
+                fail_unrun(run);
             }
             return;
         }
     };
     if group.len() == 1
-        && let Some(job) = group.pop()
+        && let Some(run) = group.pop()
     {
-        return run_alone(tx, job, tally).await;
+        return run_alone(tx, run, tally).await;
     }
     let mut finished: Vec<Finish> = Vec::with_capacity(group.len());
+    let mut writes = 0;
     let mut broken = None;
     let mut jobs = group.into_iter();
     // Each write runs inside the savepoint `grouped`. After a write that succeeded, one call
     // releases its savepoint and opens the next one's; after one that failed, rolling back to
     // the savepoint leaves it open and empty for the next. The last is released by the commit.
     let mut mark: Option<&'static str> = Some("SAVEPOINT grouped");
-    for job in jobs.by_ref() {
+    for run in jobs.by_ref() {
         if let Some(sql) = mark
             && let Err(e) = savepoint(&mut tx, sql).await
         {
             broken = Some(e);
-            fail_unrun(job);
+            fail_unrun(run);
             break;
         }
-        let step = AssertUnwindSafe((job.run)(&mut tx)).catch_unwind().await;
+        let step = AssertUnwindSafe(run(&mut tx)).catch_unwind().await;
         match step {
-            Ok(Step::Done(finish)) => {
+            Ok(Step::Done(finish, n)) => {
                 finished.push(finish);
+                writes += n;
                 mark = Some("RELEASE grouped; SAVEPOINT grouped");
             }
             Ok(Step::Failed(finish)) => {
@@ -272,8 +248,8 @@ async fn run_group(pool: &AnyPool, mut group: Vec<Job>, tally: &Tally) {
             }
         }
     }
-    for job in jobs {
-        fail_unrun(job);
+    for run in jobs {
+        fail_unrun(run);
     }
     let committed = match broken {
         Some(e) => {
@@ -281,7 +257,7 @@ async fn run_group(pool: &AnyPool, mut group: Vec<Job>, tally: &Tally) {
             let _ = tx.rollback().await;
             Err(AppError::Internal)
         }
-        None => commit(tx, finished.len(), tally).await,
+        None => commit(tx, writes, tally).await,
     };
     for finish in finished {
         finish(committed.clone());
@@ -290,9 +266,9 @@ async fn run_group(pool: &AnyPool, mut group: Vec<Job>, tally: &Tally) {
 
 /// A group of one (a quiet moment) needs no savepoint, which saves two statements: its
 /// transaction is its own, rolled back whole if it fails.
-async fn run_alone(mut tx: Transaction<'static, Any>, job: Job, tally: &Tally) {
-    match AssertUnwindSafe((job.run)(&mut tx)).catch_unwind().await {
-        Ok(Step::Done(finish)) => finish(commit(tx, 1, tally).await),
+async fn run_alone(mut tx: Transaction<'static, Any>, run: Run, tally: &Tally) {
+    match AssertUnwindSafe(run(&mut tx)).catch_unwind().await {
+        Ok(Step::Done(finish, n)) => finish(commit(tx, n, tally).await),
         Ok(Step::Failed(finish)) => {
             let _ = tx.rollback().await;
             finish(Err(AppError::Internal));
@@ -327,8 +303,8 @@ async fn savepoint(conn: &mut AnyConnection, sql: &'static str) -> Result<(), sq
 
 /// A write that never ran: dropping it drops its answer's sender, which its caller hears as
 /// a server error (so the phone sends it again).
-fn fail_unrun(job: Job) {
-    drop(job);
+fn fail_unrun(run: Run) {
+    drop(run);
 }
 
 #[cfg(test)]
@@ -338,7 +314,9 @@ mod tests {
     fn job(lane: Lane) -> Job {
         Job {
             lane,
-            run: Box::new(|_| Box::pin(async { Step::Failed(Box::new(|_| {})) })),
+            work: Work::Run(Box::new(|_| {
+                Box::pin(async { Step::Failed(Box::new(|_| {})) })
+            })),
         }
     }
 

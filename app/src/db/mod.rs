@@ -13,8 +13,12 @@ use std::str::FromStr;
 use std::time::Duration;
 
 mod group;
+mod job;
+mod merge;
 mod once;
-pub use group::{GroupTally, Lane, WriteFuture};
+pub use group::GroupTally;
+pub use job::{Lane, WriteFuture};
+pub use merge::Merge;
 pub use once::{Once, Seen, content_hash, seen_against, stored_hashes};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

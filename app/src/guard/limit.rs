@@ -74,12 +74,22 @@ pub async fn check(
     .fetch_optional(db.pool())
     .await?;
     match row {
-        Some((hits, start)) if start > now - limit.window_ms() && start <= now => {
+        Some((hits, start)) if !window_ended(start, now, limit.window_ms()) => {
             // The next request would be hits + 1.
             verdict(limit, hits + 1, start, now).map_err(AppError::TooMany)
         }
         _ => Ok(()),
     }
+}
+
+/// Whether a counter's window that started at `start` is over at `now`: it ended, or it
+/// starts more than a window ahead (the server's clock was set back). A start a little ahead
+/// of `now` is a request that read the clock before another one counted first (requests
+/// are counted in the order they reach the database, not the order they read the clock):
+/// the window goes on — restarting it there let a crowd of requests at once through the limit.
+/// The same rule is written in SQL in [`bump`] and [`bump_all`].
+fn window_ended(start: i64, now: i64, window_ms: i64) -> bool {
+    start <= now - window_ms || start > now + window_ms
 }
 
 /// Adds `n` hits to a counter's window (starting a new window once the old one ended) and
@@ -95,9 +105,9 @@ async fn bump(
     Ok(sqlx::query_as(
         "INSERT INTO rate_counts (bucket, key_hash, window_start, hits) VALUES ($1, $2, $3, $5) \
          ON CONFLICT (bucket, key_hash) DO UPDATE SET \
-           hits = CASE WHEN rate_counts.window_start <= $4 OR rate_counts.window_start > $3 \
+           hits = CASE WHEN rate_counts.window_start <= $4 OR rate_counts.window_start > $6 \
                   THEN $5 ELSE rate_counts.hits + $5 END, \
-           window_start = CASE WHEN rate_counts.window_start <= $4 OR rate_counts.window_start > $3 \
+           window_start = CASE WHEN rate_counts.window_start <= $4 OR rate_counts.window_start > $6 \
                   THEN $3 ELSE rate_counts.window_start END \
          RETURNING hits, window_start",
     )
@@ -106,47 +116,48 @@ async fn bump(
     .bind(now)
     .bind(now - window_ms)
     .bind(n.max(1))
+    .bind(now + window_ms)
     .fetch_one(conn)
     .await?)
 }
 
-/// [`bump`] for one hit on several counters (each `(bucket, key_hash, window_ms)`, no two of
+/// [`bump`] for several counters at once (each `(bucket, key_hash, window_ms, hits)`, no two of
 /// the same bucket and key) in one statement; answers each counter's bucket, key, hits and
 /// window start, in no particular order.
 async fn bump_all(
     conn: &mut sqlx::AnyConnection,
-    keys: &[(&'static str, &str, i64)],
+    keys: &[(&'static str, &str, i64, i64)],
     now: i64,
 ) -> Result<Vec<(String, String, i64, i64)>, AppError> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    // $1 is now; each counter k binds its bucket, key and window at $3k-1, $3k, $3k+1.
+    // $1 is now; each counter k binds its bucket, key, window and hits at $4k-2 … $4k+1.
     let values: Vec<String> = (0..keys.len())
-        .map(|k| format!("(${}, ${}, $1, 1)", 3 * k + 2, 3 * k + 3))
+        .map(|k| format!("(${}, ${}, $1, ${})", 4 * k + 2, 4 * k + 3, 4 * k + 5))
         .collect();
     let windows: Vec<String> = (0..keys.len())
-        .map(|k| format!("WHEN ${} THEN ${}", 3 * k + 2, 3 * k + 4))
+        .map(|k| format!("WHEN ${} THEN ${}", 4 * k + 2, 4 * k + 4))
         .collect();
+    let window = format!("(CASE excluded.bucket {} END)", windows.join(" "));
     let ended = format!(
-        "rate_counts.window_start <= $1 - (CASE excluded.bucket {} END) \
-         OR rate_counts.window_start > $1",
-        windows.join(" ")
+        "rate_counts.window_start <= $1 - {window} OR rate_counts.window_start > $1 + {window}"
     );
     let sql = format!(
         "INSERT INTO rate_counts (bucket, key_hash, window_start, hits) VALUES {} \
          ON CONFLICT (bucket, key_hash) DO UPDATE SET \
-           hits = CASE WHEN {ended} THEN 1 ELSE rate_counts.hits + 1 END, \
+           hits = CASE WHEN {ended} THEN excluded.hits ELSE rate_counts.hits + excluded.hits END, \
            window_start = CASE WHEN {ended} THEN $1 ELSE rate_counts.window_start END \
          RETURNING bucket, key_hash, hits, window_start",
         values.join(", ")
     );
     let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now);
-    for (bucket, key_hash, window_ms) in keys {
+    for (bucket, key_hash, window_ms, hits) in keys {
         query = query
             .bind(*bucket)
             .bind(key_hash.to_string())
-            .bind(*window_ms);
+            .bind(*window_ms)
+            .bind(*hits);
     }
     Ok(query.fetch_all(conn).await?)
 }
@@ -230,30 +241,62 @@ impl Counts {
         &self,
         conn: &mut sqlx::AnyConnection,
     ) -> Result<Result<(), AppError>, AppError> {
-        let now = self.now;
-        let keys: Vec<(&'static str, &str, i64)> = self
-            .keys
-            .iter()
-            .map(|(bucket, limit, key_hash)| (bucket.key(), key_hash.as_str(), limit.window_ms()))
-            .collect();
-        let counted = bump_all(conn, &keys, now).await?;
-        let mut wait = None;
-        for (bucket, limit, key_hash) in &self.keys {
-            let (hits, start) = counted
-                .iter()
-                .find(|(b, k, ..)| b == bucket.key() && k == key_hash)
-                .map(|(.., hits, start)| (*hits, *start))
-                .ok_or(AppError::Internal)?;
-            if let Err(s) = verdict(*limit, hits, start, now) {
-                tracing::info!(
-                    bucket = bucket.key(),
-                    retry_after_s = s,
-                    "rate limit reached"
-                );
-                wait = wait.max(Some(s));
+        let mut verdicts = Counts::bump_many(conn, &[self]).await?;
+        verdicts.pop().ok_or(AppError::Internal)
+    }
+
+    /// [`Counts::bump`] for several requests (in the order they came) in one statement: each
+    /// request's verdict is the one it would have had counted alone, after those before it. A
+    /// counter shared by several requests (phones behind one address) gets all their hits at
+    /// once, and the n-th of them is judged on the count after its own hit.
+    pub async fn bump_many(
+        conn: &mut sqlx::AnyConnection,
+        requests: &[&Counts],
+    ) -> Result<Vec<Result<(), AppError>>, AppError> {
+        // Written at one moment: the latest of theirs (they came within the same commit).
+        let now = requests.iter().map(|c| c.now).max().unwrap_or(0);
+        let mut keys: Vec<(&'static str, &str, i64, i64)> = Vec::new();
+        for (bucket, limit, key_hash) in requests.iter().flat_map(|c| &c.keys) {
+            match keys
+                .iter_mut()
+                .find(|(b, k, ..)| *b == bucket.key() && *k == key_hash)
+            {
+                Some((.., hits)) => *hits += 1,
+                None => keys.push((bucket.key(), key_hash, limit.window_ms(), 1)),
             }
         }
-        Ok(wait.map_or(Ok(()), |s| Err(AppError::TooMany(s))))
+        let counted = bump_all(conn, &keys, now).await?;
+        // Each counter's count before this statement's first hit (its window may have restarted).
+        let mut before: Vec<(&str, &str, i64, i64)> = Vec::with_capacity(keys.len());
+        for (bucket, key_hash, _, hits) in &keys {
+            let (total, start) = counted
+                .iter()
+                .find(|(b, k, ..)| b == bucket && k == key_hash)
+                .map(|(.., total, start)| (*total, *start))
+                .ok_or(AppError::Internal)?;
+            before.push((bucket, key_hash, total - hits, start));
+        }
+        let mut verdicts = Vec::with_capacity(requests.len());
+        for request in requests {
+            let mut wait = None;
+            for (bucket, limit, key_hash) in &request.keys {
+                let (.., count, start) = before
+                    .iter_mut()
+                    .find(|(b, k, ..)| *b == bucket.key() && *k == key_hash)
+                    .ok_or(AppError::Internal)?;
+                *count += 1;
+                if let Err(s) = verdict(*limit, *count, *start, now) {
+                    tracing::info!(
+                        bucket = bucket.key(),
+                        retry_after_s = s,
+                        "rate limit reached"
+                    );
+                    wait = wait.max(Some(s));
+                }
+            }
+            verdicts.push(wait.map_or(Ok(()), |s| Err(AppError::TooMany(s))));
+        }
+        Ok(verdicts)
     }
 }
 
@@ -305,4 +348,23 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window_ended;
+
+    #[test]
+    fn a_window_started_a_moment_ahead_goes_on() {
+        let minute = 60_000;
+        assert!(!window_ended(1_000, 1_000, minute));
+        // Counted first by a request that read the clock a little later.
+        assert!(!window_ended(1_005, 1_000, minute));
+        assert!(!window_ended(1_000 + minute, 1_000, minute));
+        // The clock was set back by more than a window.
+        assert!(window_ended(1_001 + minute, 1_000, minute));
+        // A window ends exactly `window_ms` after its start.
+        assert!(!window_ended(1_000, 1_000 + minute - 1, minute));
+        assert!(window_ended(1_000, 1_000 + minute, minute));
+    }
 }

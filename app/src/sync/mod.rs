@@ -3,4 +3,6 @@
 
 pub mod protocol;
 #[cfg(feature = "ssr")]
+pub mod pull;
+#[cfg(feature = "ssr")]
 pub mod server;

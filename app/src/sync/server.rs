@@ -1,13 +1,9 @@
-//! The server's side of sync: one transaction per pushed batch, the device's high-water mark,
-//! and the pull of reference data.
+//! The server's side of a push: one transaction per pushed batch (on SQLite shared with, and
+//! merged into, the batches pushed at the same moment) and the device's high-water mark.
 
-use super::protocol::{
-    CheckinReview, DeviceRef, DeviceState, PullResponse, PulledActivity, PushResponse, PushResult,
-    PushStatus, Record, RosterEntry,
-};
+use super::protocol::{DeviceRef, DeviceState, PushResponse, PushResult, PushStatus, Record};
 use crate::auth::CurrentUser;
-use crate::db::{Db, Lane, Seen, now_ms};
-use crate::domain::activity::ActivityKind;
+use crate::db::{Db, Merge, Seen, WriteFuture, now_ms};
 use crate::error::AppError;
 use crate::guard::{Counts, server_secret};
 use sqlx::AnyConnection;
@@ -49,23 +45,24 @@ pub struct Received<'a> {
 /// names no feature; the layer above (`crate::records`) implements this by handing each
 /// record kind to the feature that owns it.
 pub trait RecordStore: Sync + 'static {
-    /// Stores a batch's records (parsed already) in the batch's transaction and answers one
-    /// result per record, in order. A record that is not `accepted` must leave nothing behind
-    /// except what its rules say (e.g. a wrong-code count). The transaction may be shared
-    /// with other batches (`Db::write`): nothing here may assume it is alone in it.
-    fn store_all<'a>(
+    /// Stores the records (parsed already) of several batches, each with its sender, in one
+    /// transaction and answers one result per record, per batch, in order — as if each batch
+    /// were stored on its own, one after the other. A record that is not `accepted` must leave
+    /// nothing behind except what its rules say (e.g. a wrong-code count). The transaction may
+    /// be shared with other writes (`Db::write`): nothing here may assume it is alone in it.
+    fn store_many<'a>(
         &'a self,
         conn: &'a mut AnyConnection,
-        records: &'a [Record],
-        sender: &'a Sender,
-    ) -> impl Future<Output = Result<Vec<PushResult>, AppError>> + Send + 'a;
+        batches: &'a [(&'a [Record], &'a Sender)],
+    ) -> impl Future<Output = Result<Vec<Vec<PushResult>>, AppError>> + Send + 'a;
 }
 
 /// Stores a pushed batch in one transaction through `store` and answers one result per record,
-/// in order. Returns only after the commit, so every `accepted` is durable; on SQLite that
-/// commit may be shared with batches pushed at the same moment (`Db::write`), each keeping its
-/// own answer. Records that do not move a device's high-water mark (survey answers) never
-/// touch the device row, and a push without a member records no device at all.
+/// in order. Returns only after the commit, so every `accepted` is durable. On SQLite the
+/// batches pushed at the same moment are stored together, in one transaction and with one
+/// statement for each step (`Db::write_merged`), each keeping its own answer. Records that do
+/// not move a device's high-water mark (survey answers) never touch the device row, and a push
+/// without a member records no device at all.
 ///
 /// `counts`, when given, are the request's rate-limit counters, counted first in the same
 /// transaction (never give them with survey answers): refused with `TooMany` when over, the
@@ -91,25 +88,33 @@ pub async fn push_with<S: RecordStore>(
         at: now_ms(),
         receipt_key,
     };
-    // Reading the records needs no database: done before the transaction.
-    let parsed: Vec<Result<Record, PushResult>> = records.into_iter().map(Record::parse).collect();
+    // Reading the records needs no database: done before the transaction. A record that
+    // cannot be read keeps its place with its rejection.
+    let (mut read, mut slots, mut max_seq) = (Vec::new(), Vec::new(), 0);
+    for parsed in records.into_iter().map(Record::parse) {
+        match parsed {
+            Err(rejected) => slots.push(Some(rejected)),
+            Ok(record) => {
+                if record.body.moves_high_water() {
+                    max_seq = max_seq.max(record.seq.unwrap_or(0));
+                }
+                read.push(record);
+                slots.push(None);
+            }
+        }
+    }
     // Kept to count them on their own should the write fail: every request counts.
     let recount = counts.clone();
-    let written = db
-        .write(Lane::People, move |conn| {
-            Box::pin(async move {
-                if let Some(counts) = counts
-                    && let Err(over) = counts.bump(conn).await?
-                {
-                    return Ok(Err(over));
-                }
-                store_batch(conn, store, &sender, parsed, device)
-                    .await
-                    .map(Ok)
-            })
-        })
-        .await;
-    let response = match written {
+    let push = PushWrite {
+        store,
+        counts,
+        sender,
+        records: read,
+        slots,
+        max_seq,
+        device,
+    };
+    let response = match db.write_merged(push).await {
         Ok(answer) => answer?,
         Err(e) => return Err(count_anyway(db, recount, e).await),
     };
@@ -130,39 +135,88 @@ async fn count_anyway(db: &Db, counts: Option<Counts>, failed: AppError) -> AppE
     failed
 }
 
-/// [`push_with`] inside its transaction.
-async fn store_batch<S: RecordStore>(
-    conn: &mut AnyConnection,
-    store: &S,
-    sender: &Sender,
-    parsed: Vec<Result<Record, PushResult>>,
+/// A pushed batch as its transaction stores it.
+struct PushWrite<S: RecordStore> {
+    store: &'static S,
+    counts: Option<Counts>,
+    sender: Sender,
+    /// The records that could be read, in order.
+    records: Vec<Record>,
+    /// One per record sent: its rejection if it could not be read, else `None` (the next of
+    /// `records`).
+    slots: Vec<Option<PushResult>>,
+    /// The highest number among the records that move the device's high-water mark.
+    max_seq: i64,
     device: Option<DeviceRef>,
-) -> Result<PushResponse, AppError> {
-    let mut max_seq = 0;
-    let mut records = Vec::new();
-    let mut slots = Vec::with_capacity(parsed.len());
-    for p in parsed {
-        match p {
-            Err(rejected) => slots.push(Some(rejected)),
-            Ok(record) => {
-                if record.body.moves_high_water() {
-                    max_seq = max_seq.max(record.seq.unwrap_or(0));
-                }
-                records.push(record);
-                slots.push(None);
-            }
-        }
+}
+
+impl<S: RecordStore> Merge for PushWrite<S> {
+    /// The push's answer, or `TooMany` when its counters were over (nothing stored).
+    type Out = Result<PushResponse, AppError>;
+
+    fn run_all<'c>(
+        conn: &'c mut AnyConnection,
+        pushes: &'c [Self],
+    ) -> WriteFuture<'c, Vec<Self::Out>> {
+        Box::pin(store_pushes(conn, pushes))
     }
-    let stored = store.store_all(conn, &records, sender).await?;
-    if stored.len() != records.len() {
+}
+
+/// [`push_with`] inside its transaction, for every push of the moment: their counters first
+/// (one statement), then the records of those not over their limits (stored together), then
+/// each one's device row.
+async fn store_pushes<S: RecordStore>(
+    conn: &mut AnyConnection,
+    pushes: &[PushWrite<S>],
+) -> Result<Vec<Result<PushResponse, AppError>>, AppError> {
+    let counted: Vec<&Counts> = pushes.iter().filter_map(|p| p.counts.as_ref()).collect();
+    let mut verdicts = Counts::bump_many(conn, &counted).await?.into_iter();
+    let mut admitted = Vec::with_capacity(pushes.len());
+    for push in pushes {
+        let verdict = match push.counts {
+            Some(_) => verdicts.next().ok_or(AppError::Internal)?,
+            None => Ok(()),
+        };
+        admitted.push(verdict);
+    }
+    let batches: Vec<(&[Record], &Sender)> = pushes
+        .iter()
+        .zip(&admitted)
+        .filter(|(_, verdict)| verdict.is_ok())
+        .map(|(p, _)| (p.records.as_slice(), &p.sender))
+        .collect();
+    let Some(store) = pushes.first().map(|p| p.store) else {
+        return Ok(Vec::new());
+    };
+    let mut stored = store.store_many(conn, &batches).await?.into_iter();
+    let mut answers = Vec::with_capacity(pushes.len());
+    for (push, verdict) in pushes.iter().zip(admitted) {
+        if let Err(over) = verdict {
+            answers.push(Err(over));
+            continue;
+        }
+        let results = stored.next().ok_or(AppError::Internal)?;
+        answers.push(Ok(answer_push(conn, push, results).await?));
+    }
+    Ok(answers)
+}
+
+/// One push's answer from its records' results: the rejections kept in place, and its device's
+/// high-water mark moved.
+async fn answer_push<S: RecordStore>(
+    conn: &mut AnyConnection,
+    push: &PushWrite<S>,
+    stored: Vec<PushResult>,
+) -> Result<PushResponse, AppError> {
+    if stored.len() != push.records.len() {
         return Err(AppError::Internal);
     }
     let mut accepted_seqs = Vec::new();
-    let mut answers = stored.into_iter().zip(&records);
-    let mut results = Vec::with_capacity(slots.len());
-    for slot in slots {
+    let mut answers = stored.into_iter().zip(&push.records);
+    let mut results = Vec::with_capacity(push.slots.len());
+    for slot in &push.slots {
         let result = match slot {
-            Some(rejected) => rejected,
+            Some(rejected) => rejected.clone(),
             None => {
                 let (result, record) = answers.next().ok_or(AppError::Internal)?;
                 let seq = record.seq.unwrap_or(0);
@@ -178,15 +232,22 @@ async fn store_batch<S: RecordStore>(
         };
         results.push(result);
     }
-    let device = match (device, &sender.member) {
-        (Some(d), Some(member)) => {
-            Some(record_device(conn, member, d, max_seq, &accepted_seqs, sender.at).await?)
-        }
+    let device = match (&push.device, &push.sender.member) {
+        (Some(d), Some(member)) => Some(
+            record_device(
+                conn,
+                member,
+                d.clone(),
+                push.max_seq,
+                &accepted_seqs,
+                push.sender.at,
+            )
+            .await?,
+        ),
         _ => None,
     };
     Ok(PushResponse { results, device })
 }
-
 /// Moves the device's high-water mark, and notices a numbering that started again, in one
 /// upsert: a record stored only now yet numbered at or below what the device sent before means
 /// its counter went back, which only happens when its store was wiped. The push marks the row
@@ -224,144 +285,5 @@ async fn record_device(
         id: device.id,
         high_water,
         reset_detected: reset_mark.as_deref() == Some(mark.as_str()),
-    })
-}
-
-/// An activity as a member pulls it, with their own facts about it.
-#[derive(sqlx::FromRow)]
-struct PulledRow {
-    id: String,
-    org_id: String,
-    kind: String,
-    topic: String,
-    starts_at: i64,
-    ends_at: i64,
-    place: String,
-    status: String,
-    version: i64,
-    expected: i64,
-    checked_in: i64,
-    checkin_review: Option<String>,
-    leave: Option<i64>,
-}
-
-impl From<PulledRow> for PulledActivity {
-    fn from(r: PulledRow) -> Self {
-        PulledActivity {
-            id: r.id,
-            branch_id: r.org_id,
-            kind: ActivityKind::parse(&r.kind).unwrap_or(ActivityKind::Other),
-            topic: r.topic,
-            starts_at: r.starts_at,
-            ends_at: r.ends_at,
-            place: r.place,
-            status: r.status,
-            expected: r.expected > 0,
-            checked_in: r.checked_in > 0,
-            checkin_review: r.checkin_review.as_deref().and_then(CheckinReview::parse),
-            leave: r
-                .leave
-                .map(crate::domain::attendance::LeaveStatus::from_rank),
-            version: r.version,
-        }
-    }
-}
-
-/// A member as an organiser's phone pulls the roster.
-#[derive(sqlx::FromRow)]
-struct RosterRow {
-    id: String,
-    display_name: String,
-    committee: i64,
-    group_id: Option<String>,
-    active: i64,
-    version: i64,
-}
-
-impl From<RosterRow> for RosterEntry {
-    fn from(r: RosterRow) -> Self {
-        RosterEntry {
-            id: r.id,
-            display_name: r.display_name,
-            committee: r.committee != 0,
-            group_id: r.group_id,
-            active: r.active != 0,
-            version: r.version,
-        }
-    }
-}
-
-/// Reference data changed since `cursor` (all of it when `None`): the activities `member` is
-/// expected at from the start of today on, and for organisers the roster of their branches.
-pub async fn pull(
-    db: &Db,
-    member: &CurrentUser,
-    cursor: Option<i64>,
-) -> Result<PullResponse, AppError> {
-    let since = cursor.unwrap_or(-1);
-    let (day_start, _) = crate::domain::time::day_bounds_ms(now_ms());
-    let rows: Vec<PulledRow> = sqlx::query_as(
-        "SELECT a.id, a.org_id, a.kind, a.topic, a.starts_at, a.ends_at, a.place, a.status, \
-           a.version, \
-           (SELECT COUNT(*) FROM activity_expected e \
-             WHERE e.activity_id = a.id AND e.user_id = $1) AS expected, \
-           (SELECT COUNT(*) FROM checkins c WHERE c.activity_id = a.id AND c.user_id = $1 \
-             AND (c.review IS NULL OR c.review = 'confirmed')) AS checked_in, \
-           (SELECT MIN(c.review) FROM checkins c WHERE c.activity_id = a.id AND c.user_id = $1 \
-             AND c.review IN ('pending', 'refused')) AS checkin_review, \
-           (SELECT MAX(CASE l.status WHEN 'approved' THEN 3 WHEN 'pending' THEN 2 ELSE 1 END) \
-             FROM leave_requests l WHERE l.activity_id = a.id AND l.user_id = $1) AS leave \
-         FROM activities a \
-         WHERE a.version > $2 AND a.ends_at >= $3 AND a.id IN \
-           (SELECT e.activity_id FROM activity_expected e WHERE e.user_id = $1) \
-         ORDER BY a.version",
-    )
-    .bind(&member.id)
-    .bind(since)
-    .bind(day_start)
-    .fetch_all(db.pool())
-    .await?;
-    let mut next = since.max(0);
-    let mut activities = Vec::with_capacity(rows.len());
-    for r in rows {
-        next = next.max(r.version);
-        activities.push(PulledActivity::from(r));
-    }
-    let roster = if member.role.runs_branches() {
-        let sql = match member.role {
-            crate::domain::role::Role::Admin => {
-                "SELECT u.id, u.display_name, u.committee, u.group_id, u.active, u.version \
-                 FROM users u JOIN organisations o ON o.id = u.org_id \
-                 WHERE o.parent_id = $1 AND u.version > $2 ORDER BY u.version"
-            }
-            _ => {
-                "SELECT u.id, u.display_name, u.committee, u.group_id, u.active, u.version \
-                 FROM users u WHERE u.org_id = $1 AND u.version > $2 ORDER BY u.version"
-            }
-        };
-        let rows: Vec<RosterRow> = sqlx::query_as(sql)
-            .bind(&member.org_id)
-            .bind(since)
-            .fetch_all(db.pool())
-            .await?;
-        let mut roster = Vec::with_capacity(rows.len());
-        for r in rows {
-            next = next.max(r.version);
-            roster.push(RosterEntry::from(r));
-        }
-        Some(roster)
-    } else {
-        None
-    };
-    let key = server_secret(db, RECEIPT_KEY).await?;
-    Ok(PullResponse {
-        cursor: next,
-        activities,
-        roster,
-        receipt: Some(crate::domain::replay::mint_receipt(
-            &key,
-            &member.id,
-            now_ms(),
-        )),
     })
 }

@@ -194,6 +194,41 @@ async fn pushes_are_limited(db: &Db) {
     assert_eq!(hits, 4, "the refused pushes were counted");
 }
 
+/// Twelve pushes at once from one member with room for five (on SQLite several are judged in
+/// one statement): exactly five are stored, seven answer 429, and all twelve were counted.
+async fn pushes_at_once_stop_at_the_limit(db: &Db) {
+    let f = fixture(db).await;
+    let base = serve_with_config(db, limited("push_account=5/1m")).await;
+    let c = client();
+    let res = sign_in(&c, &base, "m1a", PASSWORD, None).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let at = f.starts[&f.today] + 60_000;
+    let pushes = (0..12).map(|_| {
+        let records = vec![f.checkin(common::v7(), &f.today, &f.m1a, at)];
+        c.post(format!("{base}/api/v1/sync/push"))
+            .json(&serde_json::json!({ "records": records }))
+            .send()
+    });
+    let mut statuses: Vec<u16> = futures::future::join_all(pushes)
+        .await
+        .into_iter()
+        .map(|r| r.expect("answered").status().as_u16())
+        .collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [[200; 5].as_slice(), &[429; 7]].concat());
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM checkins")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(stored, 5);
+    let hits: i64 =
+        sqlx::query_scalar("SELECT MAX(hits) FROM rate_counts WHERE bucket = 'push_account'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(hits, 12);
+}
+
 /// Survey answers from one address stop at the limit (the form and sync alike), and wrong
 /// codes typed from one address stop the guessing — the right code included, until the
 /// window ends.
@@ -368,6 +403,7 @@ on_both_backends!(
     two_instances_count_together,
     forwarded_addresses_need_a_trusted_proxy,
     pushes_are_limited,
+    pushes_at_once_stop_at_the_limit,
     answers_and_code_guessing_are_limited,
     invitation_guessing_is_limited,
     the_open_link_cannot_be_answered_without_limit,

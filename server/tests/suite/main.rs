@@ -17,6 +17,7 @@ mod http;
 mod letter;
 mod limits;
 mod matrix;
+mod merge;
 mod moves;
 mod names;
 mod plan;

@@ -615,7 +615,7 @@ async fn scheduling_fixes_who_is_expected(db: &Db) {
 
 async fn pull_returns_what_changed_since_the_cursor(db: &Db) {
     let f = fixture(db).await;
-    let first = app::sync::server::pull(db, &f.m1a, None).await.unwrap();
+    let first = app::sync::pull::pull(db, &f.m1a, None).await.unwrap();
     let mut ids: Vec<_> = first.activities.iter().map(|a| a.id.as_str()).collect();
     ids.sort();
     let mut want = vec![f.today.as_str(), f.cancelled.as_str(), f.next_week.as_str()];
@@ -625,20 +625,20 @@ async fn pull_returns_what_changed_since_the_cursor(db: &Db) {
         "from today on, cancelled ones included so a phone learns of them"
     );
     assert!(first.roster.is_none(), "members get no roster");
-    let again = app::sync::server::pull(db, &f.m1a, Some(first.cursor))
+    let again = app::sync::pull::pull(db, &f.m1a, Some(first.cursor))
         .await
         .unwrap();
     assert!(again.activities.is_empty());
     app::activity::server::cancel(db, &f.sec1, &f.next_week, "改期", now_ms())
         .await
         .unwrap();
-    let after = app::sync::server::pull(db, &f.m1a, Some(first.cursor))
+    let after = app::sync::pull::pull(db, &f.m1a, Some(first.cursor))
         .await
         .unwrap();
     assert_eq!(after.activities.len(), 1);
     assert_eq!(after.activities[0].status, "cancelled");
     assert!(after.cursor > first.cursor);
-    let roster = app::sync::server::pull(db, &f.sec1, None)
+    let roster = app::sync::pull::pull(db, &f.sec1, None)
         .await
         .unwrap()
         .roster

@@ -30,9 +30,9 @@ pub async fn claimed_target(
     if let Err(refused) = check_claim(ctx, claim) {
         return Ok(Err(refused));
     }
-    let activity_id = claim.activity_id.to_string();
-    let mut found = load_targets(conn, &[activity_id.as_str()], &ctx.member.id).await?;
-    let target = match judge_target(found.remove(&activity_id)) {
+    let pair = (claim.activity_id.to_string(), ctx.member.id.clone());
+    let mut found = load_targets(conn, &[(pair.0.as_str(), pair.1.as_str())]).await?;
+    let target = match judge_target(found.remove(&pair)) {
         Ok(t) => t,
         Err((code, why)) => return Ok(Err((code, why.into()))),
     };
@@ -72,6 +72,8 @@ pub struct Target {
     pub starts_at: i64,
     pub ends_at: i64,
     pub proof_secret: String,
+    /// The member the rest is about.
+    member_id: String,
     expected: i64,
     /// 1 when the member already has a check-in that counts for it: another one changes
     /// neither their state nor whether the activity was held (its tally stays as it is).
@@ -101,39 +103,48 @@ impl Target {
     }
 }
 
-/// The activities `ids` with whether `member_id` is among their 应到 and has a counting
-/// check-in already, the years closed for their school and the member's wrong codes for
-/// each, in one query (a push's rules read nothing else about its activities).
+/// Each activity of `wanted` (activity, member) with whether the member is among its 应到 and
+/// has a counting check-in already, the years closed for its school and the member's wrong
+/// codes for it, in one query for every pair (a push's rules read nothing else about its
+/// activities), keyed by the pair.
 pub async fn load_targets(
     conn: &mut AnyConnection,
-    ids: &[&str],
-    member_id: &str,
-) -> Result<HashMap<String, Target>, AppError> {
-    if ids.is_empty() {
+    wanted: &[(&str, &str)],
+) -> Result<HashMap<(String, String), Target>, AppError> {
+    if wanted.is_empty() {
         return Ok(HashMap::new());
     }
-    let placeholders: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
+    let marks = crate::db::value_marks(conn, 2 * wanted.len());
+    let pairs: Vec<String> = marks
+        .chunks(2)
+        .map(|m| format!("({}, {})", m[0], m[1]))
+        .collect();
     let sql = format!(
-        "SELECT a.id, a.org_id, a.status, a.starts_at, a.ends_at, a.proof_secret, \
+        "WITH w (activity_id, user_id) AS (VALUES {}) \
+         SELECT a.id, a.org_id, a.status, a.starts_at, a.ends_at, a.proof_secret, \
+           w.user_id AS member_id, \
            (SELECT COUNT(*) FROM activity_expected e \
-             WHERE e.activity_id = a.id AND e.user_id = $1) AS expected, \
+             WHERE e.activity_id = a.id AND e.user_id = w.user_id) AS expected, \
            CASE WHEN EXISTS (SELECT 1 FROM checkins c \
-             WHERE c.activity_id = a.id AND c.user_id = $1 \
+             WHERE c.activity_id = a.id AND c.user_id = w.user_id \
              AND (c.review IS NULL OR c.review = 'confirmed')) THEN 1 ELSE 0 END AS attended, \
            (SELECT string_agg(CAST(y.year AS TEXT), ',') FROM year_closures y \
              JOIN organisations o ON (o.parent_id = y.school_id OR o.id = y.school_id) \
              WHERE o.id = a.org_id) AS closed_years, \
            CAST(COALESCE((SELECT f.failures FROM proof_failures f \
-             WHERE f.activity_id = a.id AND f.user_id = $1), 0) AS BIGINT) AS failures \
-         FROM activities a WHERE a.id IN ({})",
-        placeholders.join(", ")
+             WHERE f.activity_id = a.id AND f.user_id = w.user_id), 0) AS BIGINT) AS failures \
+         FROM w JOIN activities a ON a.id = w.activity_id",
+        pairs.join(", ")
     );
-    let mut query = sqlx::query_as::<_, Target>(AssertSqlSafe(sql)).bind(member_id);
-    for id in ids {
-        query = query.bind(*id);
+    let mut query = sqlx::query_as::<_, Target>(AssertSqlSafe(sql));
+    for (activity, member) in wanted {
+        query = query.bind(*activity).bind(*member);
     }
     let rows = query.fetch_all(&mut *conn).await?;
-    Ok(rows.into_iter().map(|t| (t.id.clone(), t)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|t| ((t.id.clone(), t.member_id.clone()), t))
+        .collect())
 }
 
 /// Whether a record may be about the activity found (or not found) for it.
@@ -158,6 +169,7 @@ mod tests {
             starts_at,
             ends_at: starts_at + 3_600_000,
             proof_secret: String::new(),
+            member_id: "m".into(),
             expected: 1,
             attended: 0,
             closed_years: closed_years.map(str::to_owned),

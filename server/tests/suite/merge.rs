@@ -1,0 +1,165 @@
+//! Writes merged into one run (`Db::write_merged`): on SQLite the writes of a kind waiting for
+//! the same commit run together — each still answered on its own, and when the run fails,
+//! each run again alone so one write's failure stays its own. On PostgreSQL each runs alone.
+//! Every test runs on both backends.
+
+use crate::common;
+
+use app::db::{Backend, Db, Lane, Merge, WriteFuture};
+use app::error::AppError;
+use app::sync::protocol::PushStatus;
+use common::{fixture, v7};
+use futures::future::join_all;
+use std::time::Duration;
+
+/// A write of a key into a table no fixture touches; `fail` writes it and then fails. Answers
+/// how many writes the run that stored it held.
+struct Keyed {
+    key: String,
+    fail: bool,
+}
+
+impl Merge for Keyed {
+    type Out = usize;
+
+    fn run_all<'c>(
+        conn: &'c mut sqlx::AnyConnection,
+        items: &'c [Self],
+    ) -> WriteFuture<'c, Vec<usize>> {
+        Box::pin(async move {
+            for item in items {
+                sqlx::query(
+                    "INSERT INTO rate_counts (bucket, key_hash, window_start, hits) \
+                     VALUES ('merge', $1, 0, 1)",
+                )
+                .bind(item.key.clone())
+                .execute(&mut *conn)
+                .await?;
+            }
+            if items.iter().any(|i| i.fail) {
+                return Err(AppError::Invalid("refused after writing".into()));
+            }
+            Ok(vec![items.len(); items.len()])
+        })
+    }
+}
+
+/// Holds SQLite's writer for a moment, so the writes sent meanwhile wait together.
+async fn hold_the_writer(db: &Db) -> tokio::task::JoinHandle<()> {
+    let db = db.clone();
+    let held = tokio::spawn(async move {
+        db.write(Lane::People, |_| {
+            Box::pin(async {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                Ok(())
+            })
+        })
+        .await
+        .expect("the slow write");
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    held
+}
+
+async fn stored_keys(db: &Db) -> Vec<String> {
+    sqlx::query_scalar("SELECT key_hash FROM rate_counts WHERE bucket = 'merge' ORDER BY key_hash")
+        .fetch_all(db.pool())
+        .await
+        .expect("the keys")
+}
+
+fn keyed(key: &str, fail: bool) -> Keyed {
+    Keyed {
+        key: key.into(),
+        fail,
+    }
+}
+
+/// Six writes waiting together run as one on SQLite (each told the run held six) and alone on
+/// PostgreSQL; with a failing one among them, the run is undone and each runs again alone: the
+/// failing one hears its own error and leaves nothing, the others are stored.
+async fn merged_writes_each_get_their_own_answer(db: &Db) {
+    let merged = db.backend() == Backend::Sqlite;
+    let before = db.group_tally();
+    let held = hold_the_writer(db).await;
+    let writes = (0..6).map(|n| db.write_merged(keyed(&format!("a{n}"), false)));
+    let answers = join_all(writes).await;
+    held.await.expect("held");
+    let run = if merged { 6 } else { 1 };
+    assert_eq!(answers, vec![Ok(run); 6]);
+    if let (Some(before), Some(after)) = (before, db.group_tally()) {
+        assert_eq!(after.writes - before.writes, 1 + 6, "{after:?}");
+        assert!(after.transactions - before.transactions <= 2, "{after:?}");
+    }
+
+    let held = hold_the_writer(db).await;
+    let writes = (0..6).map(|n| db.write_merged(keyed(&format!("b{n}"), n == 3)));
+    let answers = join_all(writes).await;
+    held.await.expect("held");
+    for (n, answer) in answers.into_iter().enumerate() {
+        match n {
+            3 => assert_eq!(
+                answer,
+                Err(AppError::Invalid("refused after writing".into()))
+            ),
+            _ => assert_eq!(answer, Ok(1), "write {n}: run alone after the failure"),
+        }
+    }
+    let mut expected: Vec<String> = (0..6).map(|n| format!("a{n}")).collect();
+    expected.extend([0, 1, 2, 4, 5].map(|n| format!("b{n}")));
+    assert_eq!(stored_keys(db).await, expected);
+
+    // Alone, a failing write fails just the same and leaves nothing.
+    let alone = db.write_merged(keyed("c", true)).await;
+    assert_eq!(
+        alone,
+        Err(AppError::Invalid("refused after writing".into()))
+    );
+    assert!(!stored_keys(db).await.contains(&"c".to_string()));
+}
+
+/// One record id in three pushes at once (merged on SQLite, racing on PostgreSQL): stored once;
+/// the push with the same content hears `duplicate`, the one with other content `conflict` —
+/// or, when that one came first, both others hear `conflict`.
+async fn one_record_in_pushes_at_once_is_stored_once(db: &Db) {
+    let f = fixture(db).await;
+    let at = f.starts[&f.today] + 60_000;
+    let id = v7();
+    let same = f.checkin(id, &f.today, &f.m1a, at);
+    let other = f.checkin(id, &f.today, &f.m1a, at + 1_000);
+    let held = hold_the_writer(db).await;
+    let m1a = &f.m1a;
+    let pushes = [same.clone(), same, other].map(|record| async move {
+        app::records::push(db, m1a, None, vec![record])
+            .await
+            .expect("answered")
+            .results[0]
+            .status
+    });
+    let statuses = join_all(pushes).await;
+    held.await.expect("held");
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM checkins WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_one(db.pool())
+        .await
+        .expect("a count");
+    assert_eq!(stored, 1);
+    let device_time: i64 = sqlx::query_scalar("SELECT device_time FROM checkins WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_one(db.pool())
+        .await
+        .expect("the stored row");
+    use PushStatus::{Accepted, Conflict, Duplicate};
+    if device_time == at {
+        let mut firsts = [statuses[0], statuses[1]];
+        firsts.sort_by_key(|s| *s != Accepted);
+        assert_eq!((firsts, statuses[2]), ([Accepted, Duplicate], Conflict));
+    } else {
+        assert_eq!(statuses, [Conflict, Conflict, Accepted]);
+    }
+}
+
+on_both_backends!(
+    merged_writes_each_get_their_own_answer,
+    one_record_in_pushes_at_once_is_stored_once,
+);
