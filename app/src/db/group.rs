@@ -27,7 +27,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 /// The most writes one transaction takes: enough to share a flush among many phones, few
-/// enough that one slow write cannot hold a crowd for long.
+/// enough that one slow write cannot hold a crowd for long. (A merged run of pushes, at most
+/// 64 × 100 records, binds at most 12,800 values in one statement: SQLite allows 32,766.
+/// Taking up to 512 one-record pushes at once instead was measured: no faster.)
 pub const MAX_GROUP: usize = 64;
 
 /// The handle to the writer task (SQLite only).

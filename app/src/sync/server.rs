@@ -1,7 +1,8 @@
 //! The server's side of a push: one transaction per pushed batch (on SQLite shared with, and
 //! merged into, the batches pushed at the same moment) and the device's high-water mark.
 
-use super::protocol::{DeviceRef, DeviceState, PushResponse, PushResult, PushStatus, Record};
+use super::device::{DeviceMove, record_devices};
+use super::protocol::{DeviceRef, PushResponse, PushResult, PushStatus, Record};
 use crate::auth::CurrentUser;
 use crate::db::{Db, Merge, Seen, WriteFuture, now_ms};
 use crate::error::AppError;
@@ -190,28 +191,50 @@ async fn store_pushes<S: RecordStore>(
     };
     let mut stored = store.store_many(conn, &batches).await?.into_iter();
     let mut answers = Vec::with_capacity(pushes.len());
+    // Each push's device, moved once every push's records are stored: (its answer, the move).
+    let mut moves = Vec::new();
     for (push, verdict) in pushes.iter().zip(admitted) {
         if let Err(over) = verdict {
             answers.push(Err(over));
             continue;
         }
-        let results = stored.next().ok_or(AppError::Internal)?;
-        answers.push(Ok(answer_push(conn, push, results).await?));
+        let (results, lowest_accepted) =
+            answer_push(push, stored.next().ok_or(AppError::Internal)?)?;
+        if let (Some(device), Some(member)) = (&push.device, &push.sender.member) {
+            let m = DeviceMove {
+                id: device.id,
+                member_id: &member.id,
+                max_seq: push.max_seq,
+                lowest_accepted,
+                at: push.sender.at,
+            };
+            moves.push((answers.len(), m));
+        }
+        answers.push(Ok(PushResponse {
+            results,
+            device: None,
+        }));
+    }
+    let (at, moves): (Vec<usize>, Vec<DeviceMove>) = moves.into_iter().unzip();
+    let states = record_devices(conn, &moves).await?;
+    for (at, state) in at.into_iter().zip(states) {
+        if let Some(Ok(response)) = answers.get_mut(at) {
+            response.device = Some(state);
+        }
     }
     Ok(answers)
 }
 
-/// One push's answer from its records' results: the rejections kept in place, and its device's
-/// high-water mark moved.
-async fn answer_push<S: RecordStore>(
-    conn: &mut AnyConnection,
+/// One push's results from its records' results, the rejections kept in place, and the lowest
+/// number among the records it stored that move the device's high-water mark.
+fn answer_push<S: RecordStore>(
     push: &PushWrite<S>,
     stored: Vec<PushResult>,
-) -> Result<PushResponse, AppError> {
+) -> Result<(Vec<PushResult>, Option<i64>), AppError> {
     if stored.len() != push.records.len() {
         return Err(AppError::Internal);
     }
-    let mut accepted_seqs = Vec::new();
+    let mut lowest_accepted: Option<i64> = None;
     let mut answers = stored.into_iter().zip(&push.records);
     let mut results = Vec::with_capacity(push.slots.len());
     for slot in &push.slots {
@@ -225,65 +248,12 @@ async fn answer_push<S: RecordStore>(
                     PushStatus::Accepted | PushStatus::PendingReview
                 );
                 if kept && record.body.moves_high_water() && seq > 0 {
-                    accepted_seqs.push(seq);
+                    lowest_accepted = Some(lowest_accepted.map_or(seq, |l| l.min(seq)));
                 }
                 result
             }
         };
         results.push(result);
     }
-    let device = match (&push.device, &push.sender.member) {
-        (Some(d), Some(member)) => Some(
-            record_device(
-                conn,
-                member,
-                d.clone(),
-                push.max_seq,
-                &accepted_seqs,
-                push.sender.at,
-            )
-            .await?,
-        ),
-        _ => None,
-    };
-    Ok(PushResponse { results, device })
-}
-/// Moves the device's high-water mark, and notices a numbering that started again, in one
-/// upsert: a record stored only now yet numbered at or below what the device sent before means
-/// its counter went back, which only happens when its store was wiped. The push marks the row
-/// with a random mark of its own when it counts such a reset, and reads the mark back.
-async fn record_device(
-    conn: &mut AnyConnection,
-    member: &CurrentUser,
-    device: DeviceRef,
-    max_seq: i64,
-    accepted_seqs: &[i64],
-    now: i64,
-) -> Result<DeviceState, AppError> {
-    let mark = uuid::Uuid::new_v4().to_string();
-    let lowest_accepted = accepted_seqs.iter().copied().min();
-    let (high_water, reset_mark): (i64, Option<String>) = sqlx::query_as(
-        "INSERT INTO devices (id, user_id, high_water, resets, first_seen, last_seen) \
-         VALUES ($1, $2, $3, 0, $4, $4) \
-         ON CONFLICT (id) DO UPDATE SET \
-           high_water = CASE WHEN devices.high_water > excluded.high_water \
-             THEN devices.high_water ELSE excluded.high_water END, \
-           user_id = excluded.user_id, last_seen = excluded.last_seen, \
-           resets = devices.resets + CASE WHEN devices.high_water >= $5 THEN 1 ELSE 0 END, \
-           reset_mark = CASE WHEN devices.high_water >= $5 THEN $6 ELSE devices.reset_mark END \
-         RETURNING high_water, reset_mark",
-    )
-    .bind(device.id.to_string())
-    .bind(&member.id)
-    .bind(max_seq)
-    .bind(now)
-    .bind(lowest_accepted)
-    .bind(&mark)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(DeviceState {
-        id: device.id,
-        high_water,
-        reset_detected: reset_mark.as_deref() == Some(mark.as_str()),
-    })
+    Ok((results, lowest_accepted))
 }

@@ -159,7 +159,73 @@ async fn one_record_in_pushes_at_once_is_stored_once(db: &Db) {
     }
 }
 
+/// A phone's device row moved by pushes at once (one statement for all of them on SQLite),
+/// as one push after another would: the mark is the highest number, the push that stored a
+/// number at or below the mark hears its device restarted its numbering, and another phone's
+/// row beside them is its own.
+async fn devices_moved_by_pushes_at_once(db: &Db) {
+    use app::sync::protocol::DeviceRef;
+    let f = fixture(db).await;
+    let at = f.starts[&f.today] + 60_000;
+    let (phone, other) = (DeviceRef { id: v7() }, DeviceRef { id: v7() });
+    let record = |seq: i64| {
+        let mut r = f.checkin(v7(), &f.today, &f.m1a, at);
+        r["seq"] = serde_json::json!(seq);
+        r
+    };
+    let first = app::records::push(
+        db,
+        &f.m1a,
+        Some(phone.clone()),
+        (1..=5).map(record).collect(),
+    )
+    .await
+    .expect("answered");
+    assert_eq!(first.device.expect("the device").high_water, 5);
+    let m1a = &f.m1a;
+    let held = hold_the_writer(db).await;
+    // Whichever comes first: the restart (3 after 5) is noticed, the next number (9) is not.
+    let pushes = [
+        (phone.clone(), vec![record(3)]),
+        (phone.clone(), vec![record(9)]),
+        (other.clone(), vec![record(2)]),
+    ]
+    .map(|(device, records)| async move {
+        app::records::push(db, m1a, Some(device), records)
+            .await
+            .expect("answered")
+            .device
+            .expect("the device")
+    });
+    let [restarted, next, beside] = join_all(pushes).await.try_into().expect("three");
+    held.await.expect("held");
+    assert!(restarted.reset_detected, "{restarted:?}");
+    assert!(!next.reset_detected, "{next:?}");
+    assert_eq!(next.high_water, 9);
+    assert!([5, 9].contains(&restarted.high_water), "{restarted:?}");
+    assert_eq!(
+        (beside.id, beside.high_water, beside.reset_detected),
+        (other.id, 2, false)
+    );
+    let row = |id: uuid::Uuid| {
+        sqlx::query_as::<_, (i64, i64, String)>(
+            "SELECT high_water, CAST(resets AS BIGINT), user_id FROM devices WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_one(db.pool())
+    };
+    assert_eq!(
+        row(phone.id).await.expect("the row"),
+        (9, 1, f.m1a.id.clone())
+    );
+    assert_eq!(
+        row(other.id).await.expect("the row"),
+        (2, 0, f.m1a.id.clone())
+    );
+}
+
 on_both_backends!(
     merged_writes_each_get_their_own_answer,
     one_record_in_pushes_at_once_is_stored_once,
+    devices_moved_by_pushes_at_once,
 );
