@@ -25,7 +25,11 @@ impl RecordStore for Features {
             .iter()
             .map(|(records, _)| (0..records.len()).map(|_| None).collect())
             .collect();
-        // Every batch's check-ins, stored together: (batch, place in it, check-in).
+        // Every batch's check-ins, stored together after every batch's leave requests:
+        // (batch, place in it, check-in). That order is one the batches could have come in only
+        // because neither kind's rules read the other's rows (a leave request reads no
+        // check-in, a check-in's rules no leave request); a rule that did would have to be
+        // judged batch by batch.
         let mut checkins = Vec::new();
         for (b, (records, sender)) in batches.iter().enumerate() {
             for (at, record) in records.iter().enumerate() {

@@ -67,6 +67,12 @@ impl Writer {
         Writer { jobs, tally, turn }
     }
 
+    /// Whether the writer task still takes writes (else a write runs in a transaction of its
+    /// own, as on PostgreSQL).
+    pub(super) fn is_running(&self) -> bool {
+        !self.jobs.is_closed()
+    }
+
     /// Hands `job` to the writer task; `false` if that task has stopped.
     pub(super) fn send(&self, job: Job) -> bool {
         self.jobs.send(job).is_ok()
@@ -89,7 +95,7 @@ impl Db {
         F: for<'c> FnOnce(&'c mut AnyConnection) -> WriteFuture<'c, T> + Send + 'static,
     {
         if let (Backend::Sqlite, Some(writer)) = (self.backend, &self.writer)
-            && !writer.jobs.is_closed()
+            && writer.is_running()
         {
             let (tell, answer) = oneshot::channel::<Result<T, AppError>>();
             let run: Run = Box::new(move |conn| {

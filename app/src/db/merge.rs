@@ -41,7 +41,9 @@ impl Db {
     /// SQLite it runs together with every other write of its kind waiting at the moment
     /// ([`Merge::run_all`]), in the people's lane of the group writer.
     pub async fn write_merged<M: Merge>(&self, item: M) -> Result<M::Out, AppError> {
-        if let (Backend::Sqlite, Some(writer)) = (self.backend, &self.writer) {
+        if let (Backend::Sqlite, Some(writer)) = (self.backend, &self.writer)
+            && writer.is_running()
+        {
             let (tell, answer) = oneshot::channel();
             let waiting = Waiting {
                 kind: TypeId::of::<M>(),

@@ -217,6 +217,9 @@ async fn store_pushes<S: RecordStore>(
     }
     let (at, moves): (Vec<usize>, Vec<DeviceMove>) = moves.into_iter().unzip();
     let states = record_devices(conn, &moves).await?;
+    if states.len() != at.len() {
+        return Err(AppError::Internal);
+    }
     for (at, state) in at.into_iter().zip(states) {
         if let Some(Ok(response)) = answers.get_mut(at) {
             response.device = Some(state);
