@@ -170,6 +170,16 @@ pub async fn insert_org(conn: &mut sqlx::AnyConnection, org: &NewOrg<'_>) -> Res
     Ok(())
 }
 
+/// The years closed (年度封存) that bind an organisation `o`: its school's (the school above a
+/// branch, or a school's own), as `year_closures y`, for `concat!`/`format!` into the queries
+/// that ask (`closed_year` here, `activity::server::load_targets`).
+macro_rules! closures_binding_org {
+    () => {
+        "year_closures y JOIN organisations o ON (o.parent_id = y.school_id OR o.id = y.school_id)"
+    };
+}
+pub(crate) use closures_binding_org;
+
 /// The year of the instant `at` if the school above `branch_id` has closed it (年度封存): the
 /// records of a closed year take no change, so every write about an activity asks first.
 pub async fn closed_year(
@@ -178,11 +188,11 @@ pub async fn closed_year(
     at: i64,
 ) -> Result<Option<i32>, AppError> {
     let year = crate::domain::time::year_of(at);
-    let closed: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM year_closures y \
-         JOIN organisations o ON (o.parent_id = y.school_id OR o.id = y.school_id) \
-         WHERE o.id = $1 AND y.year = $2",
-    )
+    let closed: i64 = sqlx::query_scalar(concat!(
+        "SELECT COUNT(*) FROM ",
+        closures_binding_org!(),
+        " WHERE o.id = $1 AND y.year = $2"
+    ))
     .bind(branch_id)
     .bind(year)
     .fetch_one(&mut *conn)

@@ -128,13 +128,13 @@ pub async fn load_targets(
            CASE WHEN EXISTS (SELECT 1 FROM checkins c \
              WHERE c.activity_id = a.id AND c.user_id = w.user_id \
              AND (c.review IS NULL OR c.review = 'confirmed')) THEN 1 ELSE 0 END AS attended, \
-           (SELECT string_agg(CAST(y.year AS TEXT), ',') FROM year_closures y \
-             JOIN organisations o ON (o.parent_id = y.school_id OR o.id = y.school_id) \
+           (SELECT string_agg(CAST(y.year AS TEXT), ',') FROM {closures} \
              WHERE o.id = a.org_id) AS closed_years, \
            CAST(COALESCE((SELECT f.failures FROM proof_failures f \
              WHERE f.activity_id = a.id AND f.user_id = w.user_id), 0) AS BIGINT) AS failures \
          FROM w JOIN activities a ON a.id = w.activity_id",
-        pairs.join(", ")
+        pairs.join(", "),
+        closures = crate::org::server::closures_binding_org!(),
     );
     let mut query = sqlx::query_as::<_, Target>(AssertSqlSafe(sql));
     for (activity, member) in wanted {
