@@ -79,7 +79,8 @@ scripts/bench_county.sh --smoke
 # Firefox ESR and WebKitGTK first: run after the Chromium journeys, WebKitGTK's offline
 # check-in journey timed out: its page never finished reading the phone's outbox (IndexedDB) (stop 26, reproduced three
 # times: Playwright's full run, then this step; never with this step alone or after a single
-# Playwright spec). Not explained yet — see issue 13's notes.
+# Playwright spec). Not explained yet — see issue 13's notes; in stop 27 it hung once with this
+# order too. A hung or failed journey prints what the driver and browser wrote.
 step "core journeys in Firefox ESR and WebKitGTK (WebDriver: geckodriver, WebKitWebDriver; offline by stopping a proxy; a journey that hangs 120 s or fails is killed and retried once in a fresh browser, loudly)"
 (cd end2end && node engines/run.mjs firefox webkit)
 
