@@ -41,6 +41,10 @@ function start(cmd, args, env = {}) {
   child.stdout.on('data', (d) => { log += d; });
   child.stderr.on('data', (d) => { log += d; });
   child.on('error', (e) => { log += String(e); });
+  // How it ended, if it ended on its own: a driver that vanished mid-journey says how.
+  child.on('exit', (code, sig) => {
+    log += `\n[${cmd.split('/').at(-1)} (pid ${child.pid}) exited at ${new Date().toISOString()}: code ${code}, signal ${sig}]\n`;
+  });
   const signal = (s) => { try { process.kill(-child.pid, s); } catch { /* gone already */ } };
   const p = { child, log: () => log, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
   started.add(p);
@@ -53,7 +57,10 @@ export async function engine(name, port) {
     const driver = start(GECKODRIVER, ['--host', '127.0.0.1', '--port', String(port),
       '--websocket-port', String(port + 1), '--binary', FIREFOX]);
     await waitForPort(`http://127.0.0.1:${port}/status`, `geckodriver (${GECKODRIVER})`);
-    return { name, driver, session: (o) => firefoxSession(port, o), stop: () => driver.stop(), kill: () => driver.kill() };
+    return {
+      name, log: () => driver.log(), session: (o) => firefoxSession(port, o),
+      stop: () => driver.stop(), kill: () => driver.kill(),
+    };
   }
   // A tiny toolbar, so MiniBrowser's window can be phone-wide (GTK's own stylesheet).
   const config = `${process.cwd()}/../target/e2e/gtk-config`;
@@ -70,7 +77,8 @@ export async function engine(name, port) {
     { DISPLAY: display, XDG_CONFIG_HOME: config });
   await waitForPort(`http://127.0.0.1:${port}/status`, `WebKitWebDriver (${WEBKITDRIVER})`);
   return {
-    name, driver, session: (o) => webkitSession(port, o),
+    name, session: (o) => webkitSession(port, o),
+    log: () => `${driver.log()}\n--- Xvfb ${display} ---\n${xvfb.log()}`,
     stop: () => { driver.stop(); xvfb.stop(); },
     kill: () => { driver.kill(); xvfb.kill(); },
   };

@@ -70,7 +70,7 @@ async function journey(current, title, body) {
       const what = hung ? `hung for ${JOURNEY_LIMIT_MS / 1000} s` : `FAILED (${String(e?.message ?? e).split('\n')[0]})`;
       console.warn(`  ! ${engineName}: “${title}” ${what}; killing ${engineName} and its driver`);
       // What the driver and the browser it started wrote, kept and shown: the clue to why.
-      const log = current.engine.driver.log();
+      const log = current.engine.log();
       const kept = `../target/e2e/engines-${engineName}-driver-${current.port}.log`;
       try { writeFileSync(kept, log); } catch { /* the report goes on without it */ }
       console.warn(`  ! ${engineName}'s driver and browser wrote (last lines; all of it in ${kept}):`);

@@ -53,15 +53,16 @@ pub async fn push(
     let answers = request.as_ref().map_or(0, |r| {
         r.records.iter().filter(|r| is_survey_answer(r)).count()
     });
-    // A member's batch without survey answers counts its limits first thing in its own write
-    // where one writer commits all writes of the moment together (SQLite): one commit per push
-    // instead of two. Anything else counts them in a write of their own first — every request
-    // counts, malformed or refused ones too. (On PostgreSQL the counters stay out of the
-    // batch's transaction: their rows would stay locked until its commit, and every phone
-    // behind one address would wait for the one before.)
+    // A member's batch without survey answers counts its limits first thing in its own write,
+    // which the writer of merged writes commits together with the others of the moment (both
+    // backends): one commit per push instead of two, and all their counters in one statement.
+    // Anything else counts them in a write of their own first — every request counts,
+    // malformed or refused ones too. (Without that writer the counters stay out of the batch's
+    // transaction: on PostgreSQL their rows would stay locked until its commit, and every
+    // phone behind one address would wait for the one before.)
     let inside = member.is_some()
         && answers == 0
-        && state.db.groups_writes()
+        && state.db.merges_writes()
         && request
             .as_ref()
             .is_ok_and(|r| r.records.len() <= MAX_RECORDS);

@@ -1,6 +1,6 @@
 //! Storing pushed check-ins, each once and with its proof checked, in a number of queries that
-//! does not grow with the batch — nor with the number of batches stored together (on SQLite,
-//! every push of the moment): one for the ids stored already, one for the activities named
+//! does not grow with the batch — nor with the number of batches stored together (every push
+//! of the moment): one for the ids stored already, one for the activities named
 //! (per activity and member, with the years closed for 年度封存 and the member's wrong-code
 //! counters), one per activity and member with a wrong code (the counter locked, then written
 //! back), and one insert for every new row.

@@ -12,8 +12,10 @@
 //! answers, which may not be committed beside any row about a person) and [`Lane::People`]
 //! (everything else).
 //!
-//! PostgreSQL needs none of this (it lets writers run side by side and groups their flushes
-//! itself): there every write runs in a transaction of its own.
+//! PostgreSQL needs little of this (it lets writers run side by side and groups their flushes
+//! itself): there every write runs in a transaction of its own — except merged writes
+//! ([`Db::write_merged`]), which a writer of their own takes in groups as here, one
+//! transaction per group: a push there is a dozen round trips, a group of them not many more.
 
 use super::job::{Finish, Job, Lane, Run, Step, Work, WriteFuture, units};
 use super::{Backend, Db};
@@ -32,7 +34,7 @@ use tokio::sync::{Mutex, mpsc, oneshot};
 /// Taking up to 512 one-record pushes at once instead was measured: no faster.)
 pub const MAX_GROUP: usize = 64;
 
-/// The handle to the writer task (SQLite only).
+/// The handle to the writer task: every write on SQLite, the merged ones on PostgreSQL.
 #[derive(Clone, Debug)]
 pub struct Writer {
     jobs: mpsc::UnboundedSender<Job>,
@@ -59,11 +61,13 @@ pub struct GroupTally {
 
 impl Writer {
     /// Starts the writer task on `pool`.
-    pub fn start(pool: AnyPool) -> Self {
+    /// Starts the writer task; each group's transaction opens with `begin` (`BEGIN IMMEDIATE`
+    /// on SQLite: the write lock taken up front).
+    pub fn start(pool: AnyPool, begin: &'static str) -> Self {
         let (jobs, rx) = mpsc::unbounded_channel();
         let tally = Arc::new(Tally::default());
         let turn = Arc::new(Mutex::new(()));
-        tokio::spawn(write_loop(pool, rx, tally.clone(), turn.clone()));
+        tokio::spawn(write_loop(pool, begin, rx, tally.clone(), turn.clone()));
         Writer { jobs, tally, turn }
     }
 
@@ -146,7 +150,14 @@ impl Db {
         self.backend == Backend::Sqlite && self.writer.is_some()
     }
 
-    /// Group commit's tally (SQLite; `None` on PostgreSQL, where writes are not grouped).
+    /// Whether merged writes ([`Db::write_merged`]) go through the group writer (both
+    /// backends, while it runs): a merged write shares its transaction with the others of the
+    /// moment, whatever else it does in it.
+    pub fn merges_writes(&self) -> bool {
+        self.writer.as_ref().is_some_and(Writer::is_running)
+    }
+
+    /// Group commit's tally: on SQLite every write's, on PostgreSQL the merged writes'.
     pub fn group_tally(&self) -> Option<GroupTally> {
         self.writer.as_ref().map(|w| GroupTally {
             transactions: w.tally.transactions.load(Ordering::Relaxed),
@@ -157,6 +168,7 @@ impl Db {
 
 async fn write_loop(
     pool: AnyPool,
+    begin: &'static str,
     mut rx: mpsc::UnboundedReceiver<Job>,
     tally: Arc<Tally>,
     turn: Arc<Mutex<()>>,
@@ -174,7 +186,7 @@ async fn write_loop(
         }
         let group = take_group(&mut waiting);
         let _turn = turn.lock().await;
-        run_group(&pool, units(group), &tally).await;
+        run_group(&pool, begin, units(group), &tally).await;
     }
 }
 
@@ -197,8 +209,8 @@ fn take_group(waiting: &mut VecDeque<Job>) -> Vec<Job> {
 }
 
 /// Runs one group in one transaction and tells every write how it ended.
-async fn run_group(pool: &AnyPool, mut group: Vec<Run>, tally: &Tally) {
-    let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
+async fn run_group(pool: &AnyPool, begin: &'static str, mut group: Vec<Run>, tally: &Tally) {
+    let mut tx = match pool.begin_with(begin).await {
         Ok(tx) => tx,
         Err(e) => {
             tracing::error!(error = %e, "group commit: could not begin");

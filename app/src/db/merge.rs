@@ -1,16 +1,19 @@
-//! Writes of one kind merged into one: on SQLite, the pushes waiting for the same commit run as
+//! Writes of one kind merged into one: the pushes waiting for the same commit run as
 //! one batch of statements — one lookup of all their stored ids, one of all their activities,
 //! one insert — instead of each running its own. Every statement is a hop to SQLite's
 //! connection thread and back (sqlx runs each one there), and with hundreds of phones pushing
-//! one record at a time those hops, not SQLite, were the cost of a push.
+//! one record at a time those hops, not SQLite, were the cost of a push. On PostgreSQL each
+//! statement is a round trip to the server, and a push alone was a dozen of them in a
+//! transaction of its own: there a writer of their own takes the merged writes in groups too
+//! (the rest of PostgreSQL's writes run side by side, as before).
 //!
 //! A kind of write says how to run many at once ([`Merge::run_all`]), answering each its own
 //! result. Should the merged run fail, it is rolled back and each write runs again alone, so
-//! one write's failure is still its own. On PostgreSQL (no group writer) a write runs alone in a
-//! transaction of its own.
+//! one write's failure is still its own. Should the writer task have stopped, a write runs alone
+//! in a transaction of its own.
 
+use super::Db;
 use super::job::{Finish, Job, Lane, Run, Step, Waiting, Work, WriteFuture};
-use super::{Backend, Db};
 use crate::error::AppError;
 use sqlx::AnyConnection;
 use std::any::{Any, TypeId};
@@ -37,11 +40,11 @@ struct Item<M: Merge> {
 }
 
 impl Db {
-    /// Runs `item` in a transaction and answers its result once that transaction committed. On
-    /// SQLite it runs together with every other write of its kind waiting at the moment
-    /// ([`Merge::run_all`]), in the people's lane of the group writer.
+    /// Runs `item` in a transaction and answers its result once that transaction committed:
+    /// together with every other write of its kind waiting at the moment
+    /// ([`Merge::run_all`]), in the people's lane of the group writer, on either backend.
     pub async fn write_merged<M: Merge>(&self, item: M) -> Result<M::Out, AppError> {
-        if let (Backend::Sqlite, Some(writer)) = (self.backend, &self.writer)
+        if let Some(writer) = &self.writer
             && writer.is_running()
         {
             let (tell, answer) = oneshot::channel();

@@ -34,7 +34,8 @@ pub struct Db {
     /// Server secrets read from this database (`crate::guard::secret`): made once and never
     /// changed, so each process reads each one once.
     secrets: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>>,
-    /// SQLite's group-commit writer ([`Db::write`]); none on PostgreSQL.
+    /// The group-commit writer: on SQLite every write's ([`Db::write`]), on PostgreSQL only the
+    /// merged ones' ([`Db::write_merged`]).
     writer: Option<group::Writer>,
 }
 
@@ -83,7 +84,11 @@ impl Db {
             options = options.max_connections(16);
         }
         let pool = options.connect(url).await?;
-        let writer = (backend == Backend::Sqlite).then(|| group::Writer::start(pool.clone()));
+        let begin = match backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        };
+        let writer = Some(group::Writer::start(pool.clone(), begin));
         Ok(Self {
             pool,
             backend,

@@ -2,8 +2,8 @@
 //! database: one fixed window per bucket and key (an address or an account), so every server
 //! process on the same database counts together. Keys are stored as keyed hashes, never as
 //! addresses or usernames. A counter is written in a transaction of its own, or — for a
-//! member's push on SQLite, where one writer commits everything of the moment together anyway
-//! — first in the push's own transaction ([`Counts`]); never in a transaction that stores a
+//! member's push, which the writer of merged writes commits with the others of the moment
+//! anyway — first in the push's own transaction ([`Counts`]); never in a transaction that stores a
 //! survey answer, so no counter row is committed with one.
 
 use super::secret::{keyed_hash, server_secret};

@@ -1,5 +1,5 @@
-//! The server's side of a push: one transaction per pushed batch (on SQLite shared with, and
-//! merged into, the batches pushed at the same moment) and the device's high-water mark.
+//! The server's side of a push: one transaction per pushed batch (shared with, and merged
+//! into, the batches pushed at the same moment) and the device's high-water mark.
 
 use super::device::{DeviceMove, record_devices};
 use super::protocol::{DeviceRef, PushResponse, PushResult, PushStatus, Record};
@@ -59,7 +59,7 @@ pub trait RecordStore: Sync + 'static {
 }
 
 /// Stores a pushed batch in one transaction through `store` and answers one result per record,
-/// in order. Returns only after the commit, so every `accepted` is durable. On SQLite the
+/// in order. Returns only after the commit, so every `accepted` is durable. The
 /// batches pushed at the same moment are stored together, in one transaction and with one
 /// statement for each step (`Db::write_merged`), each keeping its own answer. Records that do
 /// not move a device's high-water mark (survey answers) never touch the device row, and a push

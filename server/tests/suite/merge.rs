@@ -1,14 +1,14 @@
-//! Writes merged into one run (`Db::write_merged`): on SQLite the writes of a kind waiting for
-//! the same commit run together — each still answered on its own, and when the run fails,
-//! each run again alone so one write's failure stays its own. On PostgreSQL each runs alone.
-//! Every test runs on both backends.
+//! Writes merged into one run (`Db::write_merged`): the writes of a kind waiting for the same
+//! commit run together — each still answered on its own, and when the run fails, each run
+//! again alone so one write's failure stays its own. Every test runs on both backends; on
+//! PostgreSQL also two processes' writers racing each other.
 
 use crate::common;
 
-use app::db::{Backend, Db, Lane, Merge, WriteFuture};
+use app::db::{Db, Merge, WriteFuture};
 use app::error::AppError;
 use app::sync::protocol::PushStatus;
-use common::{fixture, v7};
+use common::{TestDb, fixture, v7};
 use futures::future::join_all;
 use std::time::Duration;
 
@@ -44,18 +44,26 @@ impl Merge for Keyed {
     }
 }
 
-/// Holds SQLite's writer for a moment, so the writes sent meanwhile wait together.
+/// A merged write that only takes its time.
+struct Hold;
+
+impl Merge for Hold {
+    type Out = ();
+
+    fn run_all<'c>(_: &'c mut sqlx::AnyConnection, items: &'c [Self]) -> WriteFuture<'c, Vec<()>> {
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            Ok(vec![(); items.len()])
+        })
+    }
+}
+
+/// Holds the writer of merged writes for a moment (a merged write of another kind), so the
+/// writes sent meanwhile wait together.
 async fn hold_the_writer(db: &Db) -> tokio::task::JoinHandle<()> {
     let db = db.clone();
     let held = tokio::spawn(async move {
-        db.write(Lane::People, |_| {
-            Box::pin(async {
-                tokio::time::sleep(Duration::from_millis(300)).await;
-                Ok(())
-            })
-        })
-        .await
-        .expect("the slow write");
+        db.write_merged(Hold).await.expect("the slow write");
     });
     tokio::time::sleep(Duration::from_millis(50)).await;
     held
@@ -75,18 +83,16 @@ fn keyed(key: &str, fail: bool) -> Keyed {
     }
 }
 
-/// Six writes waiting together run as one on SQLite (each told the run held six) and alone on
-/// PostgreSQL; with a failing one among them, the run is undone and each runs again alone: the
+/// Six writes waiting together run as one (each told the run held six); with a failing one
+/// among them, the run is undone and each runs again alone: the
 /// failing one hears its own error and leaves nothing, the others are stored.
 async fn merged_writes_each_get_their_own_answer(db: &Db) {
-    let merged = db.backend() == Backend::Sqlite;
     let before = db.group_tally();
     let held = hold_the_writer(db).await;
     let writes = (0..6).map(|n| db.write_merged(keyed(&format!("a{n}"), false)));
     let answers = join_all(writes).await;
     held.await.expect("held");
-    let run = if merged { 6 } else { 1 };
-    assert_eq!(answers, vec![Ok(run); 6]);
+    assert_eq!(answers, vec![Ok(6); 6]);
     if let (Some(before), Some(after)) = (before, db.group_tally()) {
         assert_eq!(after.writes - before.writes, 1 + 6, "{after:?}");
         assert!(after.transactions - before.transactions <= 2, "{after:?}");
@@ -118,18 +124,36 @@ async fn merged_writes_each_get_their_own_answer(db: &Db) {
     assert!(!stored_keys(db).await.contains(&"c".to_string()));
 }
 
-/// One record id in three pushes at once (merged on SQLite, racing on PostgreSQL): stored once;
-/// the push with the same content hears `duplicate`, the one with other content `conflict` —
-/// or, when that one came first, both others hear `conflict`.
+/// One record id in three pushes at once, merged into one run: stored once; the push with the
+/// same content hears `duplicate`, the one with other content `conflict` — or, when that one
+/// came first, both others hear `conflict`.
 async fn one_record_in_pushes_at_once_is_stored_once(db: &Db) {
+    stored_once(db, db).await;
+}
+
+/// The same through two processes on one PostgreSQL, each with its own writer: the merged
+/// runs of the two race each other, and the row's constraint decides.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_one_record_through_two_processes_is_stored_once() {
+    let t = TestDb::postgres().await;
+    let other = server::storage::open(&t.url)
+        .await
+        .expect("a second process's pool");
+    stored_once(&t.db, &other).await;
+    other.close().await;
+    t.finish().await;
+}
+
+/// Three pushes of one record id at once: the first through `db`, the other two through `also`.
+async fn stored_once(db: &Db, also: &Db) {
     let f = fixture(db).await;
     let at = f.starts[&f.today] + 60_000;
     let id = v7();
     let same = f.checkin(id, &f.today, &f.m1a, at);
     let other = f.checkin(id, &f.today, &f.m1a, at + 1_000);
-    let held = hold_the_writer(db).await;
+    let (held, held_too) = (hold_the_writer(db).await, hold_the_writer(also).await);
     let m1a = &f.m1a;
-    let pushes = [same.clone(), same, other].map(|record| async move {
+    let pushes = [(db, same.clone()), (also, same), (also, other)].map(|(db, record)| async move {
         app::records::push(db, m1a, None, vec![record])
             .await
             .expect("answered")
@@ -138,6 +162,7 @@ async fn one_record_in_pushes_at_once_is_stored_once(db: &Db) {
     });
     let statuses = join_all(pushes).await;
     held.await.expect("held");
+    held_too.await.expect("held");
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM checkins WHERE id = $1")
         .bind(id.to_string())
         .fetch_one(db.pool())
