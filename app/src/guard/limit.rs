@@ -265,6 +265,9 @@ impl Counts {
                 None => keys.push((bucket.key(), key_hash, limit.window_ms(), 1)),
             }
         }
+        // Sorted: on PostgreSQL two processes' merged pushes lock the counters they share in
+        // the same order, so neither waits for the other while holding what it waits for.
+        keys.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         let counted = bump_all(conn, &keys, now).await?;
         // Each counter's count before this statement's first hit (its window may have restarted).
         let mut before: Vec<(&str, &str, i64, i64)> = Vec::with_capacity(keys.len());

@@ -58,10 +58,12 @@ fn moved(row: Option<&DeviceRow>, m: &DeviceMove, mark: &str) -> (DeviceRow, boo
 
 /// Moves the devices of the pushes of one transaction, in their order, and answers each push's
 /// device state. One push: one upsert that applies the rule itself, under the row's lock (two
-/// pushes from one phone may race on PostgreSQL). Several (SQLite's merged pushes, under its
-/// write lock, where nothing else writes between the read and the write): their rows read in
-/// one statement, moved one push after another by [`moved`] — the same rule — and written back
-/// in one statement.
+/// pushes from one phone may race on PostgreSQL, through two processes). Several (merged
+/// pushes): their rows read in one statement, moved one push after another by [`moved`] — the
+/// same rule — and written back in one statement. Nothing may write those rows between the
+/// read and the write: on SQLite nothing can (one write lock); on PostgreSQL the read locks
+/// them (`FOR UPDATE`), and a device without a row yet — which another process may be inserting
+/// meanwhile — is moved by the one-statement upsert, push by push (a phone's first pushes).
 pub async fn record_devices(
     conn: &mut AnyConnection,
     moves: &[DeviceMove<'_>],
@@ -69,13 +71,6 @@ pub async fn record_devices(
     match moves {
         [] => Ok(Vec::new()),
         [one] => Ok(vec![record_device(conn, one).await?]),
-        _ if conn.backend_name() != "SQLite" => {
-            let mut states = Vec::with_capacity(moves.len());
-            for m in moves {
-                states.push(record_device(conn, m).await?);
-            }
-            Ok(states)
-        }
         _ => record_together(conn, moves).await,
     }
 }
@@ -113,19 +108,23 @@ async fn record_device(
     })
 }
 
-/// [`record_devices`] for several pushes on SQLite: two statements for all of them.
+/// [`record_devices`] for several pushes: two statements for all of them (and on PostgreSQL
+/// one more per push of a device new here).
 async fn record_together(
     conn: &mut AnyConnection,
     moves: &[DeviceMove<'_>],
 ) -> Result<Vec<DeviceState>, AppError> {
+    let locks = conn.backend_name() != "SQLite";
     let mut ids: Vec<String> = moves.iter().map(|m| m.id.to_string()).collect();
+    // Sorted: two processes lock the rows they share in the same order.
     ids.sort_unstable();
     ids.dedup();
     let marks = crate::db::value_marks(conn, ids.len());
     let sql = format!(
         "SELECT id, high_water, CAST(resets AS BIGINT) AS resets, reset_mark FROM devices \
-         WHERE id IN ({})",
-        marks.join(", ")
+         WHERE id IN ({}) ORDER BY id{}",
+        marks.join(", "),
+        if locks { " FOR UPDATE" } else { "" }
     );
     let mut query = sqlx::query_as::<_, (String, i64, i64, Option<String>)>(AssertSqlSafe(sql));
     for id in &ids {
@@ -150,6 +149,10 @@ async fn record_together(
     let mut states = Vec::with_capacity(moves.len());
     for m in moves {
         let id = m.id.to_string();
+        if locks && !rows.contains_key(&id) {
+            states.push(record_device(conn, m).await?);
+            continue;
+        }
         let mark = Uuid::new_v4().to_string();
         let (after, reset) = moved(rows.get(&id), m, &mark);
         let first_seen = written.get(&id).map_or(m.at, |(_, first, _)| *first);
@@ -160,6 +163,9 @@ async fn record_together(
             reset_detected: reset,
         });
         rows.insert(id, after);
+    }
+    if written.is_empty() {
+        return Ok(states);
     }
     let marks = crate::db::value_marks(conn, written.len() * 7);
     let values: Vec<String> = marks
