@@ -6,7 +6,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::guard::Counts;
 use crate::sync::protocol::{DeviceRef, PushResponse, PushResult, Record, RecordBody, RejectCode};
-use crate::sync::server::{Received, RecordStore, Sender, push_with};
+use crate::sync::server::{Pusher, Received, RecordStore, Sender, push_with};
 use sqlx::AnyConnection;
 
 /// Every feature that takes records from phones.
@@ -137,16 +137,18 @@ pub async fn push_as(
     device: Option<DeviceRef>,
     records: Vec<serde_json::Value>,
 ) -> Result<PushResponse, AppError> {
-    push_counted(db, member, device, records, None).await
+    push_counted(db, Pusher::Known(member), device, records, None).await
 }
 
 /// [`push_as`] counting the request's rate limits (`counts`) in the batch's own transaction:
 /// refused with `TooMany`, storing nothing, when over. Only for a batch without survey answers
 /// (refused `Invalid` otherwise: no counter row may share a transaction with an answer); a
-/// batch with no records counts them in a write of their own.
+/// batch with no records counts them in a write of their own. A [`Pusher::Session`] is looked
+/// up in that transaction — so give it only with records to store: without, nothing looks it
+/// up, and its account's counter (known only from it) is not counted.
 pub async fn push_counted(
     db: &Db,
-    member: Option<&CurrentUser>,
+    pusher: Pusher<'_>,
     device: Option<DeviceRef>,
     records: Vec<serde_json::Value>,
     counts: Option<Counts>,
@@ -172,7 +174,7 @@ pub async fn push_counted(
             device: None,
         }
     } else {
-        push_with(db, &FEATURES, member, device, rest, counts).await?
+        push_with(db, &FEATURES, pusher, device, rest, counts).await?
     };
     let mut results: Vec<(usize, PushResult)> = rest_at
         .into_iter()

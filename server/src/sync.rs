@@ -1,7 +1,7 @@
 //! The HTTP face of the sync protocol (`app::sync::protocol`): push, pull, and the OpenAPI
 //! description of both.
 
-use app::auth::server::Viewer;
+use app::auth::server::{SessionKey, Viewer, session_token, user_from_headers};
 use app::domain::limits::Bucket;
 use app::error::AppError;
 use app::guard::ClientAddr;
@@ -12,10 +12,12 @@ use app::sync::protocol::{
     PushResponse, PushResult, PushStatus, Record, RecordBody, RejectCode, RosterEntry,
     is_survey_answer,
 };
+use app::sync::server::Pusher;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
+use http::HeaderMap;
 use serde::Deserialize;
 use utoipa::OpenApi;
 
@@ -35,37 +37,53 @@ use utoipa::OpenApi;
 )]
 pub async fn push(
     State(state): State<AppState>,
-    member: Option<Viewer>,
+    headers: HeaderMap,
     client: ClientAddr,
     body: Bytes,
 ) -> Response {
-    let member = member.map(|Viewer(m)| m);
     let (limits, now) = (&state.config.limits, app::db::now_ms());
-    let mut keys = vec![(Bucket::PushAddress, client.0.as_str())];
-    if let Some(m) = &member {
-        keys.push((Bucket::PushAccount, m.id.as_str()));
-    }
-    let counts = match Counts::prepare(&state.db, limits, &keys, now).await {
-        Ok(c) => c,
-        Err(e) => return e.into_response(),
-    };
     let request = serde_json::from_slice::<PushRequest>(&body);
     let answers = request.as_ref().map_or(0, |r| {
         r.records.iter().filter(|r| is_survey_answer(r)).count()
     });
-    // A member's batch without survey answers counts its limits first thing in its own write,
-    // which the writer of merged writes commits together with the others of the moment (both
-    // backends): one commit per push instead of two, and all their counters in one statement.
-    // Anything else counts them in a write of their own first — every request counts,
-    // malformed or refused ones too. (Without that writer the counters stay out of the batch's
-    // transaction: on PostgreSQL their rows would stay locked until its commit, and every
-    // phone behind one address would wait for the one before.)
-    let inside = member.is_some()
+    // A batch of records with a session cookie and without survey answers is stored by the writer of
+    // merged writes (both backends), its session looked up and its limits counted first thing
+    // in its own transaction, together with the other pushes' of the moment: one commit per
+    // push instead of two, one statement for all their sessions, one for all their counters.
+    // Anything else looks up its session first and counts its limits in a write of their own
+    // — every request counts, malformed or refused ones too. (Without that writer the counters
+    // stay out of the batch's transaction: on PostgreSQL their rows would stay locked until its
+    // commit, and every phone behind one address would wait for the one before.)
+    let token = session_token(&headers);
+    let inside = token.is_some()
         && answers == 0
         && state.db.merges_writes()
         && request
             .as_ref()
-            .is_ok_and(|r| r.records.len() <= MAX_RECORDS);
+            .is_ok_and(|r| (1..=MAX_RECORDS).contains(&r.records.len()));
+    let who = match (&token, inside) {
+        (Some(token), true) => Who::Session(SessionKey::of(token, state.config.session_idle_ms)),
+        _ => match user_from_headers(&state, &headers).await {
+            Ok(member) => Who::Member(member),
+            Err(AppError::Unauthorized) => Who::Nobody,
+            Err(e) => return e.into_response(),
+        },
+    };
+    let address = [(Bucket::PushAddress, client.0.as_str())];
+    let counts = match &who {
+        Who::Session(_) => {
+            Counts::prepare_later(&state.db, limits, &address, Bucket::PushAccount, now).await
+        }
+        Who::Member(m) => {
+            let keys = [address[0], (Bucket::PushAccount, m.id.as_str())];
+            Counts::prepare(&state.db, limits, &keys, now).await
+        }
+        Who::Nobody => Counts::prepare(&state.db, limits, &address, now).await,
+    };
+    let counts = match counts {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
     let counts = if inside {
         Some(counts)
     } else {
@@ -87,7 +105,7 @@ pub async fn push(
         return AppError::Invalid(format!("一次最多推送 {MAX_RECORDS} 条记录")).into_response();
     }
     // Without a session only a batch of survey answers (anonymous by design) is read.
-    if member.is_none() && answers < request.records.len() {
+    if matches!(who, Who::Nobody) && answers < request.records.len() {
         return AppError::Unauthorized.into_response();
     }
     // Survey answers count against the address like answers from the form.
@@ -99,11 +117,26 @@ pub async fn push(
             return e.into_response();
         }
     }
+    let pusher = match &who {
+        Who::Session(session) => Pusher::Session(session.clone()),
+        Who::Member(member) => Pusher::Known(Some(member)),
+        Who::Nobody => Pusher::Known(None),
+    };
     let (device, records) = (request.device, request.records);
-    match app::records::push_counted(&state.db, member.as_ref(), device, records, counts).await {
+    match app::records::push_counted(&state.db, pusher, device, records, counts).await {
         Ok(response) => Json(response).into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+/// Who sends a push, as far as the handler knows.
+enum Who {
+    /// A session to look up in the push's own transaction.
+    Session(SessionKey),
+    /// The member whose session was looked up already.
+    Member(app::auth::CurrentUser),
+    /// No live session.
+    Nobody,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

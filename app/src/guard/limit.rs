@@ -165,10 +165,12 @@ async fn bump_all(
 /// The stored form of a key: a keyed hash, so the table holds no address or username.
 async fn hidden_key(db: &Db, bucket: Bucket, key: &str) -> Result<String, AppError> {
     let salt = server_secret(db, KEY_SALT).await?;
-    Ok(keyed_hash(
-        &salt,
-        format!("{}:{key}", bucket.key()).as_bytes(),
-    ))
+    Ok(hide(&salt, bucket, key))
+}
+
+/// A key as stored: its keyed hash, salted per deployment, with its bucket in it.
+fn hide(salt: &[u8], bucket: Bucket, key: &str) -> String {
+    keyed_hash(salt, format!("{}:{key}", bucket.key()).as_bytes())
 }
 
 /// Counts one request in each of several buckets (an address and an account, say); refused
@@ -193,6 +195,9 @@ pub async fn count_many(
 pub struct Counts {
     now: i64,
     keys: Vec<(Bucket, Limit, String)>,
+    /// A bucket whose key is learnt only inside the write (the member of a session looked up
+    /// there), with the salt that hides it: see [`Counts::with_later`].
+    later: Option<(Bucket, Limit, Vec<u8>)>,
 }
 
 impl Counts {
@@ -211,7 +216,40 @@ impl Counts {
                 hidden_key(db, *bucket, key).await?,
             ));
         }
-        Ok(Counts { now, keys: hidden })
+        Ok(Counts {
+            now,
+            keys: hidden,
+            later: None,
+        })
+    }
+
+    /// [`Counts::prepare`] and one more bucket, whose key is given later, inside the write
+    /// ([`Counts::with_later`]); until then that bucket is not counted.
+    pub async fn prepare_later(
+        db: &Db,
+        limits: &Limits,
+        keys: &[(Bucket, &str)],
+        later: Bucket,
+        now: i64,
+    ) -> Result<Self, AppError> {
+        let mut counts = Self::prepare(db, limits, keys, now).await?;
+        let salt = server_secret(db, KEY_SALT).await?;
+        counts.later = Some((later, limits.of(later), salt));
+        Ok(counts)
+    }
+
+    /// These counts with the later bucket's key now known, hidden as [`Counts::prepare`]
+    /// hides keys.
+    pub fn with_later(&self, key: &str) -> Counts {
+        let mut keys = self.keys.clone();
+        if let Some((bucket, limit, salt)) = &self.later {
+            keys.push((*bucket, *limit, hide(salt, *bucket, key)));
+        }
+        Counts {
+            now: self.now,
+            keys,
+            later: None,
+        }
     }
 
     /// Counts in a write of their own (one commit, shared with others on SQLite); refused

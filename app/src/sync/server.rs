@@ -4,6 +4,7 @@
 use super::device::{DeviceMove, record_devices};
 use super::protocol::{DeviceRef, PushResponse, PushResult, PushStatus, Record};
 use crate::auth::CurrentUser;
+use crate::auth::server::{SessionKey, users_in};
 use crate::db::{Db, Merge, Seen, WriteFuture, now_ms};
 use crate::error::AppError;
 use crate::guard::{Counts, server_secret};
@@ -58,6 +59,17 @@ pub trait RecordStore: Sync + 'static {
     ) -> impl Future<Output = Result<Vec<Vec<PushResult>>, AppError>> + Send + 'a;
 }
 
+/// Who pushes a batch.
+pub enum Pusher<'a> {
+    /// A member known already, or nobody (then only survey answers are taken).
+    Known(Option<&'a CurrentUser>),
+    /// Whoever holds this session, looked up in the push's own transaction together with the
+    /// other pushes' of the moment (`auth::server::users_in`): when it is not live there, the
+    /// push is refused `Unauthorized`, its counters counted all the same. Its counters come
+    /// from `Counts::prepare_later`, the account's bucket keyed by the member found.
+    Session(SessionKey),
+}
+
 /// Stores a pushed batch in one transaction through `store` and answers one result per record,
 /// in order. Returns only after the commit, so every `accepted` is durable. The
 /// batches pushed at the same moment are stored together, in one transaction and with one
@@ -71,20 +83,24 @@ pub trait RecordStore: Sync + 'static {
 pub async fn push_with<S: RecordStore>(
     db: &Db,
     store: &'static S,
-    member: Option<&CurrentUser>,
+    pusher: Pusher<'_>,
     device: Option<DeviceRef>,
     records: Vec<serde_json::Value>,
     counts: Option<Counts>,
 ) -> Result<PushResponse, AppError> {
-    let receipt_key = match member {
-        Some(_) => match server_secret(db, RECEIPT_KEY).await {
+    let (member, session) = match pusher {
+        Pusher::Known(member) => (member.cloned(), None),
+        Pusher::Session(key) => (None, Some(key)),
+    };
+    let receipt_key = match (&member, &session) {
+        (None, None) => Vec::new(),
+        _ => match server_secret(db, RECEIPT_KEY).await {
             Ok(key) => key,
             Err(e) => return Err(count_anyway(db, counts, e).await),
         },
-        None => Vec::new(),
     };
     let sender = Sender {
-        member: member.cloned(),
+        member,
         device: device.as_ref().map(|d| d.id.to_string()),
         at: now_ms(),
         receipt_key,
@@ -109,6 +125,7 @@ pub async fn push_with<S: RecordStore>(
     let push = PushWrite {
         store,
         counts,
+        session,
         sender,
         records: read,
         slots,
@@ -140,6 +157,9 @@ async fn count_anyway(db: &Db, counts: Option<Counts>, failed: AppError) -> AppE
 struct PushWrite<S: RecordStore> {
     store: &'static S,
     counts: Option<Counts>,
+    /// The session to look up in the transaction ([`Pusher::Session`]).
+    session: Option<SessionKey>,
+    /// Who sent it; for a push with a `session`, without its member (found in the write).
     sender: Sender,
     /// The records that could be read, in order.
     records: Vec<Record>,
@@ -163,28 +183,49 @@ impl<S: RecordStore> Merge for PushWrite<S> {
     }
 }
 
-/// [`push_with`] inside its transaction, for every push of the moment: their counters first
-/// (one statement), then the records of those not over their limits (stored together), then
-/// each one's device row.
+/// [`push_with`] inside its transaction, for every push of the moment: the sessions of those
+/// that name one (one statement), their counters (one statement), then the records of those
+/// signed in and not over their limits (stored together), then each one's device row.
 async fn store_pushes<S: RecordStore>(
     conn: &mut AnyConnection,
     pushes: &[PushWrite<S>],
 ) -> Result<Vec<Result<PushResponse, AppError>>, AppError> {
-    let counted: Vec<&Counts> = pushes.iter().filter_map(|p| p.counts.as_ref()).collect();
+    let resolved = signed_in(conn, pushes).await?;
+    let senders: Vec<&Sender> = pushes
+        .iter()
+        .zip(&resolved)
+        .map(|(p, r)| r.as_ref().map_or(&p.sender, |(sender, _)| sender))
+        .collect();
+    let counts: Vec<Option<Counts>> = pushes
+        .iter()
+        .zip(&resolved)
+        .map(|(p, r)| match (&p.counts, r) {
+            (Some(c), Some((_, member_id))) => Some(c.with_later(member_id)),
+            (counts, _) => counts.clone(),
+        })
+        .collect();
+    let counted: Vec<&Counts> = counts.iter().flatten().collect();
     let mut verdicts = Counts::bump_many(conn, &counted).await?.into_iter();
     let mut admitted = Vec::with_capacity(pushes.len());
-    for push in pushes {
-        let verdict = match push.counts {
+    for ((push, counts), resolved) in pushes.iter().zip(&counts).zip(&resolved) {
+        let verdict = match counts {
             Some(_) => verdicts.next().ok_or(AppError::Internal)?,
             None => Ok(()),
         };
-        admitted.push(verdict);
+        // Over a limit, as before its session was looked at; else out if it is not live.
+        let signed_out = push.session.is_some() && resolved.is_none();
+        admitted.push(verdict.and(if signed_out {
+            Err(AppError::Unauthorized)
+        } else {
+            Ok(())
+        }));
     }
     let batches: Vec<(&[Record], &Sender)> = pushes
         .iter()
+        .zip(&senders)
         .zip(&admitted)
         .filter(|(_, verdict)| verdict.is_ok())
-        .map(|(p, _)| (p.records.as_slice(), &p.sender))
+        .map(|((p, sender), _)| (p.records.as_slice(), *sender))
         .collect();
     let Some(store) = pushes.first().map(|p| p.store) else {
         return Ok(Vec::new());
@@ -193,14 +234,14 @@ async fn store_pushes<S: RecordStore>(
     let mut answers = Vec::with_capacity(pushes.len());
     // Each push's device, moved once every push's records are stored: (its answer, the move).
     let mut moves = Vec::new();
-    for (push, verdict) in pushes.iter().zip(admitted) {
+    for ((push, sender), verdict) in pushes.iter().zip(&senders).zip(admitted) {
         if let Err(over) = verdict {
             answers.push(Err(over));
             continue;
         }
         let (results, lowest_accepted) =
             answer_push(push, stored.next().ok_or(AppError::Internal)?)?;
-        if let (Some(device), Some(member)) = (&push.device, &push.sender.member) {
+        if let (Some(device), Some(member)) = (&push.device, &sender.member) {
             let m = DeviceMove {
                 id: device.id,
                 member_id: &member.id,
@@ -226,6 +267,35 @@ async fn store_pushes<S: RecordStore>(
         }
     }
     Ok(answers)
+}
+
+/// Each push's sender with the member its session names, and that member's id, for the pushes
+/// that name a live one (`None` for the others: their own sender stands, or they are out).
+async fn signed_in<S: RecordStore>(
+    conn: &mut AnyConnection,
+    pushes: &[PushWrite<S>],
+) -> Result<Vec<Option<(Sender, String)>>, AppError> {
+    let keys: Vec<&SessionKey> = pushes.iter().filter_map(|p| p.session.as_ref()).collect();
+    let now = pushes.iter().map(|p| p.sender.at).max().unwrap_or(0);
+    let mut users = users_in(conn, &keys, now).await?.into_iter();
+    let mut resolved = Vec::with_capacity(pushes.len());
+    for push in pushes {
+        let user = match push.session {
+            Some(_) => users.next().ok_or(AppError::Internal)?,
+            None => None,
+        };
+        resolved.push(user.map(|user| {
+            let id = user.id.clone();
+            let sender = Sender {
+                member: Some(user),
+                device: push.sender.device.clone(),
+                at: push.sender.at,
+                receipt_key: push.sender.receipt_key.clone(),
+            };
+            (sender, id)
+        }));
+    }
+    Ok(resolved)
 }
 
 /// One push's results from its records' results, the rejections kept in place, and the lowest

@@ -249,8 +249,103 @@ async fn devices_moved_by_pushes_at_once(db: &Db) {
     );
 }
 
+/// Members' pushes over HTTP look up their sessions in their own transaction, all the pushes
+/// of the moment in one statement: a live session's push is stored (its idle clock moved on
+/// there, its account counted), a signed-out, idle or switched-off one is refused 401 with
+/// nothing stored — its address counted all the same.
+async fn pushes_look_up_their_sessions_in_their_transaction(db: &Db) {
+    let f = fixture(db).await;
+    let base = common::serve(db).await;
+    let (live, out, idle) = (
+        common::sign_in(&base, "m1a").await,
+        common::sign_in(&base, "m1b").await,
+        common::sign_in(&base, "m2a").await,
+    );
+    let day = 24 * 3_600_000;
+    let now = app::db::now_ms();
+    let set = |sql: &'static str, a: i64, b: i64, user: &str| {
+        sqlx::query(sql)
+            .bind(a)
+            .bind(b)
+            .bind(user.to_owned())
+            .execute(db.pool())
+    };
+    let seen = "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE user_id = $3";
+    // Last seen two minutes ago: the push moves the idle clock on.
+    set(seen, now - 120_000, now + day, &f.m1a.id)
+        .await
+        .expect("seen");
+    // Unused for fifteen days (the idle timeout is fourteen), not yet expired.
+    set(seen, now - 15 * day, now + day, &f.m2a.id)
+        .await
+        .expect("idle");
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(&f.m1b.id)
+        .execute(db.pool())
+        .await
+        .expect("signed out");
+    let push = |c: &reqwest::Client, record: serde_json::Value| {
+        c.post(format!("{base}/api/v1/sync/push"))
+            .json(&serde_json::json!({ "records": [record] }))
+            .send()
+    };
+    let record = |member| f.checkin(v7(), &f.today, member, f.starts[&f.today] + 60_000);
+    let other = |member| {
+        let at = f.starts[&f.other_branch] + 60_000;
+        f.checkin(v7(), &f.other_branch, member, at)
+    };
+    let held = hold_the_writer(db).await;
+    let answers = join_all([
+        push(&live, record(&f.m1a)),
+        push(&out, record(&f.m1b)),
+        push(&idle, other(&f.m2a)),
+    ])
+    .await;
+    held.await.expect("held");
+    let statuses: Vec<u16> = answers
+        .iter()
+        .map(|a| a.as_ref().expect("answered").status().as_u16())
+        .collect();
+    assert_eq!(statuses, [200, 401, 401]);
+    let stored: Vec<String> = sqlx::query_scalar("SELECT user_id FROM checkins")
+        .fetch_all(db.pool())
+        .await
+        .expect("the check-ins");
+    assert_eq!(stored, std::slice::from_ref(&f.m1a.id));
+    let moved: i64 = sqlx::query_scalar("SELECT last_seen_at FROM sessions WHERE user_id = $1")
+        .bind(&f.m1a.id)
+        .fetch_one(db.pool())
+        .await
+        .expect("the session");
+    assert!(moved >= now, "the idle clock moved on: {moved} < {now}");
+    let hits = |bucket: &'static str| {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT CAST(COALESCE(SUM(hits), 0) AS BIGINT) FROM rate_counts WHERE bucket = $1",
+        )
+        .bind(bucket)
+        .fetch_one(db.pool())
+    };
+    assert_eq!(hits("push_address").await.expect("counted"), 3);
+    assert_eq!(hits("push_account").await.expect("counted"), 1);
+
+    // An account switched off: its live session pushes no more.
+    sqlx::query("UPDATE users SET active = 0 WHERE id = $1")
+        .bind(&f.m1a.id)
+        .execute(db.pool())
+        .await
+        .expect("switched off");
+    let res = push(&live, record(&f.m1a)).await.expect("answered");
+    assert_eq!(res.status().as_u16(), 401);
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM checkins")
+        .fetch_one(db.pool())
+        .await
+        .expect("a count");
+    assert_eq!(n, 1);
+}
+
 on_both_backends!(
     merged_writes_each_get_their_own_answer,
     one_record_in_pushes_at_once_is_stored_once,
     devices_moved_by_pushes_at_once,
+    pushes_look_up_their_sessions_in_their_transaction,
 );

@@ -36,11 +36,13 @@ macro_rules! user_columns {
     };
 }
 
-// After the macro, which it uses.
+// After the macro, which they use.
+mod later;
 mod sign_in;
+pub use later::{SessionKey, users_in};
 
 /// The row of [`user_columns!`].
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 struct UserRow {
     id: String,
     username: String,
