@@ -46,14 +46,16 @@ pub async fn push(
     let answers = request.as_ref().map_or(0, |r| {
         r.records.iter().filter(|r| is_survey_answer(r)).count()
     });
-    // A batch of records with a session cookie and without survey answers is stored by the writer of
-    // merged writes (both backends), its session looked up and its limits counted first thing
-    // in its own transaction, together with the other pushes' of the moment: one commit per
-    // push instead of two, one statement for all their sessions, one for all their counters.
-    // Anything else looks up its session first and counts its limits in a write of their own
-    // — every request counts, malformed or refused ones too. (Without that writer the counters
-    // stay out of the batch's transaction: on PostgreSQL their rows would stay locked until its
-    // commit, and every phone behind one address would wait for the one before.)
+    // A batch of records with a session cookie and without survey answers is stored by the
+    // writer of merged writes (both backends), its session looked up and its limits counted
+    // first thing in its own transaction, together with the other pushes' of the moment: one
+    // commit per push instead of two, one statement for all their sessions, one for all their
+    // counters. Anything else looks up its session first and counts its limits in a write of
+    // their own — every request counts, malformed or refused ones too. (The price, on
+    // PostgreSQL with several server processes: a counter row stays locked until its group
+    // commits, so the phones behind one address that reach two processes take turns, group by
+    // group — within one process they share the group anyway. Without that writer the counters
+    // stay out of the batch's transaction, or every such phone would wait for the one before.)
     let token = session_token(&headers);
     let inside = token.is_some()
         && answers == 0

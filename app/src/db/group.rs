@@ -1,5 +1,6 @@
-//! Group commit on SQLite: writes sent at the same moment share one transaction, so one disk
-//! flush acknowledges them all, while each keeps its own answer.
+//! Group commit (every write on SQLite, the merged ones on PostgreSQL): writes sent at the same
+//! moment share one transaction, so one disk flush acknowledges them all, while each keeps its
+//! own answer.
 //!
 //! SQLite has one writer at a time and, with `synchronous = FULL`, flushes the disk at every
 //! commit; fifty phones pushing at once used to queue for fifty flushes (and, past the busy

@@ -189,8 +189,8 @@ pub async fn count_many(
 
 /// One request's counters, their keys hidden already, to be counted in a write: on its own
 /// ([`count_many`]) or first thing in the write of what they guard, where a single writer
-/// commits both at once anyway (SQLite's group commit; see `sync::server::push_with`). Never
-/// in a write that stores a survey answer.
+/// commits both at once anyway (the writer of merged writes; see `sync::server::push_with`).
+/// Never in a write that stores a survey answer.
 #[derive(Clone)]
 pub struct Counts {
     now: i64,

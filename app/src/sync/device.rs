@@ -146,24 +146,38 @@ async fn record_together(
     // Each device's row as written back: the last push's member and time; its first push's
     // time for a device new here.
     let mut written: HashMap<String, (&str, i64, i64)> = HashMap::new();
-    let mut states = Vec::with_capacity(moves.len());
-    for m in moves {
+    let mut states: Vec<Option<DeviceState>> = Vec::with_capacity(moves.len());
+    // On PostgreSQL, the pushes of devices with no row yet: each moved by its own upsert.
+    let mut fresh: Vec<(usize, &DeviceMove)> = Vec::new();
+    for (at, m) in moves.iter().enumerate() {
         let id = m.id.to_string();
         if locks && !rows.contains_key(&id) {
-            states.push(record_device(conn, m).await?);
+            fresh.push((at, m));
+            states.push(None);
             continue;
         }
         let mark = Uuid::new_v4().to_string();
         let (after, reset) = moved(rows.get(&id), m, &mark);
         let first_seen = written.get(&id).map_or(m.at, |(_, first, _)| *first);
         written.insert(id.clone(), (m.member_id, first_seen, m.at));
-        states.push(DeviceState {
+        states.push(Some(DeviceState {
             id: m.id,
             high_water: after.high_water,
             reset_detected: reset,
-        });
+        }));
         rows.insert(id, after);
     }
+    // In device order (each device's own pushes keeping theirs), as the rows read were locked:
+    // two processes inserting the same new devices take their locks alike.
+    fresh.sort_by_key(|(_, m)| m.id);
+    for (at, m) in fresh {
+        let state = record_device(conn, m).await?;
+        *states.get_mut(at).ok_or(AppError::Internal)? = Some(state);
+    }
+    let states = states
+        .into_iter()
+        .map(|s| s.ok_or(AppError::Internal))
+        .collect::<Result<Vec<_>, _>>()?;
     if written.is_empty() {
         return Ok(states);
     }

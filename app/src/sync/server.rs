@@ -143,7 +143,9 @@ pub async fn push_with<S: RecordStore>(
 }
 
 /// A push that failed before its counters were committed: they are counted in a write of
-/// their own (every request counts, failed ones too), and the push answers its own error.
+/// their own (every request counts, failed ones too), and the push answers its own error. (A
+/// push whose session was to be looked up in the failed write counts its address alone: its
+/// member, the key of its account's counter, was never read.)
 async fn count_anyway(db: &Db, counts: Option<Counts>, failed: AppError) -> AppError {
     if let Some(counts) = counts
         && let Err(e) = counts.count_alone(db).await

@@ -149,7 +149,7 @@ async fn forwarded_addresses_need_a_trusted_proxy(db: &Db) {
 }
 
 /// Pushes are limited per account and per address; the refusal is JSON with its code. A
-/// member's batch counts in its own transaction on SQLite (`push_counted`): under the limit it
+/// member's batch counts in its own transaction (`push_counted`): under the limit it
 /// is stored, over it nothing of it is, and every refused push counts on.
 async fn pushes_are_limited(db: &Db) {
     let f = fixture(db).await;
@@ -194,8 +194,8 @@ async fn pushes_are_limited(db: &Db) {
     assert_eq!(hits, 4, "the refused pushes were counted");
 }
 
-/// Twelve pushes at once from one member with room for five (on SQLite several are judged in
-/// one statement): exactly five are stored, seven answer 429, and all twelve were counted.
+/// Twelve pushes at once from one member with room for five (several judged in one
+/// statement): exactly five are stored, seven answer 429, and all twelve were counted.
 async fn pushes_at_once_stop_at_the_limit(db: &Db) {
     let f = fixture(db).await;
     let base = serve_with_config(db, limited("push_account=5/1m")).await;

@@ -151,7 +151,8 @@ async fn stored_once(db: &Db, also: &Db) {
     let id = v7();
     let same = f.checkin(id, &f.today, &f.m1a, at);
     let other = f.checkin(id, &f.today, &f.m1a, at + 1_000);
-    let (held, held_too) = (hold_the_writer(db).await, hold_the_writer(also).await);
+    // Both writers held at once, so the two processes' groups run at the same moment.
+    let (held, held_too) = tokio::join!(hold_the_writer(db), hold_the_writer(also));
     let m1a = &f.m1a;
     let pushes = [(db, same.clone()), (also, same), (also, other)].map(|(db, record)| async move {
         app::records::push(db, m1a, None, vec![record])
@@ -184,7 +185,7 @@ async fn stored_once(db: &Db, also: &Db) {
     }
 }
 
-/// A phone's device row moved by pushes at once (one statement for all of them on SQLite),
+/// A phone's device row moved by pushes at once (one read and one write for all of them),
 /// as one push after another would: the mark is the highest number, the push that stored a
 /// number at or below the mark hears its device restarted its numbering, and another phone's
 /// row beside them is its own.
@@ -249,10 +250,76 @@ async fn devices_moved_by_pushes_at_once(db: &Db) {
     );
 }
 
+/// Two processes on one PostgreSQL moving the same devices in their merged groups at once: the
+/// rows read are locked until the commit (a phone seen before), and a device new to both is
+/// inserted by one upsert per push — no move is lost: each row ends at the highest number
+/// pushed, with as many restarts as its pushes were told of, whatever the order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_devices_moved_through_two_processes_lose_no_move() {
+    use app::sync::protocol::DeviceRef;
+    let t = TestDb::postgres().await;
+    let also = server::storage::open(&t.url).await.expect("a second pool");
+    let db = &t.db;
+    let f = fixture(db).await;
+    let at = f.starts[&f.today] + 60_000;
+    let (phone, new) = (DeviceRef { id: v7() }, DeviceRef { id: v7() });
+    let record = |seq: i64| {
+        let mut r = f.checkin(v7(), &f.today, &f.m1a, at);
+        r["seq"] = serde_json::json!(seq);
+        r
+    };
+    let m1a = &f.m1a;
+    app::records::push(db, m1a, Some(phone.clone()), (1..=5).map(record).collect())
+        .await
+        .expect("the phone seen before");
+    let (held, held_too) = tokio::join!(hold_the_writer(db), hold_the_writer(&also));
+    let pushes = [
+        (db, &phone, 9),
+        (db, &new, 2),
+        (&also, &phone, 3),
+        (&also, &phone, 12),
+        (&also, &new, 4),
+    ]
+    .map(|(db, device, seq)| {
+        let records = vec![record(seq)];
+        async move {
+            let state = app::records::push(db, m1a, Some(device.clone()), records)
+                .await
+                .expect("answered")
+                .device
+                .expect("the device");
+            (state.id, state.reset_detected)
+        }
+    });
+    let states = join_all(pushes).await;
+    held.await.expect("held");
+    held_too.await.expect("held");
+    for (device, highest) in [(&phone, 12), (&new, 4)] {
+        let told = states
+            .iter()
+            .filter(|(id, reset)| *id == device.id && *reset)
+            .count();
+        let (high_water, resets): (i64, i64) = sqlx::query_as(
+            "SELECT high_water, CAST(resets AS BIGINT) FROM devices WHERE id = $1",
+        )
+        .bind(device.id.to_string())
+        .fetch_one(db.pool())
+        .await
+        .expect("the row");
+        assert_eq!(
+            (high_water, resets),
+            (highest, i64::try_from(told).expect("small")),
+            "{states:?}"
+        );
+    }
+    also.close().await;
+    t.finish().await;
+}
+
 /// Members' pushes over HTTP look up their sessions in their own transaction, all the pushes
 /// of the moment in one statement: a live session's push is stored (its idle clock moved on
-/// there, its account counted), a signed-out, idle or switched-off one is refused 401 with
-/// nothing stored — its address counted all the same.
+/// there, its account counted), a signed-out, idle, expired or switched-off one is refused 401
+/// with nothing stored — its address counted all the same.
 async fn pushes_look_up_their_sessions_in_their_transaction(db: &Db) {
     let f = fixture(db).await;
     let base = common::serve(db).await;
@@ -279,6 +346,11 @@ async fn pushes_look_up_their_sessions_in_their_transaction(db: &Db) {
     set(seen, now - 15 * day, now + day, &f.m2a.id)
         .await
         .expect("idle");
+    // Used a minute ago, expired a moment ago.
+    let expired = common::sign_in(&base, "sec1").await;
+    set(seen, now - 60_000, now - 1, &f.sec1.id)
+        .await
+        .expect("expired");
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(&f.m1b.id)
         .execute(db.pool())
@@ -299,6 +371,7 @@ async fn pushes_look_up_their_sessions_in_their_transaction(db: &Db) {
         push(&live, record(&f.m1a)),
         push(&out, record(&f.m1b)),
         push(&idle, other(&f.m2a)),
+        push(&expired, record(&f.sec1)),
     ])
     .await;
     held.await.expect("held");
@@ -306,7 +379,7 @@ async fn pushes_look_up_their_sessions_in_their_transaction(db: &Db) {
         .iter()
         .map(|a| a.as_ref().expect("answered").status().as_u16())
         .collect();
-    assert_eq!(statuses, [200, 401, 401]);
+    assert_eq!(statuses, [200, 401, 401, 401]);
     let stored: Vec<String> = sqlx::query_scalar("SELECT user_id FROM checkins")
         .fetch_all(db.pool())
         .await
@@ -325,7 +398,7 @@ async fn pushes_look_up_their_sessions_in_their_transaction(db: &Db) {
         .bind(bucket)
         .fetch_one(db.pool())
     };
-    assert_eq!(hits("push_address").await.expect("counted"), 3);
+    assert_eq!(hits("push_address").await.expect("counted"), 4);
     assert_eq!(hits("push_account").await.expect("counted"), 1);
 
     // An account switched off: its live session pushes no more.

@@ -1,8 +1,10 @@
 //! Sessions looked up inside the write that needs them: a member's push on the writer of merged
 //! writes reads its session in its own transaction, one statement for every push of the moment,
 //! instead of a read of its own before — the same rules as [`user_for_token`](super::user_for_token)
-//! (not expired, not idle too long, an active account), read at the push's own commit, so a
-//! session signed out or an account switched off just before is refused all the same.
+//! (not expired, not idle too long, an active account), read in the push's own transaction: on
+//! SQLite under its one write lock, so as of its commit; on PostgreSQL as of the read (a
+//! sign-out committed between that read and the push's commit lets that one push through —
+//! a narrower gap than a read before the transaction, as before this file).
 
 use super::{TOUCH_EVERY_MS, UserRow, token_hash};
 use crate::auth::CurrentUser;
