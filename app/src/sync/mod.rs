@@ -6,5 +6,7 @@ pub mod device;
 pub mod protocol;
 #[cfg(feature = "ssr")]
 pub mod pull;
+pub mod pulled;
+pub mod results;
 #[cfg(feature = "ssr")]
 pub mod server;
