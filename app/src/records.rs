@@ -137,7 +137,7 @@ pub async fn push_as(
     device: Option<DeviceRef>,
     records: Vec<serde_json::Value>,
 ) -> Result<PushResponse, AppError> {
-    push_counted(db, Pusher::Known(member), device, records, None).await
+    push_counted(db, Pusher::Known(member.cloned()), device, records, None).await
 }
 
 /// [`push_as`] counting the request's rate limits (`counts`) in the batch's own transaction:
@@ -148,7 +148,7 @@ pub async fn push_as(
 /// up, and its account's counter (known only from it) is not counted.
 pub async fn push_counted(
     db: &Db,
-    pusher: Pusher<'_>,
+    pusher: Pusher,
     device: Option<DeviceRef>,
     records: Vec<serde_json::Value>,
     counts: Option<Counts>,

@@ -63,24 +63,24 @@ pub async fn push(
         && request
             .as_ref()
             .is_ok_and(|r| (1..=MAX_RECORDS).contains(&r.records.len()));
-    let who = match (&token, inside) {
-        (Some(token), true) => Who::Session(SessionKey::of(token, state.config.session_idle_ms)),
+    let pusher = match (&token, inside) {
+        (Some(token), true) => Pusher::Session(SessionKey::of(token, state.config.session_idle_ms)),
         _ => match user_from_headers(&state, &headers).await {
-            Ok(member) => Who::Member(member),
-            Err(AppError::Unauthorized) => Who::Nobody,
+            Ok(member) => Pusher::Known(Some(member)),
+            Err(AppError::Unauthorized) => Pusher::Known(None),
             Err(e) => return e.into_response(),
         },
     };
     let address = [(Bucket::PushAddress, client.0.as_str())];
-    let counts = match &who {
-        Who::Session(_) => {
+    let counts = match &pusher {
+        Pusher::Session(_) => {
             Counts::prepare_later(&state.db, limits, &address, Bucket::PushAccount, now).await
         }
-        Who::Member(m) => {
+        Pusher::Known(Some(m)) => {
             let keys = [address[0], (Bucket::PushAccount, m.id.as_str())];
             Counts::prepare(&state.db, limits, &keys, now).await
         }
-        Who::Nobody => Counts::prepare(&state.db, limits, &address, now).await,
+        Pusher::Known(None) => Counts::prepare(&state.db, limits, &address, now).await,
     };
     let counts = match counts {
         Ok(c) => c,
@@ -107,7 +107,7 @@ pub async fn push(
         return AppError::Invalid(format!("一次最多推送 {MAX_RECORDS} 条记录")).into_response();
     }
     // Without a session only a batch of survey answers (anonymous by design) is read.
-    if matches!(who, Who::Nobody) && answers < request.records.len() {
+    if matches!(pusher, Pusher::Known(None)) && answers < request.records.len() {
         return AppError::Unauthorized.into_response();
     }
     // Survey answers count against the address like answers from the form.
@@ -119,26 +119,11 @@ pub async fn push(
             return e.into_response();
         }
     }
-    let pusher = match &who {
-        Who::Session(session) => Pusher::Session(session.clone()),
-        Who::Member(member) => Pusher::Known(Some(member)),
-        Who::Nobody => Pusher::Known(None),
-    };
     let (device, records) = (request.device, request.records);
     match app::records::push_counted(&state.db, pusher, device, records, counts).await {
         Ok(response) => Json(response).into_response(),
         Err(e) => e.into_response(),
     }
-}
-
-/// Who sends a push, as far as the handler knows.
-enum Who {
-    /// A session to look up in the push's own transaction.
-    Session(SessionKey),
-    /// The member whose session was looked up already.
-    Member(app::auth::CurrentUser),
-    /// No live session.
-    Nobody,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

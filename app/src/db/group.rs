@@ -99,9 +99,7 @@ impl Db {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut AnyConnection) -> WriteFuture<'c, T> + Send + 'static,
     {
-        if let (Backend::Sqlite, Some(writer)) = (self.backend, &self.writer)
-            && writer.is_running()
-        {
+        if self.backend == Backend::Sqlite && self.writer.is_running() {
             let (tell, answer) = oneshot::channel::<Result<T, AppError>>();
             let run: Run = Box::new(move |conn| {
                 Box::pin(async move {
@@ -119,7 +117,7 @@ impl Db {
                 })
             });
             let work = Work::Run(run);
-            if writer.jobs.send(Job { lane, work }).is_err() {
+            if self.writer.jobs.send(Job { lane, work }).is_err() {
                 // Only if the writer task died between the check above and now.
                 tracing::error!("the group writer has stopped");
                 return Err(AppError::Internal);
@@ -148,22 +146,22 @@ impl Db {
     /// Whether writes go through the group writer (SQLite): one writer commits every write of
     /// the moment together, so two writes of one request may as well be one.
     pub fn groups_writes(&self) -> bool {
-        self.backend == Backend::Sqlite && self.writer.is_some()
+        self.backend == Backend::Sqlite
     }
 
     /// Whether merged writes ([`Db::write_merged`]) go through the group writer (both
     /// backends, while it runs): a merged write shares its transaction with the others of the
     /// moment, whatever else it does in it.
     pub fn merges_writes(&self) -> bool {
-        self.writer.as_ref().is_some_and(Writer::is_running)
+        self.writer.is_running()
     }
 
     /// Group commit's tally: on SQLite every write's, on PostgreSQL the merged writes'.
-    pub fn group_tally(&self) -> Option<GroupTally> {
-        self.writer.as_ref().map(|w| GroupTally {
-            transactions: w.tally.transactions.load(Ordering::Relaxed),
-            writes: w.tally.writes.load(Ordering::Relaxed),
-        })
+    pub fn group_tally(&self) -> GroupTally {
+        GroupTally {
+            transactions: self.writer.tally.transactions.load(Ordering::Relaxed),
+            writes: self.writer.tally.writes.load(Ordering::Relaxed),
+        }
     }
 }
 

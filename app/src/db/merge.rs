@@ -44,9 +44,7 @@ impl Db {
     /// together with every other write of its kind waiting at the moment
     /// ([`Merge::run_all`]), in the people's lane of the group writer, on either backend.
     pub async fn write_merged<M: Merge>(&self, item: M) -> Result<M::Out, AppError> {
-        if let Some(writer) = &self.writer
-            && writer.is_running()
-        {
+        if self.writer.is_running() {
             let (tell, answer) = oneshot::channel();
             let waiting = Waiting {
                 kind: TypeId::of::<M>(),
@@ -57,7 +55,7 @@ impl Db {
                 lane: Lane::People,
                 work: Work::Merge(waiting),
             };
-            if writer.send(job) {
+            if self.writer.send(job) {
                 return answer.await.unwrap_or(Err(AppError::Internal));
             }
             tracing::error!("the group writer has stopped");

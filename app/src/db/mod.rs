@@ -36,7 +36,7 @@ pub struct Db {
     secrets: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>>,
     /// The group-commit writer: on SQLite every write's ([`Db::write`]), on PostgreSQL only the
     /// merged ones' ([`Db::write_merged`]).
-    writer: Option<group::Writer>,
+    writer: group::Writer,
 }
 
 impl Db {
@@ -88,7 +88,7 @@ impl Db {
             Backend::Sqlite => "BEGIN IMMEDIATE",
             Backend::Postgres => "BEGIN",
         };
-        let writer = Some(group::Writer::start(pool.clone(), begin));
+        let writer = group::Writer::start(pool.clone(), begin);
         Ok(Self {
             pool,
             backend,
@@ -128,11 +128,11 @@ impl Db {
     /// front (`BEGIN IMMEDIATE`), so a transaction that reads before it writes cannot deadlock
     /// with another writer. PostgreSQL's row locks need no such care.
     pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
-        match (self.backend, &self.writer) {
-            (Backend::Sqlite, Some(writer)) => {
+        match self.backend {
+            Backend::Sqlite => {
                 // A turn not given within the limit is a bug (a transaction that waits on
                 // another write while holding its own): an error, not a hang.
-                let turn = tokio::time::timeout(TURN_LIMIT, writer.turn().lock_owned())
+                let turn = tokio::time::timeout(TURN_LIMIT, self.writer.turn().lock_owned())
                     .await
                     .map_err(|_| sqlx::Error::PoolTimedOut)?;
                 let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -141,11 +141,7 @@ impl Db {
                     _turn: Some(turn),
                 })
             }
-            (Backend::Sqlite, None) => Ok(WriteTx {
-                tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
-                _turn: None,
-            }),
-            (Backend::Postgres, _) => Ok(WriteTx {
+            Backend::Postgres => Ok(WriteTx {
                 tx: self.pool.begin().await?,
                 _turn: None,
             }),

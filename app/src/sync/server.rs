@@ -60,9 +60,9 @@ pub trait RecordStore: Sync + 'static {
 }
 
 /// Who pushes a batch.
-pub enum Pusher<'a> {
+pub enum Pusher {
     /// A member known already, or nobody (then only survey answers are taken).
-    Known(Option<&'a CurrentUser>),
+    Known(Option<CurrentUser>),
     /// Whoever holds this session, looked up in the push's own transaction together with the
     /// other pushes' of the moment (`auth::server::users_in`): when it is not live there, the
     /// push is refused `Unauthorized`, its counters counted all the same. Its counters come
@@ -83,13 +83,13 @@ pub enum Pusher<'a> {
 pub async fn push_with<S: RecordStore>(
     db: &Db,
     store: &'static S,
-    pusher: Pusher<'_>,
+    pusher: Pusher,
     device: Option<DeviceRef>,
     records: Vec<serde_json::Value>,
     counts: Option<Counts>,
 ) -> Result<PushResponse, AppError> {
     let (member, session) = match pusher {
-        Pusher::Known(member) => (member.cloned(), None),
+        Pusher::Known(member) => (member, None),
         Pusher::Session(key) => (None, Some(key)),
     };
     let receipt_key = match (&member, &session) {
