@@ -9,6 +9,8 @@ mod counted;
 pub mod frozen;
 #[cfg(feature = "ssr")]
 mod lookup;
+#[cfg(feature = "ssr")]
+mod now_todos;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod plan_todos;

@@ -13,6 +13,7 @@ use crate::domain::time::{year_bounds_ms, year_of};
 use crate::domain::todo::{Item, todos};
 use crate::error::AppError;
 use crate::org::server::{Branch, readable_branch};
+use futures::TryFutureExt;
 
 /// An activity of the year, as the branch page counts it.
 #[derive(sqlx::FromRow)]
@@ -41,7 +42,7 @@ async fn year_activities(
         return super::counted::year_activities(db, branch_id, year, now).await;
     }
     let (from, to) = year_bounds_ms(year);
-    let activities: Vec<YearActivityRow> = sqlx::query_as(
+    let activities = sqlx::query_as::<_, YearActivityRow>(
         "SELECT id, kind, topic, starts_at, ends_at, place, minutes, audience_group, roll_closed_at \
          FROM activities \
          WHERE org_id = $1 AND status = 'scheduled' AND starts_at >= $2 AND starts_at < $3 \
@@ -50,9 +51,12 @@ async fn year_activities(
     .bind(branch_id)
     .bind(from)
     .bind(to)
-    .fetch_all(db.pool())
-    .await?;
-    let mut rolls = crate::activity::server::rolls_of_branch(db, branch_id, from, to).await?;
+    .fetch_all(db.pool());
+    // The activities and their rolls side by side, each on a connection of its own.
+    let (activities, mut rolls) = futures::try_join!(
+        activities.err_into::<AppError>(),
+        crate::activity::server::rolls_of_branch(db, branch_id, from, to),
+    )?;
     Ok(activities
         .into_iter()
         .map(|r| {
@@ -157,19 +161,33 @@ pub async fn year_of_branch(
     detail: Detail,
 ) -> Result<BranchOverview, AppError> {
     let year = crate::domain::time::figure_year(year, now).map_err(AppError::Invalid)?;
-    let mut overview = match super::frozen::snapshot(db, &branch.id, year).await? {
-        Some(mut frozen) => {
-            frozen.viewer = viewer.clone();
-            frozen.current = false;
-            if detail == Detail::Names {
-                frozen.years = years(db, &[&branch.id], year, now).await?;
+    let overview = async {
+        match super::frozen::snapshot(db, &branch.id, year, now).await? {
+            Some(mut frozen) => {
+                frozen.viewer = viewer.clone();
+                frozen.current = false;
+                if detail == Detail::Names {
+                    frozen.years = years(db, &[&branch.id], year, now).await?;
+                }
+                Ok(frozen)
             }
-            frozen
+            None => computed_for(db, viewer, branch, rules, now, year, detail).await,
         }
-        None => computed_for(db, viewer, branch, rules, now, year, detail).await?,
     };
-    if let (Some(school), Detail::Names) = (&branch.parent_id, detail) {
-        overview.closing = Some(super::frozen::year_state(db, viewer, school, year, now).await?);
+    // The year's closing, beside it.
+    let closing = async {
+        match (&branch.parent_id, detail) {
+            (Some(school), Detail::Names) => {
+                super::frozen::year_state(db, viewer, school, year, now)
+                    .await
+                    .map(Some)
+            }
+            _ => Ok(None),
+        }
+    };
+    let (mut overview, closing) = futures::try_join!(overview, closing)?;
+    if closing.is_some() {
+        overview.closing = closing;
     }
     Ok(overview)
 }
@@ -199,12 +217,36 @@ async fn computed_for(
     let current = year == year_of(now);
     // What only the branch page shows (its to-dos about now, leave requests, years to pick).
     let page = detail == Detail::Names;
-    let activities = year_activities(db, &branch.id, year, now, detail).await?;
-    let leave_requests = if current && page {
-        crate::leave::server::branch_requests(db, &branch.id, now - 30 * 24 * 3_600_000).await?
-    } else {
-        Vec::new()
+    // Side by side, each on a connection of its own; what only the branch page shows is read
+    // only for it.
+    let leave_requests = async {
+        if current && page {
+            crate::leave::server::branch_requests(db, &branch.id, now - 30 * 24 * 3_600_000).await
+        } else {
+            Ok(Vec::new())
+        }
     };
+    let now_todos = async {
+        if current && page {
+            super::now_todos::now_todos(db, viewer, &branch.id, now).await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let years = async {
+        if page {
+            years(db, &[&branch.id], year, now).await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let (activities, leave_requests, shape, now_todos, years) = futures::try_join!(
+        year_activities(db, &branch.id, year, now, detail),
+        leave_requests,
+        shape(db, &branch.id),
+        now_todos,
+        years,
+    )?;
     let held: Vec<_> = activities.iter().filter(|a| a.held).collect();
     let (months, quarters) = participation_by_period(
         &held
@@ -225,7 +267,7 @@ async fn computed_for(
             .collect::<Vec<_>>(),
         year,
         now,
-        &shape(db, &branch.id).await?,
+        &shape,
     );
     let items: Vec<_> = activities
         .iter()
@@ -245,9 +287,7 @@ async fn computed_for(
         .filter(|l| l.status == crate::domain::attendance::LeaveStatus::Pending)
         .count();
     let mut todos = todos(&cadence, &items, pending_leave, &branch.id, now);
-    if current && page {
-        todos.extend(now_todos(db, viewer, &branch.id, now).await?);
-    }
+    todos.extend(now_todos);
     todos.extend(activities.iter().filter_map(|a| {
         crate::domain::todo::conflicts(&a.id, &a.topic, a.starts_at, &a.conflicts)
     }));
@@ -256,11 +296,7 @@ async fn computed_for(
         viewer: viewer.clone(),
         bar: SEED_PARTICIPATION_BAR,
         summary: summarise(branch, year, &activities),
-        years: if page {
-            years(db, &[&branch.id], year, now).await?
-        } else {
-            Vec::new()
-        },
+        years,
         current,
         closing: None,
         months: period_figures(months),
@@ -271,41 +307,6 @@ async fn computed_for(
         leave_requests,
     })
 }
-
-/// What the to-do list says about now rather than the year: wiped phones, the 争创活动's
-/// phase, and for the 总支 the changes made to activities after they started.
-async fn now_todos(
-    db: &Db,
-    viewer: &CurrentUser,
-    branch_id: &str,
-    now: i64,
-) -> Result<Vec<crate::domain::todo::Todo>, AppError> {
-    let wiped: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT u.display_name FROM devices d JOIN users u ON u.id = d.user_id \
-         WHERE u.org_id = $1 AND d.resets > 0 ORDER BY u.display_name",
-    )
-    .bind(branch_id)
-    .fetch_all(db.pool())
-    .await?;
-    let mut todos: Vec<_> = crate::domain::todo::wiped_phones(&wiped)
-        .into_iter()
-        .collect();
-    if viewer.role == crate::domain::role::Role::Admin {
-        todos.extend(
-            crate::activity::server::changes_after_start(db, branch_id, now - CHANGES_SHOWN_MS)
-                .await?,
-        );
-    }
-    // What the 争创活动's current phase asks of the branch, and the plan's overdue tasks.
-    if let Some(today) = crate::domain::time::date_of(now) {
-        let drive = crate::drive::server::of_branch(db, branch_id).await?;
-        todos.extend(super::plan_todos::plan_todos(db, branch_id, drive.as_ref(), today).await?);
-    }
-    Ok(todos)
-}
-
-/// How long a change made after an activity started stays on the 总支's to-do list.
-const CHANGES_SHOWN_MS: i64 = 30 * 24 * 3_600_000;
 
 /// The current year so far of every branch `viewer` may read.
 pub async fn my_branches(db: &Db, viewer: &CurrentUser, now: i64) -> Result<MyBranches, AppError> {
@@ -331,7 +332,7 @@ pub async fn branches_year(
     let schools = super::lookup::bureau_schools(db, viewer).await?;
     let readable = super::lookup::listed_branches(db, viewer, &schools, school).await?;
     for branch in &readable {
-        let mut summary = match super::frozen::snapshot(db, &branch.id, year).await? {
+        let mut summary = match super::frozen::snapshot(db, &branch.id, year, now).await? {
             Some(frozen) => frozen.summary,
             None => {
                 // A summary only: the counts, not who was there.
@@ -350,7 +351,7 @@ pub async fn branches_year(
                 crate::activity::server::changes_after_start(
                     db,
                     &branch.id,
-                    now - CHANGES_SHOWN_MS,
+                    now - super::now_todos::CHANGES_SHOWN_MS,
                 )
                 .await?,
             );

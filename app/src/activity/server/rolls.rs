@@ -53,20 +53,19 @@ pub async fn rolls_of_branch(
     from: i64,
     to: i64,
 ) -> Result<HashMap<String, Vec<RollEntry>>, AppError> {
-    let packed: Vec<(String, String)> = sqlx::query_as(PACKED)
+    let packed = sqlx::query_as::<_, (String, String)>(PACKED)
         .bind(branch_id)
         .bind(from)
         .bind(to)
-        .fetch_all(db.pool())
-        .await?;
-    let names: HashMap<String, String> = sqlx::query_as(NAMES)
+        .fetch_all(db.pool());
+    let names = sqlx::query_as::<_, (String, String)>(NAMES)
         .bind(branch_id)
         .bind(from)
         .bind(to)
-        .fetch_all(db.pool())
-        .await?
-        .into_iter()
-        .collect();
+        .fetch_all(db.pool());
+    // Side by side, each on a connection of its own.
+    let (packed, names) = futures::try_join!(packed, names)?;
+    let names: HashMap<String, String> = names.into_iter().collect();
     let mut rolls = HashMap::with_capacity(packed.len());
     for (activity_id, facts) in packed {
         let mut roll = facts

@@ -5,6 +5,7 @@ use crate::db::Db;
 use crate::domain::rating::{CriterionKind, RuleSet};
 use crate::error::AppError;
 use crate::rating::{ActivityRef, EvidenceView, TrailEntry};
+use futures::TryFutureExt;
 
 pub(super) async fn evidence_views(
     db: &Db,
@@ -13,32 +14,35 @@ pub(super) async fn evidence_views(
     year: i32,
     activities: &[ActivityRef],
 ) -> Result<Vec<EvidenceView>, AppError> {
-    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+    let rows = sqlx::query_as::<_, (String, String, String, String, String)>(
         "SELECT criterion, state, body, links, comment FROM rating_evidence \
          WHERE org_id = $1 AND year = $2",
     )
     .bind(org_id)
     .bind(year)
-    .fetch_all(db.pool())
-    .await?;
-    let trail: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+    .fetch_all(db.pool());
+    let trail = sqlx::query_as::<_, (String, String, String, String, i64)>(
         "SELECT t.criterion, t.act, t.note, u.display_name, t.at FROM rating_trail t \
          JOIN users u ON u.id = t.by_user WHERE t.org_id = $1 AND t.year = $2 ORDER BY t.at, t.id",
     )
     .bind(org_id)
     .bind(year)
-    .fetch_all(db.pool())
-    .await?;
-    let files = super::files::files_of(db, org_id, year).await?;
+    .fetch_all(db.pool());
     // The members' commitments the branch approved (岗位承诺 / 设岗定责).
-    let pledges: i64 = sqlx::query_scalar(
+    let pledges = sqlx::query_scalar::<_, i64>(
         "SELECT COUNT(*) FROM post_commitments WHERE org_id = $1 AND year = $2 \
          AND state = 'approved'",
     )
     .bind(org_id)
     .bind(year)
-    .fetch_one(db.pool())
-    .await?;
+    .fetch_one(db.pool());
+    // Side by side, each on a connection of its own.
+    let (rows, trail, files, pledges) = futures::try_join!(
+        rows.err_into::<AppError>(),
+        trail.err_into(),
+        super::files::files_of(db, org_id, year),
+        pledges.err_into(),
+    )?;
     Ok(rules
         .criteria()
         .filter_map(|(_, c)| match &c.kind {

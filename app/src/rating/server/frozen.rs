@@ -7,27 +7,25 @@ use crate::error::AppError;
 use crate::org::server::Branch;
 
 /// The closing of `year` for the branch's school (a 总支's own: its own), if the year is
-/// closed.
-async fn closing(db: &Db, branch: &Branch, year: i32) -> Result<Option<(String, i64)>, AppError> {
-    let school: Option<Option<String>> = sqlx::query_scalar(
-        "SELECT CASE WHEN kind = 'school' THEN id ELSE parent_id END FROM organisations \
-         WHERE id = $1",
+/// closed: the school, when it was closed, and the rating kept for the branch at that closing
+/// if one was (one statement: it is read on every rating page).
+async fn closing(
+    db: &Db,
+    branch: &Branch,
+    year: i32,
+) -> Result<Option<(String, i64, Option<String>)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT y.school_id, y.closed_at, s.rating FROM organisations o \
+         JOIN year_closures y ON y.year = $2 \
+           AND y.school_id = CASE WHEN o.kind = 'school' THEN o.id ELSE o.parent_id END \
+         LEFT JOIN rating_snapshots s ON s.school_id = y.school_id AND s.year = y.year \
+           AND s.branch_id = o.id AND s.closed_at = y.closed_at \
+         WHERE o.id = $1",
     )
     .bind(&branch.id)
-    .fetch_optional(db.pool())
-    .await?;
-    let Some(school) = school.flatten() else {
-        return Ok(None);
-    };
-    let school = &school;
-    let closed_at: Option<i64> = sqlx::query_scalar(
-        "SELECT closed_at FROM year_closures WHERE school_id = $1 AND year = $2",
-    )
-    .bind(school)
     .bind(year)
     .fetch_optional(db.pool())
-    .await?;
-    Ok(closed_at.map(|at| (school.clone(), at)))
+    .await?)
 }
 
 /// The kept rating of a closed year, or `compute`d now (and kept, when the year is closed).
@@ -38,19 +36,12 @@ pub async fn closed_or(
     now: i64,
     compute: impl FnOnce() -> Rating,
 ) -> Result<Rating, AppError> {
-    let Some((school, closed_at)) = closing(db, branch, year).await? else {
+    if !crate::branch::frozen::closable(year, now) {
+        return Ok(compute());
+    }
+    let Some((school, closed_at, kept)) = closing(db, branch, year).await? else {
         return Ok(compute());
     };
-    let kept: Option<String> = sqlx::query_scalar(
-        "SELECT rating FROM rating_snapshots \
-         WHERE school_id = $1 AND year = $2 AND branch_id = $3 AND closed_at = $4",
-    )
-    .bind(&school)
-    .bind(year)
-    .bind(&branch.id)
-    .bind(closed_at)
-    .fetch_optional(db.pool())
-    .await?;
     if let Some(r) = kept.and_then(|k| serde_json::from_str(&k).ok()) {
         return Ok(r);
     }

@@ -128,92 +128,132 @@ pub async fn gather(
     year: i32,
     now: i64,
 ) -> Result<Gathered, AppError> {
+    // Every part is read on a connection of its own, side by side: on PostgreSQL a round trip
+    // each, on SQLite a connection's thread each — one at a time they added up (issue 13).
     // The counts of each activity, not who was there: the rules count, and the page names no one.
-    let overview = crate::branch::server::year_of_branch(
-        db,
-        viewer,
-        branch,
-        &config.cadence,
+    let (overview, shape, members, violations, honours, evaluation, assessments, surveys, evidence) =
+        futures::try_join!(
+            crate::branch::server::year_of_branch(
+                db,
+                viewer,
+                branch,
+                &config.cadence,
+                now,
+                Some(year),
+                crate::branch::server::Detail::Counts,
+            ),
+            crate::branch::server::shape(db, &branch.id),
+            members(db, &branch.id),
+            violations(db, &branch.id),
+            honours(db, &branch.id),
+            evaluation(db, &branch.id, year),
+            assessments(db, &branch.id, year),
+            surveys(db, &branch.id, year, now),
+            evidence(db, &branch.id, year),
+        )?;
+    Ok(Gathered {
+        shape,
+        members,
+        violations,
+        honours,
+        evaluation,
+        assessments,
+        surveys,
+        evidence,
+        overview,
         now,
-        Some(year),
-        crate::branch::server::Detail::Counts,
-    )
-    .await?;
-    let shape = crate::branch::server::shape(db, &branch.id).await?;
-    let members: Vec<MemberRow> = sqlx::query_as(
+        cadence: config.cadence.clone(),
+    })
+}
+
+/// The branch's active members (the 党员 the rules count, staff or not, with their dates).
+async fn members(db: &Db, org_id: &str) -> Result<Vec<Member>, AppError> {
+    let rows: Vec<MemberRow> = sqlx::query_as(
         "SELECT display_name, staff, birth_date, join_date FROM users \
          WHERE org_id = $1 AND active = 1 AND role IN ('member', 'secretary')",
     )
-    .bind(&branch.id)
+    .bind(org_id)
     .fetch_all(db.pool())
     .await?;
-    let violations: Vec<(String, i64)> =
+    Ok(rows
+        .into_iter()
+        .map(|m| Member {
+            name: m.display_name,
+            staff: m.staff != 0,
+            birth_date: m.birth_date.as_deref().and_then(date),
+            join_date: m.join_date.as_deref().and_then(date),
+        })
+        .collect())
+}
+
+/// The branch's registered violations, every year's (the rules pick the year's).
+async fn violations(db: &Db, org_id: &str) -> Result<Vec<Violation>, AppError> {
+    let rows: Vec<(String, i64)> =
         sqlx::query_as("SELECT occurred_on, committee FROM violations WHERE org_id = $1")
-            .bind(&branch.id)
+            .bind(org_id)
             .fetch_all(db.pool())
             .await?;
-    let honours: Vec<(String, String, String)> =
+    Ok(rows
+        .into_iter()
+        .filter_map(|(d, c)| {
+            Some(Violation {
+                date: date(&d)?,
+                committee: c != 0,
+            })
+        })
+        .collect())
+}
+
+/// The branch's registered honours, every year's.
+async fn honours(db: &Db, org_id: &str) -> Result<Vec<Honour>, AppError> {
+    let rows: Vec<(String, String, String)> =
         sqlx::query_as("SELECT awarded_on, level, title FROM honours WHERE org_id = $1")
-            .bind(&branch.id)
+            .bind(org_id)
             .fetch_all(db.pool())
             .await?;
-    let evaluation: Option<String> =
+    Ok(rows
+        .into_iter()
+        .filter_map(|(d, level, title)| {
+            Some(Honour {
+                date: date(&d)?,
+                level: HonourLevel::parse(&level)?,
+                title,
+            })
+        })
+        .collect())
+}
+
+/// The grade the school gave the branch for `year`, if any.
+async fn evaluation(db: &Db, org_id: &str, year: i32) -> Result<Option<Evaluation>, AppError> {
+    let grade: Option<String> =
         sqlx::query_scalar("SELECT grade FROM evaluations WHERE org_id = $1 AND year = $2")
-            .bind(&branch.id)
+            .bind(org_id)
             .bind(year)
             .fetch_optional(db.pool())
             .await?;
-    let assessments: Vec<(String, Option<String>)> = sqlx::query_as(
+    Ok(grade.as_deref().and_then(Evaluation::parse))
+}
+
+/// The committee members and the secretary, each with their grade of `year` if given.
+async fn assessments(
+    db: &Db,
+    org_id: &str,
+    year: i32,
+) -> Result<Vec<(String, Option<Assessment>)>, AppError> {
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
         "SELECT u.display_name, a.grade FROM users u \
          LEFT JOIN assessments a ON a.user_id = u.id AND a.year = $2 \
          WHERE u.org_id = $1 AND u.active = 1 AND (u.committee_role IS NOT NULL OR u.role = 'secretary') \
          ORDER BY u.display_name",
     )
-    .bind(&branch.id)
+    .bind(org_id)
     .bind(year)
     .fetch_all(db.pool())
     .await?;
-    Ok(Gathered {
-        shape,
-        members: members
-            .into_iter()
-            .map(|m| Member {
-                name: m.display_name,
-                staff: m.staff != 0,
-                birth_date: m.birth_date.as_deref().and_then(date),
-                join_date: m.join_date.as_deref().and_then(date),
-            })
-            .collect(),
-        violations: violations
-            .into_iter()
-            .filter_map(|(d, c)| {
-                Some(Violation {
-                    date: date(&d)?,
-                    committee: c != 0,
-                })
-            })
-            .collect(),
-        honours: honours
-            .into_iter()
-            .filter_map(|(d, level, title)| {
-                Some(Honour {
-                    date: date(&d)?,
-                    level: HonourLevel::parse(&level)?,
-                    title,
-                })
-            })
-            .collect(),
-        evaluation: evaluation.as_deref().and_then(Evaluation::parse),
-        assessments: assessments
-            .into_iter()
-            .map(|(n, g)| (n, g.as_deref().and_then(Assessment::parse)))
-            .collect(),
-        surveys: surveys(db, &branch.id, year, now).await?,
-        evidence: evidence(db, &branch.id, year).await?,
-        overview,
-        now,
-        cadence: config.cadence.clone(),
-    })
+    Ok(rows
+        .into_iter()
+        .map(|(n, g)| (n, g.as_deref().and_then(Assessment::parse)))
+        .collect())
 }
 
 /// The branch's campaigns of `year`, with their counts once closed (an open campaign's

@@ -3,7 +3,7 @@
 //! the bureau's admin approves or returns it — where there is no bureau, the 总支 decides its
 //! own, and its trail says who did. The bureau's people read it; the branches do not.
 
-use super::{Scope, baseline, evidence_view, frozen, gather, register_view, targets};
+use super::{Scope, baseline, evidence_view, frozen, gather, judged, register_view, target_rows};
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::domain::rating::{Inputs, rate, trend};
@@ -88,7 +88,13 @@ pub(super) async fn report(
         year_over: year < year_of(now),
         trend: last_year.as_ref().map(|l| trend(rating.level, l.level)),
         last_year,
-        targets: targets(db, &rules, &rating, &school.id, year, now).await?,
+        targets: judged(
+            &rules,
+            &rating,
+            target_rows(db, &school.id).await?,
+            year,
+            now,
+        ),
         rating,
     })
 }

@@ -18,18 +18,18 @@ pub mod registers;
 pub mod targets;
 pub mod write;
 
-use super::{ActivityRef, LastYear, RatingReport, RatingView, TargetView};
+pub use targets::steps_to;
+use targets::{judged, target_rows};
+
+use super::{ActivityRef, LastYear, RatingReport, RatingView};
 use crate::auth::CurrentUser;
 use crate::db::Db;
-use crate::domain::rating::{
-    CriterionKind, Level, Outlook, Rating, RuleSet, State, best_case, rate, target_check, trend,
-};
+use crate::domain::rating::{CriterionKind, Level, Rating, RuleSet, State, best_case, rate, trend};
 use crate::domain::role::{Role, may_organise};
-use crate::domain::time::{date_of, format_day_time, year_of};
+use crate::domain::time::{format_day_time, year_of};
 use crate::error::AppError;
 use crate::org::server::Branch;
 use crate::state::RuntimeConfig;
-use chrono::Datelike;
 
 /// What the viewer may do with a branch's rating.
 pub struct Scope {
@@ -126,7 +126,10 @@ async fn rated(
 ) -> Result<RatingReport, AppError> {
     let year = this.overview.summary.year;
     let rules = &config.rating_rules;
-    let rating = frozen::closed_or(db, branch, year, now, || rate(rules, &this.inputs())).await?;
+    let (rating, targets) = futures::try_join!(
+        frozen::closed_or(db, branch, year, now, || rate(rules, &this.inputs())),
+        target_rows(db, &branch.id),
+    )?;
     Ok(RatingReport {
         org_id: branch.id.clone(),
         org_name: branch.name.clone(),
@@ -134,7 +137,7 @@ async fn rated(
         year_over: year < year_of(now),
         trend: None,
         last_year: None,
-        targets: targets(db, rules, &rating, &branch.id, year, now).await?,
+        targets: judged(rules, &rating, targets, year, now),
         rating,
     })
 }
@@ -142,20 +145,33 @@ async fn rated(
 /// The rating of what was gathered, with its targets, last year's level and 晋位升级.
 async fn report_of(
     db: &Db,
-    viewer: &CurrentUser,
     config: &RuntimeConfig,
     branch: &Branch,
     this: &gather::Gathered,
+    last_year: Option<LastYear>,
     now: i64,
 ) -> Result<RatingReport, AppError> {
     let mut report = rated(db, config, branch, this, now).await?;
-    let year = report.year;
-    let last_year = last_year(db, viewer, config, branch, year, now).await?;
     report.trend = last_year
         .as_ref()
         .map(|l| trend(report.rating.level, l.level));
     report.last_year = last_year;
     Ok(report)
+}
+
+/// The inputs of `branch`'s `year` and last year's level, read side by side.
+async fn gather_with_last(
+    db: &Db,
+    viewer: &CurrentUser,
+    config: &RuntimeConfig,
+    branch: &Branch,
+    year: i32,
+    now: i64,
+) -> Result<(gather::Gathered, Option<LastYear>), AppError> {
+    futures::try_join!(
+        gather::gather(db, viewer, config, branch, year, now),
+        last_year(db, viewer, config, branch, year, now),
+    )
 }
 
 /// The baseline level the 总支 (or the bureau) entered for `org_id`'s year `year`, if any.
@@ -208,77 +224,6 @@ async fn last_year(
     }))
 }
 
-/// The branch's targets whose deadline falls in `year` or later, each judged on `rating`.
-async fn targets(
-    db: &Db,
-    rules: &RuleSet,
-    rating: &Rating,
-    org_id: &str,
-    year: i32,
-    now: i64,
-) -> Result<Vec<TargetView>, AppError> {
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT id, level, deadline FROM rating_targets WHERE org_id = $1 ORDER BY deadline, id",
-    )
-    .bind(org_id)
-    .fetch_all(db.pool())
-    .await?;
-    let today = date_of(now).unwrap_or_default();
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, level, deadline)| {
-            let level = Level::parse(&level)?;
-            let day = chrono::NaiveDate::parse_from_str(&deadline, "%Y-%m-%d").ok()?;
-            if day.year() < year {
-                return None;
-            }
-            let check = if day.year() == year {
-                target_check(rules, rating, level, day, today)
-            } else {
-                // A later year's target: this year's standing, never at risk yet.
-                crate::domain::rating::TargetCheck {
-                    outlook: if rating.level >= level {
-                        Outlook::Achieved
-                    } else {
-                        Outlook::OnTrack
-                    },
-                    reasons: Vec::new(),
-                }
-            };
-            Some(TargetView {
-                id,
-                level,
-                deadline,
-                outlook: check.outlook,
-                reasons: check.reasons,
-                steps: steps_to(rules, rating, level),
-            })
-        })
-        .collect())
-}
-
-/// What still stands between the rating and `level`: the next step of each unmet criterion
-/// the level needs (the red flag's only for 红旗).
-pub fn steps_to(rules: &RuleSet, rating: &Rating, level: Level) -> Vec<String> {
-    if rating.level >= level {
-        return Vec::new();
-    }
-    let red: Vec<&str> = rules.red_flag.iter().map(|c| c.key.as_str()).collect();
-    rating
-        .criteria()
-        .filter(|c| c.state != State::Met)
-        .filter(|c| level == Level::RedFlag || !red.contains(&c.key.as_str()))
-        .map(|c| {
-            let what = if c.next_step.is_empty() {
-                c.state.label().to_owned()
-            } else {
-                c.next_step.clone()
-            };
-            format!("{}：{}", c.name, what)
-        })
-        .collect()
-}
-
 /// The best level the branch can still reach this year (for the dashboard).
 pub fn reachable(rules: &RuleSet, rating: &Rating) -> Level {
     best_case(rules, rating, |c| !c.lost)
@@ -298,8 +243,15 @@ pub async fn view(
     if scope.general {
         return general::view(db, viewer, config, &scope, year, now).await;
     }
-    let gathered = gather::gather(db, viewer, config, &scope.branch, year, now).await?;
-    let report = shown(db, viewer, config, &scope, &gathered, now).await?;
+    let branch = &scope.branch;
+    let ids = [branch.id.as_str()];
+    // What does not depend on the year's inputs is read beside them.
+    let ((gathered, last), tasks, registers, years) = futures::try_join!(
+        gather_with_last(db, viewer, config, branch, year, now),
+        evidence_view::task_refs(db, &branch.id, year),
+        register_view::read(db, &branch.id, year, scope.sees_violations),
+        crate::branch::server::years(db, &ids, year, now),
+    )?;
     let charts = charts::charts(&gathered);
     let overview = &gathered.overview;
     let mut activities: Vec<ActivityRef> = overview
@@ -315,19 +267,14 @@ pub async fn view(
             ),
         })
         .collect();
-    activities.extend(evidence_view::task_refs(db, &scope.branch.id, year).await?);
-    let evidence = evidence_view::evidence_views(
-        db,
-        &config.rating_rules,
-        &scope.branch.id,
-        year,
-        &activities,
-    )
-    .await?;
-    let registers = register_view::read(db, &scope.branch.id, year, scope.sees_violations).await?;
+    activities.extend(tasks);
+    let (report, evidence) = futures::try_join!(
+        shown(db, config, &scope, &gathered, last, now),
+        evidence_view::evidence_views(db, &config.rating_rules, &branch.id, year, &activities),
+    )?;
     Ok(RatingView {
         viewer: viewer.clone(),
-        years: crate::branch::server::years(db, &[&scope.branch.id], year, now).await?,
+        years,
         report,
         may_submit: scope.may_submit,
         may_decide: scope.may_decide,
@@ -374,20 +321,20 @@ pub async fn report_json(
     if scope.general {
         return general::report(db, config, &scope, year, now).await;
     }
-    let gathered = gather::gather(db, viewer, config, &scope.branch, year, now).await?;
-    shown(db, viewer, config, &scope, &gathered, now).await
+    let (gathered, last) = gather_with_last(db, viewer, config, &scope.branch, year, now).await?;
+    shown(db, config, &scope, &gathered, last, now).await
 }
 
 /// The report as `scope`'s viewer may read it (violations' counts hidden unless they see them).
 async fn shown(
     db: &Db,
-    viewer: &CurrentUser,
     config: &RuntimeConfig,
     scope: &Scope,
     gathered: &gather::Gathered,
+    last_year: Option<LastYear>,
     now: i64,
 ) -> Result<RatingReport, AppError> {
-    let mut report = report_of(db, viewer, config, &scope.branch, gathered, now).await?;
+    let mut report = report_of(db, config, &scope.branch, gathered, last_year, now).await?;
     if !scope.sees_violations {
         hide_violations(&config.rating_rules, &mut report.rating);
     }

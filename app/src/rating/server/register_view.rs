@@ -13,16 +13,18 @@ pub async fn read(
     with_violations: bool,
 ) -> Result<Registers, AppError> {
     let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
-    let honours: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
+    let honours = sqlx::query_as::<_, (String, String, String, String, String, String)>(
         "SELECT id, awarded_on, level, title, issuer, evidence FROM honours \
          WHERE org_id = $1 AND awarded_on >= $2 AND awarded_on <= $3 ORDER BY awarded_on, id",
     )
     .bind(org_id)
     .bind(&from)
     .bind(&to)
-    .fetch_all(db.pool())
-    .await?;
-    let violations = if with_violations {
+    .fetch_all(db.pool());
+    let violations = async {
+        if !with_violations {
+            return Ok::<_, sqlx::Error>(None);
+        }
         let rows: Vec<(String, String, String, i64, String)> = sqlx::query_as(
             "SELECT id, occurred_on, person, committee, note FROM violations \
              WHERE org_id = $1 AND occurred_on >= $2 AND occurred_on <= $3 ORDER BY occurred_on, id",
@@ -32,7 +34,7 @@ pub async fn read(
         .bind(&to)
         .fetch_all(db.pool())
         .await?;
-        Some(
+        Ok(Some(
             rows.into_iter()
                 .map(|(id, occurred_on, person, committee, note)| ViolationView {
                     id,
@@ -42,17 +44,15 @@ pub async fn read(
                     note,
                 })
                 .collect(),
-        )
-    } else {
-        None
+        ))
     };
-    let evaluation: Option<String> =
-        sqlx::query_scalar("SELECT grade FROM evaluations WHERE org_id = $1 AND year = $2")
-            .bind(org_id)
-            .bind(year)
-            .fetch_optional(db.pool())
-            .await?;
-    let assessments: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+    let evaluation = sqlx::query_scalar::<_, String>(
+        "SELECT grade FROM evaluations WHERE org_id = $1 AND year = $2",
+    )
+    .bind(org_id)
+    .bind(year)
+    .fetch_optional(db.pool());
+    let assessments = sqlx::query_as::<_, (String, String, Option<String>, Option<String>)>(
         "SELECT u.id, u.display_name, CASE WHEN u.role = 'secretary' THEN COALESCE(u.committee_role, 'secretary') ELSE u.committee_role END, a.grade FROM users u \
          LEFT JOIN assessments a ON a.user_id = u.id AND a.year = $2 \
          WHERE u.org_id = $1 AND u.active = 1 AND (u.committee_role IS NOT NULL OR u.role = 'secretary') \
@@ -60,14 +60,15 @@ pub async fn read(
     )
     .bind(org_id)
     .bind(year)
-    .fetch_all(db.pool())
-    .await?;
-    let baseline: Option<(i64, String)> = sqlx::query_as(
+    .fetch_all(db.pool());
+    let baseline = sqlx::query_as::<_, (i64, String)>(
         "SELECT year, level FROM baseline_levels WHERE org_id = $1 ORDER BY year DESC LIMIT 1",
     )
     .bind(org_id)
-    .fetch_optional(db.pool())
-    .await?;
+    .fetch_optional(db.pool());
+    // Side by side, each on a connection of its own.
+    let (honours, violations, evaluation, assessments, baseline) =
+        futures::try_join!(honours, violations, evaluation, assessments, baseline)?;
     Ok(Registers {
         honours: honours
             .into_iter()

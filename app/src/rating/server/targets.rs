@@ -1,11 +1,15 @@
-//! A branch's targets (a level by a deadline), set and removed by the 总支.
+//! A branch's targets (a level by a deadline): set and removed by the 总支, judged on the
+//! year's rating.
 
 use super::deciding;
 use super::registers::{audit, day};
 use crate::auth::CurrentUser;
 use crate::db::Db;
-use crate::domain::rating::Level;
+use crate::domain::rating::{Level, Outlook, Rating, RuleSet, State, target_check};
+use crate::domain::time::date_of;
 use crate::error::AppError;
+use crate::rating::TargetView;
+use chrono::Datelike;
 
 /// Most targets a branch keeps.
 pub const MAX_TARGETS: i64 = 10;
@@ -90,4 +94,80 @@ pub async fn remove_target(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The branch's targets: id, level, deadline.
+pub(super) async fn target_rows(
+    db: &Db,
+    org_id: &str,
+) -> Result<Vec<(String, String, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, level, deadline FROM rating_targets WHERE org_id = $1 ORDER BY deadline, id",
+    )
+    .bind(org_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// The targets (`rows`) whose deadline falls in `year` or later, each judged on `rating`.
+pub(super) fn judged(
+    rules: &RuleSet,
+    rating: &Rating,
+    rows: Vec<(String, String, String)>,
+    year: i32,
+    now: i64,
+) -> Vec<TargetView> {
+    let today = date_of(now).unwrap_or_default();
+    rows.into_iter()
+        .filter_map(|(id, level, deadline)| {
+            let level = Level::parse(&level)?;
+            let day = chrono::NaiveDate::parse_from_str(&deadline, "%Y-%m-%d").ok()?;
+            if day.year() < year {
+                return None;
+            }
+            let check = if day.year() == year {
+                target_check(rules, rating, level, day, today)
+            } else {
+                // A later year's target: this year's standing, never at risk yet.
+                crate::domain::rating::TargetCheck {
+                    outlook: if rating.level >= level {
+                        Outlook::Achieved
+                    } else {
+                        Outlook::OnTrack
+                    },
+                    reasons: Vec::new(),
+                }
+            };
+            Some(TargetView {
+                id,
+                level,
+                deadline,
+                outlook: check.outlook,
+                reasons: check.reasons,
+                steps: steps_to(rules, rating, level),
+            })
+        })
+        .collect()
+}
+
+/// What still stands between the rating and `level`: the next step of each unmet criterion
+/// the level needs (the red flag's only for 红旗).
+pub fn steps_to(rules: &RuleSet, rating: &Rating, level: Level) -> Vec<String> {
+    if rating.level >= level {
+        return Vec::new();
+    }
+    let red: Vec<&str> = rules.red_flag.iter().map(|c| c.key.as_str()).collect();
+    rating
+        .criteria()
+        .filter(|c| c.state != State::Met)
+        .filter(|c| level == Level::RedFlag || !red.contains(&c.key.as_str()))
+        .map(|c| {
+            let what = if c.next_step.is_empty() {
+                c.state.label().to_owned()
+            } else {
+                c.next_step.clone()
+            };
+            format!("{}：{}", c.name, what)
+        })
+        .collect()
 }
