@@ -53,18 +53,25 @@ pub async fn rolls_of_branch(
     from: i64,
     to: i64,
 ) -> Result<HashMap<String, Vec<RollEntry>>, AppError> {
-    let packed = sqlx::query_as::<_, (String, String)>(PACKED)
-        .bind(branch_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(db.pool());
+    // The year's two halves and the names, each on a connection of its own: the database works
+    // on them at once (on two cores, the half-year's rolls take about half the time; the rolls
+    // are the longest read of the branch page).
+    let half = from + (to - from) / 2;
+    let packed_in = |from: i64, to: i64| {
+        sqlx::query_as::<_, (String, String)>(PACKED)
+            .bind(branch_id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(db.pool())
+    };
     let names = sqlx::query_as::<_, (String, String)>(NAMES)
         .bind(branch_id)
         .bind(from)
         .bind(to)
         .fetch_all(db.pool());
-    // Side by side, each on a connection of its own.
-    let (packed, names) = futures::try_join!(packed, names)?;
+    let (mut packed, later, names) =
+        futures::try_join!(packed_in(from, half), packed_in(half, to), names)?;
+    packed.extend(later);
     let names: HashMap<String, String> = names.into_iter().collect();
     let mut rolls = HashMap::with_capacity(packed.len());
     for (activity_id, facts) in packed {
