@@ -546,6 +546,33 @@ async fn the_branch_page_reads_each_roll_as_its_activity_does(db: &Db) {
         (true, true, true, true),
         "conflict, mark, leave, held check-in"
     );
+    // m1a moves to branch 2: the activities already held still expect them, by name, though
+    // they are no longer the branch's (their name is looked up apart from the branch's people).
+    let today = app::domain::time::date_of(now).expect("today").to_string();
+    app::roster::server::move_member(db, &f.admin, &f.m1a.id, &f.branch2, &today, "调动", now)
+        .await
+        .expect("moved");
+    let rolls = app::activity::server::rolls_of_branch(db, &f.branch1, from, to)
+        .await
+        .expect("the year's rolls");
+    let past = &rolls[&f.past];
+    let record = app::activity::server::record(db, &f.admin, &f.past, now)
+        .await
+        .expect("the activity's page");
+    let own: Vec<_> = record
+        .roll
+        .into_iter()
+        .map(|mut e| {
+            e.leave_reason = None;
+            e
+        })
+        .collect();
+    assert_eq!(past, &own, "the past activity after the move");
+    assert!(
+        past.iter()
+            .any(|e| e.user_id == f.m1a.id && e.name == f.m1a.display_name && !e.name.is_empty()),
+        "{past:?}"
+    );
 }
 
 on_both_backends!(

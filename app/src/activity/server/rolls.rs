@@ -2,7 +2,8 @@
 //!
 //! The same facts as an activity's own roll (`roll_sql`), but one row per activity: its
 //! expected members' facts joined into one text with `string_agg` (SQLite ≥ 3.44 and
-//! PostgreSQL), and their names read once. sqlx's SQLite driver hands every row from its worker
+//! PostgreSQL), and their names read once (the branch's people beside the rolls, anyone else
+//! expected by id after them). sqlx's SQLite driver hands every row from its worker
 //! thread to the caller on its own (a wake-up and a thread switch each): 750 rows took 7 ms
 //! where SQLite needed 3, the largest part of the branch page at county scale. Leave reasons,
 //! free text, are left out: the branch page shows none (an activity's own roll reads them).
@@ -11,7 +12,7 @@ use super::super::RollEntry;
 use super::roll::RollRow;
 use crate::db::Db;
 use crate::error::AppError;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// The activities a branch page shows: the branch's scheduled ones starting in [$2, $3).
 macro_rules! branch_year {
@@ -37,13 +38,11 @@ const PACKED: &str = concat!(
     " GROUP BY e.activity_id"
 );
 
-/// The names of everyone expected at those activities.
-const NAMES: &str = concat!(
-    "SELECT u.id, u.display_name FROM users u WHERE u.id IN (SELECT e.user_id \
-       FROM activity_expected e JOIN activities a ON a.id = e.activity_id WHERE ",
-    branch_year!(),
-    ")"
-);
+/// The names of the branch's own people (most of everyone expected at its activities).
+const MEMBERS: &str = "SELECT id, display_name FROM users WHERE org_id = $1";
+
+/// Most ids looked up in one statement.
+const IDS_PER_STATEMENT: usize = 500;
 
 /// The roll of every scheduled activity of a branch starting in [from, to), by activity id,
 /// each sorted by name (leave reasons left out).
@@ -64,15 +63,33 @@ pub async fn rolls_of_branch(
             .bind(to)
             .fetch_all(db.pool())
     };
-    let names = sqlx::query_as::<_, (String, String)>(NAMES)
+    let members = sqlx::query_as::<_, (String, String)>(MEMBERS)
         .bind(branch_id)
-        .bind(from)
-        .bind(to)
         .fetch_all(db.pool());
-    let (mut packed, later, names) =
-        futures::try_join!(packed_in(from, half), packed_in(half, to), names)?;
+    let (mut packed, later, members) =
+        futures::try_join!(packed_in(from, half), packed_in(half, to), members)?;
     packed.extend(later);
-    let names: HashMap<String, String> = names.into_iter().collect();
+    let mut names: HashMap<String, String> = members.into_iter().collect();
+    // Anyone expected who is no longer the branch's (moved since, or switched to another
+    // role's organisation): looked up by id, once the rolls say who.
+    let others: BTreeSet<&str> = packed
+        .iter()
+        .flat_map(|(_, facts)| facts.split(',').filter_map(|one| one.split('|').next()))
+        .filter(|id| !names.contains_key(*id))
+        .collect();
+    let others: Vec<&str> = others.into_iter().collect();
+    for ids in others.chunks(IDS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT id, display_name FROM users WHERE id IN ({})",
+            db.value_marks(ids.len()).join(", ")
+        );
+        // Only placeholders are formatted in; every id is bound.
+        let mut query = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(*id);
+        }
+        names.extend(query.fetch_all(db.pool()).await?);
+    }
     let mut rolls = HashMap::with_capacity(packed.len());
     for (activity_id, facts) in packed {
         let mut roll = facts
