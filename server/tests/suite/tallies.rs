@@ -478,6 +478,26 @@ async fn closed_campaign(db: &Db, f: &Fixture) -> String {
 /// The branch page reads a year's rolls in bulk (one packed row per activity): every entry is
 /// the one the activity's own page reads — states, check-in method and review, leave, hand
 /// marks and conflicts — leave reasons aside (the branch page shows none).
+/// An activity's roll as its own page reads it, leave reasons left out (the branch page's bulk
+/// read has none).
+async fn own_roll(
+    db: &Db,
+    viewer: &CurrentUser,
+    activity_id: &str,
+    now: i64,
+) -> Vec<app::activity::RollEntry> {
+    app::activity::server::record(db, viewer, activity_id, now)
+        .await
+        .expect("the activity's page")
+        .roll
+        .into_iter()
+        .map(|mut e| {
+            e.leave_reason = None;
+            e
+        })
+        .collect()
+}
+
 async fn the_branch_page_reads_each_roll_as_its_activity_does(db: &Db) {
     let f = fixture(db).await;
     let now = now_ms();
@@ -524,17 +544,7 @@ async fn the_branch_page_reads_each_roll_as_its_activity_does(db: &Db) {
     assert!(rolls.len() >= 3, "{} rolls", rolls.len());
     let mut seen = (false, false, false, false);
     for (id, bulk) in &rolls {
-        let record = app::activity::server::record(db, &f.admin, id, now)
-            .await
-            .expect("the activity's page");
-        let own: Vec<_> = record
-            .roll
-            .into_iter()
-            .map(|mut e| {
-                e.leave_reason = None;
-                e
-            })
-            .collect();
+        let own = own_roll(db, &f.admin, id, now).await;
         assert_eq!(bulk, &own, "activity {id}");
         seen.0 |= own.iter().any(|e| e.conflict);
         seen.1 |= own.iter().any(|e| e.marked);
@@ -556,17 +566,7 @@ async fn the_branch_page_reads_each_roll_as_its_activity_does(db: &Db) {
         .await
         .expect("the year's rolls");
     let past = &rolls[&f.past];
-    let record = app::activity::server::record(db, &f.admin, &f.past, now)
-        .await
-        .expect("the activity's page");
-    let own: Vec<_> = record
-        .roll
-        .into_iter()
-        .map(|mut e| {
-            e.leave_reason = None;
-            e
-        })
-        .collect();
+    let own = own_roll(db, &f.admin, &f.past, now).await;
     assert_eq!(past, &own, "the past activity after the move");
     assert!(
         past.iter()
