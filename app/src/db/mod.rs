@@ -1,5 +1,5 @@
-//! The database handle: one pool over SQLite (the embedded default) or PostgreSQL, chosen at
-//! run time by the URL.
+//! The database handle: a pool over SQLite (the embedded default) or PostgreSQL, chosen at
+//! run time by the URL, and a small pool of its own for the writes that take turns.
 //!
 //! Queries go through sqlx's `Any` driver so that each is written once. That keeps the schema
 //! portable: ids and enumerations are TEXT, instants are BIGINT milliseconds, flags are INTEGER,
@@ -30,6 +30,10 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
+    /// The connections of the writes that take turns — the group writer's transactions, and on
+    /// SQLite every [`Db::begin_write`] — apart from `pool`, so a crowd of page reads (a page
+    /// reads many things at once) never queues a check-in's commit behind it.
+    writes: AnyPool,
     backend: Backend,
     /// Server secrets read from this database (`crate::guard::secret`): made once and never
     /// changed, so each process reads each one once.
@@ -57,20 +61,24 @@ impl Db {
         // statement run on the pool (on SQLite a second hop to the connection's thread). A
         // SQLite connection is a file handle that cannot be cut off; a PostgreSQL one is pinged
         // only after sitting idle a while (a restarted server or a dropped link shows there).
-        let mut options = AnyPoolOptions::new()
-            .acquire_timeout(Duration::from_secs(10))
-            .test_before_acquire(false);
-        if backend == Backend::Postgres {
-            options = options.before_acquire(|conn, meta| {
-                Box::pin(async move {
-                    if meta.idle_for > PING_AFTER_IDLE {
-                        sqlx::Connection::ping(conn).await?;
-                    }
-                    Ok(true)
+        let options = || {
+            let options = AnyPoolOptions::new()
+                .acquire_timeout(Duration::from_secs(10))
+                .test_before_acquire(false);
+            if backend == Backend::Postgres {
+                options.before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for > PING_AFTER_IDLE {
+                            sqlx::Connection::ping(conn).await?;
+                        }
+                        Ok(true)
+                    })
                 })
-            });
-        }
-        if backend == Backend::Sqlite {
+            } else {
+                options
+            }
+        };
+        let reads = if backend == Backend::Sqlite {
             // Journal mode is a property of the file: set it once, before the pool opens it.
             SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -79,18 +87,22 @@ impl Db {
                 .await?;
             // SQLite's default `synchronous = FULL` stays: an acknowledged check-in must
             // survive a power cut, not just a crash of the process.
-            options = options.max_connections(8);
+            8
         } else {
-            options = options.max_connections(16);
-        }
-        let pool = options.connect(url).await?;
+            16
+        };
+        let pool = options().max_connections(reads).connect(url).await?;
+        // The writes that take turns hold one connection at a time (two: one may still be on
+        // its way back while the next begins).
+        let writes = options().max_connections(2).connect(url).await?;
         let begin = match backend {
             Backend::Sqlite => "BEGIN IMMEDIATE",
             Backend::Postgres => "BEGIN",
         };
-        let writer = group::Writer::start(pool.clone(), begin);
+        let writer = group::Writer::start(writes.clone(), begin);
         Ok(Self {
             pool,
+            writes,
             backend,
             secrets: Default::default(),
             writer,
@@ -135,7 +147,7 @@ impl Db {
                 let turn = tokio::time::timeout(TURN_LIMIT, self.writer.turn().lock_owned())
                     .await
                     .map_err(|_| sqlx::Error::PoolTimedOut)?;
-                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                let tx = self.writes.begin_with("BEGIN IMMEDIATE").await?;
                 Ok(WriteTx {
                     tx,
                     _turn: Some(turn),
@@ -150,6 +162,7 @@ impl Db {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writes.close().await;
     }
 }
 
